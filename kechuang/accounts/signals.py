@@ -1,0 +1,28 @@
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from kechuang.audit import chain
+from kechuang.audit.context import acting_as, client_ip
+from kechuang.audit.enums import AuditAction
+
+
+@receiver(user_logged_in)
+def audit_login(sender, request, user, **kwargs):
+    with acting_as(user, ip=client_ip(request) if request else None):
+        chain.record(AuditAction.LOGIN, user)
+
+
+@receiver(user_logged_out)
+def audit_logout(sender, request, user, **kwargs):
+    if user is None:
+        return
+    with acting_as(user, ip=client_ip(request) if request else None):
+        chain.record(AuditAction.LOGOUT, user)
+
+
+@receiver(user_login_failed)
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    username = (credentials or {}).get("username", "")[:150]
+    with acting_as(None, ip=client_ip(request) if request else None, username=username):
+        event = chain.PendingEvent(action=AuditAction.LOGIN_FAILED, object_repr=username)
+        chain.record_many([event])

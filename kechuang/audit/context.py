@@ -1,0 +1,62 @@
+"""Who is acting and from where, for the audit events written while a request is served."""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None = None
+    username: str = ""
+    ip: str | None = None
+
+
+_current: ContextVar = ContextVar("kechuang_audit_actor", default=Actor())
+
+
+def current_actor() -> Actor:
+    """The actor of the innermost ``acting_as`` block or request being served."""
+    value = _current.get()
+    if isinstance(value, Actor):
+        return value
+    # A request: read its user late, because API token authentication happens in the view.
+    user = getattr(value, "user", None)
+    if user is None or not user.is_authenticated:
+        return Actor(ip=client_ip(value))
+    return Actor(user_id=user.pk, username=user.get_username(), ip=client_ip(value))
+
+
+@contextmanager
+def acting_as(user=None, ip: str | None = None, username: str | None = None):
+    """Attribute audit events in this block to ``user`` (a command, a task, a test)."""
+    actor = Actor(
+        user_id=getattr(user, "pk", None),
+        username=username if username is not None else getattr(user, "username", "") or "",
+        ip=ip,
+    )
+    token = _current.set(actor)
+    try:
+        yield actor
+    finally:
+        _current.reset(token)
+
+
+@contextmanager
+def serving(request):
+    token = _current.set(request)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def client_ip(request) -> str | None:
+    """The client's address; X-Forwarded-For is trusted only behind a configured proxy."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR")

@@ -1,0 +1,325 @@
+"""Excel imports: upload → check in the background (preview, row errors) → commit, all or nothing.
+
+An area defines an :class:`Importer` (its columns, how a row is parsed, how the rows are
+written) and registers it with :func:`register`. The web views and the background tasks here do
+the rest, the same way for every registry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kechuang.audit import chain
+from kechuang.audit.context import acting_as
+from kechuang.audit.enums import AuditAction
+
+from ..enums import ImportStatus
+from ..interfaces.excel import ExcelFileError, cell_text, read_first_sheet
+from ..models import ImportJob
+
+MAX_LISTED_ERRORS = 500
+PREVIEW_ROWS = 20
+PROGRESS_EVERY = 500
+
+
+class RowError(Exception):
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # the Chinese header the template and the export use
+    field: str
+    header_en: str = ""
+    required: bool = False
+
+
+@dataclass
+class ParsedRow:
+    number: int  # the row's number in Excel (the header is row 1)
+    values: dict
+
+
+@dataclass
+class ParseResult:
+    rows: list[ParsedRow] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    total: int = 0
+
+    def add_error(self, number: int, column: str, message: str) -> None:
+        self.errors.append({"row": number, "column": column, "message": str(message)})
+
+
+@dataclass
+class CommitResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    events: list = field(default_factory=list)
+
+
+class Importer:
+    """Subclass per registry. ``columns`` define the template, the export and the parsing."""
+
+    key = ""
+    label = ""
+    permission = ""  # the role permission needed to import
+    columns: list[Column] = []
+
+    def __init__(self, user):
+        self.user = user
+
+    def prepare(self, cells: list[list]) -> None:
+        """Load what parsing needs (lookup tables) once per file."""
+
+    def parse_row(self, values: dict[str, str], raw: dict[str, object]) -> dict:
+        """Turn one row's cells into clean values; raise RowError for the first bad cell."""
+        raise NotImplementedError
+
+    def check_file(self, result: ParseResult) -> None:
+        """Checks across rows and against the database (duplicates, permissions)."""
+
+    def commit(self, rows: list[ParsedRow]) -> CommitResult:
+        raise NotImplementedError
+
+    def preview_of(self, row: ParsedRow) -> dict:
+        return {
+            "row": row.number,
+            **{k: cell for k, cell in row.values.items() if k in self.preview_fields},
+        }
+
+    preview_fields: tuple[str, ...] = ()
+
+    # -- the shared part ------------------------------------------------------------------
+    def header_map(self, header_row: list) -> dict[str, int]:
+        """Column positions by field; raises ExcelFileError naming what is missing or unknown."""
+        known = {}
+        for column in self.columns:
+            known[column.header] = column
+            if column.header_en:
+                known[column.header_en.lower()] = column
+        positions, unknown = {}, []
+        for index, cell in enumerate(header_row):
+            text = cell_text(cell).rstrip("*").strip()
+            if not text:
+                continue
+            column = known.get(text) or known.get(text.lower())
+            if column is None:
+                unknown.append(text)
+            elif column.field in positions:
+                raise ExcelFileError(_("The column “%(column)s” appears twice.") % {"column": text})
+            else:
+                positions[column.field] = index
+        missing = [c.header for c in self.columns if c.required and c.field not in positions]
+        if missing or unknown:
+            parts = []
+            if missing:
+                parts.append(
+                    _("missing required columns: %(columns)s") % {"columns": "、".join(missing)}
+                )
+            if unknown:
+                parts.append(_("unknown columns: %(columns)s") % {"columns": "、".join(unknown)})
+            expected = "、".join(c.header for c in self.columns)
+            raise ExcelFileError(
+                _(
+                    "The header row does not match the template (%(problems)s). Expected columns: %(expected)s."
+                )
+                % {"problems": "; ".join(parts), "expected": expected}
+            )
+        return positions
+
+    def parse(self, cells: list[list], progress=None) -> ParseResult:
+        if not cells:
+            raise ExcelFileError(_("The file is empty."))
+        positions = self.header_map(cells[0])
+        body = cells[1:]
+        result = ParseResult(total=len(body))
+        if not body:
+            raise ExcelFileError(_("The file has a header row but no data rows."))
+        self.prepare(body)
+        by_header = {c.field: c.header for c in self.columns}
+        for offset, cells_of_row in enumerate(body):
+            number = offset + 2
+            raw = {
+                f: (cells_of_row[i] if i < len(cells_of_row) else None)
+                for f, i in positions.items()
+            }
+            text = {f: cell_text(v) for f, v in raw.items()}
+            if not any(text.values()):
+                continue
+            try:
+                result.rows.append(ParsedRow(number, self.parse_row(text, raw)))
+            except RowError as error:
+                result.add_error(number, by_header.get(error.column, error.column), error.message)
+            if progress and offset % PROGRESS_EVERY == 0:
+                progress(offset)
+        if not result.rows and not result.errors:
+            raise ExcelFileError(_("The file has a header row but no data rows."))
+        self.check_file(result)
+        result.errors.sort(key=lambda e: e["row"])
+        return result
+
+
+_importers: dict[str, type[Importer]] = {}
+
+
+def register(importer: type[Importer]) -> type[Importer]:
+    _importers[importer.key] = importer
+    return importer
+
+
+def importer_for(key: str) -> type[Importer]:
+    return _importers[key]
+
+
+def no_file_message() -> str:
+    return _("Choose an Excel file to import.")
+
+
+def storage_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def start_import(importer_key: str, uploaded, user) -> ImportJob:
+    """Store the upload outside the web root and queue its check."""
+    from ..tasks import check_import
+
+    if uploaded.size > settings.KECHUANG_IMPORT_MAX_BYTES:
+        raise ExcelFileError(
+            _("The file is larger than %(limit)d MB.")
+            % {"limit": settings.KECHUANG_IMPORT_MAX_BYTES // (1024 * 1024)}
+        )
+    if not uploaded.name.lower().endswith(".xlsx"):
+        raise ExcelFileError(_("Only Excel workbooks (.xlsx) can be imported."))
+    stored = storage_dir() / f"{uuid.uuid4().hex}.xlsx"
+    digest = hashlib.sha256()
+    with stored.open("wb") as out:
+        for chunk in uploaded.chunks():
+            digest.update(chunk)
+            out.write(chunk)
+    job = ImportJob.objects.create(
+        importer=importer_key,
+        created_by=user,
+        file=stored.name,
+        original_name=uploaded.name[:255],
+        size=uploaded.size,
+        sha256=digest.hexdigest(),
+    )
+    check_import.enqueue(job.pk)
+    return job
+
+
+def _load(job: ImportJob) -> tuple[Importer, ParseResult]:
+    importer = importer_for(job.importer)(job.created_by)
+    cells = read_first_sheet(storage_dir() / job.file)
+
+    def progress(done: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(
+            processed_rows=done, total_rows=max(len(cells) - 1, 0)
+        )
+
+    return importer, importer.parse(cells, progress)
+
+
+def _finish(job: ImportJob, status: str, **fields) -> None:
+    for name, value in {"status": status, "finished_at": timezone.now(), **fields}.items():
+        setattr(job, name, value)
+    job.save()
+
+
+def check(job: ImportJob) -> None:
+    """Parse and check every row; record the preview or the errors. Writes no records."""
+    try:
+        importer, result = _load(job)
+    except ExcelFileError as error:
+        _finish(job, ImportStatus.INVALID, message=str(error), error_count=0)
+        return
+    fields = {
+        "total_rows": len(result.rows) + len({e["row"] for e in result.errors}),
+        "processed_rows": result.total,
+        "errors": result.errors[:MAX_LISTED_ERRORS],
+        "error_count": len(result.errors),
+        "preview": [importer.preview_of(row) for row in result.rows[:PREVIEW_ROWS]],
+        "finished_at": None,
+    }
+    job.status = ImportStatus.INVALID if result.errors else ImportStatus.READY
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save()
+
+
+def confirm(job: ImportJob) -> bool:
+    """Move a checked job to committing (once: a second confirmation changes nothing)."""
+    from ..tasks import commit_import
+
+    moved = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
+        status=ImportStatus.COMMITTING, processed_rows=0
+    )
+    if moved:
+        commit_import.enqueue(job.pk)
+    return bool(moved)
+
+
+def commit(job: ImportJob) -> None:
+    """Check the file again (records may have changed since the preview), then write every
+    row in one transaction with its audit events — or nothing at all."""
+    try:
+        importer, result = _load(job)
+    except ExcelFileError as error:
+        _finish(job, ImportStatus.FAILED, message=str(error))
+        return
+    if result.errors:
+        _finish(
+            job,
+            ImportStatus.INVALID,
+            errors=result.errors[:MAX_LISTED_ERRORS],
+            error_count=len(result.errors),
+            message=_("Records changed since the check; nothing was imported."),
+        )
+        return
+    batch = uuid.uuid4()
+    try:
+        with acting_as(job.created_by), transaction.atomic():
+            outcome = importer.commit(result.rows)
+            summary = chain.pending(
+                AuditAction.IMPORT,
+                job,
+                changes={
+                    "file": job.original_name,
+                    "sha256": job.sha256,
+                    "created": outcome.created,
+                    "updated": outcome.updated,
+                    "unchanged": outcome.unchanged,
+                },
+                comment=importer.label,
+            )
+            chain.record_many([summary, *outcome.events], batch=batch)
+    except Exception as error:  # the transaction rolled back: nothing was written
+        _finish(
+            job,
+            ImportStatus.FAILED,
+            message=_("Import failed, nothing was written: %(error)s") % {"error": error},
+        )
+        raise
+    _finish(
+        job,
+        ImportStatus.DONE,
+        processed_rows=len(result.rows),
+        created_count=outcome.created,
+        updated_count=outcome.updated,
+        unchanged_count=outcome.unchanged,
+        message="",
+    )

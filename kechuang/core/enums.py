@@ -1,0 +1,22 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CodeList(models.TextChoices):
+    """The code lists (字典) the platform keeps; their items are data, editable by admins."""
+
+    INDUSTRY_CHAIN = "industry_chain", _("Industry chain")
+    INDUSTRY_CLASS = "industry_class", _("Industry classification (GB/T 4754-2017)")
+    QUALIFICATION_KIND = "qualification_kind", _("Qualification kind")
+    TITLE = "title", _("Professional title")
+    TALENT_LEVEL = "talent_level", _("Talent level")
+    DEGREE = "degree", _("Degree")
+
+
+class ImportStatus(models.TextChoices):
+    VALIDATING = "validating", _("Checking the file")
+    READY = "ready", _("Checked: ready to import")
+    INVALID = "invalid", _("Has errors: nothing imported")
+    COMMITTING = "committing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed: nothing imported")

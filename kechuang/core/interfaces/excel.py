@@ -1,0 +1,128 @@
+"""Reading and writing Excel files (python-calamine to read, xlsxwriter to write)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import xlsxwriter
+from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
+
+FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+class ExcelFileError(Exception):
+    """The file as a whole cannot be imported; the message says why, for the user."""
+
+
+def _check_container(path: Path) -> None:
+    if path.stat().st_size == 0:
+        raise ExcelFileError(_("The file is empty."))
+    if not zipfile.is_zipfile(path):
+        raise ExcelFileError(
+            _("The file is not an Excel workbook (.xlsx). Save it from Excel as .xlsx and retry.")
+        )
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        if "[Content_Types].xml" not in names or not any(
+            n.startswith("xl/worksheets/") for n in names
+        ):
+            raise ExcelFileError(
+                _(
+                    "The file is not an Excel workbook (.xlsx). Save it from Excel as .xlsx and retry."
+                )
+            )
+        sheet = sorted(n for n in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))[:1]
+        for name in sheet:
+            if _has_formula(archive, name):
+                raise ExcelFileError(
+                    _(
+                        "The worksheet contains formulas. Imports take values only: copy the "
+                        "cells and paste them as values, then import again."
+                    )
+                )
+
+
+def _has_formula(archive: zipfile.ZipFile, name: str) -> bool:
+    tail = b""
+    with archive.open(name) as stream:
+        while chunk := stream.read(1 << 20):
+            if FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def read_first_sheet(path: Path) -> list[list]:
+    """All rows of the first worksheet as Python values (str, float, int, date, …)."""
+    _check_container(path)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        if not workbook.sheet_names:
+            raise ExcelFileError(_("The workbook has no worksheet."))
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except ExcelFileError:
+        raise
+    except Exception as error:  # calamine reports damaged files with various errors
+        raise ExcelFileError(
+            _("The workbook cannot be read: %(error)s") % {"error": error}
+        ) from error
+    while rows and all(cell in ("", None) for cell in rows[-1]):
+        rows.pop()
+    return rows
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def write_workbook(
+    stream, sheet_name: str, headers: Sequence[str], rows: Iterable[Sequence], *, widths=None
+) -> int:
+    """Write one worksheet to ``stream``; returns the number of data rows written."""
+    workbook = xlsxwriter.Workbook(
+        stream, {"constant_memory": True, "in_memory": False, "default_date_format": "yyyy-mm-dd"}
+    )
+    sheet = workbook.add_worksheet(sheet_name[:31])
+    bold = workbook.add_format({"bold": True, "bg_color": "#EEF2F7", "border": 1})
+    for col, header in enumerate(headers):
+        sheet.write_string(0, col, str(header), bold)
+        sheet.set_column(col, col, (widths or {}).get(col, max(12, len(str(header)) * 2 + 2)))
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, bool):
+                sheet.write_boolean(count, col, value)
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(count, col, value)
+            elif isinstance(value, int | float):
+                sheet.write_number(count, col, value)
+            elif isinstance(value, decimal.Decimal):
+                sheet.write_number(count, col, float(value))
+            else:
+                sheet.write_string(count, col, str(value))
+    sheet.freeze_panes(1, 0)
+    workbook.close()
+    return count
+
+
+def workbook_bytes(sheet_name: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    buffer = io.BytesIO()
+    write_workbook(buffer, sheet_name, headers, rows)
+    return buffer.getvalue()

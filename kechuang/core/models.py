@@ -1,0 +1,133 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
+from kechuang.audit.tracking import AuditedModel
+
+from .enums import CodeList, ImportStatus
+
+
+class CodeItemQuerySet(models.QuerySet):
+    def of(self, code_list: str):
+        return self.filter(code_list=code_list, active=True)
+
+
+class CodeItem(AuditedModel):
+    """An item of a code list (字典项): industry chains, GB/T 4754 classes, titles …
+
+    Code refers to items by their stable ``code``; what people read is ``name`` (Chinese) or
+    ``name_en``. Hierarchical lists (GB/T 4754 sections and divisions) use ``parent``.
+    """
+
+    code_list = models.CharField(_("code list"), max_length=40, choices=CodeList.choices)
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    sort = models.PositiveIntegerField(_("sort order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = CodeItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("code list item")
+        verbose_name_plural = _("code list items")
+        ordering = ["code_list", "sort", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["code_list", "code"], name="codeitem_unique_code")
+        ]
+
+    def __str__(self):
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return str(self)
+
+
+class TrackedModel(AuditedModel):
+    """A record that knows its creator, times and version (for detecting concurrent edits)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    is_demo = models.BooleanField(
+        _("demo data"),
+        default=False,
+        help_text=_("Synthetic record of the demo data set (演示数据)."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ImportJob(models.Model):
+    """One Excel import: the uploaded file, its check (preview and row errors) and its commit."""
+
+    importer = models.CharField(_("import kind"), max_length=60)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    file = models.CharField(_("stored file"), max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.VALIDATING
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    errors = models.JSONField(_("row errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    preview = models.JSONField(_("preview"), default=list, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = ScopePaths(creator="created_by")
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0 if self.status == ImportStatus.VALIDATING else 100
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {ImportStatus.VALIDATING, ImportStatus.COMMITTING}

@@ -1,0 +1,137 @@
+"""Views every area builds on: scoped list (filters, search, sort, pagination, export) and
+scoped detail, plus the home page."""
+
+from django.apps import apps
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import render
+from django.views.generic import DetailView, ListView
+
+from kechuang.accounts.scope import restrict
+from kechuang.audit.models import AuditEvent
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+class PermissionRequiredMixin(LoginRequiredMixin):
+    """Checks a model permission (role × scope through the app's rules)."""
+
+    permission: str = ""
+
+    def check_permission(self, obj: Model | None = None) -> None:
+        if self.permission and not self.request.user.has_perm(self.permission, obj):
+            raise PermissionDenied
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.check_permission()
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedQuerysetMixin:
+    """Every query of the view starts from the user's data scope."""
+
+    def scoped_queryset(self) -> QuerySet:
+        return restrict(self.get_base_queryset(), self.request.user)
+
+    def get_base_queryset(self) -> QuerySet:
+        return self.model._default_manager.all()
+
+
+class ScopedListView(PermissionRequiredMixin, ScopedQuerysetMixin, ListView):
+    """A filtered, searchable, sortable, paginated list with a total count.
+
+    ``filterset_class`` is a django-filter FilterSet; ``sort_fields`` maps the ``sort`` query
+    parameter's names to order_by expressions. HTMX requests get only the table partial.
+    """
+
+    filterset_class = None
+    sort_fields: dict[str, tuple[str, ...]] = {}
+    default_sort = ""
+    paginate_by = 25
+    table_template_name = ""
+
+    def get_filterset(self):
+        return self.filterset_class(
+            self.request.GET or None, queryset=self.scoped_queryset(), request=self.request
+        )
+
+    def filtered_queryset(self) -> QuerySet:
+        self.filterset = self.get_filterset()
+        queryset = self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset
+        return queryset.order_by(*self.ordering_for(self.request.GET.get("sort", "")))
+
+    def ordering_for(self, sort: str) -> tuple[str, ...]:
+        key = sort.lstrip("-")
+        if key not in self.sort_fields:
+            sort, key = self.default_sort, self.default_sort.lstrip("-")
+        fields = self.sort_fields[key]
+        if sort.startswith("-"):
+            fields = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in fields)
+        self.current_sort = sort
+        return (*fields, "-pk" if sort.startswith("-") else "pk")
+
+    def get_queryset(self):
+        return self.filtered_queryset()
+
+    def get_paginate_by(self, queryset):
+        try:
+            size = int(self.request.GET.get("page_size", self.paginate_by))
+        except ValueError:
+            return self.paginate_by
+        return min(max(size, 10), 200)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filterset=self.filterset,
+            current_sort=self.current_sort,
+            querystring=query.urlencode(),
+            total=context["paginator"].count if context.get("paginator") else 0,
+        )
+        return context
+
+    def get_template_names(self):
+        if is_htmx(self.request) and self.table_template_name:
+            return [self.table_template_name]
+        return super().get_template_names()
+
+
+class ScopedDetailView(PermissionRequiredMixin, ScopedQuerysetMixin, DetailView):
+    """A record within the user's scope (otherwise 404), with its audit history."""
+
+    def get_queryset(self):
+        return self.scoped_queryset()
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        self.check_permission(obj)
+        return obj
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["history"] = history_of(self.object)
+        return context
+
+
+def history_of(obj, limit: int = 100) -> list[AuditEvent]:
+    return list(AuditEvent.objects.for_object(obj).order_by("-id")[:limit])
+
+
+def home(request):
+    """The start page: each area's AppConfig may offer panels through ``home_panels(user)``."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    panels = []
+    for config in apps.get_app_configs():
+        provider = getattr(config, "home_panels", None)
+        if provider is not None:
+            panels.extend(provider(request.user))
+    return render(request, "core/home.html", {"panels": panels})

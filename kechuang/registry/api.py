@@ -1,0 +1,115 @@
+import django_filters
+from django.db import transaction
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.permissions import IsAuthenticated
+
+from kechuang.accounts.scope import restrict
+from kechuang.core.api import ScopedModelViewSet
+from kechuang.core.domain.concurrency import ConcurrentEditError, save_versioned
+
+from .interfaces.filters import OrganisationFilter, PersonFilter
+from .interfaces.serializers import (
+    EnterpriseYearSerializer,
+    OrganisationSerializer,
+    PersonSerializer,
+    QualificationSerializer,
+    TownSerializer,
+    ZoneSerializer,
+)
+from .models import EnterpriseYear, Organisation, Person, Qualification, Town, Zone
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class VersionedMixin:
+    """Creates record their creator; updates must carry the version they started from."""
+
+    def perform_create(self, serializer):
+        serializer.validated_data.pop("version", None)
+        extra = {"created_by": self.request.user} if hasattr(serializer.Meta.model, "created_by") else {}
+        serializer.save(**extra)
+
+    def perform_update(self, serializer):
+        expected = serializer.validated_data.pop("version", None)
+        if expected is None:
+            raise exceptions.ValidationError({"version": "修改时须提供记录的版本号 (version)。"})
+        with transaction.atomic():
+            instance = serializer.save()
+            try:
+                save_versioned(instance, expected)
+            except ConcurrentEditError as error:
+                raise Conflict(str(error)) from None
+
+
+class OrganisationViewSet(VersionedMixin, ScopedModelViewSet):
+    queryset = Organisation.objects.select_related("town", "industry").prefetch_related(
+        "chains", "zones"
+    )
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilter
+    ordering_fields = ["name", "uscc", "founded_on", "created_at"]
+    ordering = ["name", "pk"]
+
+
+class PersonViewSet(VersionedMixin, ScopedModelViewSet):
+    queryset = Person.objects.select_related("title", "talent_level", "degree")
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+    ordering_fields = ["name"]
+    ordering = ["name", "pk"]
+
+
+class ChildFilter(django_filters.FilterSet):
+    organisation = django_filters.NumberFilter()
+
+
+class OrganisationChildViewSet(ScopedModelViewSet):
+    """Yearly figures and qualifications: the parent organisation must be in scope too."""
+
+    filterset_class = ChildFilter
+
+    def perform_create(self, serializer):
+        self._check_parent(serializer.validated_data["organisation"])
+        serializer.save()
+
+    def perform_update(self, serializer):
+        self._check_parent(serializer.validated_data.get("organisation", serializer.instance.organisation))
+        serializer.save()
+
+    def _check_parent(self, organisation):
+        if not restrict(Organisation.objects.filter(pk=organisation.pk), self.request.user).exists():
+            raise exceptions.ValidationError({"organisation": "该主体不在您的数据权限范围内。"})
+        if not self.request.user.has_perm("registry.change_organisation", organisation):
+            raise exceptions.PermissionDenied()
+
+
+class EnterpriseYearViewSet(OrganisationChildViewSet):
+    queryset = EnterpriseYear.objects.all()
+    serializer_class = EnterpriseYearSerializer
+    ordering = ["organisation", "-year"]
+
+
+class QualificationViewSet(OrganisationChildViewSet):
+    queryset = Qualification.objects.select_related("kind")
+    serializer_class = QualificationSerializer
+    ordering = ["organisation", "-valid_from"]
+
+
+class ReferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated]
+    pagination_class = None
+
+
+class TownViewSet(ReferenceViewSet):
+    queryset = Town.objects.all()
+    serializer_class = TownSerializer
+
+
+class ZoneViewSet(ReferenceViewSet):
+    queryset = Zone.objects.all()
+    serializer_class = ZoneSerializer
+
+

@@ -1,0 +1,37 @@
+from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "kechuang.registry"
+    label = "registry"
+    verbose_name = _("Registry")
+
+    def ready(self):
+        from .interfaces import importers  # noqa: F401  (registers the organisation importer)
+
+    def home_panels(self, user):
+        from .enums import OrganisationKind
+        from .models import Organisation, Person
+
+        if not user.has_perm("registry.view_organisation"):
+            return []
+        organisations = Organisation.objects.visible_to(user)
+        return [
+            {
+                "title": _("Enterprises"),
+                "value": organisations.filter(kind=OrganisationKind.ENTERPRISE).count(),
+                "url": reverse("registry:organisation-list") + "?kind=enterprise",
+            },
+            {
+                "title": _("Universities and institutes"),
+                "value": organisations.exclude(kind=OrganisationKind.ENTERPRISE).count(),
+                "url": reverse("registry:organisation-list"),
+            },
+            {
+                "title": _("People"),
+                "value": Person.objects.visible_to(user).count(),
+                "url": reverse("registry:person-list"),
+            },
+        ]

@@ -1,0 +1,123 @@
+import re
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.enums import CodeList
+from kechuang.core.models import CodeItem
+
+from ..domain.uscc import normalise_uscc
+from ..enums import OrganisationKind
+from ..models import EnterpriseYear, Organisation, Person, Town, Zone
+
+USCC_PREFIX = re.compile(r"[0-9A-Z]{4,18}")
+
+
+def default_figures_year() -> int:
+    """Yearly figures are reported after the year ends: by default show last year's."""
+    return timezone.localdate().year - 1
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices)
+    town = django_filters.ModelChoiceFilter(label=_("Town"), queryset=Town.objects.all())
+    zone = django_filters.ModelChoiceFilter(
+        label=_("Zone"), queryset=Zone.objects.all(), method="in_zone"
+    )
+    chain = django_filters.ModelChoiceFilter(
+        label=_("Industry chain"),
+        queryset=CodeItem.objects.of(CodeList.INDUSTRY_CHAIN),
+        method="in_chain",
+    )
+    section = django_filters.ModelChoiceFilter(
+        label=_("Industry section"),
+        queryset=CodeItem.objects.of(CodeList.INDUSTRY_CLASS).filter(parent__isnull=True),
+        field_name="industry__parent",
+    )
+    above_scale = django_filters.BooleanFilter(
+        label=_("Above designated size"), method="filter_above_scale"
+    )
+    year = django_filters.NumberFilter(label=_("Figures year"), method="noop")
+    qualification = django_filters.ModelChoiceFilter(
+        label=_("Holds qualification"),
+        queryset=CodeItem.objects.of(CodeList.QUALIFICATION_KIND),
+        method="holding",
+    )
+    qualification_on = django_filters.DateFilter(label=_("Held on date"), method="noop")
+    is_demo = django_filters.BooleanFilter(label=_("Demo data"))
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind", "town", "zone", "chain", "section", "above_scale", "qualification"]
+
+    def noop(self, queryset, name, value):
+        return queryset  # read by the filters that use it
+
+    def figures_year(self) -> int:
+        value = self.form.cleaned_data.get("year")
+        return int(value) if value else default_figures_year()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q(name__icontains=value) | Q(former_names__icontains=value)
+        code = normalise_uscc(value)
+        if USCC_PREFIX.fullmatch(code):
+            condition |= Q(uscc__startswith=code)
+        return queryset.filter(condition)
+
+    def in_zone(self, queryset, name, value):
+        through = Organisation.zones.through
+        return queryset.filter(
+            Exists(through.objects.filter(organisation_id=OuterRef("pk"), zone_id=value.pk))
+        )
+
+    def in_chain(self, queryset, name, value):
+        return queryset.in_chain(value.code)
+
+    def filter_above_scale(self, queryset, name, value):
+        flagged = Exists(
+            EnterpriseYear.objects.filter(
+                organisation_id=OuterRef("pk"), year=self.figures_year(), above_scale=True
+            )
+        )
+        return queryset.filter(flagged if value else ~flagged)
+
+    def holding(self, queryset, name, value):
+        on = self.form.cleaned_data.get("qualification_on") or timezone.localdate()
+        return queryset.holding(value.code, on)
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"), queryset=Organisation.objects.none(), method="at_organisation"
+    )
+    title = django_filters.ModelChoiceFilter(
+        label=_("Title"), queryset=CodeItem.objects.of(CodeList.TITLE)
+    )
+    talent_level = django_filters.ModelChoiceFilter(
+        label=_("Talent level"), queryset=CodeItem.objects.of(CodeList.TALENT_LEVEL)
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "title", "talent_level"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        self.filters["organisation"].queryset = Organisation.objects.visible_to(user)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(organisation__name__icontains=value))
+
+    def at_organisation(self, queryset, name, value):
+        return queryset.filter(organisation=value)

@@ -1,0 +1,377 @@
+"""Excel import of organisations, idempotent by 统一社会信用代码 (re-import updates)."""
+
+import datetime as dt
+import decimal
+import re
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from kechuang.accounts.scope import restrict
+from kechuang.audit import chain
+from kechuang.audit.chain import to_json_value
+from kechuang.audit.enums import AuditAction
+from kechuang.core.domain.imports import CommitResult, Importer, ParseResult, RowError, register
+from kechuang.core.enums import CodeList
+from kechuang.core.models import CodeItem
+
+from ..domain.uscc import is_valid_uscc, normalise_uscc
+from ..enums import OrganisationKind
+from ..models import EnterpriseYear, Organisation, Town, Zone
+from .columns import LIST_SEPARATORS, NO, ORGANISATION_COLUMNS, YEAR_FIELDS, YES
+
+ORG_FIELDS = (
+    "name",
+    "kind",
+    "former_names",
+    "legal_representative",
+    "founded_on",
+    "town_id",
+    "address",
+    "industry_id",
+)
+SPLIT = re.compile(f"[{LIST_SEPARATORS}\n]+")
+CHUNK = 1000
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in SPLIT.split(text) if part.strip()]
+
+
+def _decimal(text: str, column: str) -> decimal.Decimal | None:
+    if not text:
+        return None
+    try:
+        value = decimal.Decimal(text.replace(",", ""))
+    except decimal.InvalidOperation:
+        raise RowError(column, _("“%(value)s” is not a number.") % {"value": text}) from None
+    if value < 0 or value >= 10**12:
+        raise RowError(column, _("%(value)s is out of range.") % {"value": text})
+    return value.quantize(decimal.Decimal("0.01"))
+
+
+def _integer(text: str, column: str) -> int | None:
+    value = _decimal(text, column)
+    if value is None:
+        return None
+    if value != value.to_integral_value():
+        raise RowError(column, _("“%(value)s” is not a whole number.") % {"value": text})
+    return int(value)
+
+
+def _date(raw, text: str, column: str) -> dt.date | None:
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise RowError(column, _("“%(value)s” is not a date (use 2020-12-31).") % {"value": text})
+
+
+@register
+class OrganisationImporter(Importer):
+    key = "registry.organisation"
+    label = "主体库导入"
+    permission = "registry.import_organisation"
+    columns = ORGANISATION_COLUMNS
+    preview_fields = ("uscc", "name", "action", "town", "year")
+
+    def prepare(self, cells):
+        self.kinds = {}
+        for value, label in OrganisationKind.choices:
+            self.kinds[value] = value
+            self.kinds[str(label)] = value
+        self.kinds.update(
+            {
+                "企业": "enterprise",
+                "高校": "university",
+                "科研机构": "research_org",
+                "学校": "school",
+                "机关事业单位": "agency",
+            }
+        )
+        self.towns = {}
+        for town in Town.objects.all():
+            self.towns[town.name] = town
+            self.towns[town.code] = town
+        self.industries = {
+            item.code: item
+            for item in CodeItem.objects.of(CodeList.INDUSTRY_CLASS).filter(parent__isnull=False)
+        }
+        self.chains = {}
+        for item in CodeItem.objects.of(CodeList.INDUSTRY_CHAIN):
+            self.chains[item.name] = self.chains[item.code] = item
+        self.zones = {}
+        for zone in Zone.objects.all():
+            self.zones[zone.name] = self.zones[zone.code] = zone
+
+    def header(self, field):
+        return next(c.header for c in self.columns if c.field == field)
+
+    def parse_row(self, values, raw):
+        h = self.header
+        uscc = normalise_uscc(values.get("uscc", ""))
+        if not uscc:
+            raise RowError(h("uscc"), _("The unified social credit code is empty."))
+        if not is_valid_uscc(uscc):
+            raise RowError(
+                h("uscc"),
+                _("“%(value)s” is not a valid unified social credit code (GB 32100-2015).")
+                % {"value": values.get("uscc")},
+            )
+        name = values.get("name", "")
+        if not name:
+            raise RowError(h("name"), _("The name is empty."))
+        if len(name) > 200:
+            raise RowError(h("name"), _("The name is longer than 200 characters."))
+        kind_text = values.get("kind", "")
+        kind = self.kinds.get(kind_text, None) if kind_text else OrganisationKind.ENTERPRISE
+        if kind is None:
+            raise RowError(h("kind"), _("Unknown kind “%(value)s”.") % {"value": kind_text})
+        town = None
+        if values.get("town"):
+            town = self.towns.get(values["town"])
+            if town is None:
+                raise RowError(
+                    h("town"), _("Unknown town “%(value)s”.") % {"value": values["town"]}
+                )
+        industry = None
+        if values.get("industry"):
+            code = values["industry"].upper().lstrip("ABCDEFGHIJKLMNOPQRST")[:2].zfill(2)
+            industry = self.industries.get(code)
+            if industry is None:
+                raise RowError(
+                    h("industry"),
+                    _("“%(value)s” is not a GB/T 4754-2017 division code.")
+                    % {"value": values["industry"]},
+                )
+        chains = []
+        for part in _split(values.get("chains", "")):
+            if part not in self.chains:
+                raise RowError(
+                    h("chains"), _("Unknown industry chain “%(value)s”.") % {"value": part}
+                )
+            chains.append(self.chains[part].pk)
+        zones = []
+        for part in _split(values.get("zones", "")):
+            if part not in self.zones:
+                raise RowError(h("zones"), _("Unknown zone “%(value)s”.") % {"value": part})
+            zones.append(self.zones[part].pk)
+        row = {
+            "uscc": uscc,
+            "name": name,
+            "kind": kind,
+            "former_names": "\n".join(_split(values.get("former_names", ""))),
+            "legal_representative": values.get("legal_representative", "")[:50],
+            "founded_on": _date(
+                raw.get("founded_on"), values.get("founded_on", ""), h("founded_on")
+            ),
+            "town_id": town.pk if town else None,
+            "town": town.name if town else "",
+            "address": values.get("address", "")[:255],
+            "industry_id": industry.pk if industry else None,
+            "chains": sorted(set(chains)) if "chains" in values else None,
+            "zones": sorted(set(zones)) if "zones" in values else None,
+            "year": None,
+        }
+        year_text = values.get("year", "")
+        has_figures = any(values.get(f) for f in YEAR_FIELDS)
+        if year_text:
+            year = _integer(year_text, h("year"))
+            if not 1949 <= year <= 2100:
+                raise RowError(
+                    h("year"), _("%(value)s is not a plausible year.") % {"value": year_text}
+                )
+            row["year"] = year
+            for f in ("revenue", "output_value", "rd_spending"):
+                row[f] = _decimal(values.get(f, ""), h(f))
+            for f in ("employees", "st_staff"):
+                row[f] = _integer(values.get(f, ""), h(f))
+            flag = values.get("above_scale", "").lower()
+            if flag not in YES and flag not in NO:
+                raise RowError(
+                    h("above_scale"), _("Write 是 or 否, not “%(value)s”.") % {"value": flag}
+                )
+            row["above_scale"] = flag in YES
+        elif has_figures:
+            raise RowError(h("year"), _("Yearly figures are given but the year is empty."))
+        return row
+
+    def check_file(self, result: ParseResult):
+        first_seen: dict[str, int] = {}
+        unique_rows = []
+        for row in result.rows:
+            code = row.values["uscc"]
+            if code in first_seen:
+                result.add_error(
+                    row.number,
+                    self.header("uscc"),
+                    _("Duplicate of row %(row)d (the same unified social credit code).")
+                    % {"row": first_seen[code]},
+                )
+            else:
+                first_seen[code] = row.number
+                unique_rows.append(row)
+        result.rows = unique_rows
+        # A code already registered must be within the importer's data scope to be updated.
+        codes = list(first_seen)
+        existing, visible = set(), set()
+        for start in range(0, len(codes), CHUNK):
+            part = codes[start : start + CHUNK]
+            existing.update(
+                Organisation.objects.filter(uscc__in=part).values_list("uscc", flat=True)
+            )
+            visible.update(
+                restrict(Organisation.objects.filter(uscc__in=part), self.user).values_list(
+                    "uscc", flat=True
+                )
+            )
+        for row in result.rows:
+            code = row.values["uscc"]
+            row.values["action"] = "update" if code in existing else "create"
+            if code in existing and code not in visible:
+                result.add_error(
+                    row.number,
+                    self.header("uscc"),
+                    _(
+                        "This organisation is registered but outside your data scope; it cannot be updated."
+                    ),
+                )
+
+    def commit(self, rows):
+        outcome = CommitResult()
+        for start in range(0, len(rows), CHUNK):
+            self._commit_chunk([r.values for r in rows[start : start + CHUNK]], outcome)
+        return outcome
+
+    def _commit_chunk(self, rows, outcome):
+        by_code = {
+            org.uscc: org
+            for org in Organisation.objects.filter(
+                uscc__in=[r["uscc"] for r in rows]
+            ).prefetch_related("chains", "zones")
+        }
+        creates, updates, changed_fields = [], [], set()
+        changes_of: dict[str, dict] = {}
+        for row in rows:
+            org = by_code.get(row["uscc"])
+            if org is None:
+                org = Organisation(
+                    uscc=row["uscc"], created_by=self.user, **{f: row[f] for f in ORG_FIELDS}
+                )
+                creates.append(org)
+                changes_of[row["uscc"]] = {
+                    f: [None, to_json_value(row[f])] for f in ORG_FIELDS if row[f] not in (None, "")
+                }
+                continue
+            diff = {}
+            for f in ORG_FIELDS:
+                before = getattr(org, f)
+                if before != row[f]:
+                    diff[f] = [to_json_value(before), to_json_value(row[f])]
+                    setattr(org, f, row[f])
+                    changed_fields.add(f)
+            if diff:
+                org.version += 1
+                updates.append(org)
+            changes_of[row["uscc"]] = diff
+        Organisation.objects.bulk_create(creates, batch_size=CHUNK)
+        if updates:
+            Organisation.objects.bulk_update(
+                updates, [*changed_fields, "version"], batch_size=CHUNK
+            )
+        if creates and creates[0].pk is None:  # backends without RETURNING
+            ids = dict(
+                Organisation.objects.filter(uscc__in=[o.uscc for o in creates]).values_list(
+                    "uscc", "pk"
+                )
+            )
+            for org in creates:
+                org.pk = ids[org.uscc]
+        for org in creates:
+            by_code[org.uscc] = org
+        self._commit_relations(rows, by_code, creates, changes_of)
+        self._commit_years(rows, by_code, changes_of)
+        created_codes = {o.uscc for o in creates}
+        for row in rows:
+            org = by_code[row["uscc"]]
+            diff = changes_of[row["uscc"]]
+            if row["uscc"] in created_codes:
+                outcome.created += 1
+                outcome.events.append(chain.pending(AuditAction.CREATE, org, changes=diff))
+            elif diff:
+                outcome.updated += 1
+                outcome.events.append(chain.pending(AuditAction.UPDATE, org, changes=diff))
+            else:
+                outcome.unchanged += 1
+
+    def _commit_relations(self, rows, by_code, creates, changes_of):
+        new = {o.uscc for o in creates}
+        for field, through, column in (
+            ("chains", Organisation.chains.through, "codeitem_id"),
+            ("zones", Organisation.zones.through, "zone_id"),
+        ):
+            stale, links = [], []
+            for row in rows:
+                wanted = row[field]
+                if wanted is None:
+                    continue
+                org = by_code[row["uscc"]]
+                current = (
+                    [] if row["uscc"] in new else sorted(x.pk for x in getattr(org, field).all())
+                )
+                if current == wanted:
+                    continue
+                if current:
+                    stale.append(org.pk)
+                links.extend(through(organisation_id=org.pk, **{column: pk}) for pk in wanted)
+                changes_of[row["uscc"]][field] = [current, wanted]
+            if stale:
+                through.objects.filter(organisation_id__in=stale).delete()
+            through.objects.bulk_create(links, batch_size=CHUNK)
+
+    def _commit_years(self, rows, by_code, changes_of):
+        dated = [r for r in rows if r["year"]]
+        if not dated:
+            return
+        keys = Q()
+        for year in {r["year"] for r in dated}:
+            keys |= Q(
+                year=year,
+                organisation_id__in=[by_code[r["uscc"]].pk for r in dated if r["year"] == year],
+            )
+        existing = {(y.organisation_id, y.year): y for y in EnterpriseYear.objects.filter(keys)}
+        creates, updates = [], []
+        for row in dated:
+            org = by_code[row["uscc"]]
+            figure = existing.get((org.pk, row["year"]))
+            if figure is None:
+                creates.append(
+                    EnterpriseYear(
+                        organisation_id=org.pk, year=row["year"], **{f: row[f] for f in YEAR_FIELDS}
+                    )
+                )
+                changes_of[row["uscc"]][f"years[{row['year']}]"] = [
+                    None,
+                    {f: to_json_value(row[f]) for f in YEAR_FIELDS},
+                ]
+                continue
+            diff = {
+                f: [to_json_value(getattr(figure, f)), to_json_value(row[f])]
+                for f in YEAR_FIELDS
+                if getattr(figure, f) != row[f]
+            }
+            if diff:
+                for f in YEAR_FIELDS:
+                    setattr(figure, f, row[f])
+                updates.append(figure)
+                changes_of[row["uscc"]][f"years[{row['year']}]"] = diff
+        EnterpriseYear.objects.bulk_create(creates, batch_size=CHUNK)
+        if updates:
+            EnterpriseYear.objects.bulk_update(updates, list(YEAR_FIELDS), batch_size=CHUNK)

@@ -1,0 +1,137 @@
+from rest_framework import serializers
+
+from kechuang.core.enums import CodeList
+from kechuang.core.models import CodeItem
+
+from ..domain.uscc import normalise_uscc, validate_uscc
+from ..models import EnterpriseYear, Organisation, Person, Qualification, Town, Zone
+
+
+class CodeField(serializers.SlugRelatedField):
+    """A code-list item by its code."""
+
+    def __init__(self, code_list: str, **kwargs):
+        kwargs.setdefault("queryset", CodeItem.objects.of(code_list))
+        super().__init__(slug_field="code", **kwargs)
+
+
+class TownSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Town
+        fields = ["id", "code", "name", "name_en", "level"]
+
+
+class ZoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Zone
+        fields = ["id", "code", "name", "name_en", "kind"]
+
+
+class EnterpriseYearSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EnterpriseYear
+        fields = [
+            "id",
+            "organisation",
+            "year",
+            "revenue",
+            "output_value",
+            "rd_spending",
+            "employees",
+            "st_staff",
+            "above_scale",
+        ]
+
+
+class QualificationSerializer(serializers.ModelSerializer):
+    kind = CodeField(CodeList.QUALIFICATION_KIND)
+
+    class Meta:
+        model = Qualification
+        fields = [
+            "id",
+            "organisation",
+            "kind",
+            "number",
+            "year",
+            "valid_from",
+            "valid_until",
+            "revoked_on",
+        ]
+
+    def validate(self, attrs):
+        start = attrs.get("valid_from", getattr(self.instance, "valid_from", None))
+        end = attrs.get("valid_until", getattr(self.instance, "valid_until", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"valid_until": "有效期止早于有效期起。"})
+        return attrs
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    town = serializers.SlugRelatedField(
+        slug_field="code", queryset=Town.objects.all(), allow_null=True, required=False
+    )
+    industry = CodeField(
+        CodeList.INDUSTRY_CLASS,
+        queryset=CodeItem.objects.of(CodeList.INDUSTRY_CLASS).filter(parent__isnull=False),
+        allow_null=True,
+        required=False,
+    )
+    chains = CodeField(CodeList.INDUSTRY_CHAIN, many=True, required=False)
+    zones = serializers.SlugRelatedField(
+        slug_field="code", queryset=Zone.objects.all(), many=True, required=False
+    )
+    version = serializers.IntegerField(
+        required=False, help_text="The version an edit starts from; a stale one answers 409."
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "kind",
+            "uscc",
+            "name",
+            "former_names",
+            "legal_representative",
+            "founded_on",
+            "town",
+            "address",
+            "industry",
+            "chains",
+            "zones",
+            "is_demo",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["is_demo", "created_at", "updated_at"]
+
+    def validate_uscc(self, value):
+        value = normalise_uscc(value or "") or None
+        if value:
+            validate_uscc(value)
+        return value
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    title = CodeField(CodeList.TITLE, allow_null=True, required=False)
+    talent_level = CodeField(CodeList.TALENT_LEVEL, allow_null=True, required=False)
+    degree = CodeField(CodeList.DEGREE, allow_null=True, required=False)
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name",
+            "organisation",
+            "title",
+            "talent_level",
+            "degree",
+            "position",
+            "field",
+            "is_demo",
+            "version",
+        ]
+        read_only_fields = ["is_demo"]

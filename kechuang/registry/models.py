@@ -1,0 +1,328 @@
+import datetime as dt
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
+from kechuang.audit.tracking import AuditedModel
+from kechuang.core.enums import CodeList
+from kechuang.core.models import CodeItem, TrackedModel
+
+from .domain.uscc import validate_uscc
+from .enums import OrganisationKind, TownLevel, ZoneKind
+
+YEAR_VALIDATORS = [MinValueValidator(1949), MaxValueValidator(2100)]
+
+
+class Town(models.Model):
+    """The city and its towns and subdistricts, with their administrative division codes."""
+
+    code = models.CharField(_("division code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=TownLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    office = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("responsible office"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="towns",
+        help_text=_("The town office whose officers see this town's records."),
+    )
+
+    class Meta:
+        verbose_name = _("town")
+        verbose_name_plural = _("towns")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Zone(models.Model):
+    """A development zone or high-tech park; enterprises are members of zero or more."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=ZoneKind.choices)
+
+    class Meta:
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationQuerySet(ScopedQuerySet):
+    def enterprises(self):
+        return self.filter(kind=OrganisationKind.ENTERPRISE)
+
+    def in_chain(self, chain_code: str):
+        through = Organisation.chains.through
+        return self.filter(
+            models.Exists(
+                through.objects.filter(
+                    organisation_id=models.OuterRef("pk"), codeitem__code=chain_code
+                )
+            )
+        )
+
+    def holding(self, kind_code: str, on: dt.date):
+        """Organisations holding a qualification of this kind valid on the date."""
+        return self.filter(
+            models.Exists(
+                Qualification.objects.valid_on(on).filter(
+                    organisation=models.OuterRef("pk"), kind__code=kind_code
+                )
+            )
+        )
+
+
+class Organisation(TrackedModel):
+    """An enterprise, university, research organisation, school or agency (主体)."""
+
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=OrganisationKind.choices,
+        default=OrganisationKind.ENTERPRISE,
+    )
+    uscc = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_uscc],
+        help_text=_("统一社会信用代码, 18 characters (GB 32100-2015)."),
+    )
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    former_names = models.TextField(_("former names"), blank=True, help_text=_("One per line."))
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    founded_on = models.DateField(_("founding date"), null=True, blank=True)
+    town = models.ForeignKey(
+        Town, verbose_name=_("town"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    industry = models.ForeignKey(
+        CodeItem,
+        verbose_name=_("industry (GB/T 4754)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"code_list": CodeList.INDUSTRY_CLASS, "parent__isnull": False},
+    )
+    chains = models.ManyToManyField(
+        CodeItem,
+        verbose_name=_("industry chains"),
+        blank=True,
+        related_name="+",
+        limit_choices_to={"code_list": CodeList.INDUSTRY_CHAIN},
+    )
+    zones = models.ManyToManyField(
+        Zone, verbose_name=_("zones"), blank=True, related_name="members"
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+    scope_paths = ScopePaths(department="town__office", organisation="pk", creator="created_by")
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name", "id"]
+        permissions = [
+            ("import_organisation", _("Can import organisations from Excel")),
+            ("export_organisation", _("Can export organisations to Excel")),
+        ]
+        indexes = [models.Index(fields=["kind", "name"], name="organisation_kind_name_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("registry:organisation-detail", args=[self.pk])
+
+    @property
+    def former_name_list(self) -> list[str]:
+        return [n.strip() for n in self.former_names.splitlines() if n.strip()]
+
+
+class EnterpriseYear(AuditedModel):
+    """An enterprise's figures for one year (amounts in 万元)."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="years",
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    revenue = models.DecimalField(
+        _("revenue (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    output_value = models.DecimalField(
+        _("industrial output value (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    rd_spending = models.DecimalField(
+        _("R&D spending (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    st_staff = models.PositiveIntegerField(_("S&T staff"), null=True, blank=True)
+    above_scale = models.BooleanField(_("above designated size"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = ScopePaths(
+        department="organisation__town__office",
+        organisation="organisation",
+        creator="organisation__created_by",
+    )
+
+    class Meta:
+        verbose_name = _("yearly figures")
+        verbose_name_plural = _("yearly figures")
+        ordering = ["organisation", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="enterpriseyear_unique")
+        ]
+        indexes = [models.Index(fields=["year", "above_scale"], name="enterpriseyear_year_idx")]
+
+    def __str__(self):
+        return f"{self.organisation} {self.year}"
+
+
+class QualificationQuerySet(ScopedQuerySet):
+    def valid_on(self, on: dt.date):
+        return self.filter(
+            Q(valid_from__lte=on),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+            Q(revoked_on__isnull=True) | Q(revoked_on__gt=on),
+        )
+
+
+class Qualification(AuditedModel):
+    """A qualification held for a period: 国家高新技术企业, 科技型中小企业, 省科技型企业 …"""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="qualifications",
+    )
+    kind = models.ForeignKey(
+        CodeItem,
+        verbose_name=_("kind"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"code_list": CodeList.QUALIFICATION_KIND},
+    )
+    number = models.CharField(_("certificate or registration number"), max_length=60, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True, help_text=_("Empty: no expiry.")
+    )
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+
+    objects = QualificationQuerySet.as_manager()
+    scope_paths = EnterpriseYear.scope_paths
+
+    class Meta:
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
+        ordering = ["organisation", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="qualification_valid_period",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["kind", "valid_from", "valid_until"], name="qualification_kind_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.kind}"
+
+    def is_valid_on(self, on: dt.date) -> bool:
+        return (
+            self.valid_from <= on
+            and (self.valid_until is None or self.valid_until >= on)
+            and (self.revoked_on is None or self.revoked_on > on)
+        )
+
+
+class Person(TrackedModel):
+    """A person of the talent registry, with title and talent level, at an organisation."""
+
+    name = models.CharField(_("name"), max_length=50, db_index=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    title = models.ForeignKey(
+        CodeItem,
+        verbose_name=_("title"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"code_list": CodeList.TITLE},
+    )
+    talent_level = models.ForeignKey(
+        CodeItem,
+        verbose_name=_("talent level"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"code_list": CodeList.TALENT_LEVEL},
+    )
+    degree = models.ForeignKey(
+        CodeItem,
+        verbose_name=_("degree"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"code_list": CodeList.DEGREE},
+    )
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    field = models.CharField(_("field"), max_length=100, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = ScopePaths(
+        department="organisation__town__office",
+        organisation="organisation",
+        creator="created_by",
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,19 @@
+"""Who may do what in the registry: a role permission, and the record within data scope."""
+
+import rules
+
+from kechuang.accounts.rules import role_perm, scoped
+
+for model in ("organisation", "enterpriseyear", "qualification", "person"):
+    for action in ("view", "add", "change", "delete"):
+        perm = f"registry.{action}_{model}"
+        rules.add_perm(perm, role_perm(perm) if action == "add" else scoped(perm))
+
+IMPORT_ORGANISATIONS = "registry.import_organisation"
+EXPORT_ORGANISATIONS = "registry.export_organisation"
+rules.add_perm(IMPORT_ORGANISATIONS, role_perm(IMPORT_ORGANISATIONS))
+rules.add_perm(EXPORT_ORGANISATIONS, role_perm(EXPORT_ORGANISATIONS))
+
+# Towns, zones and code lists are reference data every signed-in user may read.
+for model in ("town", "zone"):
+    rules.add_perm(f"registry.view_{model}", rules.is_authenticated)

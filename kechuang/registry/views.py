@@ -1,0 +1,223 @@
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kechuang.accounts.scope import restrict
+from kechuang.audit import chain
+from kechuang.audit.enums import AuditAction
+from kechuang.core.domain.concurrency import ConcurrentEditError
+from kechuang.core.views import ScopedDetailView, ScopedListView, history_of
+
+from .domain.organisations import save_from_form
+from .enums import OrganisationKind
+from .interfaces.exporters import write_organisations
+from .interfaces.filters import OrganisationFilter, PersonFilter, default_figures_year
+from .interfaces.forms import EnterpriseYearForm, OrganisationForm, PersonForm, QualificationForm
+from .models import EnterpriseYear, Organisation, Person, Qualification
+from .rules import EXPORT_ORGANISATIONS
+
+
+class OrganisationListView(ScopedListView):
+    model = Organisation
+    permission = "registry.view_organisation"
+    filterset_class = OrganisationFilter
+    template_name = "registry/organisation_list.html"
+    table_template_name = "registry/_organisation_table.html"
+    sort_fields = {
+        "name": ("name",),
+        "uscc": ("uscc",),
+        "founded_on": ("founded_on",),
+        "town": ("town__code",),
+        "created_at": ("created_at",),
+    }
+    default_sort = "name"
+
+    def get_queryset(self):
+        year = self.figures_year()
+        return (
+            super()
+            .get_queryset()
+            .select_related("town", "industry")
+            .prefetch_related(
+                "chains",
+                Prefetch("years", EnterpriseYear.objects.filter(year=year), to_attr="shown_year"),
+            )
+        )
+
+    def figures_year(self) -> int:
+        try:
+            return int(self.request.GET.get("year") or default_figures_year())
+        except ValueError:
+            return default_figures_year()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["figures_year"] = self.figures_year()
+        context["kinds"] = OrganisationKind.choices
+        return context
+
+
+class OrganisationDetailView(ScopedDetailView):
+    model = Organisation
+    permission = "registry.view_organisation"
+    template_name = "registry/organisation_detail.html"
+
+    def get_base_queryset(self):
+        return Organisation.objects.select_related("town", "industry__parent").prefetch_related(
+            "chains",
+            "zones",
+            "years",
+            Prefetch("qualifications", Qualification.objects.select_related("kind")),
+            Prefetch("people", Person.objects.select_related("title", "talent_level")),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["today"] = timezone.localdate()
+        return context
+
+
+def _scoped_or_404(request, model, pk, perm):
+    obj = get_object_or_404(restrict(model._default_manager.all(), request.user), pk=pk)
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+    return obj
+
+
+def _edit(request, form, template, success_url, context=None):
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save_from_form(form, request.user)
+        except ConcurrentEditError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(success_url(obj))
+    return render(request, template, {"form": form, **(context or {})})
+
+
+@login_required
+def organisation_create(request):
+    if not request.user.has_perm("registry.add_organisation"):
+        raise PermissionDenied
+    form = OrganisationForm(request.POST or None, initial={"kind": request.GET.get("kind")})
+    return _edit(request, form, "registry/organisation_form.html", lambda o: o.get_absolute_url())
+
+
+@login_required
+def organisation_edit(request, pk):
+    org = _scoped_or_404(request, Organisation, pk, "registry.change_organisation")
+    form = OrganisationForm(request.POST or None, instance=org)
+    return _edit(
+        request,
+        form,
+        "registry/organisation_form.html",
+        lambda o: o.get_absolute_url(),
+        {"object": org},
+    )
+
+
+def _child_edit(request, org_pk, model, form_class, pk=None):
+    perm = f"registry.{'change' if pk else 'add'}_{model._meta.model_name}"
+    org = _scoped_or_404(request, Organisation, org_pk, "registry.view_organisation")
+    if not request.user.has_perm("registry.change_organisation", org):
+        raise PermissionDenied
+    instance = _scoped_or_404(request, model, pk, perm) if pk else model(organisation=org)
+    if pk and instance.organisation_id != org.pk:
+        raise PermissionDenied
+    kwargs = {"organisation": org} if form_class is EnterpriseYearForm else {}
+    form = form_class(request.POST or None, instance=instance, **kwargs)
+    template = f"registry/{model._meta.model_name}_form.html"
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect(org.get_absolute_url())
+    return render(request, template, {"form": form, "organisation": org, "object": instance})
+
+
+@login_required
+def year_edit(request, org_pk, pk=None):
+    return _child_edit(request, org_pk, EnterpriseYear, EnterpriseYearForm, pk)
+
+
+@login_required
+def qualification_edit(request, org_pk, pk=None):
+    return _child_edit(request, org_pk, Qualification, QualificationForm, pk)
+
+
+@login_required
+def organisation_export(request):
+    """Exactly the filtered list, in the import template's columns."""
+    if not request.user.has_perm(EXPORT_ORGANISATIONS):
+        raise PermissionDenied
+    view = OrganisationListView()
+    view.setup(request)
+    queryset = view.filtered_queryset()
+    year = view.figures_year()
+    spool = tempfile.TemporaryFile()
+    count = write_organisations(spool, queryset, year)
+    chain.record(
+        AuditAction.EXPORT,
+        changes={"filters": request.GET.dict(), "rows": count},
+        comment=_("Organisation list export"),
+    )
+    spool.seek(0)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return FileResponse(spool, as_attachment=True, filename=f"主体库-{stamp}.xlsx")
+
+
+class PersonListView(ScopedListView):
+    model = Person
+    permission = "registry.view_person"
+    filterset_class = PersonFilter
+    template_name = "registry/person_list.html"
+    table_template_name = "registry/_person_table.html"
+    sort_fields = {"name": ("name",), "organisation": ("organisation__name",)}
+    default_sort = "name"
+
+    def get_queryset(self):
+        return (
+            super().get_queryset().select_related("organisation", "title", "talent_level", "degree")
+        )
+
+
+class PersonDetailView(ScopedDetailView):
+    model = Person
+    permission = "registry.view_person"
+    template_name = "registry/person_detail.html"
+
+    def get_base_queryset(self):
+        return Person.objects.select_related("organisation", "title", "talent_level", "degree")
+
+
+@login_required
+def person_edit(request, pk=None):
+    if pk:
+        person = _scoped_or_404(request, Person, pk, "registry.change_person")
+    else:
+        if not request.user.has_perm("registry.add_person"):
+            raise PermissionDenied
+        person = Person(organisation_id=request.GET.get("organisation") or None)
+    form = PersonForm(request.POST or None, instance=person, user=request.user)
+    return _edit(
+        request,
+        form,
+        "registry/person_form.html",
+        lambda p: reverse("registry:person-detail", args=[p.pk]),
+        {"object": person if pk else None},
+    )
+
+
+@login_required
+def record_history(request, pk):
+    """The history partial of an organisation (HTMX)."""
+    org = _scoped_or_404(request, Organisation, pk, "registry.view_organisation")
+    return render(request, "core/_history.html", {"history": history_of(org)})
