@@ -3,11 +3,12 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.audit.context import client_ip
+from kechuang.core.interfaces.forms import StyledFormMixin
 
 from .throttle import is_locked_out
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
+class ThrottledAuthenticationForm(StyledFormMixin, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "locked_out": _(

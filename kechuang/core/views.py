@@ -13,6 +13,8 @@ from django.views.generic import DetailView, ListView
 from kechuang.accounts.scope import restrict
 from kechuang.audit.models import AuditEvent
 
+from .interfaces.forms import style_form
+
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
@@ -90,6 +92,7 @@ class ScopedListView(PermissionRequiredMixin, ScopedQuerysetMixin, ListView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
+        style_form(self.filterset.form)
         context.update(
             filterset=self.filterset,
             current_sort=self.current_sort,

@@ -2,13 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.enums import CodeList
+from kechuang.core.interfaces.forms import StyledFormMixin
 from kechuang.core.models import CodeItem
 
 from ..domain.uscc import normalise_uscc
 from ..models import EnterpriseYear, Organisation, Person, Qualification
 
 
-class VersionedForm(forms.ModelForm):
+class VersionedForm(StyledFormMixin, forms.ModelForm):
     """Carries the version the editor started from, to detect concurrent edits."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -63,7 +64,7 @@ class OrganisationForm(VersionedForm):
         return cleaned
 
 
-class EnterpriseYearForm(forms.ModelForm):
+class EnterpriseYearForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = EnterpriseYear
         fields = [
@@ -92,7 +93,7 @@ class EnterpriseYearForm(forms.ModelForm):
         return year
 
 
-class QualificationForm(forms.ModelForm):
+class QualificationForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Qualification
         fields = ["kind", "number", "year", "valid_from", "valid_until", "revoked_on"]
