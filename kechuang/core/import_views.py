@@ -6,8 +6,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from kechuang.accounts.scope import restrict
-
 from .domain import imports
 from .interfaces.excel import ExcelFileError, workbook_bytes
 from .models import ImportJob
@@ -39,7 +37,7 @@ def upload(request, key):
                 error = str(problem)
             else:
                 return redirect("core:import-job", pk=job.pk)
-    recent = restrict(ImportJob.objects.filter(importer=key), request.user)[:10]
+    recent = ImportJob.objects.visible_to(request.user).filter(importer=key)[:10]
     return render(
         request,
         "core/import_upload.html",
@@ -49,7 +47,7 @@ def upload(request, key):
 
 def _job(request, pk) -> ImportJob:
     job = get_object_or_404(
-        restrict(ImportJob.objects.select_related("created_by"), request.user), pk=pk
+        ImportJob.objects.visible_to(request.user).select_related("created_by"), pk=pk
     )
     _importer_or_404(request, job.importer)
     return job

@@ -3,7 +3,6 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
 from kechuang.audit.tracking import AuditedModel
 
 from .enums import CodeList, ImportStatus
@@ -81,6 +80,14 @@ class TrackedModel(AuditedModel):
         abstract = True
 
 
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An import is its uploader's working file: only they (and administrators) see it."""
+        if user.is_active and user.is_superuser:
+            return self
+        return self.filter(created_by_id=user.pk) if user.is_authenticated else self.none()
+
+
 class ImportJob(models.Model):
     """One Excel import: the uploaded file, its check (preview and row errors) and its commit."""
 
@@ -111,8 +118,7 @@ class ImportJob(models.Model):
     preview = models.JSONField(_("preview"), default=list, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths(creator="created_by")
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import")

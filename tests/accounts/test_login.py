@@ -1,0 +1,78 @@
+import pytest
+from django.test import override_settings
+
+from kechuang.audit.models import AuditEvent
+from tests.factories import PASSWORD, staff_user
+
+pytestmark = pytest.mark.django_db
+LOGIN = "/accounts/login/"
+
+
+def attempt(client, username, password):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR="10.0.0.7")
+
+
+def test_login_failed_login_and_logout_are_audited(client):
+    staff_user("wang")
+
+    attempt(client, "wang", "wrong-password")
+    attempt(client, "wang", PASSWORD)
+    client.post("/accounts/logout/", REMOTE_ADDR="10.0.0.7")
+
+    events = list(AuditEvent.objects.order_by("id").values_list("action", "ip"))
+    assert [a for a, _ in events if a in {"login", "login_failed", "logout"}] == [
+        "login_failed",
+        "login",
+        "logout",
+    ]
+    assert AuditEvent.objects.get(action="login_failed").object_repr == "wang"
+    assert {ip for _, ip in events} == {"10.0.0.7"}
+
+
+@override_settings(KECHUANG_LOGIN_MAX_FAILURES=3)
+def test_login_is_locked_after_repeated_failures_even_with_the_right_password(client):
+    staff_user("li")
+    for _ in range(3):
+        assert attempt(client, "li", "wrong-password").status_code == 200
+
+    response = attempt(client, "li", PASSWORD)
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert "登录失败次数过多" in response.content.decode()
+
+
+@override_settings(KECHUANG_LOGIN_MAX_FAILURES=3)
+def test_a_successful_login_resets_the_count(client):
+    staff_user("zhao")
+    attempt(client, "zhao", "wrong-password")
+    attempt(client, "zhao", "wrong-password")
+    assert attempt(client, "zhao", PASSWORD).status_code == 302
+    client.post("/accounts/logout/")
+
+    attempt(client, "zhao", "wrong-password")
+    attempt(client, "zhao", "wrong-password")
+
+    assert attempt(client, "zhao", PASSWORD).status_code == 302
+
+
+def test_weak_passwords_are_refused(client):
+    user = staff_user("sun")
+    client.force_login(user)
+
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["new_password2"]
+
+
+def test_admin_is_for_administrators_only(client):
+    staff = staff_user("qian")
+    staff.is_staff = True  # even with Django's staff flag, a non-superuser is refused
+    staff.save()
+    client.force_login(staff)
+
+    assert client.get("/admin/").status_code == 302

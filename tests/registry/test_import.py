@@ -1,0 +1,261 @@
+import io
+import os
+
+import pytest
+import xlsxwriter
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from kechuang.audit.chain import verify
+from kechuang.audit.models import AuditEvent
+from kechuang.core.enums import ImportStatus
+from kechuang.core.models import ImportJob
+from kechuang.registry.domain.uscc import make_uscc
+from kechuang.registry.interfaces.columns import ORGANISATION_COLUMNS
+from kechuang.registry.models import EnterpriseYear, Organisation
+from tests.factories import CodeItemFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+UPLOAD = reverse("core:import-upload", args=["registry.organisation"])
+HEADERS = [c.header for c in ORGANISATION_COLUMNS]
+
+
+def workbook(rows, headers=HEADERS, formula_rows=0) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, headers)
+    for n, row in enumerate(rows, start=1):
+        sheet.write_row(n, 0, row)
+    for n in range(formula_rows):
+        sheet.write_formula(len(rows) + 1 + n, 0, f"=A{n + 1}&B{n + 1}&\"{'x' * 40}\"")
+    book.close()
+    return buffer.getvalue()
+
+
+def row(code, name, **extra):
+    values = {"uscc": code, "name": name, **extra}
+    return [values.get(c.field, "") for c in ORGANISATION_COLUMNS]
+
+
+def upload(client, content: bytes, name="主体.xlsx") -> tuple:
+    response = client.post(UPLOAD, {"file": SimpleUploadedFile(name, content)})
+    job = ImportJob.objects.order_by("-id").first()
+    return response, job
+
+
+@pytest.fixture
+def staff(client, world):
+    client.force_login(world.staff)
+    return world.staff
+
+
+@pytest.fixture
+def counts():
+    def snapshot():
+        return (Organisation.objects.count(), EnterpriseYear.objects.count())
+
+    return snapshot
+
+
+def test_valid_file_is_previewed_then_imported_with_audit(client, staff, world, counts):
+    CodeItemFactory(code="new_materials", name="新材料")
+    before = counts()
+    content = workbook(
+        [
+            row(make_uscc(1), "一号新材料有限公司", town="东镇", chains="新材料", year=2020,
+                output_value=1234.5, above_scale="是"),
+            row(make_uscc(2), "二号科技有限公司", founded_on="2015-06-01"),
+        ]
+    )
+
+    response, job = upload(client, content)
+
+    assert response.status_code == 302
+    assert job.status == ImportStatus.READY
+    assert [p["action"] for p in job.preview] == ["create", "create"]
+    assert counts() == before  # checking writes nothing
+
+    client.post(reverse("core:import-confirm", args=[job.pk]))
+    job.refresh_from_db()
+
+    assert job.status == ImportStatus.DONE
+    assert (job.created_count, job.updated_count) == (2, 0)
+    first = Organisation.objects.get(uscc=make_uscc(1))
+    assert first.town == world.east
+    assert [c.name for c in first.chains.all()] == ["新材料"]
+    figures = first.years.get(year=2020)
+    assert (str(figures.output_value), figures.above_scale) == ("1234.50", True)
+    assert str(Organisation.objects.get(uscc=make_uscc(2)).founded_on) == "2015-06-01"
+    summary = AuditEvent.objects.get(action="import")
+    assert summary.changes["created"] == 2
+    assert AuditEvent.objects.filter(batch=summary.batch, action="create").count() == 2
+    assert verify() is None
+
+
+def test_reimport_updates_and_never_duplicates(client, staff, world):
+    code = make_uscc(3)
+    _, job = upload(client, workbook([row(code, "三号公司", town="东镇")]))
+    client.post(reverse("core:import-confirm", args=[job.pk]))
+
+    _, job = upload(client, workbook([row(code, "三号公司（新名）", town="西镇")]))
+    assert job.preview[0]["action"] == "update"
+    client.post(reverse("core:import-confirm", args=[job.pk]))
+    job.refresh_from_db()
+
+    org = Organisation.objects.get(uscc=code)
+    assert Organisation.objects.filter(uscc=code).count() == 1
+    assert (org.name, org.town, org.version) == ("三号公司（新名）", world.west, 2)
+    assert (job.created_count, job.updated_count) == (0, 1)
+    update = AuditEvent.objects.get(action="update", object_id=str(org.pk))
+    assert update.changes["name"] == ["三号公司", "三号公司（新名）"]
+
+
+def test_confirming_twice_imports_once(client, staff):
+    _, job = upload(client, workbook([row(make_uscc(4), "四号公司")]))
+
+    client.post(reverse("core:import-confirm", args=[job.pk]))
+    client.post(reverse("core:import-confirm", args=[job.pk]))
+
+    assert Organisation.objects.filter(uscc=make_uscc(4)).count() == 1
+    assert AuditEvent.objects.filter(action="import").count() == 1
+
+
+def assert_refused(job, counts_before, counts_after, *fragments):
+    assert job.status == ImportStatus.INVALID
+    text = job.message + " ".join(f"{e['row']} {e['column']} {e['message']}" for e in job.errors)
+    for fragment in fragments:
+        assert fragment in text
+    assert counts_after == counts_before
+    assert not AuditEvent.objects.filter(action="import").exists()
+
+
+def test_wrong_headers_are_named(client, staff, counts):
+    before = counts()
+    _, job = upload(client, workbook([["x", "y"]], headers=["代码", "名称"]))
+
+    assert_refused(job, before, counts(), "统一社会信用代码", "代码")
+
+
+def test_bad_codes_give_row_and_column(client, staff, counts):
+    before = counts()
+    good = make_uscc(5)
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    _, job = upload(client, workbook([row(good, "好公司"), row(bad, "坏公司")]))
+
+    assert_refused(job, before, counts())
+    assert job.errors == [
+        {
+            "row": 3,
+            "column": "统一社会信用代码",
+            "message": f"“{bad}”不是有效的统一社会信用代码（GB 32100-2015）。",
+        }
+    ]
+
+
+def test_duplicate_rows_are_refused(client, staff, counts):
+    before = counts()
+    code = make_uscc(6)
+    _, job = upload(client, workbook([row(code, "甲"), row(make_uscc(7), "乙"), row(code, "丙")]))
+
+    assert_refused(job, before, counts(), "与第2行重复")
+    assert [e["row"] for e in job.errors] == [4]
+
+
+def test_other_cell_errors_are_reported_per_row(client, staff, counts):
+    before = counts()
+    _, job = upload(
+        client,
+        workbook(
+            [
+                row(make_uscc(8), "甲", town="火星镇"),
+                row(make_uscc(9), "乙", founded_on="去年"),
+                row(make_uscc(10), "", year=2020),
+                row(make_uscc(11), "丁", output_value=5),
+            ]
+        ),
+    )
+
+    assert_refused(job, before, counts())
+    assert [(e["row"], e["column"]) for e in job.errors] == [
+        (2, "镇街道"),
+        (3, "成立日期"),
+        (4, "名称"),
+        (5, "年度"),
+    ]
+
+
+def test_empty_file_is_refused(client, staff, counts):
+    before = counts()
+    _, job = upload(client, b"")
+
+    assert_refused(job, before, counts(), "文件为空")
+
+
+def test_header_only_file_is_refused(client, staff, counts):
+    before = counts()
+    _, job = upload(client, workbook([]))
+
+    assert_refused(job, before, counts(), "没有数据行")
+
+
+def test_non_excel_file_renamed_xlsx_is_refused(client, staff, counts):
+    before = counts()
+    _, job = upload(client, "统一社会信用代码,名称\n91110000710926094P,甲\n".encode())
+
+    assert_refused(job, before, counts(), "不是 Excel 工作簿")
+
+
+def test_wrong_extension_is_refused_at_upload(client, staff):
+    response, job = upload(client, b"a,b", name="data.csv")
+
+    assert job is None
+    assert "只能导入 Excel 工作簿" in response.content.decode()
+
+
+def test_five_megabyte_file_with_formulas_is_refused(client, staff, counts):
+    before = counts()
+    rows = [row(make_uscc(100 + n), f"公司{n}", address=os.urandom(250).hex()) for n in range(20000)]
+    content = workbook(rows, formula_rows=200)
+    assert len(content) > 5_000_000
+    _, job = upload(client, content)
+
+    assert_refused(job, before, counts(), "公式")
+
+
+def test_one_bad_row_among_many_writes_nothing(client, staff, counts):
+    before = counts()
+    rows = [row(make_uscc(300 + n), f"公司{n}") for n in range(200)]
+    rows[150][0] = "NOT-A-CODE"
+    _, job = upload(client, workbook(rows))
+
+    assert_refused(job, before, counts())
+    assert [e["row"] for e in job.errors] == [152]
+
+
+def test_out_of_scope_organisation_cannot_be_updated_by_import(client, world, counts):
+    client.force_login(world.officer)
+    before = counts()
+    _, job = upload(client, workbook([row(world.theirs.uscc, "改名")]))
+
+    assert_refused(job, before, counts(), "数据权限")
+
+
+def test_import_needs_the_import_permission(client, world):
+    client.force_login(world.our_user)
+
+    assert client.get(UPLOAD).status_code == 403
+    response, job = upload(client, workbook([row(make_uscc(12), "甲")]))
+    assert (response.status_code, job) == (403, None)
+
+
+def test_other_users_cannot_see_an_import_job(client, staff, world):
+    _, job = upload(client, workbook([row(make_uscc(13), "甲")]))
+    other = OrganisationFactory()
+    from tests.factories import staff_user
+
+    client.force_login(staff_user("other-staff"))
+
+    assert client.get(reverse("core:import-job", args=[job.pk])).status_code == 404
+    assert client.post(reverse("core:import-confirm", args=[job.pk])).status_code == 404
+    assert other.pk
