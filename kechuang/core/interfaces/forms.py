@@ -13,7 +13,7 @@ def style_form(form):
             css = "form-select"
         else:
             css = "form-control"
-        if form.is_bound and name in form.errors:
+        if form._errors and name in form._errors:  # never trigger validation from here
             css += " is-invalid"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
     return form
