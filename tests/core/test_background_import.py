@@ -17,7 +17,7 @@ from kechuang.registry.interfaces.columns import ORGANISATION_COLUMNS
 from kechuang.registry.models import Organisation
 from tests.factories import staff_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
