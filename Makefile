@@ -44,7 +44,7 @@ demo: install ## Migrate, load the demo data, start the task worker and serve 12
 		echo "Something already listens on $(HOST):$(PORT) (another make demo?); stop it first." >&2; \
 		exit 1; \
 	fi
-	mkdir -p "$(RUN_DIR)" var
+	mkdir -p $(sort var $(RUN_DIR))
 	$(KECHUANG) migrate --noinput
 	$(KECHUANG) load_demo
 	@$(MAKE) --no-print-directory stop

@@ -1,0 +1,128 @@
+"""Root conftest: a throw-away var directory, test mode, and fixtures shared by the suite.
+
+The environment is set at import time so that nothing a test does — and no subprocess a test
+starts — writes into the project's ``var/``. pytest-django usually loads the settings module
+*before* this file (its ``pytest_load_initial_conftests`` hook runs first), so the already
+loaded settings are aligned with the same directories below; ``make test`` also exports
+``KECHUANG_MODE=test`` up front, which the settings need before they load.
+"""
+
+import atexit
+import itertools
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("KECHUANG_MODE", "test")
+if os.environ.get("KECHUANG_VAR_DIR"):
+    os.environ.setdefault(
+        "KECHUANG_MEDIA_ROOT", str(Path(os.environ["KECHUANG_VAR_DIR"]) / "uploads")
+    )
+else:
+    _tmp_var_dir = tempfile.mkdtemp(prefix="kechuang-test-")
+    atexit.register(shutil.rmtree, _tmp_var_dir, ignore_errors=True)
+    os.environ["KECHUANG_VAR_DIR"] = _tmp_var_dir
+    os.environ["KECHUANG_MEDIA_ROOT"] = str(Path(_tmp_var_dir) / "uploads")
+
+VAR_DIR = Path(os.environ["KECHUANG_VAR_DIR"])
+MEDIA_ROOT = Path(os.environ["KECHUANG_MEDIA_ROOT"])
+MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
+
+TEST_PASSWORD = "Test-pass-2026!"
+
+
+def _align_loaded_settings() -> None:
+    """Point settings that were loaded before this file at the temporary directories."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return  # Django has not read the settings yet; the environment above is enough.
+    if getattr(settings, "MODE", "test") != "test":
+        raise pytest.UsageError(
+            f"The tests run in KECHUANG_MODE=test, not {settings.MODE!r} "
+            "(use `make test`, or export KECHUANG_MODE=test)."
+        )
+    if Path(settings.VAR_DIR) != VAR_DIR:
+        settings.VAR_DIR = VAR_DIR
+        settings.STATIC_ROOT = VAR_DIR / "static"
+    settings.MEDIA_ROOT = MEDIA_ROOT
+
+
+_align_loaded_settings()
+
+
+class ReferenceData:
+    """What ``kechuang load_reference`` loaded, looked up on demand."""
+
+    def role(self, code: str):
+        from kechuang.accounts.models import Role
+
+        return Role.objects.get(code=code)
+
+    def department(self, name: str):
+        from kechuang.accounts.models import Department
+
+        return Department.objects.get(name=name)
+
+    def town(self, name_or_code: str):
+        from django.db.models import Q
+
+        from kechuang.registry.models import Town
+
+        return Town.objects.get(Q(code=name_or_code) | Q(name=name_or_code))
+
+    def code_item(self, code_list: str, code: str):
+        from kechuang.core.models import CodeItem
+
+        return CodeItem.objects.get(code_list=code_list, code=code)
+
+
+@pytest.fixture
+def reference_data(db):
+    """Code lists, departments, roles, towns and zones, as ``kechuang load_reference`` loads
+    them (idempotently) into the test database. Returns a :class:`ReferenceData` for lookups."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_reference", verbosity=0, stdout=StringIO())
+    return ReferenceData()
+
+
+_usernames = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(reference_data):
+    """Factory: ``make_user(role_code, **fields)`` creates an active user holding the role of
+    that code (from the reference data), with the password ``TEST_PASSWORD``.
+
+    ``fields`` go to the user model: ``username`` (default ``<role>-<n>``), ``kind``
+    (default: organisation for the organisation role, expert for the expert role, else
+    staff), ``department``, ``organisation`` (an organisation user without one gets a new
+    organisation), ``display_name`` … ``roles=[…]`` adds further Role objects or role codes.
+    """
+    from kechuang.accounts.enums import RoleCode, UserKind
+    from kechuang.accounts.models import Role, User
+
+    default_kinds = {RoleCode.ORGANISATION: UserKind.ORGANISATION, RoleCode.EXPERT: UserKind.EXPERT}
+
+    def factory(role_code: str, **fields):
+        extra_roles = fields.pop("roles", ())
+        fields.setdefault("username", f"{role_code}-{next(_usernames)}")
+        fields.setdefault("kind", default_kinds.get(role_code, UserKind.STAFF))
+        if fields["kind"] == UserKind.ORGANISATION and not fields.get("organisation"):
+            from tests.factories import OrganisationFactory
+
+            fields["organisation"] = OrganisationFactory()
+        roles = [reference_data.role(role_code)]
+        roles += [r if isinstance(r, Role) else reference_data.role(r) for r in extra_roles]
+        user = User.objects.create_user(password=TEST_PASSWORD, **fields)
+        user.roles.add(*roles)
+        return user
+
+    factory.password = TEST_PASSWORD
+    return factory
