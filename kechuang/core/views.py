@@ -65,7 +65,12 @@ class ScopedListView(PermissionRequiredMixin, ScopedQuerysetMixin, ListView):
 
     def filtered_queryset(self) -> QuerySet:
         self.filterset = self.get_filterset()
-        queryset = self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset
+        if not self.filterset.is_bound:
+            queryset = self.filterset.queryset
+        elif self.filterset.is_valid():
+            queryset = self.filterset.qs
+        else:  # a bad filter value shows its error and no rows, never an unfiltered list
+            queryset = self.filterset.queryset.none()
         return queryset.order_by(*self.ordering_for(self.request.GET.get("sort", "")))
 
     def ordering_for(self, sort: str) -> tuple[str, ...]:

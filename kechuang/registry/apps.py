@@ -27,7 +27,7 @@ class RegistryConfig(AppConfig):
             {
                 "title": _("Universities and institutes"),
                 "value": organisations.exclude(kind=OrganisationKind.ENTERPRISE).count(),
-                "url": reverse("registry:organisation-list"),
+                "url": reverse("registry:organisation-list") + "?kind=institution",
             },
             {
                 "title": _("People"),

@@ -126,3 +126,24 @@ def test_user_without_permission_gets_403(client, world):
     assert client.post("/api/v1/organisations/", {"name": "x"}).status_code == 403
     assert client.get(reverse("registry:person-list")).status_code == 403
     assert client.get("/api/v1/people/").status_code == 403
+
+
+def test_an_invalid_filter_shows_no_rows_and_the_error(client, world):
+    client.force_login(world.staff)
+
+    response = client.get(reverse("registry:organisation-list") + "?town=999999")
+
+    assert response.status_code == 200
+    assert list(response.context["object_list"]) == []
+    assert response.context["filterset"].form.errors["town"]
+
+
+def test_institutions_filter_excludes_enterprises(client, world):
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory(name="某大学", kind="university", uscc=None)
+    client.force_login(world.staff)
+
+    response = client.get(reverse("registry:organisation-list") + "?kind=institution")
+
+    assert [o.name for o in response.context["object_list"]] == ["某大学"]

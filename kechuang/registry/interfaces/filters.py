@@ -13,6 +13,7 @@ from ..enums import OrganisationKind
 from ..models import EnterpriseYear, Organisation, Person, Town, Zone
 
 USCC_PREFIX = re.compile(r"[0-9A-Z]{4,18}")
+INSTITUTIONS = "institution"
 
 
 def default_figures_year() -> int:
@@ -22,7 +23,11 @@ def default_figures_year() -> int:
 
 class OrganisationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices)
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"),
+        choices=[*OrganisationKind.choices, (INSTITUTIONS, _("All except enterprises"))],
+        method="of_kind",
+    )
     town = django_filters.ModelChoiceFilter(label=_("Town"), queryset=Town.objects.all())
     zone = django_filters.ModelChoiceFilter(
         label=_("Zone"), queryset=Zone.objects.all(), method="in_zone"
@@ -52,6 +57,11 @@ class OrganisationFilter(django_filters.FilterSet):
     class Meta:
         model = Organisation
         fields = ["q", "kind", "town", "zone", "chain", "section", "above_scale", "qualification"]
+
+    def of_kind(self, queryset, name, value):
+        if value == INSTITUTIONS:
+            return queryset.exclude(kind=OrganisationKind.ENTERPRISE)
+        return queryset.filter(kind=value)
 
     def noop(self, queryset, name, value):
         return queryset  # read by the filters that use it
