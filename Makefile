@@ -18,7 +18,8 @@ KECHUANG := $(VENV)/bin/kechuang
 RUN_DIR := $(or $(KECHUANG_VAR_DIR),var)
 WORKER_PID := var/worker.pid
 WORKER_LOG := var/worker.log
-# makemessages/compilemessages walk the tree; these are not ours to translate.
+# makemessages/compilemessages run in kechuang/ (the .po references are relative to it) and
+# walk the tree below; these are not ours to translate.
 I18N_IGNORE := --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'var/*' \
 	--ignore 'build/*' --ignore 'dist/*' --ignore 'node_modules/*'
 
@@ -88,8 +89,8 @@ bench: install ## Run the registry benchmark (BENCH_ARGS=…)
 
 messages: export KECHUANG_MODE := demo
 messages: install ## Update and compile the zh_Hans translations in kechuang/locale
-	$(KECHUANG) makemessages -l zh_Hans $(I18N_IGNORE)
-	$(KECHUANG) compilemessages $(I18N_IGNORE)
+	cd kechuang && $(abspath $(KECHUANG)) makemessages -l zh_Hans $(I18N_IGNORE)
+	cd kechuang && $(abspath $(KECHUANG)) compilemessages $(I18N_IGNORE)
 
 clean: stop ## Remove var/ (demo database, uploads) and caches; keeps .venv
 	rm -rf var .pytest_cache .ruff_cache test-results bench/results build dist

@@ -152,7 +152,7 @@ def excel_import(rows: int, rng: random.Random) -> tuple[float, float, float]:
     from kechuang.core.models import ImportJob
     from kechuang.registry.domain.uscc import make_uscc
     from kechuang.registry.interfaces.columns import ORGANISATION_COLUMNS
-    from kechuang.registry.models import Organisation, Town
+    from kechuang.registry.models import Town
 
     run = int(time.time()) % 1000
     base = IMPORT_SEED_BASE + run * 100_000
@@ -180,7 +180,10 @@ def excel_import(rows: int, rng: random.Random) -> tuple[float, float, float]:
         "bench-admin", "", "Bench-pass-2026!"
     )
     job = ImportJob.objects.create(
-        importer="registry.organisation", created_by=admin, file=stored.name, original_name="bench.xlsx"
+        importer="registry.organisation",
+        created_by=admin,
+        file=stored.name,
+        original_name="bench.xlsx",
     )
     started = time.perf_counter()
     imports.check(job)

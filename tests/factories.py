@@ -81,7 +81,9 @@ class QualificationFactory(factory.django.DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     kind = factory.SubFactory(
-        CodeItemFactory, code_list=CodeList.QUALIFICATION_KIND, code="national_high_tech",
+        CodeItemFactory,
+        code_list=CodeList.QUALIFICATION_KIND,
+        code="national_high_tech",
         name="国家高新技术企业",
     )
     number = factory.Sequence(lambda n: f"GR2020330{n:05d}")
@@ -98,7 +100,9 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
 
 def role(code: str, data_scope: str, perms=REGISTRY_PERMS, custom_departments=()) -> Role:
-    obj, _ = Role.objects.update_or_create(code=code, defaults={"name": code, "data_scope": data_scope})
+    obj, _ = Role.objects.update_or_create(
+        code=code, defaults={"name": code, "data_scope": data_scope}
+    )
     pairs = [p.split(".") for p in perms]
     obj.permissions.set(
         Permission.objects.filter(
@@ -115,7 +119,9 @@ def user(username: str, *, roles=(), **fields) -> User:
     return obj
 
 
-def staff_user(username="staff", data_scope=DataScope.ALL, department=None, perms=REGISTRY_PERMS, **role_kw):
+def staff_user(
+    username="staff", data_scope=DataScope.ALL, department=None, perms=REGISTRY_PERMS, **role_kw
+):
     return user(
         username,
         kind=UserKind.STAFF,
@@ -125,9 +131,14 @@ def staff_user(username="staff", data_scope=DataScope.ALL, department=None, perm
 
 
 def organisation_user(organisation, username="orguser"):
-    perms = ["registry.view_organisation", "registry.change_organisation",
-             "registry.view_enterpriseyear", "registry.add_enterpriseyear",
-             "registry.view_qualification", "registry.view_person"]
+    perms = [
+        "registry.view_organisation",
+        "registry.change_organisation",
+        "registry.view_enterpriseyear",
+        "registry.add_enterpriseyear",
+        "registry.view_qualification",
+        "registry.view_person",
+    ]
     return user(
         username,
         kind=UserKind.ORGANISATION,

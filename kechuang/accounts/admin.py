@@ -5,9 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Department, Role, User
 
 # The admin is for administrators (superusers) only, whatever a user's other flags say.
-admin.site.has_permission = lambda request: (
-    request.user.is_active and request.user.is_superuser
-)
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 
 
 @admin.register(Department)

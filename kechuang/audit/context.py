@@ -14,12 +14,14 @@ class Actor:
     ip: str | None = None
 
 
-_current: ContextVar = ContextVar("kechuang_audit_actor", default=Actor())
+_current: ContextVar = ContextVar("kechuang_audit_actor", default=None)
 
 
 def current_actor() -> Actor:
     """The actor of the innermost ``acting_as`` block or request being served."""
     value = _current.get()
+    if value is None:
+        return Actor()
     if isinstance(value, Actor):
         return value
     # A request: read its user late, because API token authentication happens in the view.

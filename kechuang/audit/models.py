@@ -83,3 +83,6 @@ class ChainHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+
+    def __str__(self):
+        return f"#{self.last_event_id} {self.last_hash[:12]}"

@@ -32,7 +32,11 @@ QUALIFICATION_KINDS = [
         "National high and new technology enterprise",
     ),
     (QualificationKind.TECH_SME, "科技型中小企业", "Technology-based SME"),
-    (QualificationKind.PROVINCIAL_TECH, "省科技型企业", "Provincial science and technology enterprise"),
+    (
+        QualificationKind.PROVINCIAL_TECH,
+        "省科技型企业",
+        "Provincial science and technology enterprise",
+    ),
 ]
 
 TITLES = [
@@ -66,12 +70,13 @@ CODE_LISTS = {
 
 
 def upsert_items(code_list: str, rows, parent: CodeItem | None = None) -> list[CodeItem]:
-    """Create or update the items of one list (or of one parent within it), in row order.
+    """Create or update the items of one list (or of one parent within it).
 
-    ``sort`` follows the row order, so a list reads the way it is written here.
+    A row is ``(code, name, name_en)`` or ``(code, name, name_en, sort)``; without a sort the
+    row order is kept, so a list reads the way it is written here.
     """
     items = []
-    for sort, (code, name, name_en) in enumerate(rows, start=1):
+    for position, (code, name, name_en, *sort) in enumerate(rows, start=1):
         item, _ = CodeItem.objects.update_or_create(
             code_list=code_list,
             code=code,
@@ -79,7 +84,7 @@ def upsert_items(code_list: str, rows, parent: CodeItem | None = None) -> list[C
                 "name": name,
                 "name_en": name_en,
                 "parent": parent,
-                "sort": sort,
+                "sort": sort[0] if sort else position,
                 "active": True,
             },
         )

@@ -29,7 +29,11 @@ class VersionedMixin:
 
     def perform_create(self, serializer):
         serializer.validated_data.pop("version", None)
-        extra = {"created_by": self.request.user} if hasattr(serializer.Meta.model, "created_by") else {}
+        extra = (
+            {"created_by": self.request.user}
+            if hasattr(serializer.Meta.model, "created_by")
+            else {}
+        )
         serializer.save(**extra)
 
     def perform_update(self, serializer):
@@ -76,11 +80,15 @@ class OrganisationChildViewSet(ScopedModelViewSet):
         serializer.save()
 
     def perform_update(self, serializer):
-        self._check_parent(serializer.validated_data.get("organisation", serializer.instance.organisation))
+        self._check_parent(
+            serializer.validated_data.get("organisation", serializer.instance.organisation)
+        )
         serializer.save()
 
     def _check_parent(self, organisation):
-        if not restrict(Organisation.objects.filter(pk=organisation.pk), self.request.user).exists():
+        if not restrict(
+            Organisation.objects.filter(pk=organisation.pk), self.request.user
+        ).exists():
             raise exceptions.ValidationError({"organisation": "该主体不在您的数据权限范围内。"})
         if not self.request.user.has_perm("registry.change_organisation", organisation):
             raise exceptions.PermissionDenied()
@@ -111,5 +119,3 @@ class TownViewSet(ReferenceViewSet):
 class ZoneViewSet(ReferenceViewSet):
     queryset = Zone.objects.all()
     serializer_class = ZoneSerializer
-
-

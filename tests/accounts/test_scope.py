@@ -78,7 +78,9 @@ def test_roles_combine_as_union(towns):
     OrganisationFactory(name="甲", town=east)
     OrganisationFactory(name="乙", town=west)
     officer = staff_user("officer", DataScope.DEPARTMENT, department=east.office)
-    officer.roles.add(staff_user("other", DataScope.CUSTOM, custom_departments=[west.office]).roles.get())
+    officer.roles.add(
+        staff_user("other", DataScope.CUSTOM, custom_departments=[west.office]).roles.get()
+    )
     officer = type(officer).objects.get(pk=officer.pk)
 
     assert names(Organisation.objects.visible_to(officer)) == ["乙", "甲"]
@@ -93,7 +95,9 @@ def test_organisation_user_sees_only_own_organisation_and_its_children(towns):
     member = organisation_user(own)
 
     assert names(Organisation.objects.visible_to(member)) == ["甲"]
-    assert list(EnterpriseYear.objects.visible_to(member).values_list("organisation__name", flat=True)) == ["甲"]
+    assert list(
+        EnterpriseYear.objects.visible_to(member).values_list("organisation__name", flat=True)
+    ) == ["甲"]
 
 
 def test_user_without_roles_or_inactive_sees_nothing(towns):

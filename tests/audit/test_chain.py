@@ -102,11 +102,17 @@ def test_model_save_records_create_update_delete_with_changes():
         org.delete()
 
     events = list(
-        AuditEvent.objects.filter(model="registry.organisation", object_id=str(org_pk)).order_by("id")
+        AuditEvent.objects.filter(model="registry.organisation", object_id=str(org_pk)).order_by(
+            "id"
+        )
     )
     assert [e.action for e in events] == ["create", "update", "delete"]
     assert events[1].changes == {"name": ["旧名", "新名"]}
-    assert (events[1].actor_id, events[1].actor_name, events[1].ip) == (actor.pk, "writer", "10.1.2.3")
+    assert (events[1].actor_id, events[1].actor_name, events[1].ip) == (
+        actor.pk,
+        "writer",
+        "10.1.2.3",
+    )
     assert events[2].changes["name"] == ["新名", None]
 
 

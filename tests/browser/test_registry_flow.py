@@ -2,6 +2,7 @@
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 import xlsxwriter
@@ -47,7 +48,7 @@ def test_staff_filters_opens_exports_and_imports(page, live_server, tmp_path):
 
     with page.expect_download() as download_info:
         page.get_by_test_id("export").click()
-    content = open(download_info.value.path(), "rb").read()
+    content = Path(download_info.value.path()).read_bytes()
     rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
     assert [r[1] for r in rows[1:]] == ["东方材料有限公司"]
 

@@ -37,7 +37,9 @@ def test_ten_thousand_rows_are_checked_and_imported_by_the_worker(client):
     client.force_login(staff_user())
     upload = SimpleUploadedFile("big.xlsx", ten_thousand_rows())
 
-    response = client.post(reverse("core:import-upload", args=["registry.organisation"]), {"file": upload})
+    response = client.post(
+        reverse("core:import-upload", args=["registry.organisation"]), {"file": upload}
+    )
     job = ImportJob.objects.get()
     page = client.get(reverse("core:import-job", args=[job.pk]), HTTP_HX_REQUEST="true")
 

@@ -42,8 +42,18 @@ def test_another_organisations_user_cannot_change_by_post_put_or_delete(client, 
     client.force_login(world.their_user)
     org = world.ours
 
-    assert client.post(reverse("registry:organisation-edit", args=[org.pk]), {"name": "x"}).status_code == 404
-    assert client.patch(f"/api/v1/organisations/{org.pk}/", {"name": "x", "version": 1}, content_type="application/json").status_code == 404
+    assert (
+        client.post(reverse("registry:organisation-edit", args=[org.pk]), {"name": "x"}).status_code
+        == 404
+    )
+    assert (
+        client.patch(
+            f"/api/v1/organisations/{org.pk}/",
+            {"name": "x", "version": 1},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
     assert client.delete(f"/api/v1/organisations/{org.pk}/").status_code in (403, 404)
     org.refresh_from_db()
     assert org.name == "东方材料有限公司"
@@ -79,7 +89,10 @@ def test_town_officer_sees_only_the_towns_records(client, world):
 
     assert "东方材料" in page and "西方电子" not in page
     assert [o["name"] for o in api["results"]] == ["东方材料有限公司"]
-    assert client.get(reverse("registry:organisation-detail", args=[world.theirs.pk])).status_code == 404
+    assert (
+        client.get(reverse("registry:organisation-detail", args=[world.theirs.pk])).status_code
+        == 404
+    )
     assert client.get(f"/api/v1/organisations/{world.theirs.pk}/").status_code == 404
     assert world.records[world.theirs.pk]["person"].name not in people
 
@@ -122,7 +135,9 @@ def test_user_without_permission_gets_403(client, world):
 
     assert client.get(reverse("registry:organisation-list")).status_code == 200
     assert client.get(reverse("registry:organisation-create")).status_code == 403
-    assert client.get(reverse("registry:organisation-edit", args=[world.ours.pk])).status_code == 403
+    assert (
+        client.get(reverse("registry:organisation-edit", args=[world.ours.pk])).status_code == 403
+    )
     assert client.post("/api/v1/organisations/", {"name": "x"}).status_code == 403
     assert client.get(reverse("registry:person-list")).status_code == 403
     assert client.get("/api/v1/people/").status_code == 403

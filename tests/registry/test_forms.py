@@ -31,7 +31,9 @@ def test_create_shows_field_errors_in_chinese(client, world):
     errors = response.context["form"].errors
     assert response.status_code == 200
     assert errors["name"] == ["该字段是必填项。"]
-    assert errors["uscc"] == ["按前17位计算，第18位校验码应为“P”，实际为“Q”。可能有字符输入有误，请核对。"]
+    assert errors["uscc"] == [
+        "按前17位计算，第18位校验码应为“P”，实际为“Q”。可能有字符输入有误，请核对。"
+    ]
     assert Organisation.objects.filter(uscc="91110000710926094Q").count() == 0
 
 
@@ -41,7 +43,12 @@ def test_create_normalises_the_code_and_records_the_creator(client, world):
 
     response = client.post(
         reverse("registry:organisation-create"),
-        {"kind": "enterprise", "uscc": f" {code.lower()} ", "name": "新建公司", "town": world.east.pk},
+        {
+            "kind": "enterprise",
+            "uscc": f" {code.lower()} ",
+            "name": "新建公司",
+            "town": world.east.pk,
+        },
     )
 
     org = Organisation.objects.get(uscc=code)
@@ -117,7 +124,9 @@ def test_detail_page_shows_the_history(client, world):
     url = reverse("registry:organisation-edit", args=[world.ours.pk])
     client.post(url, form_data(world.ours, name="改过的名字"))
 
-    page = client.get(reverse("registry:organisation-detail", args=[world.ours.pk])).content.decode()
+    page = client.get(
+        reverse("registry:organisation-detail", args=[world.ours.pk])
+    ).content.decode()
 
     assert "变更历史" in page
     assert "东方材料有限公司 → 改过的名字" in page

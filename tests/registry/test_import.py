@@ -28,7 +28,7 @@ def workbook(rows, headers=HEADERS, formula_rows=0) -> bytes:
     for n, row in enumerate(rows, start=1):
         sheet.write_row(n, 0, row)
     for n in range(formula_rows):
-        sheet.write_formula(len(rows) + 1 + n, 0, f"=A{n + 1}&B{n + 1}&\"{'x' * 40}\"")
+        sheet.write_formula(len(rows) + 1 + n, 0, f'=A{n + 1}&B{n + 1}&"{"x" * 40}"')
     book.close()
     return buffer.getvalue()
 
@@ -63,8 +63,15 @@ def test_valid_file_is_previewed_then_imported_with_audit(client, staff, world, 
     before = counts()
     content = workbook(
         [
-            row(make_uscc(1), "一号新材料有限公司", town="东镇", chains="新材料", year=2020,
-                output_value=1234.5, above_scale="是"),
+            row(
+                make_uscc(1),
+                "一号新材料有限公司",
+                town="东镇",
+                chains="新材料",
+                year=2020,
+                output_value=1234.5,
+                above_scale="是",
+            ),
             row(make_uscc(2), "二号科技有限公司", founded_on="2015-06-01"),
         ]
     )
@@ -215,7 +222,9 @@ def test_wrong_extension_is_refused_at_upload(client, staff):
 
 def test_five_megabyte_file_with_formulas_is_refused(client, staff, counts):
     before = counts()
-    rows = [row(make_uscc(100 + n), f"公司{n}", address=os.urandom(250).hex()) for n in range(20000)]
+    rows = [
+        row(make_uscc(100 + n), f"公司{n}", address=os.urandom(250).hex()) for n in range(20000)
+    ]
     content = workbook(rows, formula_rows=200)
     assert len(content) > 5_000_000
     _, job = upload(client, content)
