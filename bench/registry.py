@@ -154,7 +154,7 @@ def excel_import(rows: int, rng: random.Random) -> tuple[float, float, float]:
     from kechuang.registry.interfaces.columns import ORGANISATION_COLUMNS
     from kechuang.registry.models import Town
 
-    run = int(time.time()) % 1000
+    run = int(time.time()) % 100
     base = IMPORT_SEED_BASE + run * 100_000
     towns = [t.name for t in Town.objects.exclude(level="city")]
     buffer = io.BytesIO()
