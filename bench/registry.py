@@ -200,6 +200,7 @@ def latency(requests: int) -> dict[str, tuple[float, float]]:
 
     from kechuang.accounts.enums import DataScope
     from kechuang.accounts.models import Role, User
+    from kechuang.registry.domain.uscc import make_uscc
     from kechuang.registry.models import Town
 
     user, _ = User.objects.get_or_create(username="bench-staff", defaults={"kind": "staff"})
@@ -210,7 +211,7 @@ def latency(requests: int) -> dict[str, tuple[float, float]]:
     client.force_login(user)
     urls = {
         "list page  (town + search)": f"/registry/organisations/?kind=enterprise&town={town.pk}&q=材料",
-        "list page  (search by code)": "/registry/organisations/?q=91330482600",
+        "list page  (search by code)": f"/registry/organisations/?q={make_uscc(SEED_BASE + 4754)[:14]}",
         "list API   (town + search)": f"/api/v1/organisations/?kind=enterprise&town={town.pk}&q=材料",
         "list page  (no filter)": "/registry/organisations/?kind=enterprise",
     }

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "kechuang.core"
     label = "core"
     verbose_name = _("Platform")
+
+    def ready(self):
+        from . import lookups  # noqa: F401  (registers ilike_contains)

@@ -126,3 +126,17 @@ def workbook_bytes(sheet_name: str, headers: Sequence[str], rows: Iterable[Seque
     buffer = io.BytesIO()
     write_workbook(buffer, sheet_name, headers, rows)
     return buffer.getvalue()
+
+
+def in_chunks(queryset, loader, size: int = 2000):
+    """The records of ``queryset`` in its order, loaded ``size`` at a time through ``loader``
+    (a queryset of the same model with its select/prefetch_related).
+
+    Exports read this way instead of through a server-side cursor, which would hold a
+    transaction open for the whole download.
+    """
+    ids = list(queryset.values_list("pk", flat=True))
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        by_id = {obj.pk: obj for obj in loader.filter(pk__in=chunk)}
+        yield from (by_id[pk] for pk in chunk if pk in by_id)

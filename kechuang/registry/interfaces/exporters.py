@@ -1,19 +1,19 @@
 from django.db.models import Prefetch
 
-from kechuang.core.interfaces.excel import write_workbook
+from kechuang.core.interfaces.excel import in_chunks, write_workbook
 
-from ..models import EnterpriseYear
+from ..models import EnterpriseYear, Organisation
 from .columns import ORGANISATION_COLUMNS
 
 
 def organisation_rows(queryset, year: int):
     """Rows of the export in the import template's columns, with the figures of ``year``."""
-    queryset = queryset.select_related("town", "industry").prefetch_related(
+    loader = Organisation.objects.select_related("town", "industry").prefetch_related(
         "chains",
         "zones",
         Prefetch("years", queryset=EnterpriseYear.objects.filter(year=year), to_attr="export_year"),
     )
-    for org in queryset.iterator(chunk_size=2000):
+    for org in in_chunks(queryset, loader):
         figure = org.export_year[0] if org.export_year else None
         yield [
             org.uscc or "",

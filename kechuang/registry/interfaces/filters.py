@@ -12,7 +12,8 @@ from ..domain.uscc import normalise_uscc
 from ..enums import OrganisationKind
 from ..models import EnterpriseYear, Organisation, Person, Town, Zone
 
-USCC_PREFIX = re.compile(r"[0-9A-Z]{4,18}")
+# Six or more code characters with at least two digits: a credit code, not a name.
+USCC_CODE = re.compile(r"(?=(?:.*\d){2})[0-9A-Z]{6,18}")
 INSTITUTIONS = "institution"
 
 
@@ -74,11 +75,12 @@ class OrganisationFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        condition = Q(name__icontains=value) | Q(former_names__icontains=value)
         code = normalise_uscc(value)
-        if USCC_PREFIX.fullmatch(code):
-            condition |= Q(uscc__startswith=code)
-        return queryset.filter(condition)
+        if USCC_CODE.fullmatch(code):  # looks like a credit code (or its beginning)
+            return queryset.filter(uscc__startswith=code)
+        return queryset.filter(
+            Q(name__ilike_contains=value) | Q(former_names__ilike_contains=value)
+        )
 
     def in_zone(self, queryset, name, value):
         through = Organisation.zones.through
@@ -127,7 +129,9 @@ class PersonFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(organisation__name__icontains=value))
+        return queryset.filter(
+            Q(name__ilike_contains=value) | Q(organisation__name__ilike_contains=value)
+        )
 
     def at_organisation(self, queryset, name, value):
         return queryset.filter(organisation=value)

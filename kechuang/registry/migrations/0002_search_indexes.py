@@ -1,19 +1,21 @@
-"""PostgreSQL indexes for the registry's search: trigram indexes serve ``icontains`` on names
-(Django compares UPPER(name) LIKE UPPER(%term%)), a pattern index serves code prefixes.
-SQLite needs and gets none of these."""
+"""PostgreSQL indexes for the registry's search: trigram indexes serve ``ilike_contains``
+(ILIKE) on names, a pattern index serves credit-code prefixes. SQLite gets none of these."""
 
 from django.db import migrations
 
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS registry_org_name_trgm ON registry_organisation "
-    "USING gin ((UPPER((name)::text)) gin_trgm_ops)",
+    "USING gin (name gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS registry_org_former_trgm ON registry_organisation "
-    "USING gin ((UPPER(former_names)) gin_trgm_ops)",
+    "USING gin (former_names gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS registry_person_name_trgm ON registry_person "
+    "USING gin (name gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS registry_org_uscc_prefix ON registry_organisation "
     "(uscc varchar_pattern_ops)",
 ]
 BACKWARD = [
+    "DROP INDEX IF EXISTS registry_person_name_trgm",
     "DROP INDEX IF EXISTS registry_org_name_trgm",
     "DROP INDEX IF EXISTS registry_org_former_trgm",
     "DROP INDEX IF EXISTS registry_org_uscc_prefix",

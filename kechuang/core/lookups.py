@@ -1,0 +1,26 @@
+"""``field__ilike_contains=term``: case-insensitive substring match that PostgreSQL's trigram
+indexes can serve.
+
+Django's ``icontains`` compiles to ``UPPER(col) LIKE UPPER(%term%)`` on PostgreSQL, which only
+an index on ``UPPER(col)`` serves; ``col ILIKE %term%`` is served by a plain
+``gin_trgm_ops`` index. Other databases get Django's own ``icontains``.
+"""
+
+from django.db.models import CharField, TextField
+from django.db.models.lookups import IContains
+
+
+class ILikeContains(IContains):
+    lookup_name = "ilike_contains"
+
+    def get_rhs_op(self, connection, rhs):
+        return connection.operators["icontains"] % rhs
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} ILIKE {rhs}", [*lhs_params, *rhs_params]
+
+
+CharField.register_lookup(ILikeContains)
+TextField.register_lookup(ILikeContains)
