@@ -20,7 +20,7 @@ def is_locked_out(username: str, ip: str | None) -> bool:
     """Too many failures for this username (since its last success) or from this IP."""
     since = timezone.now() - dt.timedelta(seconds=settings.KECHUANG_LOGIN_WINDOW_SECONDS)
     last_success = AuditEvent.objects.filter(
-        action=AuditAction.LOGIN, actor_name=username, at__gte=since
+        action=AuditAction.LOGIN, object_repr=username, at__gte=since
     ).aggregate(last=Max("at"))["last"]
     user_since = max(since, last_success) if last_success else since
     if _recent_failures(user_since, object_repr=username) >= settings.KECHUANG_LOGIN_MAX_FAILURES:

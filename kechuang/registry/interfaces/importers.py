@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from kechuang.accounts.scope import restrict
 from kechuang.audit import chain
-from kechuang.audit.chain import to_json_value
 from kechuang.audit.enums import AuditAction
 from kechuang.core.domain.imports import CommitResult, Importer, ParseResult, RowError, register
 from kechuang.core.enums import CodeList
@@ -31,7 +30,7 @@ ORG_FIELDS = (
     "industry_id",
 )
 SPLIT = re.compile(f"[{LIST_SEPARATORS}\n]+")
-CHUNK = 1000
+CHUNK = 5000  # rows written per round of queries
 
 
 def _split(text: str) -> list[str]:
@@ -267,14 +266,14 @@ class OrganisationImporter(Importer):
                 )
                 creates.append(org)
                 changes_of[row["uscc"]] = {
-                    f: [None, to_json_value(row[f])] for f in ORG_FIELDS if row[f] not in (None, "")
+                    f: [None, row[f]] for f in ORG_FIELDS if row[f] not in (None, "")
                 }
                 continue
             diff = {}
             for f in ORG_FIELDS:
                 before = getattr(org, f)
                 if before != row[f]:
-                    diff[f] = [to_json_value(before), to_json_value(row[f])]
+                    diff[f] = [before, row[f]]
                     setattr(org, f, row[f])
                     changed_fields.add(f)
             if diff:
@@ -296,9 +295,9 @@ class OrganisationImporter(Importer):
                 org.pk = ids[org.uscc]
         for org in creates:
             by_code[org.uscc] = org
-        self._commit_relations(rows, by_code, creates, changes_of)
-        self._commit_years(rows, by_code, changes_of)
         created_codes = {o.uscc for o in creates}
+        self._commit_relations(rows, by_code, created_codes, changes_of)
+        self._commit_years(rows, by_code, created_codes, changes_of)
         for row in rows:
             org = by_code[row["uscc"]]
             diff = changes_of[row["uscc"]]
@@ -311,8 +310,7 @@ class OrganisationImporter(Importer):
             else:
                 outcome.unchanged += 1
 
-    def _commit_relations(self, rows, by_code, creates, changes_of):
-        new = {o.uscc for o in creates}
+    def _commit_relations(self, rows, by_code, new, changes_of):
         for field, through, column in (
             ("chains", Organisation.chains.through, "codeitem_id"),
             ("zones", Organisation.zones.through, "zone_id"),
@@ -336,16 +334,18 @@ class OrganisationImporter(Importer):
                 through.objects.filter(organisation_id__in=stale).delete()
             through.objects.bulk_create(links, batch_size=CHUNK)
 
-    def _commit_years(self, rows, by_code, changes_of):
+    def _commit_years(self, rows, by_code, new, changes_of):
         dated = [r for r in rows if r["year"]]
         if not dated:
             return
-        keys = Q()
+        keys = Q(pk__in=[])
         for year in {r["year"] for r in dated}:
-            keys |= Q(
-                year=year,
-                organisation_id__in=[by_code[r["uscc"]].pk for r in dated if r["year"] == year],
-            )
+            # Only organisations registered before this import can have figures already.
+            known = [
+                by_code[r["uscc"]].pk for r in dated if r["year"] == year and r["uscc"] not in new
+            ]
+            if known:
+                keys |= Q(year=year, organisation_id__in=known)
         existing = {(y.organisation_id, y.year): y for y in EnterpriseYear.objects.filter(keys)}
         creates, updates = [], []
         for row in dated:
@@ -359,13 +359,11 @@ class OrganisationImporter(Importer):
                 )
                 changes_of[row["uscc"]][f"years[{row['year']}]"] = [
                     None,
-                    {f: to_json_value(row[f]) for f in YEAR_FIELDS},
+                    {f: row[f] for f in YEAR_FIELDS},
                 ]
                 continue
             diff = {
-                f: [to_json_value(getattr(figure, f)), to_json_value(row[f])]
-                for f in YEAR_FIELDS
-                if getattr(figure, f) != row[f]
+                f: [getattr(figure, f), row[f]] for f in YEAR_FIELDS if getattr(figure, f) != row[f]
             }
             if diff:
                 for f in YEAR_FIELDS:
