@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from kechuang import bulk
+
 from .context import current_actor
 from .models import AuditEvent, ChainHead
 
@@ -123,62 +125,10 @@ def record_many(events: Iterable[PendingEvent], *, batch: uuid.UUID | None = Non
             )
             event.hash = prev = event_digest(event)
             rows.append(event)
-        _insert(rows)
+        bulk.insert(AuditEvent, rows)
         last_id = AuditEvent.objects.only("pk").get(hash=prev).pk
         ChainHead.objects.filter(pk=1).update(last_event_id=last_id, last_hash=prev)
     return len(rows)
-
-
-COPY_THRESHOLD = 200
-COPY_FIELDS = (
-    "at",
-    "actor_id",
-    "actor_name",
-    "ip",
-    "action",
-    "model",
-    "object_id",
-    "object_repr",
-    "changes",
-    "comment",
-    "batch",
-    "prev_hash",
-    "hash",
-)
-
-
-def _insert(rows: list[AuditEvent]) -> None:
-    """Insert events in order. Large batches (imports) use PostgreSQL's COPY, which is several
-    times faster than a bulk INSERT for tens of thousands of rows."""
-    connection = transaction.get_connection()
-    if connection.vendor != "postgresql" or len(rows) < COPY_THRESHOLD:
-        AuditEvent.objects.bulk_create(rows, batch_size=2000)
-        return
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(AuditEvent._meta.get_field(name).column) for name in COPY_FIELDS
-    )
-    with connection.cursor() as cursor:
-        copy_sql = f"COPY {table} ({columns}) FROM STDIN"
-        with cursor.cursor.copy(copy_sql) as copy:
-            for event in rows:
-                copy.write_row(
-                    (
-                        event.at,
-                        event.actor_id,
-                        event.actor_name,
-                        event.ip,
-                        event.action,
-                        event.model,
-                        event.object_id,
-                        event.object_repr,
-                        json.dumps(event.changes, ensure_ascii=False),
-                        event.comment,
-                        event.batch,
-                        event.prev_hash,
-                        event.hash,
-                    )
-                )
 
 
 def record(action: str, obj=None, *, changes=None, comment: str = "", batch=None) -> None:

@@ -7,6 +7,7 @@ import re
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from kechuang import bulk
 from kechuang.accounts.scope import restrict
 from kechuang.audit import chain
 from kechuang.audit.enums import AuditAction
@@ -111,7 +112,9 @@ class OrganisationImporter(Importer):
             self.zones[zone.name] = self.zones[zone.code] = zone
 
     def header(self, field):
-        return next(c.header for c in self.columns if c.field == field)
+        return self.headers[field]
+
+    headers = {c.field: c.header for c in ORGANISATION_COLUMNS}
 
     def parse_row(self, values, raw):
         h = self.header
@@ -280,12 +283,12 @@ class OrganisationImporter(Importer):
                 org.version += 1
                 updates.append(org)
             changes_of[row["uscc"]] = diff
-        Organisation.objects.bulk_create(creates, batch_size=CHUNK)
+        bulk.insert(Organisation, creates)
         if updates:
             Organisation.objects.bulk_update(
                 updates, [*changed_fields, "version"], batch_size=CHUNK
             )
-        if creates and creates[0].pk is None:  # backends without RETURNING
+        if creates and creates[0].pk is None:  # inserted by COPY, which returns no ids
             ids = dict(
                 Organisation.objects.filter(uscc__in=[o.uscc for o in creates]).values_list(
                     "uscc", "pk"
@@ -293,6 +296,7 @@ class OrganisationImporter(Importer):
             )
             for org in creates:
                 org.pk = ids[org.uscc]
+                org._state.adding = False
         for org in creates:
             by_code[org.uscc] = org
         created_codes = {o.uscc for o in creates}
@@ -332,7 +336,7 @@ class OrganisationImporter(Importer):
                 changes_of[row["uscc"]][field] = [current, wanted]
             if stale:
                 through.objects.filter(organisation_id__in=stale).delete()
-            through.objects.bulk_create(links, batch_size=CHUNK)
+            bulk.insert(through, links)
 
     def _commit_years(self, rows, by_code, new, changes_of):
         dated = [r for r in rows if r["year"]]
@@ -370,6 +374,6 @@ class OrganisationImporter(Importer):
                     setattr(figure, f, row[f])
                 updates.append(figure)
                 changes_of[row["uscc"]][f"years[{row['year']}]"] = diff
-        EnterpriseYear.objects.bulk_create(creates, batch_size=CHUNK)
+        bulk.insert(EnterpriseYear, creates)
         if updates:
             EnterpriseYear.objects.bulk_update(updates, list(YEAR_FIELDS), batch_size=CHUNK)
