@@ -36,9 +36,14 @@ class PendingEvent:
     comment: str = ""
 
 
+_NATIVE = frozenset({type(None), bool, int, str})
+
+
 def to_json_value(value):
     """Changes are stored as JSON; make every value JSON-native before hashing."""
-    if value is None or isinstance(value, bool | int | str):
+    if type(value) in _NATIVE:
+        return value
+    if isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
         return repr(value)

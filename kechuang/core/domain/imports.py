@@ -8,11 +8,13 @@ the rest, the same way for every registry.
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,6 +94,10 @@ class Importer:
 
     def commit(self, rows: list[ParsedRow]) -> CommitResult:
         raise NotImplementedError
+
+    def decode(self, values: dict) -> dict:
+        """Parsed values back from their JSON form (dates and decimals arrive as strings)."""
+        return values
 
     def preview_of(self, row: ParsedRow) -> dict:
         return {
@@ -234,6 +240,33 @@ def _load(job: ImportJob) -> tuple[Importer, ParseResult]:
     return importer, importer.parse(cells, progress)
 
 
+def _checked_rows_path(job: ImportJob) -> Path:
+    return storage_dir() / f"{job.file}.rows.json"
+
+
+def _save_checked_rows(job: ImportJob, result: ParseResult) -> None:
+    """Keep the parsed rows of a file that passed its check, so the commit need not parse the
+    workbook again (it still re-checks what depends on the database)."""
+    payload = {"sha256": job.sha256, "rows": [[r.number, r.values] for r in result.rows]}
+    _checked_rows_path(job).write_text(
+        json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False), encoding="utf-8"
+    )
+
+
+def _load_checked(job: ImportJob) -> tuple[Importer, ParseResult]:
+    path = _checked_rows_path(job)
+    if not path.exists():
+        return _load(job)
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    if payload.get("sha256") != job.sha256:
+        return _load(job)
+    importer = importer_for(job.importer)(job.created_by)
+    rows = [ParsedRow(number, importer.decode(values)) for number, values in payload["rows"]]
+    result = ParseResult(rows=rows, total=len(rows))
+    importer.check_file(result)
+    return importer, result
+
+
 def _finish(job: ImportJob, status: str, **fields) -> None:
     for name, value in {"status": status, "finished_at": timezone.now(), **fields}.items():
         setattr(job, name, value)
@@ -258,6 +291,8 @@ def check(job: ImportJob) -> None:
     job.status = ImportStatus.INVALID if result.errors else ImportStatus.READY
     for name, value in fields.items():
         setattr(job, name, value)
+    if not result.errors:
+        _save_checked_rows(job, result)
     job.save()
 
 
@@ -274,10 +309,10 @@ def confirm(job: ImportJob) -> bool:
 
 
 def commit(job: ImportJob) -> None:
-    """Check the file again (records may have changed since the preview), then write every
+    """Check the rows again (records may have changed since the preview), then write every
     row in one transaction with its audit events — or nothing at all."""
     try:
-        importer, result = _load(job)
+        importer, result = _load_checked(job)
     except ExcelFileError as error:
         _finish(job, ImportStatus.FAILED, message=str(error))
         return

@@ -30,6 +30,7 @@ ORG_FIELDS = (
     "address",
     "industry_id",
 )
+DECIMAL_FIELDS = ("revenue", "output_value", "rd_spending")
 SPLIT = re.compile(f"[{LIST_SEPARATORS}\n]+")
 CHUNK = 5000  # rows written per round of queries
 
@@ -110,6 +111,15 @@ class OrganisationImporter(Importer):
         self.zones = {}
         for zone in Zone.objects.all():
             self.zones[zone.name] = self.zones[zone.code] = zone
+
+    def decode(self, values):
+        values = dict(values)
+        if values["founded_on"]:
+            values["founded_on"] = dt.date.fromisoformat(values["founded_on"])
+        for field in DECIMAL_FIELDS:
+            if values.get(field) is not None:
+                values[field] = decimal.Decimal(values[field])
+        return values
 
     def header(self, field):
         return self.headers[field]
