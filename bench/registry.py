@@ -3,11 +3,12 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kechuang_bench python bench/registry.py
     python bench/registry.py --enterprises 20000 --import-rows 10000 --requests 30
 
-It writes into the configured database (creating a PostgreSQL database if it is missing):
+It writes into the configured database (creating a PostgreSQL database if it is missing; use a
+fresh one for comparable figures, since every run imports another M enterprises):
 N generated enterprises with two years of figures and qualifications (bulk-inserted, as a
-restore would be — not audited), then an Excel import of M new enterprises through the real
-import path (check + commit, audited), then timed requests to the enterprise list page and
-the list API with a filter and a search term. It prints one line per figure.
+restore would be — not audited), then timed requests to the enterprise list page and the list
+API with a filter and a search term, then an Excel import of M new enterprises through the real
+import path (check + commit, audited). It prints one line per figure.
 """
 
 from __future__ import annotations
@@ -195,13 +196,13 @@ def excel_import(rows: int, rng: random.Random) -> tuple[float, float, float]:
     return rows / (checked - started), rows / (done - checked), rows / (done - started)
 
 
-def analyze() -> None:
-    """Refresh planner statistics after bulk writes, as autovacuum would shortly."""
+def vacuum() -> None:
+    """Refresh statistics and visibility after bulk writes, as autovacuum would shortly."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
 
 
 def latency(requests: int) -> dict[str, tuple[float, float]]:
@@ -256,16 +257,16 @@ def main() -> None:
         print(f"generate: {args.enterprises} enterprises, {rate:,.0f} rows/s")
     from kechuang.registry.models import Organisation
 
+    vacuum()
     print(f"enterprises in database: {Organisation.objects.count():,}")
+    for label, (median, p95) in latency(args.requests).items():
+        print(f"{label}: median {median:.1f} ms, p95 {p95:.1f} ms ({args.requests} requests)")
     if args.import_rows:
         check_rate, commit_rate, total = excel_import(args.import_rows, rng)
         print(
             f"excel import: {args.import_rows} rows, check {check_rate:,.0f} rows/s, "
             f"commit {commit_rate:,.0f} rows/s, overall {total:,.0f} rows/s"
         )
-    analyze()
-    for label, (median, p95) in latency(args.requests).items():
-        print(f"{label}: median {median:.1f} ms, p95 {p95:.1f} ms ({args.requests} requests)")
 
 
 if __name__ == "__main__":

@@ -4,10 +4,12 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.audit.tracking import AuditedModel
+
 from .enums import DataScope, DepartmentKind, UserKind
 
 
-class Department(models.Model):
+class Department(AuditedModel):
     """A node of the department tree: the bureau, its sections (科室) and the towns' offices."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -54,7 +56,7 @@ class Department(models.Model):
         return found
 
 
-class Role(models.Model):
+class Role(AuditedModel):
     """A role carries model permissions and a data scope."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
@@ -79,8 +81,11 @@ class Role(models.Model):
         return self.name
 
 
-class User(AbstractUser):
+class User(AuditedModel, AbstractUser):
     """A person who logs in: bureau or town staff, an organisation's user, or an expert."""
+
+    # Logins are audited as events of their own; a password's hash never enters the log.
+    audit_exclude = ("password", "last_login")
 
     kind = models.CharField(
         _("kind"), max_length=20, choices=UserKind.choices, default=UserKind.STAFF
@@ -134,6 +139,20 @@ class User(AbstractUser):
             raise ValidationError(
                 {"organisation": _("Only organisation users belong to an organisation.")}
             )
+
+    def audit_changes(self, created: bool) -> dict:
+        changes = super().audit_changes(created)
+        before = getattr(self, "_audit_password", None)
+        if not created and before is not None and before != self.password:
+            changes["password"] = ["***", "*** (changed)"]
+        self._audit_password = self.password
+        return changes
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._audit_password = instance.__dict__.get("password")
+        return instance
 
     @cached_property
     def role_list(self) -> list[Role]:

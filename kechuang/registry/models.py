@@ -17,7 +17,7 @@ from .enums import OrganisationKind, TownLevel, ZoneKind
 YEAR_VALIDATORS = [MinValueValidator(1949), MaxValueValidator(2100)]
 
 
-class Town(models.Model):
+class Town(AuditedModel):
     """The city and its towns and subdistricts, with their administrative division codes."""
 
     code = models.CharField(_("division code"), max_length=12, unique=True)
@@ -46,7 +46,7 @@ class Town(models.Model):
         return self.name
 
 
-class Zone(models.Model):
+class Zone(AuditedModel):
     """A development zone or high-tech park; enterprises are members of zero or more."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)

@@ -76,3 +76,32 @@ def test_admin_is_for_administrators_only(client):
     client.force_login(staff)
 
     assert client.get("/admin/").status_code == 302
+
+
+def test_password_change_is_audited_without_the_hash(client):
+    user = staff_user("zhou")
+    client.force_login(user)
+
+    client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Another-good-pass-2026",
+            "new_password2": "Another-good-pass-2026",
+        },
+    )
+
+    event = AuditEvent.objects.filter(action="update", model="accounts.user").latest("id")
+    assert event.changes == {"password": ["***", "*** (changed)"]}
+    assert "pbkdf2" not in str(event.changes) and "md5" not in str(event.changes)
+
+
+def test_role_assignment_is_audited(client):
+    from tests.factories import role
+
+    user = staff_user("wu")
+
+    user.roles.add(role("extra", "all", perms=[]))
+
+    event = AuditEvent.objects.filter(model="accounts.user", object_id=str(user.pk)).latest("id")
+    assert event.changes == {"roles": {"added": ["extra"]}}
