@@ -54,7 +54,7 @@ def test_create_normalises_the_code_and_records_the_creator(client, world):
     org = Organisation.objects.get(uscc=code)
     assert response.status_code == 302
     assert (org.name, org.created_by, org.version) == ("新建公司", world.staff, 1)
-    assert AuditEvent.objects.filter(action="create", object_id=str(org.pk)).count() == 1
+    assert AuditEvent.objects.for_object(org).filter(action="create").count() == 1
 
 
 def test_duplicate_code_is_a_field_error(client, world):

@@ -114,7 +114,7 @@ def test_reimport_updates_and_never_duplicates(client, staff, world):
     assert Organisation.objects.filter(uscc=code).count() == 1
     assert (org.name, org.town, org.version) == ("三号公司（新名）", world.west, 2)
     assert (job.created_count, job.updated_count) == (0, 1)
-    update = AuditEvent.objects.get(action="update", object_id=str(org.pk))
+    update = AuditEvent.objects.for_object(org).get(action="update")
     assert update.changes["name"] == ["三号公司", "三号公司（新名）"]
 
 

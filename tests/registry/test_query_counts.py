@@ -57,3 +57,17 @@ def test_query_count_does_not_grow_with_rows(client, url):
     many = count_queries(client, url)
 
     assert many == few
+
+
+def test_audit_log_page_query_count_does_not_grow(client):
+    from tests.factories import user
+
+    admin = user("root", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    add_rows(2)
+    few = count_queries(client, "/audit/")
+
+    add_rows(8)
+    many = count_queries(client, "/audit/")
+
+    assert many == few
