@@ -135,12 +135,17 @@ def _child_edit(request, org_pk, model, form_class, pk=None):
         raise PermissionDenied
     kwargs = {"organisation": org} if form_class is EnterpriseYearForm else {}
     form = form_class(request.POST or None, instance=instance, **kwargs)
-    template = f"registry/{model._meta.model_name}_form.html"
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Saved."))
         return redirect(org.get_absolute_url())
-    return render(request, template, {"form": form, "organisation": org, "object": instance})
+    context = {
+        "form": form,
+        "organisation": org,
+        "object": instance,
+        "title": model._meta.verbose_name,
+    }
+    return render(request, "registry/organisation_child_form.html", context)
 
 
 @login_required

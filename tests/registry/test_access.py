@@ -162,3 +162,19 @@ def test_institutions_filter_excludes_enterprises(client, world):
     response = client.get(reverse("registry:organisation-list") + "?kind=institution")
 
     assert [o.name for o in response.context["object_list"]] == ["某大学"]
+
+
+def test_audit_log_and_import_template_need_the_right_role(client, world):
+    client.force_login(world.staff)
+    assert client.get("/audit/").status_code == 302  # administrators only
+    assert (
+        client.get(reverse("core:import-template", args=["registry.organisation"])).status_code
+        == 200
+    )
+
+    client.force_login(world.our_user)
+    assert (
+        client.get(reverse("core:import-template", args=["registry.organisation"])).status_code
+        == 403
+    )
+    assert client.get(reverse("core:import-upload", args=["no.such-importer"])).status_code == 404
