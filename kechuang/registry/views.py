@@ -8,6 +8,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from kechuang.accounts.scope import restrict
@@ -41,7 +42,7 @@ class OrganisationListView(ScopedListView):
     default_sort = "name"
 
     def get_queryset(self):
-        year = self.figures_year()
+        year = self.figures_year
         return (
             super()
             .get_queryset()
@@ -52,7 +53,9 @@ class OrganisationListView(ScopedListView):
             )
         )
 
+    @cached_property
     def figures_year(self) -> int:
+        """The year whose figures the list shows: asked for, or the latest recorded."""
         try:
             return int(self.request.GET.get("year") or default_figures_year())
         except ValueError:
@@ -60,7 +63,7 @@ class OrganisationListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["figures_year"] = self.figures_year()
+        context["figures_year"] = self.figures_year
         context["kinds"] = OrganisationKind.choices
         return context
 
@@ -166,7 +169,7 @@ def organisation_export(request):
     view = OrganisationListView()
     view.setup(request)
     queryset = view.filtered_queryset()
-    year = view.figures_year()
+    year = view.figures_year
     spool = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it when sent)
     count = write_organisations(spool, queryset, year)
     chain.record(

@@ -1,7 +1,7 @@
 import re
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,8 +18,9 @@ INSTITUTIONS = "institution"
 
 
 def default_figures_year() -> int:
-    """Yearly figures are reported after the year ends: by default show last year's."""
-    return timezone.localdate().year - 1
+    """The latest year any figures are recorded for (last calendar year if none are)."""
+    latest = EnterpriseYear.objects.aggregate(latest=Max("year"))["latest"]
+    return latest or timezone.localdate().year - 1
 
 
 class OrganisationFilter(django_filters.FilterSet):
