@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.enums import CodeList
+from kechuang.core.interfaces.filters import YesNoFilter
 from kechuang.core.models import CodeItem
 
 from ..domain.uscc import normalise_uscc
@@ -44,9 +45,7 @@ class OrganisationFilter(django_filters.FilterSet):
         queryset=CodeItem.objects.of(CodeList.INDUSTRY_CLASS).filter(parent__isnull=True),
         field_name="industry__parent",
     )
-    above_scale = django_filters.BooleanFilter(
-        label=_("Above designated size"), method="filter_above_scale"
-    )
+    above_scale = YesNoFilter(label=_("Above designated size"), method="filter_above_scale")
     year = django_filters.NumberFilter(label=_("Figures year"), method="noop")
     qualification = django_filters.ModelChoiceFilter(
         label=_("Holds qualification"),
@@ -54,7 +53,7 @@ class OrganisationFilter(django_filters.FilterSet):
         method="holding",
     )
     qualification_on = django_filters.DateFilter(label=_("Held on date"), method="noop")
-    is_demo = django_filters.BooleanFilter(label=_("Demo data"))
+    is_demo = YesNoFilter(label=_("Demo data"))
 
     class Meta:
         model = Organisation
