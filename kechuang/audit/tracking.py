@@ -14,7 +14,7 @@ def field_values(instance) -> dict:
     """Current values of the instance's loaded concrete fields, by field name."""
     values = {}
     for f in instance._meta.concrete_fields:
-        if f.name in instance.audit_exclude or f.attname not in instance.__dict__:
+        if f.primary_key or f.name in instance.audit_exclude or f.attname not in instance.__dict__:
             continue
         values[f.name] = to_json_value(instance.__dict__[f.attname])
     return values

@@ -12,6 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from kechuang.accounts.scope import restrict
 from kechuang.audit.models import AuditEvent
+from kechuang.audit.presentation import present
 
 from .interfaces.forms import style_form
 
@@ -129,8 +130,10 @@ class ScopedDetailView(PermissionRequiredMixin, ScopedQuerysetMixin, DetailView)
         return context
 
 
-def history_of(obj, limit: int = 100) -> list[AuditEvent]:
-    return list(AuditEvent.objects.for_object(obj).order_by("-id")[:limit])
+def history_of(obj, limit: int = 100) -> list[tuple]:
+    """The record's audit events, newest first, ready to show (labels, names, not ids)."""
+    events = list(AuditEvent.objects.for_object(obj).order_by("-id")[:limit])
+    return present(events, type(obj))
 
 
 def home(request):

@@ -130,3 +130,17 @@ def test_detail_page_shows_the_history(client, world):
 
     assert "变更历史" in page
     assert "东方材料有限公司 → 改过的名字" in page
+
+
+def test_history_names_fields_and_related_records(client, world):
+    client.force_login(world.staff)
+    url = reverse("registry:organisation-edit", args=[world.ours.pk])
+    client.post(url, form_data(world.ours, town=world.west.pk))
+
+    history = client.get(reverse("registry:organisation-detail", args=[world.ours.pk])).context[
+        "history"
+    ]
+
+    event, changes = history[0]
+    assert event.action == "update"
+    assert [(c.label, c.before, c.after) for c in changes] == [("镇街道", "东镇", "西镇")]
