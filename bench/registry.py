@@ -220,9 +220,9 @@ def latency(requests: int) -> dict[str, tuple[float, float]]:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     urls = {
-        "list page  (town + search)": f"/registry/organisations/?kind=enterprise&town={town.pk}&q=材料",
+        "list page  (town + search)": f"/registry/organisations/?kind=enterprise&town={town.code}&q=材料",
         "list page  (search by code)": f"/registry/organisations/?q={make_uscc(SEED_BASE + 4754)[:14]}",
-        "list API   (town + search)": f"/api/v1/organisations/?kind=enterprise&town={town.pk}&q=材料",
+        "list API   (town + search)": f"/api/v1/organisations/?kind=enterprise&town={town.code}&q=材料",
         "list page  (no filter)": "/registry/organisations/?kind=enterprise",
     }
     results = {}

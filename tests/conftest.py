@@ -126,3 +126,13 @@ def make_user(reference_data):
 
     factory.password = TEST_PASSWORD
     return factory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rolled-back test data must not live on in the per-process choice cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -9,7 +9,15 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from kechuang.core.domain.choices import forget
+
         from .interfaces import importers  # noqa: F401  (registers the organisation importer)
+
+        for model in ("registry.Town", "registry.Zone"):
+            post_save.connect(forget, sender=model, dispatch_uid=f"choices-{model}-save")
+            post_delete.connect(forget, sender=model, dispatch_uid=f"choices-{model}-delete")
 
     def home_panels(self, user):
         from .enums import OrganisationKind

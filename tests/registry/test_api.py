@@ -38,7 +38,7 @@ def test_create_through_the_api_validates_the_code(client, world):
 def test_filters_and_search_work_on_the_api(client, world):
     client.force_login(world.staff)
 
-    by_town = client.get(f"/api/v1/organisations/?town={world.west.pk}").json()
+    by_town = client.get(f"/api/v1/organisations/?town={world.west.code}").json()
     by_code = client.get(f"/api/v1/organisations/?q={world.ours.uscc[:17]}").json()
 
     assert [o["name"] for o in by_town["results"]] == ["西方电子有限公司"]

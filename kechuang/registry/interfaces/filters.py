@@ -1,13 +1,14 @@
 import re
 
 import django_filters
+from django import forms
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.domain.choices import cached_rows, code_list_choices, localised
 from kechuang.core.enums import CodeList
 from kechuang.core.interfaces.filters import YesNoFilter
-from kechuang.core.models import CodeItem
 
 from ..domain.uscc import normalise_uscc
 from ..enums import OrganisationKind
@@ -24,32 +25,45 @@ def default_figures_year() -> int:
     return latest or timezone.localdate().year - 1
 
 
+def town_choices():
+    rows = cached_rows("towns", lambda: Town.objects.values_list("code", "name", "name_en"))
+    return localised(rows)
+
+
+def zone_choices():
+    rows = cached_rows("zones", lambda: Zone.objects.values_list("code", "name", "name_en"))
+    return localised(rows)
+
+
 class OrganisationFilter(django_filters.FilterSet):
+    """Filters of the organisation list and API. Towns, zones and code-list items are named by
+    their stable codes (``?town=330482101&chain=new_materials``)."""
+
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(
         label=_("Kind"),
         choices=[*OrganisationKind.choices, (INSTITUTIONS, _("All except enterprises"))],
         method="of_kind",
     )
-    town = django_filters.ModelChoiceFilter(label=_("Town"), queryset=Town.objects.all())
-    zone = django_filters.ModelChoiceFilter(
-        label=_("Zone"), queryset=Zone.objects.all(), method="in_zone"
+    town = django_filters.ChoiceFilter(
+        label=_("Town"), choices=town_choices, field_name="town__code"
     )
-    chain = django_filters.ModelChoiceFilter(
+    zone = django_filters.ChoiceFilter(label=_("Zone"), choices=zone_choices, method="in_zone")
+    chain = django_filters.ChoiceFilter(
         label=_("Industry chain"),
-        queryset=CodeItem.objects.of(CodeList.INDUSTRY_CHAIN),
+        choices=code_list_choices(CodeList.INDUSTRY_CHAIN),
         method="in_chain",
     )
-    section = django_filters.ModelChoiceFilter(
+    section = django_filters.ChoiceFilter(
         label=_("Industry section"),
-        queryset=CodeItem.objects.of(CodeList.INDUSTRY_CLASS).filter(parent__isnull=True),
-        field_name="industry__parent",
+        choices=code_list_choices(CodeList.INDUSTRY_CLASS, top_level=True),
+        field_name="industry__parent__code",
     )
     above_scale = YesNoFilter(label=_("Above designated size"), method="filter_above_scale")
     year = django_filters.NumberFilter(label=_("Figures year"), method="noop")
-    qualification = django_filters.ModelChoiceFilter(
+    qualification = django_filters.ChoiceFilter(
         label=_("Holds qualification"),
-        queryset=CodeItem.objects.of(CodeList.QUALIFICATION_KIND),
+        choices=code_list_choices(CodeList.QUALIFICATION_KIND),
         method="holding",
     )
     qualification_on = django_filters.DateFilter(label=_("Held on date"), method="noop")
@@ -85,11 +99,11 @@ class OrganisationFilter(django_filters.FilterSet):
     def in_zone(self, queryset, name, value):
         through = Organisation.zones.through
         return queryset.filter(
-            Exists(through.objects.filter(organisation_id=OuterRef("pk"), zone_id=value.pk))
+            Exists(through.objects.filter(organisation_id=OuterRef("pk"), zone__code=value))
         )
 
     def in_chain(self, queryset, name, value):
-        return queryset.in_chain(value.code)
+        return queryset.in_chain(value)
 
     def filter_above_scale(self, queryset, name, value):
         flagged = Exists(
@@ -101,29 +115,24 @@ class OrganisationFilter(django_filters.FilterSet):
 
     def holding(self, queryset, name, value):
         on = self.form.cleaned_data.get("qualification_on") or timezone.localdate()
-        return queryset.holding(value.code, on)
+        return queryset.holding(value, on)
 
 
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    organisation = django_filters.ModelChoiceFilter(
-        label=_("Organisation"), queryset=Organisation.objects.none(), method="at_organisation"
+    organisation = django_filters.NumberFilter(widget=forms.HiddenInput)
+    title = django_filters.ChoiceFilter(
+        label=_("Title"), choices=code_list_choices(CodeList.TITLE), field_name="title__code"
     )
-    title = django_filters.ModelChoiceFilter(
-        label=_("Title"), queryset=CodeItem.objects.of(CodeList.TITLE)
-    )
-    talent_level = django_filters.ModelChoiceFilter(
-        label=_("Talent level"), queryset=CodeItem.objects.of(CodeList.TALENT_LEVEL)
+    talent_level = django_filters.ChoiceFilter(
+        label=_("Talent level"),
+        choices=code_list_choices(CodeList.TALENT_LEVEL),
+        field_name="talent_level__code",
     )
 
     class Meta:
         model = Person
-        fields = ["q", "title", "talent_level"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = getattr(self.request, "user", None)
-        self.filters["organisation"].queryset = Organisation.objects.visible_to(user)
+        fields = ["q", "organisation", "title", "talent_level"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -132,6 +141,3 @@ class PersonFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(name__ilike_contains=value) | Q(organisation__name__ilike_contains=value)
         )
-
-    def at_organisation(self, queryset, name, value):
-        return queryset.filter(organisation=value)
