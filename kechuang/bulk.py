@@ -1,4 +1,4 @@
-"""Inserting many rows at once.
+"""Inserting many rows at once, from model instances or from plain values.
 
 On PostgreSQL, batches above a threshold go through COPY, several times faster than Django's
 bulk INSERT for the tens of thousands of rows an import writes (Django 5.2 sends a bulk INSERT
@@ -10,6 +10,7 @@ from operator import attrgetter
 
 from django.db import connections, router
 from django.db.models import JSONField
+from django.utils import timezone
 
 COPY_THRESHOLD = 200
 
@@ -23,15 +24,11 @@ def _reader(field, connection):
     return attrgetter(field.attname)  # psycopg adapts plain Python values itself
 
 
-def insert(model, objects: list, *, batch_size: int = 2000) -> None:
-    if not objects:
-        return
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor != "postgresql" or len(objects) < COPY_THRESHOLD:
-        model._default_manager.bulk_create(objects, batch_size=batch_size)
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    readers = [_reader(f, connection) for f in fields]
+def _fields(model):
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _copy(connection, model, fields, tuples) -> None:
     ops = connection.ops
     table = ops.quote_name(model._meta.db_table)
     columns = ", ".join(ops.quote_name(f.column) for f in fields)
@@ -39,5 +36,53 @@ def insert(model, objects: list, *, batch_size: int = 2000) -> None:
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
-        for obj in objects:
-            copy.write_row([read(obj) for read in readers])
+        for values in tuples:
+            copy.write_row(values)
+
+
+def _uses_copy(connection, count: int) -> bool:
+    return connection.vendor == "postgresql" and count >= COPY_THRESHOLD
+
+
+def insert(model, objects: list, *, batch_size: int = 2000) -> None:
+    """Insert model instances (their primary keys are not set when COPY is used)."""
+    if not objects:
+        return
+    connection = connections[router.db_for_write(model)]
+    if not _uses_copy(connection, len(objects)):
+        model._default_manager.bulk_create(objects, batch_size=batch_size)
+        return
+    fields = _fields(model)
+    readers = [_reader(f, connection) for f in fields]
+    _copy(connection, model, fields, ([read(obj) for read in readers] for obj in objects))
+
+
+def insert_values(model, rows: list[dict], *, batch_size: int = 2000) -> None:
+    """Insert rows given as {attname: value}; fields left out take their defaults (and
+    ``auto_now`` fields the current time)."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    if not _uses_copy(connection, len(rows)):
+        objects = [model(**row) for row in rows]
+        model._default_manager.bulk_create(objects, batch_size=batch_size)
+        return
+    now = timezone.now()
+    fields = _fields(model)
+    defaults = []
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            defaults.append(now)
+        else:
+            defaults.append(f.get_default())
+    json_fields = [isinstance(f, JSONField) for f in fields]
+    pairs = list(zip(fields, defaults, json_fields, strict=True))
+
+    def values(row):
+        out = []
+        for f, default, is_json in pairs:
+            value = row.get(f.attname, default)
+            out.append(f.get_db_prep_save(value, connection) if is_json else value)
+        return out
+
+    _copy(connection, model, fields, (values(row) for row in rows))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from kechuang import bulk
 from kechuang.accounts.scope import restrict
 from kechuang.audit import chain
+from kechuang.audit.chain import json_ready
 from kechuang.audit.enums import AuditAction
 from kechuang.core.domain.imports import CommitResult, Importer, ParseResult, RowError, register
 from kechuang.core.enums import CodeList
@@ -263,7 +264,9 @@ class OrganisationImporter(Importer):
         return outcome
 
     def _commit_chunk(self, rows, outcome):
-        by_code = {
+        """Write one chunk of rows. New records are written as plain values (no model
+        instances: at import sizes, building them cost more than writing them)."""
+        existing = {
             org.uscc: org
             for org in Organisation.objects.filter(
                 uscc__in=[r["uscc"] for r in rows]
@@ -272,12 +275,12 @@ class OrganisationImporter(Importer):
         creates, updates, changed_fields = [], [], set()
         changes_of: dict[str, dict] = {}
         for row in rows:
-            org = by_code.get(row["uscc"])
+            org = existing.get(row["uscc"])
             if org is None:
-                org = Organisation(
-                    uscc=row["uscc"], created_by=self.user, **{f: row[f] for f in ORG_FIELDS}
+                creates.append(
+                    {"uscc": row["uscc"], "created_by_id": self.user.pk}
+                    | {f: row[f] for f in ORG_FIELDS}
                 )
-                creates.append(org)
                 changes_of[row["uscc"]] = {
                     f: [None, row[f]] for f in ORG_FIELDS if row[f] not in (None, "")
                 }
@@ -293,38 +296,39 @@ class OrganisationImporter(Importer):
                 org.version += 1
                 updates.append(org)
             changes_of[row["uscc"]] = diff
-        bulk.insert(Organisation, creates)
+        bulk.insert_values(Organisation, creates)
         if updates:
             Organisation.objects.bulk_update(
                 updates, [*changed_fields, "version"], batch_size=CHUNK
             )
-        if creates and creates[0].pk is None:  # inserted by COPY, which returns no ids
-            ids = dict(
-                Organisation.objects.filter(uscc__in=[o.uscc for o in creates]).values_list(
-                    "uscc", "pk"
-                )
-            )
-            for org in creates:
-                org.pk = ids[org.uscc]
-                org._state.adding = False
-        for org in creates:
-            by_code[org.uscc] = org
-        created_codes = {o.uscc for o in creates}
-        self._commit_relations(rows, by_code, created_codes, changes_of)
-        self._commit_years(rows, by_code, created_codes, changes_of)
+        new = {values["uscc"] for values in creates}
+        ids = {code: org.pk for code, org in existing.items()}
+        if new:
+            ids |= dict(Organisation.objects.filter(uscc__in=new).values_list("uscc", "pk"))
+        self._commit_relations(rows, ids, existing, changes_of)
+        self._commit_years(rows, ids, new, changes_of)
+        model = Organisation._meta.label_lower
         for row in rows:
-            org = by_code[row["uscc"]]
-            diff = changes_of[row["uscc"]]
-            if row["uscc"] in created_codes:
+            code = row["uscc"]
+            diff = changes_of[code]
+            if code in new:
                 outcome.created += 1
-                outcome.events.append(chain.pending(AuditAction.CREATE, org, changes=diff))
             elif diff:
                 outcome.updated += 1
-                outcome.events.append(chain.pending(AuditAction.UPDATE, org, changes=diff))
             else:
                 outcome.unchanged += 1
+                continue
+            outcome.events.append(
+                chain.PendingEvent(
+                    action=AuditAction.CREATE if code in new else AuditAction.UPDATE,
+                    model=model,
+                    object_id=str(ids[code]),
+                    object_repr=row["name"][:255],
+                    changes=json_ready(diff),
+                )
+            )
 
-    def _commit_relations(self, rows, by_code, new, changes_of):
+    def _commit_relations(self, rows, ids, existing, changes_of):
         for field, through, column in (
             ("chains", Organisation.chains.through, "codeitem_id"),
             ("zones", Organisation.zones.through, "zone_id"),
@@ -334,47 +338,39 @@ class OrganisationImporter(Importer):
                 wanted = row[field]
                 if wanted is None:
                     continue
-                org = by_code[row["uscc"]]
-                current = (
-                    [] if row["uscc"] in new else sorted(x.pk for x in getattr(org, field).all())
-                )
+                org = existing.get(row["uscc"])
+                current = sorted(x.pk for x in getattr(org, field).all()) if org else []
                 if current == wanted:
                     continue
                 if current:
                     stale.append(org.pk)
-                links.extend(through(organisation_id=org.pk, **{column: pk}) for pk in wanted)
+                pk = ids[row["uscc"]]
+                links.extend({"organisation_id": pk, column: item} for item in wanted)
                 changes_of[row["uscc"]][field] = [current, wanted]
             if stale:
                 through.objects.filter(organisation_id__in=stale).delete()
-            bulk.insert(through, links)
+            bulk.insert_values(through, links)
 
-    def _commit_years(self, rows, by_code, new, changes_of):
+    def _commit_years(self, rows, ids, new, changes_of):
         dated = [r for r in rows if r["year"]]
         if not dated:
             return
         keys = Q(pk__in=[])
         for year in {r["year"] for r in dated}:
             # Only organisations registered before this import can have figures already.
-            known = [
-                by_code[r["uscc"]].pk for r in dated if r["year"] == year and r["uscc"] not in new
-            ]
+            known = [ids[r["uscc"]] for r in dated if r["year"] == year and r["uscc"] not in new]
             if known:
                 keys |= Q(year=year, organisation_id__in=known)
         existing = {(y.organisation_id, y.year): y for y in EnterpriseYear.objects.filter(keys)}
         creates, updates = [], []
         for row in dated:
-            org = by_code[row["uscc"]]
-            figure = existing.get((org.pk, row["year"]))
+            pk = ids[row["uscc"]]
+            key = f"years[{row['year']}]"
+            figure = existing.get((pk, row["year"]))
             if figure is None:
-                creates.append(
-                    EnterpriseYear(
-                        organisation_id=org.pk, year=row["year"], **{f: row[f] for f in YEAR_FIELDS}
-                    )
-                )
-                changes_of[row["uscc"]][f"years[{row['year']}]"] = [
-                    None,
-                    {f: row[f] for f in YEAR_FIELDS},
-                ]
+                values = {f: row[f] for f in YEAR_FIELDS}
+                creates.append({"organisation_id": pk, "year": row["year"]} | values)
+                changes_of[row["uscc"]][key] = [None, values]
                 continue
             diff = {
                 f: [getattr(figure, f), row[f]] for f in YEAR_FIELDS if getattr(figure, f) != row[f]
@@ -383,7 +379,7 @@ class OrganisationImporter(Importer):
                 for f in YEAR_FIELDS:
                     setattr(figure, f, row[f])
                 updates.append(figure)
-                changes_of[row["uscc"]][f"years[{row['year']}]"] = diff
-        bulk.insert(EnterpriseYear, creates)
+                changes_of[row["uscc"]][key] = diff
+        bulk.insert_values(EnterpriseYear, creates)
         if updates:
             EnterpriseYear.objects.bulk_update(updates, list(YEAR_FIELDS), batch_size=CHUNK)
