@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kechuang import bulk
-from kechuang.accounts.scope import restrict
+from kechuang.accounts.scope import restrict, scope_filter
 from kechuang.audit import chain
 from kechuang.audit.chain import json_ready
 from kechuang.audit.enums import AuditAction
@@ -234,17 +234,15 @@ class OrganisationImporter(Importer):
         result.rows = unique_rows
         # A code already registered must be within the importer's data scope to be updated.
         codes = list(first_seen)
+        unrestricted = scope_filter(Organisation, self.user) is None
         existing, visible = set(), set()
         for start in range(0, len(codes), CHUNK):
-            part = codes[start : start + CHUNK]
-            existing.update(
-                Organisation.objects.filter(uscc__in=part).values_list("uscc", flat=True)
-            )
-            visible.update(
-                restrict(Organisation.objects.filter(uscc__in=part), self.user).values_list(
-                    "uscc", flat=True
-                )
-            )
+            part = Organisation.objects.filter(uscc__in=codes[start : start + CHUNK])
+            existing.update(part.values_list("uscc", flat=True))
+            if not unrestricted:
+                visible.update(restrict(part, self.user).values_list("uscc", flat=True))
+        if unrestricted:
+            visible = existing
         for row in result.rows:
             code = row.values["uscc"]
             row.values["action"] = "update" if code in existing else "create"
