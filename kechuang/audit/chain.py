@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from kechuang import bulk
@@ -164,7 +165,8 @@ def record_many(events: Iterable[PendingEvent], *, batch: uuid.UUID | None = Non
             values["hash"] = prev = digest(values)
             rows.append(values)
         bulk.insert_values(AuditEvent, rows)
-        last_id = AuditEvent.objects.only("pk").get(hash=prev).pk
+        # Writers hold the head's lock, so the newest id is the last event just written.
+        last_id = AuditEvent.objects.aggregate(last=Max("id"))["last"]
         ChainHead.objects.filter(pk=1).update(last_event_id=last_id, last_hash=prev)
     return len(rows)
 

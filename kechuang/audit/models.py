@@ -48,7 +48,7 @@ class AuditEvent(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     batch = models.UUIDField(_("batch"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -237,7 +237,7 @@ class OrganisationImporter(Importer):
         unrestricted = scope_filter(Organisation, self.user) is None
         existing, visible = set(), set()
         for start in range(0, len(codes), CHUNK):
-            part = Organisation.objects.filter(uscc__in=codes[start : start + CHUNK])
+            part = Organisation.objects.filter(uscc__in_array=codes[start : start + CHUNK])
             existing.update(part.values_list("uscc", flat=True))
             if not unrestricted:
                 visible.update(restrict(part, self.user).values_list("uscc", flat=True))
@@ -267,7 +267,7 @@ class OrganisationImporter(Importer):
         existing = {
             org.uscc: org
             for org in Organisation.objects.filter(
-                uscc__in=[r["uscc"] for r in rows]
+                uscc__in_array=[r["uscc"] for r in rows]
             ).prefetch_related("chains", "zones")
         }
         creates, updates, changed_fields = [], [], set()
@@ -302,7 +302,9 @@ class OrganisationImporter(Importer):
         new = {values["uscc"] for values in creates}
         ids = {code: org.pk for code, org in existing.items()}
         if new:
-            ids |= dict(Organisation.objects.filter(uscc__in=new).values_list("uscc", "pk"))
+            ids |= dict(
+                Organisation.objects.filter(uscc__in_array=list(new)).values_list("uscc", "pk")
+            )
         self._commit_relations(rows, ids, existing, changes_of)
         self._commit_years(rows, ids, new, changes_of)
         model = Organisation._meta.label_lower
