@@ -15,13 +15,14 @@ def audit_save(sender, instance, created, raw=False, **kwargs):
         action = AuditAction.CREATE if created else AuditAction.UPDATE
         chain.record(action, instance, changes=changes)
     instance._audit_snapshot = field_values(instance)
+    instance.__dict__.pop("_audit_loaded", None)
 
 
 @receiver(post_delete)
 def audit_delete(sender, instance, **kwargs):
     if not isinstance(instance, AuditedModel):
         return
-    before = getattr(instance, "_audit_snapshot", None) or field_values(instance)
+    before = instance.audit_snapshot() or field_values(instance)
     chain.record(AuditAction.DELETE, instance, changes={k: [v, None] for k, v in before.items()})
 
 

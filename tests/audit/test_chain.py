@@ -142,3 +142,17 @@ def test_head_tracks_the_last_event(three_events):
     head = ChainHead.objects.get(pk=1)
 
     assert (head.last_event_id, head.last_hash) == (three_events[-1].pk, three_events[-1].hash)
+
+
+def test_changes_are_diffed_against_the_loaded_values_also_for_deferred_loads():
+    org = OrganisationFactory(name="甲")
+
+    full = type(org).objects.get(pk=org.pk)
+    full.name = "乙"
+    full.save()
+    partial = type(org).objects.only("name").get(pk=org.pk)
+    partial.name = "丙"
+    partial.save()
+
+    updates = AuditEvent.objects.for_object(org).filter(action="update").order_by("id")
+    assert [e.changes["name"] for e in updates] == [["甲", "乙"], ["乙", "丙"]]
