@@ -86,3 +86,47 @@ def insert_values(model, rows: list[dict], *, batch_size: int = 2000) -> None:
         return out
 
     _copy(connection, model, fields, (values(row) for row in rows))
+
+
+def update(model, objects: list, fields: list[str], *, batch_size: int = 500) -> None:
+    """Write ``fields`` of many instances.
+
+    Django's ``bulk_update`` sends one ``CASE WHEN`` per field and row, which takes minutes for
+    tens of thousands of rows; on PostgreSQL large batches go through a temporary table filled
+    by COPY and one ``UPDATE … FROM``.
+    """
+    if not objects:
+        return
+    connection = connections[router.db_for_write(model)]
+    if not _uses_copy(connection, len(objects)):
+        model._default_manager.bulk_update(objects, fields, batch_size=batch_size)
+        return
+    ops = connection.ops
+    meta = model._meta
+    columns = [meta.pk, *(meta.get_field(name) for name in fields)]
+    now = timezone.now()
+    for field in columns:
+        if getattr(field, "auto_now", False):
+            for obj in objects:
+                setattr(obj, field.attname, now)
+    readers = [_reader(f, connection) for f in columns]
+    temp = ops.quote_name(f"bulk_update_{meta.db_table}")
+    definitions = ", ".join(f"{ops.quote_name(f.column)} {f.db_type(connection)}" for f in columns)
+    assignments = ", ".join(
+        f"{ops.quote_name(f.column)} = {temp}.{ops.quote_name(f.column)}" for f in columns[1:]
+    )
+    table = ops.quote_name(meta.db_table)
+    pk_column = ops.quote_name(meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {temp} ({definitions})")
+        try:
+            names = ", ".join(ops.quote_name(f.column) for f in columns)
+            with cursor.cursor.copy(f"COPY {temp} ({names}) FROM STDIN") as copy:
+                for obj in objects:
+                    copy.write_row([read(obj) for read in readers])
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM {temp} "
+                f"WHERE {table}.{pk_column} = {temp}.{pk_column}"
+            )
+        finally:
+            cursor.execute(f"DROP TABLE {temp}")

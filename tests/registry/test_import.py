@@ -268,3 +268,33 @@ def test_other_users_cannot_see_an_import_job(client, staff, world):
     assert client.get(reverse("core:import-job", args=[job.pk])).status_code == 404
     assert client.post(reverse("core:import-confirm", args=[job.pk])).status_code == 404
     assert other.pk
+
+
+def test_large_reimport_updates_every_row(client, staff, world):
+    """Above the bulk threshold (PostgreSQL writes through COPY and a temporary table)."""
+    codes = [make_uscc(5000 + n) for n in range(250)]
+    first = [
+        row(c, f"公司{n}", town="东镇", year=2020, output_value=n) for n, c in enumerate(codes)
+    ]
+    _, job = upload(client, workbook(first))
+    client.post(reverse("core:import-confirm", args=[job.pk]))
+
+    second = [
+        row(c, f"公司{n}（新）", town="西镇", year=2020, output_value=n + 1)
+        for n, c in enumerate(codes)
+    ]
+    _, job = upload(client, workbook(second))
+    client.post(reverse("core:import-confirm", args=[job.pk]))
+    job.refresh_from_db()
+
+    assert (job.status, job.created_count, job.updated_count) == (ImportStatus.DONE, 0, 250)
+    orgs = Organisation.objects.filter(uscc__in=codes)
+    assert orgs.count() == 250
+    assert set(orgs.values_list("town__name", "version")) == {("西镇", 2)}
+    sample = orgs.get(uscc=codes[7])
+    assert sample.name == "公司7（新）"
+    assert str(sample.years.get(year=2020).output_value) == "8.00"
+    event = AuditEvent.objects.for_object(sample).get(action="update")
+    assert event.changes["name"] == ["公司7", "公司7（新）"]
+    assert event.changes["years[2020]"] == {"output_value": ["7.00", "8.00"]}
+    assert verify() is None

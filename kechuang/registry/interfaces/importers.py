@@ -296,9 +296,7 @@ class OrganisationImporter(Importer):
             changes_of[row["uscc"]] = diff
         bulk.insert_values(Organisation, creates)
         if updates:
-            Organisation.objects.bulk_update(
-                updates, [*changed_fields, "version"], batch_size=CHUNK
-            )
+            bulk.update(Organisation, updates, [*sorted(changed_fields), "version", "updated_at"])
         new = {values["uscc"] for values in creates}
         ids = {code: org.pk for code, org in existing.items()}
         if new:
@@ -382,4 +380,4 @@ class OrganisationImporter(Importer):
                 changes_of[row["uscc"]][key] = diff
         bulk.insert_values(EnterpriseYear, creates)
         if updates:
-            EnterpriseYear.objects.bulk_update(updates, list(YEAR_FIELDS), batch_size=CHUNK)
+            bulk.update(EnterpriseYear, updates, list(YEAR_FIELDS))
