@@ -5,7 +5,7 @@ from django.apps import apps
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView
@@ -126,14 +126,21 @@ class ScopedDetailView(PermissionRequiredMixin, ScopedQuerysetMixin, DetailView)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["history"] = history_of(self.object)
+        context["history"] = history_of(self.object, self.history_children())
         return context
 
+    def history_children(self):
+        """Records whose history belongs on this record's page (its figures, say)."""
+        return ()
 
-def history_of(obj, limit: int = 100) -> list[tuple]:
-    """The record's audit events, newest first, ready to show (labels, names, not ids)."""
-    events = list(AuditEvent.objects.for_object(obj).order_by("-id")[:limit])
-    return present(events, type(obj))
+
+def history_of(obj, children=(), limit: int = 100) -> list[tuple]:
+    """The record's audit events (and its ``children``'s), newest first, ready to show."""
+    condition = Q(model=obj._meta.label_lower, object_id=str(obj.pk))
+    for child in children:
+        condition |= Q(model=child._meta.label_lower, object_id=str(child.pk))
+    events = list(AuditEvent.objects.filter(condition).order_by("-id")[:limit])
+    return present(events)
 
 
 def home(request):

@@ -82,6 +82,9 @@ class OrganisationDetailView(ScopedDetailView):
             Prefetch("people", Person.objects.select_related("title", "talent_level")),
         )
 
+    def history_children(self):
+        return [*self.object.years.all(), *self.object.qualifications.all()]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["today"] = timezone.localdate()
@@ -228,4 +231,5 @@ def person_edit(request, pk=None):
 def record_history(request, pk):
     """The history partial of an organisation (HTMX)."""
     org = _scoped_or_404(request, Organisation, pk, "registry.view_organisation")
-    return render(request, "core/_history.html", {"history": history_of(org)})
+    children = [*org.years.all(), *org.qualifications.all()]
+    return render(request, "core/_history.html", {"history": history_of(org, children)})

@@ -144,3 +144,23 @@ def test_history_names_fields_and_related_records(client, world):
     event, changes = history[0]
     assert event.action == "update"
     assert [(c.label, c.before, c.after) for c in changes] == [("镇街道", "东镇", "西镇")]
+
+
+def test_organisation_history_includes_its_figures_and_qualifications(client, world):
+    client.force_login(world.staff)
+    figure = world.records[world.ours.pk]["year"]
+
+    client.post(
+        reverse("registry:year-edit", args=[world.ours.pk, figure.pk]),
+        {"year": 2020, "output_value": "2500.00", "above_scale": "on"},
+    )
+
+    history = client.get(reverse("registry:organisation-detail", args=[world.ours.pk])).context[
+        "history"
+    ]
+    event, changes = history[0]
+    assert event.model == "registry.enterpriseyear"
+    assert {(c.label, c.before, c.after) for c in changes} == {
+        ("工业总产值（万元）", "1000.00", "2500.00"),
+        ("规上企业", "否", "是"),
+    }
