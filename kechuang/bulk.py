@@ -1,4 +1,4 @@
-"""Inserting many rows at once, from model instances or from plain values.
+"""Writing many rows at once: inserts from plain values, updates of instances.
 
 On PostgreSQL, batches above a threshold go through COPY, several times faster than Django's
 bulk INSERT for the tens of thousands of rows an import writes (Django 5.2 sends a bulk INSERT
@@ -17,8 +17,6 @@ COPY_THRESHOLD = 200
 
 def _reader(field, connection):
     """How to read a field's database value off an instance, as cheaply as it can be done."""
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda obj: field.pre_save(obj, add=True)
     if isinstance(field, JSONField):
         return lambda obj: field.get_db_prep_save(getattr(obj, field.attname), connection)
     return attrgetter(field.attname)  # psycopg adapts plain Python values itself
@@ -42,19 +40,6 @@ def _copy(connection, model, fields, tuples) -> None:
 
 def _uses_copy(connection, count: int) -> bool:
     return connection.vendor == "postgresql" and count >= COPY_THRESHOLD
-
-
-def insert(model, objects: list, *, batch_size: int = 2000) -> None:
-    """Insert model instances (their primary keys are not set when COPY is used)."""
-    if not objects:
-        return
-    connection = connections[router.db_for_write(model)]
-    if not _uses_copy(connection, len(objects)):
-        model._default_manager.bulk_create(objects, batch_size=batch_size)
-        return
-    fields = _fields(model)
-    readers = [_reader(f, connection) for f in fields]
-    _copy(connection, model, fields, ([read(obj) for read in readers] for obj in objects))
 
 
 def insert_values(model, rows: list[dict], *, batch_size: int = 2000) -> None:
