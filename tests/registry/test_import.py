@@ -298,3 +298,10 @@ def test_large_reimport_updates_every_row(client, staff, world):
     assert event.changes["name"] == ["公司7", "公司7（新）"]
     assert event.changes["years[2020]"] == {"output_value": ["7.00", "8.00"]}
     assert verify() is None
+
+
+def test_upload_page_names_the_import_and_its_columns(client, staff):
+    page = client.get(UPLOAD).content.decode()
+
+    assert "主体库导入" in page
+    assert "统一社会信用代码*" in page

@@ -77,6 +77,7 @@ class Importer:
     key = ""
     label = ""
     permission = ""  # the role permission needed to import
+    do_not_call_in_templates = True  # templates show the class's label and columns
     columns: list[Column] = []
 
     def __init__(self, user):
