@@ -78,6 +78,7 @@ class Importer:
     label = ""
     permission = ""  # the role permission needed to import
     do_not_call_in_templates = True  # templates show the class's label and columns
+    list_url_name = ""  # where the imported records are listed
     columns: list[Column] = []
 
     def __init__(self, user):

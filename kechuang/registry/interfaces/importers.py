@@ -81,6 +81,7 @@ class OrganisationImporter(Importer):
     key = "registry.organisation"
     label = "主体库导入"
     permission = "registry.import_organisation"
+    list_url_name = "registry:organisation-list"
     columns = ORGANISATION_COLUMNS
     preview_fields = ("uscc", "name", "action", "town", "year")
 
