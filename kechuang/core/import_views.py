@@ -32,7 +32,7 @@ def upload(request, key):
             error = imports.no_file_message()
         else:
             try:
-                job = imports.start_import(key, uploaded, request.user)
+                job = imports.start_import(key, uploaded, request.user, request.LANGUAGE_CODE)
             except ExcelFileError as problem:
                 error = str(problem)
             else:

@@ -102,6 +102,12 @@ class ImportJob(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     file = models.CharField(_("stored file"), max_length=255)
     original_name = models.CharField(_("file name"), max_length=255)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        default="zh-hans",
+        help_text=_("The uploader's language: errors are written in it."),
+    )
     size = models.PositiveBigIntegerField(_("size"), default=0)
     sha256 = models.CharField(max_length=64, blank=True)
     status = models.CharField(

@@ -305,3 +305,19 @@ def test_upload_page_names_the_import_and_its_columns(client, staff):
 
     assert "主体库导入" in page
     assert "统一社会信用代码*" in page
+
+
+def test_row_errors_come_in_the_uploaders_language(client, staff):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    _, job = upload(client, workbook([row("91110000710926094Q", "Bad Ltd")]))
+
+    assert job.language == "en"
+    assert job.errors == [
+        {
+            "row": 2,
+            "column": "统一社会信用代码",
+            "message": "“91110000710926094Q” is not a valid unified social credit code "
+            "(GB 32100-2015).",
+        }
+    ]

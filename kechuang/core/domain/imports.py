@@ -201,8 +201,9 @@ def storage_dir() -> Path:
     return path
 
 
-def start_import(importer_key: str, uploaded, user) -> ImportJob:
-    """Store the upload outside the web root and queue its check."""
+def start_import(importer_key: str, uploaded, user, language: str = "") -> ImportJob:
+    """Store the upload outside the web root and queue its check. Row errors will be written
+    in ``language`` (the uploader's), the site's default when empty."""
     from ..tasks import check_import
 
     if uploaded.size > settings.KECHUANG_IMPORT_MAX_BYTES:
@@ -220,6 +221,7 @@ def start_import(importer_key: str, uploaded, user) -> ImportJob:
             out.write(chunk)
     job = ImportJob.objects.create(
         importer=importer_key,
+        language=language or settings.LANGUAGE_CODE,
         created_by=user,
         file=stored.name,
         original_name=uploaded.name[:255],
