@@ -1,4 +1,5 @@
-"""Reference data of the registry: GB/T 4754-2017 industry classes, towns and zones.
+"""Reference data of the registry: its code lists (industry chains, GB/T 4754-2017 industry
+classes, qualification kinds, titles, talent levels, degrees), towns and zones.
 
 Runs after ``kechuang.accounts.reference`` (INSTALLED_APPS order), because each town points to
 its town office in the department tree. Everything is keyed by a stable code, so running the
@@ -9,11 +10,75 @@ import json
 from pathlib import Path
 
 from kechuang.accounts.reference import department, town_office_name
+from kechuang.core.domain.code_lists import upsert_items
 from kechuang.core.enums import CodeList
-from kechuang.core.reference import upsert_items
 
-from .enums import TownLevel, ZoneKind
+from .enums import (
+    Degree,
+    IndustryChain,
+    QualificationKind,
+    TalentLevel,
+    Title,
+    TownLevel,
+    ZoneKind,
+)
 from .models import Town, Zone
+
+# (code, Chinese name, English name), in display order.
+INDUSTRY_CHAINS = [
+    (IndustryChain.NEW_MATERIALS, "新材料", "New materials"),
+    (IndustryChain.ELECTRONIC_INFO, "电子信息", "Electronic information"),
+    (IndustryChain.AEROSPACE, "航空航天", "Aerospace"),
+    (IndustryChain.DIGITAL_ECONOMY, "数字经济", "Digital economy"),
+    (IndustryChain.ADVANCED_EQUIPMENT, "先进装备", "Advanced equipment"),
+    (IndustryChain.BIOMEDICINE, "生物医药", "Biomedicine"),
+    (IndustryChain.MODERN_AGRICULTURE, "现代农业", "Modern agriculture"),
+    (IndustryChain.AUTO_PARTS, "汽车零部件", "Automotive parts"),
+]
+
+QUALIFICATION_KINDS = [
+    (
+        QualificationKind.NATIONAL_HIGH_TECH,
+        "国家高新技术企业",
+        "National high and new technology enterprise",
+    ),
+    (QualificationKind.TECH_SME, "科技型中小企业", "Technology-based SME"),
+    (
+        QualificationKind.PROVINCIAL_TECH,
+        "省科技型企业",
+        "Provincial science and technology enterprise",
+    ),
+]
+
+TITLES = [
+    (Title.PROFESSOR, "教授", "Professor"),
+    (Title.ASSOCIATE_PROFESSOR, "副教授", "Associate professor"),
+    (Title.PROFESSOR_LEVEL, "正高级(教授级)", "Professor-level senior title"),
+    (Title.SENIOR_ENGINEER, "高级工程师", "Senior engineer"),
+    (Title.ENGINEER, "工程师", "Engineer"),
+]
+
+TALENT_LEVELS = [
+    (TalentLevel.NATIONAL, "国家级人才", "National-level talent"),
+    (TalentLevel.PROVINCIAL, "省级人才", "Provincial-level talent"),
+    (TalentLevel.JIAXING, "嘉兴市级人才", "Jiaxing city-level talent"),
+    (TalentLevel.PINGHU, "平湖市级人才", "Pinghu city-level talent"),
+]
+
+DEGREES = [
+    (Degree.DOCTORATE, "博士", "Doctorate"),
+    (Degree.MASTER, "硕士", "Master's degree"),
+    (Degree.BACHELOR, "学士", "Bachelor's degree"),
+]
+
+CODE_LISTS = {
+    CodeList.INDUSTRY_CHAIN: INDUSTRY_CHAINS,
+    CodeList.QUALIFICATION_KIND: QUALIFICATION_KINDS,
+    CodeList.TITLE: TITLES,
+    CodeList.TALENT_LEVEL: TALENT_LEVELS,
+    CodeList.DEGREE: DEGREES,
+}
+
 
 GBT4754_FILE = Path(__file__).resolve().parent / "data" / "gbt4754_2017.json"
 
@@ -96,7 +161,13 @@ def load_zones() -> None:
         )
 
 
+def load_code_lists() -> None:
+    for code_list, rows in CODE_LISTS.items():
+        upsert_items(code_list, rows)
+
+
 def load() -> None:
+    load_code_lists()
     load_industry_classes()
     load_towns()
     load_zones()
