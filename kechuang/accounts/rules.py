@@ -30,11 +30,6 @@ def in_scope(user, obj) -> bool:
     return restrict(model._default_manager.filter(pk=obj.pk), user).exists()
 
 
-@rules.predicate
-def is_administrator(user) -> bool:
-    return user.is_authenticated and user.is_active and user.is_superuser
-
-
 def scoped(perm: str):
     """The usual rule for a model permission: granted by a role and the record in scope."""
     return role_perm(perm) & in_scope

@@ -40,18 +40,6 @@ class PendingEvent:
 _NATIVE = frozenset({type(None), bool, int, str})
 
 
-def json_ready(changes: dict) -> dict:
-    """{field: [before, after]} with plain values (str, int, None, dates, decimals) made
-    JSON-native: the fast path for imports, whose changes are never nested deeper."""
-    ready = {}
-    for name, change in changes.items():
-        if isinstance(change, list):
-            ready[name] = [v if type(v) in _NATIVE else to_json_value(v) for v in change]
-        else:
-            ready[name] = to_json_value(change)
-    return ready
-
-
 def to_json_value(value):
     """Changes are stored as JSON; make every value JSON-native before hashing."""
     if type(value) in _NATIVE:

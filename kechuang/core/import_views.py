@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .domain import imports
@@ -29,7 +30,7 @@ def upload(request, key):
     if request.method == "POST":
         uploaded = request.FILES.get("file")
         if uploaded is None:
-            error = imports.no_file_message()
+            error = _("Choose an Excel file to import.")
         else:
             try:
                 job = imports.start_import(key, uploaded, request.user, request.LANGUAGE_CODE)

@@ -50,10 +50,6 @@ class CodeItem(AuditedModel):
             return self.name_en
         return self.name
 
-    @property
-    def label(self) -> str:
-        return str(self)
-
 
 class TrackedModel(AuditedModel):
     """A record that knows its creator, times and version (for detecting concurrent edits)."""

@@ -7,7 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 
 from kechuang.accounts.scope import restrict
@@ -132,6 +132,15 @@ class ScopedDetailView(PermissionRequiredMixin, ScopedQuerysetMixin, DetailView)
     def history_children(self):
         """Records whose history belongs on this record's page (its figures, say)."""
         return ()
+
+
+def scoped_object_or_404(request, model, pk, perm: str):
+    """The record if it lies within the user's data scope (else 404) and ``perm`` allows it
+    (else 403): what every edit view starts from."""
+    obj = get_object_or_404(restrict(model._default_manager.all(), request.user), pk=pk)
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+    return obj
 
 
 def history_of(obj, children=(), limit: int = 100) -> list[tuple]:

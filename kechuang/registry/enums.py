@@ -26,6 +26,15 @@ class ZoneKind(models.TextChoices):
     PROVINCIAL_HIGH_TECH = "provincial_high_tech", _("Provincial high-tech industrial park")
 
 
+class QualificationStatus(models.TextChoices):
+    """Where a qualification stands on a given day."""
+
+    VALID = "valid", _("valid")
+    NOT_YET_VALID = "not_yet_valid", _("not yet valid")
+    EXPIRED = "expired", _("expired")
+    REVOKED = "revoked", _("revoked")
+
+
 class IndustryChain:
     """Codes of the industry-chain code list items."""
 

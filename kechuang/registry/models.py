@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
@@ -12,7 +13,7 @@ from kechuang.core.enums import CodeList
 from kechuang.core.models import CodeItem, TrackedModel
 
 from .domain.uscc import validate_uscc
-from .enums import OrganisationKind, TownLevel, ZoneKind
+from .enums import OrganisationKind, QualificationStatus, TownLevel, ZoneKind
 
 YEAR_VALIDATORS = [MinValueValidator(1949), MaxValueValidator(2100)]
 
@@ -271,12 +272,19 @@ class Qualification(AuditedModel):
     def __str__(self):
         return f"{self.organisation} · {self.kind}"
 
-    def is_valid_on(self, on: dt.date) -> bool:
-        return (
-            self.valid_from <= on
-            and (self.valid_until is None or self.valid_until >= on)
-            and (self.revoked_on is None or self.revoked_on > on)
-        )
+    def status_on(self, on: dt.date) -> QualificationStatus:
+        """The same rule as ``QualificationQuerySet.valid_on``, for one record in hand."""
+        if self.revoked_on is not None and self.revoked_on <= on:
+            return QualificationStatus.REVOKED
+        if self.valid_until is not None and self.valid_until < on:
+            return QualificationStatus.EXPIRED
+        if self.valid_from > on:
+            return QualificationStatus.NOT_YET_VALID
+        return QualificationStatus.VALID
+
+    @property
+    def status_today(self) -> QualificationStatus:
+        return self.status_on(timezone.localdate())
 
 
 class Person(TrackedModel):

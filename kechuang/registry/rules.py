@@ -13,7 +13,3 @@ IMPORT_ORGANISATIONS = "registry.import_organisation"
 EXPORT_ORGANISATIONS = "registry.export_organisation"
 rules.add_perm(IMPORT_ORGANISATIONS, role_perm(IMPORT_ORGANISATIONS))
 rules.add_perm(EXPORT_ORGANISATIONS, role_perm(EXPORT_ORGANISATIONS))
-
-# Towns, zones and code lists are reference data every signed-in user may read.
-for model in ("town", "zone"):
-    rules.add_perm(f"registry.view_{model}", rules.is_authenticated)

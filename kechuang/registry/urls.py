@@ -13,7 +13,6 @@ urlpatterns = [
         name="organisation-detail",
     ),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation-edit"),
-    path("organisations/<int:pk>/history/", views.record_history, name="organisation-history"),
     path("organisations/<int:org_pk>/years/new/", views.year_edit, name="year-create"),
     path("organisations/<int:org_pk>/years/<int:pk>/", views.year_edit, name="year-edit"),
     path(

@@ -5,17 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from kechuang.accounts.scope import restrict
 from kechuang.audit import chain
 from kechuang.audit.enums import AuditAction
 from kechuang.core.domain.concurrency import ConcurrentEditError
-from kechuang.core.views import ScopedDetailView, ScopedListView, history_of
+from kechuang.core.views import ScopedDetailView, ScopedListView, scoped_object_or_404
 
 from .domain.organisations import save_from_form
 from .enums import OrganisationKind
@@ -85,18 +84,6 @@ class OrganisationDetailView(ScopedDetailView):
     def history_children(self):
         return [*self.object.years.all(), *self.object.qualifications.all()]
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["today"] = timezone.localdate()
-        return context
-
-
-def _scoped_or_404(request, model, pk, perm):
-    obj = get_object_or_404(restrict(model._default_manager.all(), request.user), pk=pk)
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-    return obj
-
 
 def _edit(request, form, template, success_url, context=None):
     if request.method == "POST" and form.is_valid():
@@ -120,7 +107,7 @@ def organisation_create(request):
 
 @login_required
 def organisation_edit(request, pk):
-    org = _scoped_or_404(request, Organisation, pk, "registry.change_organisation")
+    org = scoped_object_or_404(request, Organisation, pk, "registry.change_organisation")
     form = OrganisationForm(request.POST or None, instance=org)
     return _edit(
         request,
@@ -133,14 +120,13 @@ def organisation_edit(request, pk):
 
 def _child_edit(request, org_pk, model, form_class, pk=None):
     perm = f"registry.{'change' if pk else 'add'}_{model._meta.model_name}"
-    org = _scoped_or_404(request, Organisation, org_pk, "registry.view_organisation")
+    org = scoped_object_or_404(request, Organisation, org_pk, "registry.view_organisation")
     if not request.user.has_perm("registry.change_organisation", org):
         raise PermissionDenied
-    instance = _scoped_or_404(request, model, pk, perm) if pk else model(organisation=org)
+    instance = scoped_object_or_404(request, model, pk, perm) if pk else model(organisation=org)
     if pk and instance.organisation_id != org.pk:
         raise PermissionDenied
-    kwargs = {"organisation": org} if form_class is EnterpriseYearForm else {}
-    form = form_class(request.POST or None, instance=instance, **kwargs)
+    form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Saved."))
@@ -212,7 +198,7 @@ class PersonDetailView(ScopedDetailView):
 @login_required
 def person_edit(request, pk=None):
     if pk:
-        person = _scoped_or_404(request, Person, pk, "registry.change_person")
+        person = scoped_object_or_404(request, Person, pk, "registry.change_person")
     else:
         if not request.user.has_perm("registry.add_person"):
             raise PermissionDenied
@@ -225,11 +211,3 @@ def person_edit(request, pk=None):
         lambda p: reverse("registry:person-detail", args=[p.pk]),
         {"object": person if pk else None},
     )
-
-
-@login_required
-def record_history(request, pk):
-    """The history partial of an organisation (HTMX)."""
-    org = _scoped_or_404(request, Organisation, pk, "registry.view_organisation")
-    children = [*org.years.all(), *org.qualifications.all()]
-    return render(request, "core/_history.html", {"history": history_of(org, children)})

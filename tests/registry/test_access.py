@@ -15,7 +15,6 @@ def detail_urls(w, org):
     return [
         reverse("registry:organisation-detail", args=[org.pk]),
         reverse("registry:organisation-edit", args=[org.pk]),
-        reverse("registry:organisation-history", args=[org.pk]),
         reverse("registry:year-create", args=[org.pk]),
         reverse("registry:year-edit", args=[org.pk, r["year"].pk]),
         reverse("registry:qualification-create", args=[org.pk]),

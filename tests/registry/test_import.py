@@ -321,3 +321,21 @@ def test_row_errors_come_in_the_uploaders_language(client, staff):
             "(GB 32100-2015).",
         }
     ]
+
+
+def test_kinds_are_read_in_any_of_the_sites_languages(client, staff):
+    rows = [
+        row(make_uscc(6001), "某大学", kind="University"),
+        row(make_uscc(6002), "某学校", kind="学校"),
+        row(make_uscc(6003), "某所", kind="research_org"),
+    ]
+
+    _, job = upload(client, workbook(rows))
+    client.post(reverse("core:import-confirm", args=[job.pk]))
+
+    kinds = dict(
+        Organisation.objects.filter(name__in=["某大学", "某学校", "某所"]).values_list(
+            "name", "kind"
+        )
+    )
+    assert kinds == {"某大学": "university", "某学校": "school", "某所": "research_org"}

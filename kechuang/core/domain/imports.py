@@ -191,10 +191,6 @@ def importer_for(key: str) -> type[Importer]:
     return _importers[key]
 
 
-def no_file_message() -> str:
-    return _("Choose an Excel file to import.")
-
-
 def storage_dir() -> Path:
     path = Path(settings.MEDIA_ROOT) / "imports"
     path.mkdir(parents=True, exist_ok=True)

@@ -77,13 +77,9 @@ class EnterpriseYearForm(StyledFormMixin, forms.ModelForm):
             "above_scale",
         ]
 
-    def __init__(self, *args, organisation=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.organisation = organisation or self.instance.organisation
-
     def clean_year(self):
         year = self.cleaned_data["year"]
-        clash = EnterpriseYear.objects.filter(organisation=self.organisation, year=year)
+        clash = EnterpriseYear.objects.filter(organisation=self.instance.organisation, year=year)
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():

@@ -4,13 +4,15 @@ import datetime as dt
 import decimal
 import re
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kechuang import bulk
 from kechuang.accounts.scope import restrict, scope_filter
 from kechuang.audit import chain
-from kechuang.audit.chain import json_ready
+from kechuang.audit.chain import to_json_value
 from kechuang.audit.enums import AuditAction
 from kechuang.core.domain.imports import CommitResult, Importer, ParseResult, RowError, register
 from kechuang.core.enums import CodeList
@@ -83,22 +85,16 @@ class OrganisationImporter(Importer):
     permission = "registry.import_organisation"
     list_url_name = "registry:organisation-list"
     columns = ORGANISATION_COLUMNS
-    preview_fields = ("uscc", "name", "action", "town", "year")
+    preview_fields = ("uscc", "name", "action")
 
     def prepare(self, cells):
+        # A kind is written as its code or its label in any of the site's languages (an export
+        # made in English re-imports under a Chinese interface, and the other way round).
         self.kinds = {}
-        for value, label in OrganisationKind.choices:
-            self.kinds[value] = value
-            self.kinds[str(label)] = value
-        self.kinds.update(
-            {
-                "企业": "enterprise",
-                "高校": "university",
-                "科研机构": "research_org",
-                "学校": "school",
-                "机关事业单位": "agency",
-            }
-        )
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                for value, label in OrganisationKind.choices:
+                    self.kinds[value] = self.kinds[str(label)] = value
         self.towns = {}
         for town in Town.objects.all():
             self.towns[town.name] = town
@@ -187,7 +183,6 @@ class OrganisationImporter(Importer):
                 raw.get("founded_on"), values.get("founded_on", ""), h("founded_on")
             ),
             "town_id": town.pk if town else None,
-            "town": town.name if town else "",
             "address": values.get("address", "")[:255],
             "industry_id": industry.pk if industry else None,
             "chains": sorted(set(chains)) if "chains" in values else None,
@@ -323,7 +318,7 @@ class OrganisationImporter(Importer):
                     model=model,
                     object_id=str(ids[code]),
                     object_repr=row["name"][:255],
-                    changes=json_ready(diff),
+                    changes=to_json_value(diff),
                 )
             )
 
