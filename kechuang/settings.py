@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "kechuang.accounts",
     "kechuang.audit",
     "kechuang.registry",
+    "kechuang.platforms",
+    "kechuang.indicators",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,9 @@ class CodeList(models.TextChoices):
     TITLE = "title", _("Professional title")
     TALENT_LEVEL = "talent_level", _("Talent level")
     DEGREE = "degree", _("Degree")
+    RD_LEVEL = "rd_level", _("R&D institution kind and level")
+    SIGNING_FIELD = "signing_field", _("Signed project field")
+    SIGNING_ORIGIN = "signing_origin", _("Signed project origin")
 
 
 class ImportStatus(models.TextChoices):

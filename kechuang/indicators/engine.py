@@ -1,0 +1,316 @@
+"""The indicator engine: every figure the bureau publishes, defined once in code and computed
+from records at query time.
+
+An :class:`Indicator` names its records (a queryset for a period), what it measures of them
+(a count, a sum, or a per-record attribute), and its breakdowns: ``parts`` (named conditions)
+and ``dimensions`` (a field whose values become keys, e.g. an institute's code). With both, keys
+combine as ``"<dimension value>.<part key>"``. Nothing is stored: :meth:`Indicator.evaluate`
+runs one aggregate query for the value and the parts, one grouped query per dimension, and,
+when asked to drill, lists the records behind each number (their count equals a count
+indicator's value; their amounts add up to a sum indicator's).
+
+Areas define their indicators in ``<app>/indicators.py`` and :func:`register` them; the
+app registry imports those modules at start-up (:func:`autodiscover`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class AsOf:
+    """What an indicator's as-of date means."""
+
+    DATE = "date"  # the state of the records on that day
+    YEAR = "year"  # what happened in that date's calendar year
+    YEAR_RANGE = "year_range"  # what happened in the ``span`` years ending with that year
+
+    LABELS = {DATE: _("at a date"), YEAR: _("in a year"), YEAR_RANGE: _("in a range of years")}
+
+
+@dataclass(frozen=True)
+class Period:
+    """The as-of date an indicator is asked for, and the years it covers."""
+
+    as_of: dt.date
+    first_year: int
+    last_year: int
+
+    @classmethod
+    def for_indicator(cls, indicator: Indicator, as_of: dt.date, first_year: int | None = None):
+        last = as_of.year
+        if indicator.as_of == AsOf.YEAR_RANGE:
+            first = first_year if first_year is not None else last - indicator.span + 1
+        else:
+            first = last
+        if first > last:
+            raise ValueError("first_year > as_of year")
+        return cls(as_of=as_of, first_year=first, last_year=last)
+
+    @property
+    def year(self) -> int:
+        return self.last_year
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.first_year, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(self.last_year, 12, 31)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A breakdown key: a named condition on the indicator's records."""
+
+    key: str
+    label: Any
+    where: Q
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A breakdown by the values of a field (e.g. ``institute__code``), labelled by another."""
+
+    field: str
+    label_field: str | None = None
+
+
+@dataclass
+class Result:
+    indicator: Indicator
+    period: Period
+    value: Any
+    breakdown: dict[str, Any]
+    labels: dict[str, str]
+    records: list[dict] | None = None
+    breakdown_records: dict[str, list[dict]] | None = None
+
+    def as_json(self) -> dict:
+        data = {
+            "id": self.indicator.id,
+            "name": self.indicator.display_name,
+            "unit": self.indicator.display_unit,
+            "as_of": self.period.as_of.isoformat(),
+            "value": to_json(self.value),
+            "breakdown": {k: to_json(v) for k, v in self.breakdown.items()},
+        }
+        if self.indicator.as_of == AsOf.YEAR_RANGE:
+            data["years"] = [self.period.first_year, self.period.last_year]
+        if self.indicator.self_reported:
+            data["self_reported"] = True
+        if self.records is not None:
+            data["records"] = self.records
+            data["breakdown_records"] = self.breakdown_records
+        return data
+
+
+def to_json(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+class Measure:
+    COUNT = "count"
+    SUM = "sum"
+    ATTRIBUTE = "attribute"
+
+
+@dataclass
+class Indicator:
+    """One published figure. See the module docstring."""
+
+    id: str
+    name: str  # Chinese
+    name_en: str
+    unit: str  # Chinese, as the figure is published (家, 名, 亿元, 平方米 …)
+    unit_en: str
+    definition: str
+    area: str
+    records: Callable[[Period], QuerySet]
+    as_of: str = AsOf.DATE
+    span: int = 1  # years of a YEAR_RANGE indicator
+    measure: str = Measure.COUNT
+    amount: str | None = None  # the summed field (SUM) or the shown field (ATTRIBUTE)
+    scale: Decimal = Decimal(1)  # stored units per published unit (万元 → 亿元: 10000)
+    decimals: int = 2
+    parts: Callable[[Period], list[Part]] | list[Part] = field(default_factory=list)
+    dimensions: list[Dimension] = field(default_factory=list)
+    name_field: str = "name"  # what a drilled record shows
+    url_name: str | None = None  # the detail page of a drilled record
+    url_field: str = "pk"
+    attribute_format: Callable[[dict], Any] | None = None  # ATTRIBUTE: the value from a row
+    attribute_fields: tuple[str, ...] = ()
+    self_reported: bool = False
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if (get_language() or "").startswith("en") else self.name
+
+    @property
+    def display_unit(self) -> str:
+        return self.unit_en if (get_language() or "").startswith("en") else self.unit
+
+    def period(self, as_of: dt.date, first_year: int | None = None) -> Period:
+        return Period.for_indicator(self, as_of, first_year)
+
+    def parts_for(self, period: Period) -> list[Part]:
+        return self.parts(period) if callable(self.parts) else list(self.parts)
+
+    # -- computing ---------------------------------------------------------------------------
+    def _aggregate(self, where: Q | None = None):
+        if self.measure == Measure.SUM:
+            return Sum(self.amount, filter=where)
+        return Count("pk", filter=where)
+
+    def _scaled(self, raw):
+        if self.measure != Measure.SUM:
+            return raw or 0
+        value = Decimal(raw or 0) / self.scale
+        return value.quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP)
+
+    def evaluate(self, as_of: dt.date, drill: bool = False, first_year: int | None = None):
+        period = self.period(as_of, first_year)
+        queryset = self.records(period).order_by()
+        parts = self.parts_for(period)
+        aggregates = {"value": self._aggregate()}
+        for index, part in enumerate(parts):
+            aggregates[f"part{index}"] = self._aggregate(part.where)
+        totals = queryset.aggregate(**aggregates)
+        breakdown: dict[str, Any] = {}
+        labels: dict[str, str] = {}
+        for index, part in enumerate(parts):
+            breakdown[part.key] = self._scaled(totals[f"part{index}"])
+            labels[part.key] = str(part.label)
+        for dimension in self.dimensions:
+            self._dimension(queryset, dimension, parts, breakdown, labels)
+        value = self._scaled(totals["value"])
+        result = Result(self, period, value, breakdown, labels)
+        if drill:
+            self._drill(queryset, parts, result)
+        return result
+
+    def _dimension(self, queryset, dimension, parts, breakdown, labels):
+        fields = [dimension.field] + ([dimension.label_field] if dimension.label_field else [])
+        extra = {f"part{i}": self._aggregate(p.where) for i, p in enumerate(parts)}
+        if self.measure == Measure.ATTRIBUTE:
+            columns = [*fields, *self.attribute_fields]
+            for row in queryset.values(*columns).order_by(dimension.field):
+                key = row[dimension.field]
+                if key is None:
+                    continue
+                breakdown[str(key)] = self.attribute_format(row)
+                labels[str(key)] = str(row.get(dimension.label_field) or key)
+            return
+        rows = queryset.values(*fields).annotate(dim_value=self._aggregate(), **extra)
+        for row in rows.order_by(dimension.field):
+            key = row[dimension.field]
+            if key is None:
+                continue
+            key = str(key)
+            label = str(row.get(dimension.label_field) or key)
+            breakdown[key] = self._scaled(row["dim_value"])
+            labels[key] = label
+            for index, part in enumerate(parts):
+                breakdown[f"{key}.{part.key}"] = self._scaled(row[f"part{index}"])
+                labels[f"{key}.{part.key}"] = f"{label} · {part.label}"
+
+    # -- drilling ----------------------------------------------------------------------------
+    def _record_rows(self, queryset) -> list[dict]:
+        fields = ["pk", self.name_field]
+        if self.url_field != "pk":
+            fields.append(self.url_field)
+        if self.measure == Measure.SUM:
+            fields.append(self.amount)
+        rows = []
+        for row in queryset.values(*fields).order_by(self.name_field, "pk"):
+            record = {"pk": row["pk"], "name": str(row[self.name_field])}
+            if self.url_name:
+                record["url"] = self._url(row[self.url_field])
+            if self.measure == Measure.SUM:
+                record["amount"] = to_json(self._scaled(row[self.amount]))
+            rows.append(record)
+        return rows
+
+    def _url(self, key) -> str | None:
+        try:
+            return reverse(self.url_name, args=[key])
+        except NoReverseMatch:
+            return None
+
+    def _drill(self, queryset, parts, result: Result) -> None:
+        """The records behind the value and behind each breakdown key, in name order."""
+        records = self._record_rows(queryset)
+        position = {r["pk"]: i for i, r in enumerate(records)}
+        by_key: dict[str, set] = defaultdict(set)
+        for part in parts:
+            by_key[part.key] = set(queryset.filter(part.where).values_list("pk", flat=True))
+        for dimension in self.dimensions:
+            for pk, value in queryset.values_list("pk", dimension.field):
+                if value is None:
+                    continue
+                by_key[str(value)].add(pk)
+                for part in parts:
+                    if pk in by_key[part.key]:
+                        by_key[f"{value}.{part.key}"].add(pk)
+        result.records = records
+        result.breakdown_records = {
+            key: [records[position[pk]] for pk in sorted(by_key.get(key, ()), key=position.get)]
+            for key in result.breakdown
+        }
+
+
+_registry: dict[str, Indicator] = {}
+
+
+def register(*indicators: Indicator) -> None:
+    for indicator in indicators:
+        if indicator.id in _registry and _registry[indicator.id] is not indicator:
+            raise ValueError(f"Indicator {indicator.id} is defined twice")
+        _registry[indicator.id] = indicator
+
+
+def all_indicators() -> list[Indicator]:
+    return list(_registry.values())
+
+
+def get(indicator_id: str) -> Indicator:
+    try:
+        return _registry[indicator_id]
+    except KeyError:
+        raise KeyError(indicator_id) from None
+
+
+def evaluate(ids=None, as_of: dt.date | None = None, drill: bool = False) -> list[Result]:
+    """The named indicators (all when ``ids`` is empty), in definition order."""
+    as_of = as_of or dt.date.today()
+    chosen = [get(i) for i in ids] if ids else all_indicators()
+    return [indicator.evaluate(as_of, drill=drill) for indicator in chosen]
+
+
+def autodiscover() -> None:
+    """Import ``<app>/indicators.py`` of every installed app (they register themselves)."""
+    for config in apps.get_app_configs():
+        if config.name == __package__:
+            continue
+        try:
+            import_module(f"{config.name}.indicators")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.indicators":
+                raise
