@@ -87,6 +87,7 @@ class Dimension:
 
     field: str
     label_field: str | None = None
+    order_field: str | None = None  # e.g. a code list item's ``sort``; the field by default
 
 
 @dataclass
@@ -208,10 +209,13 @@ class Indicator:
 
     def _dimension(self, queryset, dimension, parts, breakdown, labels):
         fields = [dimension.field] + ([dimension.label_field] if dimension.label_field else [])
+        order = dimension.order_field or dimension.field
+        if order not in fields:
+            fields.append(order)
         extra = {f"part{i}": self._aggregate(p.where) for i, p in enumerate(parts)}
         if self.measure == Measure.ATTRIBUTE:
             columns = [*fields, *self.attribute_fields]
-            for row in queryset.values(*columns).order_by(dimension.field):
+            for row in queryset.values(*columns).order_by(order):
                 key = row[dimension.field]
                 if key is None:
                     continue
@@ -219,7 +223,7 @@ class Indicator:
                 labels[str(key)] = str(row.get(dimension.label_field) or key)
             return
         rows = queryset.values(*fields).annotate(dim_value=self._aggregate(), **extra)
-        for row in rows.order_by(dimension.field):
+        for row in rows.order_by(order):
             key = row[dimension.field]
             if key is None:
                 continue

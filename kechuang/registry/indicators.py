@@ -1,0 +1,125 @@
+"""Indicators of the registry: enterprises, above-scale enterprises, output value and
+qualifications, each broken down by industry chain (an enterprise counts in each of its chains).
+"""
+
+from decimal import Decimal
+
+from kechuang.indicators.engine import AsOf, Dimension, Indicator, Measure, register
+
+from .domain.queries import above_scale
+from .enums import QualificationKind
+from .models import EnterpriseYear, Organisation
+
+AREA = "industry"
+BY_CHAIN = [Dimension("chains__code", "chains__name", "chains__sort")]
+YEAR_BY_CHAIN = [
+    Dimension(
+        "organisation__chains__code", "organisation__chains__name", "organisation__chains__sort"
+    )
+]
+ORGANISATION_PAGE = "registry:organisation-detail"
+WAN_PER_YI = Decimal(10_000)
+
+
+def enterprises(period):
+    return Organisation.objects.enterprises()
+
+
+def enterprise_years(period, only_above_scale=False):
+    years = EnterpriseYear.objects.filter(
+        year=period.year, organisation__in=Organisation.objects.enterprises().values("pk")
+    )
+    return years.filter(above_scale=True) if only_above_scale else years
+
+
+def holding(kind):
+    return lambda period: Organisation.objects.enterprises().holding(kind, period.as_of)
+
+
+register(
+    Indicator(
+        id="industry.enterprises",
+        name="企业数",
+        name_en="Enterprises",
+        unit="家",
+        unit_en="enterprises",
+        definition="登记在册的企业(按所属产业链分列,一家企业可属多条产业链)。",
+        area=AREA,
+        records=enterprises,
+        dimensions=BY_CHAIN,
+        url_name=ORGANISATION_PAGE,
+    ),
+    Indicator(
+        id="industry.above_scale",
+        name="规上企业数",
+        name_en="Above-scale enterprises",
+        unit="家",
+        unit_en="enterprises",
+        definition="当年被标记为规模以上的企业。",
+        area=AREA,
+        as_of=AsOf.YEAR,
+        records=lambda period: above_scale(Organisation.objects.enterprises(), period.year),
+        dimensions=BY_CHAIN,
+        url_name=ORGANISATION_PAGE,
+    ),
+    Indicator(
+        id="industry.output",
+        name="工业总产值",
+        name_en="Industrial output value",
+        unit="亿元",
+        unit_en="100 million yuan",
+        definition="当年全部企业的工业总产值之和(万元记录,以亿元发布)。",
+        area=AREA,
+        as_of=AsOf.YEAR,
+        records=enterprise_years,
+        measure=Measure.SUM,
+        amount="output_value",
+        scale=WAN_PER_YI,
+        dimensions=YEAR_BY_CHAIN,
+        name_field="organisation__name",
+        url_name=ORGANISATION_PAGE,
+        url_field="organisation_id",
+    ),
+    Indicator(
+        id="industry.output_above_scale",
+        name="规上企业工业总产值",
+        name_en="Output value of above-scale enterprises",
+        unit="亿元",
+        unit_en="100 million yuan",
+        definition="当年规模以上企业的工业总产值之和。",
+        area=AREA,
+        as_of=AsOf.YEAR,
+        records=lambda period: enterprise_years(period, only_above_scale=True),
+        measure=Measure.SUM,
+        amount="output_value",
+        scale=WAN_PER_YI,
+        dimensions=YEAR_BY_CHAIN,
+        name_field="organisation__name",
+        url_name=ORGANISATION_PAGE,
+        url_field="organisation_id",
+    ),
+    Indicator(
+        id="industry.high_tech",
+        name="国家高新技术企业数",
+        name_en="National high-tech enterprises",
+        unit="家",
+        unit_en="enterprises",
+        definition="截至当日持有有效国家高新技术企业证书的企业。",
+        area=AREA,
+        records=holding(QualificationKind.NATIONAL_HIGH_TECH),
+        dimensions=BY_CHAIN,
+        url_name=ORGANISATION_PAGE,
+    ),
+    Indicator(
+        id="industry.provincial_tech",
+        name="省科技型企业数",
+        name_en="Provincial S&T enterprises",
+        unit="家",
+        unit_en="enterprises",
+        definition="截至当日持有有效省科技型企业认定的企业。",
+        area=AREA,
+        records=holding(QualificationKind.PROVINCIAL_TECH),
+        dimensions=BY_CHAIN,
+        url_name=ORGANISATION_PAGE,
+    ),
+)
