@@ -23,7 +23,7 @@ WORKER_LOG := var/worker.log
 I18N_IGNORE := --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'var/*' \
 	--ignore 'build/*' --ignore 'dist/*' --ignore 'node_modules/*'
 
-.PHONY: help install demo stop test lint bench messages clean distclean
+.PHONY: help install demo stop test lint bench bench-indicators messages clean distclean
 
 help: ## List the targets
 	@echo "科创 kechuang — make targets:"
@@ -86,6 +86,9 @@ lint: install ## ruff check and ruff format --check
 
 bench: install ## Run the registry benchmark (BENCH_ARGS=…)
 	KECHUANG_MODE=test $(VENV)/bin/python bench/registry.py $(BENCH_ARGS)
+
+bench-indicators: install ## Time the indicators at 1M enterprises, own PostgreSQL db (BENCH_ARGS=--scale 0.01)
+	KECHUANG_MODE=test $(VENV)/bin/python bench/indicators.py $(BENCH_ARGS)
 
 messages: export KECHUANG_MODE := demo
 messages: install ## Update and compile the zh_Hans translations in kechuang/locale
