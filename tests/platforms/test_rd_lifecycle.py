@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from kechuang.accounts.enums import RoleCode
 from kechuang.audit.enums import AuditAction
@@ -17,6 +18,13 @@ from tests.factories import OrganisationFactory
 
 D = dt.date
 BEFORE, ON, AFTER = D(2021, 6, 30), D(2021, 7, 1), D(2021, 7, 2)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English (the msgids), whatever the catalogues hold."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
