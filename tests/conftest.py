@@ -136,3 +136,28 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def load_demo() -> str:
+    """Run ``kechuang load_demo``; its output (the demo accounts table)."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for the module's read-only tests and rolled back after them.
+
+    Each test still runs in its own savepoint (the ``django_db`` mark) inside this transaction,
+    so nothing a test does, and none of the demo data, outlives the module.
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load_demo()
+        transaction.set_rollback(True)

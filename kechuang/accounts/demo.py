@@ -86,6 +86,14 @@ DEMO_ACCOUNTS = (
         sees="仅本单位:平湖市职业中等专业学校",
     ),
     DemoAccount(
+        "zjut",
+        "浙工大研究院用户",
+        RoleCode.ORGANISATION,
+        kind=UserKind.ORGANISATION,
+        organisation="浙工大平湖新材料研究院",
+        sees="仅本单位:浙工大平湖新材料研究院(填报人才、孵化项目与成果)",
+    ),
+    DemoAccount(
         "expert",
         "演示专家",
         RoleCode.EXPERT,

@@ -170,13 +170,27 @@ ROLES = [
 ]
 
 
+def area_grants() -> dict[str, list[str]]:
+    """Permissions the later areas give the shipped roles: each area's ``reference.py`` may
+    declare ``ROLE_GRANTS = {role code: ["app.codename", …]}`` next to its own data."""
+    from kechuang.core.management.commands.load_reference import project_modules
+
+    grants: dict[str, list[str]] = {}
+    for module in project_modules("reference"):
+        for code, perms in getattr(module, "ROLE_GRANTS", {}).items():
+            grants.setdefault(code, []).extend(perms)
+    return grants
+
+
 def load_roles() -> None:
+    grants = area_grants()
     for sort, spec in enumerate(ROLES, start=1):
         role, _ = Role.objects.update_or_create(
             code=spec.code,
             defaults={"name": spec.name, "data_scope": spec.data_scope, "sort": sort},
         )
-        role.permissions.set(spec.permissions())
+        # One set() with everything: a second load neither removes nor re-adds anything.
+        role.permissions.set(spec.permissions() | named(*grants.get(spec.code, ()))())
         role.custom_departments.set([department(name) for name in spec.custom_departments])
 
 

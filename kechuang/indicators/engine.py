@@ -248,7 +248,8 @@ class Indicator:
             if self.url_name:
                 record["url"] = self._url(row[self.url_field])
             if self.measure == Measure.SUM:
-                record["amount"] = to_json(self._scaled(row[self.amount]))
+                # Unrounded, so that the amounts add up to the (rounded) value exactly.
+                record["amount"] = to_json(Decimal(row[self.amount] or 0) / self.scale)
             rows.append(record)
         return rows
 

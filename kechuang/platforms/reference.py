@@ -3,8 +3,6 @@ two-level code list: reporting tiers, and under each the kinds and levels, whose
 the rank), and the fields and origins of signed investment projects."""
 
 from kechuang.accounts.enums import RoleCode
-from kechuang.accounts.models import Role
-from kechuang.accounts.reference import named
 from kechuang.core.domain.code_lists import upsert_items
 from kechuang.core.enums import CodeList
 
@@ -97,8 +95,8 @@ def perms(actions, models=RECORDS) -> list[str]:
     return [f"platforms.{action}_{model}" for model in models for action in actions]
 
 
-# Added to the roles accounts/reference.py defines (it runs first and resets them).
-GRANTS = {
+# Given to the roles accounts/reference.py defines (it reads ROLE_GRANTS of every area).
+ROLE_GRANTS = {
     RoleCode.LEADER: [*perms(("view",)), EXPORT],
     RoleCode.STAFF: [
         *perms(("view", "add", "change", "delete")),
@@ -115,13 +113,7 @@ GRANTS = {
 }
 
 
-def grant_roles() -> None:
-    for code, names in GRANTS.items():
-        Role.objects.get(code=code).permissions.add(*named(*names)())
-
-
 def load() -> None:
-    grant_roles()
     tiers = upsert_items(
         CodeList.RD_LEVEL,
         [

@@ -199,6 +199,10 @@ INSTITUTIONS = [
     Institution(10_100_021, "平湖市职业中等专业学校", S, "83", PINGHU, DANGHU, "平湖市职业中专"),
     Institution(10_100_022, "平湖市交通运输学校", S, "83", PINGHU, CAOQIAO, "平湖市交通学校"),
     Institution(10_100_023, "平湖技师学院", S, "83", PINGHU, ZHONGDAI),
+    # The new-type R&D institutes (seed 000); their records are kept by kechuang.platforms.
+    Institution(10_100_031, "浙工大平湖新材料研究院", R, "73", PINGHU, DUSHANGANG),
+    Institution(10_100_032, "上海交大平湖智能光电研究院", R, "73", PINGHU, ZHONGDAI),
+    Institution(10_100_033, "航天科工二院二十三所平湖实验室", R, "73", PINGHU, DANGHU),
 ]
 
 

@@ -1,0 +1,1021 @@
+"""Demo data of the innovation platforms: Pinghu's R&D institutions, new-type R&D institutes,
+incubators, high-tech zone evaluations, agricultural platforms, the Shanghai signing event and
+the helicopter project.
+
+Named records come from the seed articles; everything else is synthetic (``is_demo=True``,
+names marked “(演示)”), as many records as the published figures need. The figures themselves
+are never stored: the indicators (kechuang/platforms/indicators.py) compute them from these
+records, and tests/platforms/test_demo_facts.py checks them against seed-facts.yaml through
+docs/seed-facts-map.yaml. The targets are the constants below.
+
+Everything is planned from fixed tables and one seeded ``random.Random`` and written with
+:func:`kechuang.core.domain.sync.sync_rows` on natural keys, so a second run changes nothing.
+Runs after ``kechuang.registry.demo`` (INSTALLED_APPS order): hosts, partners and the
+institutes' organisations are registry organisations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import count
+
+from kechuang.core.domain.sync import sync_rows
+from kechuang.core.enums import CodeList
+from kechuang.core.models import CodeItem
+from kechuang.registry.demo import GIVEN_NAMES, SURNAMES
+from kechuang.registry.domain.uscc import make_uscc
+from kechuang.registry.enums import Degree, IndustryChain, OrganisationKind, TalentLevel, Title
+from kechuang.registry.models import Organisation, Person, Town, Zone
+from kechuang.registry.reference import ETDZ, HIGH_TECH_ZONE
+
+from .enums import (
+    AgriPlatformKind,
+    DatePrecision,
+    IncubationStatus,
+    IncubatorKind,
+    InstituteRecordKind,
+    PlatformLevel,
+    ProjectLevel,
+    RDEnd,
+    RDEventKind,
+    RDLevel,
+    SigningField,
+    SigningOrigin,
+    TalentRole,
+    TenancyEnd,
+)
+from .models import (
+    AcademicianCooperation,
+    AgriPlatform,
+    IncubationProject,
+    Incubator,
+    IncubatorTalent,
+    Institute,
+    InstituteRecord,
+    InstituteTalent,
+    MajorProject,
+    MajorProjectStage,
+    RDInstitution,
+    RDInstitutionEvent,
+    SignedProject,
+    SigningEvent,
+    Tenancy,
+    ZoneEvaluation,
+)
+
+# -- the published figures (seed-facts.yaml) the records must give ------------------------------
+
+RD_AS_OF = dt.date(2020, 12, 31)
+RD_PROVINCIAL_HOSTS = 72  # 省级以上 at the end of 2020, each host once at its highest level
+RD_JIAXING_HOSTS = 110
+RD_PINGHU_HOSTS = 55
+# Provincial-or-higher certifications by year and kind, 2018–2020 (44 in all).
+RD_RECENT = {
+    2018: {RDLevel.PROVINCIAL_RESEARCH_INSTITUTE: 5, RDLevel.PROVINCIAL_RD_CENTRE: 9},
+    2019: {
+        RDLevel.PROVINCIAL_RESEARCH_INSTITUTE: 6,
+        RDLevel.PROVINCIAL_RD_CENTRE: 10,
+        RDLevel.PROVINCIAL_KEY_AGRI_RESEARCH_INSTITUTE: 1,
+    },
+    2020: {RDLevel.PROVINCIAL_RESEARCH_INSTITUTE: 4, RDLevel.PROVINCIAL_RD_CENTRE: 9},
+}
+# The other provincial-or-higher hosts, certified before 2018 (72 - 44 = 28).
+RD_OLDER = {
+    RDLevel.NATIONAL: 2,
+    RDLevel.PROVINCIAL_KEY_RESEARCH_INSTITUTE: 3,
+    RDLevel.PROVINCIAL_RESEARCH_INSTITUTE: 8,
+    RDLevel.PROVINCIAL_RD_CENTRE: 15,
+}
+RD_2021_INSTITUTES = 4  # provincial enterprise research institutes certified in 2021
+RD_2021_CENTRES = 6  # provincial R&D centres certified in 2021 (no published figure)
+RD_REVOKED = 6  # Pinghu centres revoked in 2019: in force before, not at the end of 2020
+RD_UPGRADED_FROM_JIAXING = 12  # of the 2018–2020 provincial certifications, upgrades
+RD_KEEPING_JIAXING = 8  # older provincial hosts that also keep a Jiaxing centre in force
+
+INSTITUTES_AS_OF = dt.date(2021, 12, 31)
+ZJUT_SERVICES = 236  # “200余次”
+ZJUT_CONTRACTS = 23  # “20余项”
+SJTU_SERVICES = 127  # “120余次”
+SJTU_STAFF = 36
+
+INCUBATORS_AS_OF = dt.date(2021, 12, 31)
+ZONE_TENANTS = 207
+ZONE_TALENTS = 412  # “400余名”
+
+WAN = Decimal(10_000)
+
+# -- names and places ------------------------------------------------------------------------
+
+HONGLI = "浙江宏利汽车橡胶件有限公司"
+KANGDAZHI = "平湖康达智精密光学有限公司"
+HUAFU = "浙江华福医疗器械有限公司"
+NM_RESEARCH_INSTITUTE_HOSTS = ("浙江卫星能源有限公司", "浙江传化天松新材料有限公司")
+NM_RD_CENTRE_HOSTS = ("浙江高正新材料科技股份有限公司", "平湖石化有限责任公司")
+NM_SYNTHETIC_RD_CENTRES = 5  # more new-materials hosts of provincial R&D centres (7 in all)
+
+ZJUT, SJTU, CASIC = (
+    "浙工大平湖新材料研究院",
+    "上海交大平湖智能光电研究院",
+    "航天科工二院二十三所平湖实验室",
+)
+
+SYNTHETIC_SEED = 31_000_000  # USCC seeds of this loader's synthetic enterprises
+_TRADE = "云启拓维联创卓越智汇翔远嘉和蓝天"
+_WORDS = ("智能科技", "精密制造", "电子科技", "环保科技", "生物技术", "自动化设备", "信息技术")
+_TOWNS = ("当湖街道", "钟埭街道", "曹桥街道", "乍浦镇", "新埭镇", "新仓镇", "广陈镇", "林埭镇")
+
+
+def synthetic_enterprise_name(index: int) -> str:
+    trade = _TRADE[index % len(_TRADE)] + _TRADE[(index // len(_TRADE) + 3) % len(_TRADE)]
+    word = _WORDS[(index // (len(_TRADE) ** 2)) % len(_WORDS)]
+    return f"平湖{trade}{word}有限公司{index + 1:03d}(演示)"
+
+
+def person_name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES)
+
+
+class Lookups:
+    """Reference rows by stable code, and registry organisations by name."""
+
+    def __init__(self):
+        items = CodeItem.objects.all()
+        self.rd_levels = {i.code: i for i in items.filter(code_list=CodeList.RD_LEVEL)}
+        self.chains = {i.code: i for i in items.filter(code_list=CodeList.INDUSTRY_CHAIN)}
+        self.titles = {i.code: i for i in items.filter(code_list=CodeList.TITLE)}
+        self.talent_levels = {i.code: i for i in items.filter(code_list=CodeList.TALENT_LEVEL)}
+        self.degrees = {i.code: i for i in items.filter(code_list=CodeList.DEGREE)}
+        self.fields = {i.code: i for i in items.filter(code_list=CodeList.SIGNING_FIELD)}
+        self.origins = {i.code: i for i in items.filter(code_list=CodeList.SIGNING_ORIGIN)}
+        self.towns = {t.name: t for t in Town.objects.all()}
+        self.zones = {z.code: z for z in Zone.objects.all()}
+        self.organisations = {o.name: o for o in Organisation.objects.all()}
+
+    def org(self, name: str) -> Organisation:
+        return self.organisations[name]
+
+
+# -- synthetic enterprises ----------------------------------------------------------------------
+
+
+def ensure_enterprises(lookups: Lookups, how_many: int) -> list[Organisation]:
+    """This loader's synthetic enterprises (R&D hosts and incubator tenants), in a fixed order."""
+    rows = []
+    for index in range(how_many):
+        rows.append(
+            {
+                "uscc": make_uscc(SYNTHETIC_SEED + index),
+                "kind": OrganisationKind.ENTERPRISE,
+                "name": synthetic_enterprise_name(index),
+                "town_id": lookups.towns[_TOWNS[index % len(_TOWNS)]].pk,
+                "is_demo": True,
+            }
+        )
+    result = sync_rows(Organisation, ("uscc",), rows)
+    enterprises = [result.objects[(row["uscc"],)] for row in rows]
+    for org in enterprises:
+        lookups.organisations[org.name] = org
+    return enterprises
+
+
+# -- R&D institutions ---------------------------------------------------------------------------
+
+SUFFIX = {
+    RDLevel.NATIONAL: "国家级企业技术中心",
+    RDLevel.PROVINCIAL_KEY_RESEARCH_INSTITUTE: "省重点企业研究院",
+    RDLevel.PROVINCIAL_RESEARCH_INSTITUTE: "企业研究院",
+    RDLevel.PROVINCIAL_KEY_AGRI_RESEARCH_INSTITUTE: "省重点农业企业研究院",
+    RDLevel.PROVINCIAL_RD_CENTRE: "省级高新技术企业研究开发中心",
+    RDLevel.JIAXING_RD_CENTRE: "嘉兴市级研发中心",
+    RDLevel.PINGHU_RD_CENTRE: "平湖市级研发中心",
+}
+DOCUMENT = {
+    RDLevel.JIAXING_RD_CENTRE: "嘉科高〔{year}〕{n}号",
+    RDLevel.PINGHU_RD_CENTRE: "平科〔{year}〕{n}号",
+}
+NAMED_INSTITUTIONS = {
+    (HONGLI, RDLevel.PROVINCIAL_RESEARCH_INSTITUTE): "浙江省宏利高性能汽车橡胶件企业研究院",
+    (KANGDAZHI, RDLevel.PROVINCIAL_RD_CENTRE): "康达智多功能镜头省级高新技术企业研究开发中心",
+    (HUAFU, RDLevel.PROVINCIAL_RESEARCH_INSTITUTE): "浙江省华福医疗器械企业研究院",
+}
+
+
+def institution_name(host: Organisation, level: str) -> str:
+    named = NAMED_INSTITUTIONS.get((host.name, level))
+    if named:
+        return named
+    core = host.name.replace("(演示)", "").removesuffix("股份有限公司").removesuffix("有限公司")
+    demo = "(演示)" if host.is_demo else ""
+    prefix = "浙江省" if level == RDLevel.PROVINCIAL_RESEARCH_INSTITUTE else ""
+    return f"{prefix}{core}{SUFFIX[level]}{demo}"
+
+
+@dataclass
+class Certification:
+    host: Organisation
+    level: str
+    year: int
+    ended_on: dt.date | None = None
+    end_reason: str = ""
+    successor_of: Certification | None = None  # the record this one upgraded
+
+
+class RDPlanner:
+    """Which host holds which certification when (see the targets at the top)."""
+
+    def __init__(self, lookups: Lookups, synthetic: list[Organisation], loader_owned: set[int]):
+        self.lookups = lookups
+        self.rng = random.Random(2020)
+        self.certifications: list[Certification] = []
+        nm = set(
+            Organisation.objects.enterprises()
+            .in_chain(IndustryChain.NEW_MATERIALS)
+            .values_list("pk", flat=True)
+        )
+        reserved = {HONGLI, KANGDAZHI, HUAFU, *NM_RESEARCH_INSTITUTE_HOSTS, *NM_RD_CENTRE_HOSTS}
+        registry = [
+            o
+            for o in Organisation.objects.enterprises().filter(is_demo=False).order_by("uscc")
+            if o.name not in reserved
+        ] + list(
+            Organisation.objects.enterprises()
+            .filter(is_demo=True)
+            .exclude(pk__in=loader_owned)
+            .order_by("uscc")
+        )
+        self.nm_pool = [o for o in registry if o.pk in nm]
+        agri = Organisation.objects.enterprises().in_chain(IndustryChain.MODERN_AGRICULTURE)
+        self.agri_host = agri.order_by("uscc").first()
+        # New-materials enterprises host provincial centres only where the figures say so.
+        self.others = iter(
+            [o for o in registry if o.pk not in nm and o != self.agri_host]
+            + list(synthetic)
+            + self.nm_pool[NM_SYNTHETIC_RD_CENTRES:]
+        )
+
+    def host(self) -> Organisation:
+        return next(self.others)
+
+    def add(self, host, level, year, **extra) -> Certification:
+        certification = Certification(host, level, year, **extra)
+        self.certifications.append(certification)
+        return certification
+
+    def upgrade(self, old: Certification, level: str, year: int) -> Certification:
+        old.ended_on = certified_on(level, year)
+        old.end_reason = RDEnd.UPGRADED
+        return self.add(old.host, level, year, successor_of=old)
+
+    def plan(self) -> list[Certification]:
+        lookups = self.lookups
+        recent = []  # (year, level) of the 44, in a fixed order
+        for year, levels in RD_RECENT.items():
+            for level, how_many in levels.items():
+                recent.extend([(year, level)] * how_many)
+        # Hosts of the recent provincial certifications: the named and new-materials ones first.
+        hosts: dict[int, Organisation] = {}
+        fixed = [
+            ((2020, RDLevel.PROVINCIAL_RESEARCH_INSTITUTE), lookups.org(HONGLI)),
+            ((2020, RDLevel.PROVINCIAL_RD_CENTRE), lookups.org(KANGDAZHI)),
+            (
+                (2019, RDLevel.PROVINCIAL_RESEARCH_INSTITUTE),
+                lookups.org(NM_RESEARCH_INSTITUTE_HOSTS[1]),
+            ),
+            ((2020, RDLevel.PROVINCIAL_RD_CENTRE), lookups.org(NM_RD_CENTRE_HOSTS[0])),
+            ((2018, RDLevel.PROVINCIAL_RD_CENTRE), self.nm_pool[0]),
+            ((2018, RDLevel.PROVINCIAL_RD_CENTRE), self.nm_pool[1]),
+            ((2019, RDLevel.PROVINCIAL_RD_CENTRE), self.nm_pool[2]),
+            ((2019, RDLevel.PROVINCIAL_RD_CENTRE), self.nm_pool[3]),
+            ((2019, RDLevel.PROVINCIAL_KEY_AGRI_RESEARCH_INSTITUTE), self.agri_host),
+        ]
+        for slot, host in fixed:
+            index = next(i for i, s in enumerate(recent) if s == slot and i not in hosts)
+            hosts[index] = host
+        for index, (year, level) in enumerate(recent):
+            host = hosts.get(index) or self.host()
+            if index % 3 == 0 and len([c for c in self.certifications if c.successor_of]) < (
+                RD_UPGRADED_FROM_JIAXING
+            ):
+                earlier = self.add(host, RDLevel.JIAXING_RD_CENTRE, year - 3 - index % 3)
+                self.upgrade(earlier, level, year)
+            else:
+                self.add(host, level, year)
+        # Older provincial-or-higher hosts (two of them new-materials: figures of 2020).
+        older = [(lvl, n) for lvl, n in RD_OLDER.items() for _ in range(n)]
+        nm_older = {
+            (RDLevel.PROVINCIAL_RESEARCH_INSTITUTE, 0): lookups.org(NM_RESEARCH_INSTITUTE_HOSTS[0]),
+            (RDLevel.PROVINCIAL_RD_CENTRE, 0): lookups.org(NM_RD_CENTRE_HOSTS[1]),
+            (RDLevel.PROVINCIAL_RD_CENTRE, 1): self.nm_pool[4],
+        }
+        seen: dict[str, int] = {}
+        for level, _ in older:
+            position = seen.get(level, 0)
+            seen[level] = position + 1
+            host = nm_older.get((level, position)) or self.host()
+            year = 2010 + (position * 3 + len(seen)) % 8  # 2010..2017
+            self.add(host, level, year)
+            if sum(seen.values()) <= RD_KEEPING_JIAXING:
+                self.add(host, RDLevel.JIAXING_RD_CENTRE, year - 2)
+        # Jiaxing-level hosts; 华福 among them until its 2021 upgrade.
+        jiaxing = [self.add(lookups.org(HUAFU), RDLevel.JIAXING_RD_CENTRE, 2017)]
+        for index in range(RD_JIAXING_HOSTS - 1):
+            jiaxing.append(self.add(self.host(), RDLevel.JIAXING_RD_CENTRE, 2012 + index % 9))
+        for index in range(RD_PINGHU_HOSTS):
+            self.add(self.host(), RDLevel.PINGHU_RD_CENTRE, 2014 + index % 7)
+        for index in range(RD_REVOKED):
+            self.add(
+                self.host(),
+                RDLevel.PINGHU_RD_CENTRE,
+                2015 + index % 3,
+                ended_on=dt.date(2019, 6, 30),
+                end_reason=RDEnd.REVOKED,
+            )
+        # 2021: four provincial research institutes, upgrades of Jiaxing centres (华福 first).
+        for old in jiaxing[:RD_2021_INSTITUTES]:
+            self.upgrade(old, RDLevel.PROVINCIAL_RESEARCH_INSTITUTE, 2021)
+        for _ in range(RD_2021_CENTRES):
+            self.add(self.host(), RDLevel.PROVINCIAL_RD_CENTRE, 2021)
+        return self.certifications
+
+
+def certified_on(level: str, year: int) -> dt.date:
+    """Provincial lists come out in December, Jiaxing's in October, Pinghu's in June."""
+    if level == RDLevel.JIAXING_RD_CENTRE:
+        return dt.date(year, 10, 20)
+    if level == RDLevel.PINGHU_RD_CENTRE:
+        return dt.date(year, 6, 15)
+    return dt.date(year, 12, 10)
+
+
+def save_rd(lookups: Lookups, certifications: list[Certification]) -> int:
+    numbers: dict[tuple[str, int], count] = {}
+    rows = []
+    for c in certifications:
+        n = next(numbers.setdefault((c.level, c.year), count(1)))
+        document = DOCUMENT.get(c.level, "浙科发高〔{year}〕{n}号").format(year=c.year, n=100 + n)
+        rows.append(
+            {
+                "host_id": c.host.pk,
+                "name": institution_name(c.host, c.level),
+                "level_id": lookups.rd_levels[c.level].pk,
+                "certified_year": c.year,
+                "certified_on": certified_on(c.level, c.year),
+                "batch": f"{c.year}年度",
+                "document_number": document,
+                "ended_on": c.ended_on,
+                "end_reason": c.end_reason,
+                "is_demo": c.host.is_demo,
+            }
+        )
+    owned = RDInstitution.objects.filter(host__in={c.host.pk for c in certifications})
+    saved = sync_rows(RDInstitution, ("host_id", "name"), rows, owned=owned).objects
+    record = {
+        id(c): saved[(row["host_id"], row["name"])]
+        for c, row in zip(certifications, rows, strict=True)
+    }
+    successors = {}
+    for c in certifications:
+        if c.successor_of is not None:
+            successors[record[id(c.successor_of)].pk] = record[id(c)].pk
+    for old_pk, new_pk in successors.items():
+        RDInstitution.objects.filter(pk=old_pk).exclude(successor_id=new_pk).update(
+            successor_id=new_pk
+        )
+    events = []
+    for c in certifications:
+        institution = record[id(c)]
+        events.append(
+            {
+                "institution_id": institution.pk,
+                "kind": RDEventKind.CERTIFIED,
+                "happened_on": institution.certified_on,
+                "document_number": institution.document_number,
+                "note": "",
+            }
+        )
+        if c.end_reason:
+            events.append(
+                {
+                    "institution_id": institution.pk,
+                    "kind": {
+                        RDEnd.UPGRADED: RDEventKind.UPGRADED,
+                        RDEnd.REVOKED: RDEventKind.REVOKED,
+                    }[c.end_reason],
+                    "happened_on": c.ended_on,
+                    "document_number": "",
+                    "note": "升级为更高级别研发机构"
+                    if c.end_reason == RDEnd.UPGRADED
+                    else "复核不合格,撤销认定",
+                }
+            )
+    sync_rows(
+        RDInstitutionEvent,
+        ("institution_id", "kind", "happened_on"),
+        events,
+        owned=RDInstitutionEvent.objects.filter(institution__in=owned),
+    )
+    return len(rows)
+
+
+# -- new-type R&D institutes -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TalentPlan:
+    count: int
+    title: str | None
+    level: str | None
+    degree: str | None
+    role: str = TalentRole.INTRODUCED
+
+
+# Synthetic talents beyond the named people of the registry (see registry.demo.PEOPLE).
+ZJUT_TALENTS = [
+    TalentPlan(1, Title.PROFESSOR, TalentLevel.PROVINCIAL, Degree.DOCTORATE),
+    TalentPlan(3, Title.PROFESSOR, None, Degree.DOCTORATE),
+    TalentPlan(6, Title.ASSOCIATE_PROFESSOR, None, Degree.DOCTORATE),
+    TalentPlan(9, Title.SENIOR_ENGINEER, None, Degree.MASTER),
+    TalentPlan(12, Title.ENGINEER, None, Degree.MASTER),
+]
+ZJUT_NAMED = ("陈立新", "周建平", "沈文婷", "吴浩")  # 2 professors (national, provincial), 2 assoc.
+SJTU_TALENTS = [
+    TalentPlan(3, Title.PROFESSOR_LEVEL, TalentLevel.NATIONAL, Degree.DOCTORATE),
+    TalentPlan(1, Title.PROFESSOR_LEVEL, TalentLevel.PROVINCIAL, Degree.DOCTORATE),
+    TalentPlan(12, Title.PROFESSOR_LEVEL, None, Degree.DOCTORATE),
+    TalentPlan(6, Title.SENIOR_ENGINEER, None, Degree.DOCTORATE),
+    TalentPlan(14, Title.SENIOR_ENGINEER, None, Degree.MASTER),
+    TalentPlan(10, Title.ENGINEER, None, Degree.MASTER),
+    TalentPlan(3, Title.PROFESSOR, TalentLevel.NATIONAL, Degree.DOCTORATE, TalentRole.ENGAGED),
+    TalentPlan(SJTU_STAFF, None, None, Degree.BACHELOR, TalentRole.OFFICE_STAFF),
+]
+SJTU_NAMED = ("刘晓东", "孙悦", "赵一鸣")  # professor (national), assoc. (provincial), prof.-level
+
+
+@dataclass(frozen=True)
+class InstitutePlan:
+    code: str
+    name: str
+    partner: str
+    signed_on: dt.date
+    signed_precision: str
+    unveiled_on: dt.date | None
+    unveiled_precision: str
+    chain: str
+    focus: str
+    area_m2: Decimal | None
+    council_chair: str
+    named_talents: tuple[str, ...]
+    talents: list[TalentPlan]
+
+
+INSTITUTES = [
+    InstitutePlan(
+        "zjut", ZJUT, "浙江工业大学", dt.date(2018, 1, 1), DatePrecision.YEAR,
+        dt.date(2019, 9, 1), DatePrecision.MONTH, IndustryChain.NEW_MATERIALS,
+        "新材料技术攻关、新产品开发与成果转化", None, "", ZJUT_NAMED, ZJUT_TALENTS,
+    ),
+    InstitutePlan(
+        "sjtu", SJTU, "上海交通大学", dt.date(2019, 3, 1), DatePrecision.MONTH,
+        None, DatePrecision.DAY, IndustryChain.ELECTRONIC_INFO,
+        "智能光电(光电子器件、封装测试)", Decimal("10500"), "", SJTU_NAMED, SJTU_TALENTS,
+    ),
+    InstitutePlan(
+        "casic23", CASIC, "航天科工二院二十三所", dt.date(2020, 6, 1), DatePrecision.MONTH,
+        None, DatePrecision.DAY, IndustryChain.AEROSPACE,
+        "空间目标探测、空间碎片与商业航天", None, "胡庆荣", (), [],
+    ),
+]  # fmt: skip
+
+# What each institute reports (kind → how many), and the incubation projects by status.
+INSTITUTE_RECORDS = {
+    "zjut": {
+        InstituteRecordKind.RESEARCH_TEAM: 3,
+        InstituteRecordKind.SUB_INSTITUTE: 2,
+        InstituteRecordKind.JOINT_LAB: 5,
+        InstituteRecordKind.SERVICE: ZJUT_SERVICES,
+        InstituteRecordKind.CONTRACT: ZJUT_CONTRACTS,
+        InstituteRecordKind.GRADUATE_STUDENT: 9,
+        InstituteRecordKind.TRAINING_BASE: 1,
+    },
+    "sjtu": {
+        InstituteRecordKind.SERVICE: SJTU_SERVICES,
+        InstituteRecordKind.CONTRACT: 15,
+    },
+}
+APPROVED_PROJECTS = {
+    "zjut": [("新型高分子材料关键技术研究", ProjectLevel.PROVINCIAL_KEY_RD, False)],
+    "sjtu": [
+        ("硅基光电子集成芯片关键技术", ProjectLevel.NATIONAL_KEY_RD, False),
+        ("高速光模块封装测试技术", ProjectLevel.NATIONAL_KEY_RD, False),
+        ("智能光电传感器件研发及产业化", ProjectLevel.PROVINCIAL_KEY_RD, True),
+    ],
+}
+MILESTONES = {
+    "sjtu": [
+        ("行政办公区、超净实验室、产业孵化区装修完成", dt.date(2019, 12, 20)),
+        ("实验室设备采购和安装完成", dt.date(2020, 9, 30)),
+        ("封测平台建成,对外提供服务", dt.date(2020, 10, 15)),
+    ],
+    "zjut": [("研究院揭牌", dt.date(2019, 9, 1))],
+    "casic23": [("合作签约,成立理事会", dt.date(2020, 6, 1))],
+}
+INCUBATION = {
+    "zjut": {IncubationStatus.SIGNED: 5},
+    "sjtu": {IncubationStatus.LANDED: 6, IncubationStatus.NEGOTIATING: 11},
+}
+STAGE = {
+    IncubationStatus.NEGOTIATING: "在谈",
+    IncubationStatus.SIGNED: "签约",
+    IncubationStatus.LANDED: "落户",
+}
+RECORD_NAMES = {
+    InstituteRecordKind.RESEARCH_TEAM: (
+        "高分子材料研究团队",
+        "功能膜材料研究团队",
+        "复合材料研究团队",
+    ),
+    InstituteRecordKind.SUB_INSTITUTE: ("先进高分子材料研究所", "绿色化工材料研究所"),
+    InstituteRecordKind.TRAINING_BASE: ("浙江省研究生联合培养基地",),
+}
+
+
+def save_institutes(lookups: Lookups, rng: random.Random) -> dict[str, Institute]:
+    rows = []
+    for plan in INSTITUTES:
+        rows.append(
+            {
+                "code": plan.code,
+                "organisation_id": lookups.org(plan.name).pk,
+                "partner_id": lookups.org(plan.partner).pk,
+                "signed_on": plan.signed_on,
+                "signed_precision": plan.signed_precision,
+                "unveiled_on": plan.unveiled_on,
+                "unveiled_precision": plan.unveiled_precision,
+                "focus_chain_id": lookups.chains[plan.chain].pk,
+                "focus": plan.focus,
+                "area_m2": plan.area_m2,
+                "council_chair": plan.council_chair,
+            }
+        )
+    saved = sync_rows(Institute, ("code",), rows).objects
+    institutes = {code: saved[(code,)] for (code,) in saved}
+    for plan in INSTITUTES:
+        save_talents(lookups, rng, institutes[plan.code], plan)
+        save_institute_records(lookups, rng, institutes[plan.code])
+    return institutes
+
+
+def save_talents(lookups, rng, institute: Institute, plan: InstitutePlan) -> None:
+    people = []  # (person row, role)
+    named = Person.objects.filter(name__in=plan.named_talents, organisation__name=plan.partner)
+    for person in named:
+        people.append((person, TalentRole.INTRODUCED))
+    person_rows, roles = [], []
+    number = count(1)
+    for talent in plan.talents:
+        for _ in range(talent.count):
+            n = next(number)
+            person_rows.append(
+                {
+                    "name": f"{person_name(rng)}{n:02d}(演示)",
+                    "organisation_id": institute.organisation_id,
+                    "title_id": lookups.titles[talent.title].pk if talent.title else None,
+                    "talent_level_id": lookups.talent_levels[talent.level].pk
+                    if talent.level
+                    else None,
+                    "degree_id": lookups.degrees[talent.degree].pk if talent.degree else None,
+                    "position": "办公室工作人员"
+                    if talent.role == TalentRole.OFFICE_STAFF
+                    else "研究人员",
+                    "is_demo": True,
+                }
+            )
+            roles.append(talent.role)
+    owned = Person.objects.filter(organisation=institute.organisation, is_demo=True)
+    saved = sync_rows(Person, ("name", "organisation_id"), person_rows, owned=owned).objects
+    for row, role in zip(person_rows, roles, strict=True):
+        people.append((saved[(row["name"], row["organisation_id"])], role))
+    start = plan.unveiled_on or plan.signed_on
+    rows = []
+    for index, (person, role) in enumerate(people):
+        joined = min(start + dt.timedelta(days=7 * index), dt.date(2020, 12, 20))
+        rows.append(
+            {
+                "institute_id": institute.pk,
+                "person_id": person.pk,
+                "role": role,
+                "joined_on": joined,
+                "is_demo": person.is_demo,
+            }
+        )
+    sync_rows(
+        InstituteTalent,
+        ("institute_id", "person_id", "role"),
+        rows,
+        owned=InstituteTalent.objects.filter(institute=institute),
+    )
+
+
+def save_institute_records(lookups, rng, institute: Institute) -> None:
+    clients = list(
+        Organisation.objects.enterprises()
+        .in_chain(institute.focus_chain.code)
+        .order_by("uscc")[:40]
+    )
+    start = institute.unveiled_on or institute.signed_on
+    days = max((dt.date(2020, 12, 31) - start).days, 1)
+    rows = []
+    for kind, how_many in INSTITUTE_RECORDS.get(institute.code, {}).items():
+        names = RECORD_NAMES.get(kind, ())
+        for index in range(how_many):
+            partner = clients[index % len(clients)] if clients else None
+            on = start + dt.timedelta(days=(index * 37) % days)
+            if kind == InstituteRecordKind.GRADUATE_STUDENT:
+                name = f"{person_name(rng)}{index + 1:02d}(研究生,演示)"
+                on, partner = dt.date(2020, 9, 1), None
+            elif index < len(names):
+                name = names[index]
+            elif kind == InstituteRecordKind.JOINT_LAB and partner:
+                name = f"{partner.name.replace('(演示)', '')}联合实验室"
+            else:
+                label = {
+                    InstituteRecordKind.SERVICE: "技术服务",
+                    InstituteRecordKind.CONTRACT: "产学研合作合同",
+                }.get(kind, kind.label)
+                name = f"{label} {index + 1:03d}(演示)"
+            rows.append(record_row(institute, kind, name, on, partner=partner))
+    for name, level, joint in APPROVED_PROJECTS.get(institute.code, []):
+        rows.append(
+            record_row(
+                institute,
+                InstituteRecordKind.APPROVED_PROJECT,
+                name,
+                dt.date(2020, 7, 1),
+                level=level,
+                joint_application=joint,
+            )
+        )
+    for name, on in MILESTONES.get(institute.code, []):
+        rows.append(record_row(institute, InstituteRecordKind.MILESTONE, name, on))
+    sync_rows(
+        InstituteRecord,
+        ("institute_id", "kind", "name"),
+        rows,
+        owned=InstituteRecord.objects.filter(institute=institute),
+    )
+    projects = []
+    for status, how_many in INCUBATION.get(institute.code, {}).items():
+        for index in range(how_many):
+            first = start + dt.timedelta(days=30 + index * 20)
+            signed = (
+                first + dt.timedelta(days=60) if status != IncubationStatus.NEGOTIATING else None
+            )
+            landed = signed + dt.timedelta(days=90) if status == IncubationStatus.LANDED else None
+            projects.append(
+                {
+                    "institute_id": institute.pk,
+                    "name": f"{institute.focus_chain.name}孵化项目{STAGE[status]}{index + 1:02d}(演示)",
+                    "status": status,
+                    "field": institute.focus,
+                    "started_on": first,
+                    "signed_on": signed,
+                    "landed_on": landed,
+                    "is_demo": True,
+                }
+            )
+    sync_rows(
+        IncubationProject,
+        ("institute_id", "name"),
+        projects,
+        owned=IncubationProject.objects.filter(institute=institute),
+    )
+
+
+def record_row(institute, kind, name, on, partner=None, level="", joint_application=False):
+    return {
+        "institute_id": institute.pk,
+        "kind": kind,
+        "name": name,
+        "partner_id": partner.pk if partner else None,
+        "occurred_on": on,
+        "level": level,
+        "joint_application": joint_application,
+        "is_demo": "(演示)" in name,
+    }
+
+
+# -- incubators ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IncubatorPlan:
+    code: str
+    name: str
+    kind: str
+    level: str
+    town: str | None
+    zone: str | None
+    incubation_area: Decimal
+    tenants: int  # currently incubated at INCUBATORS_AS_OF
+    exited: int  # graduated or moved out before
+    talents: int
+    opened_on: dt.date
+    is_demo: bool = True
+    off_site_city: str = ""
+    address: str = ""
+    floors: int | None = None
+    building_area: Decimal | None = None
+    investment: Decimal | None = None
+
+
+INCUBATORS = [
+    # The high-tech zone's incubators: 14.97万 m², 207 enterprises, 412 talents (seed 003).
+    IncubatorPlan("zhangjiang", "张江长三角科技城人才创新园", IncubatorKind.INCUBATOR, PlatformLevel.PROVINCIAL, "钟埭街道", HIGH_TECH_ZONE, Decimal("62000"), 88, 12, 176, dt.date(2017, 5, 1), is_demo=False),
+    IncubatorPlan("hitech_a", "高新区科创孵化器A(演示)", IncubatorKind.INCUBATOR, PlatformLevel.JIAXING, "曹桥街道", HIGH_TECH_ZONE, Decimal("48500"), 64, 8, 131, dt.date(2018, 3, 1)),
+    IncubatorPlan("hitech_b", "高新区科创孵化器B(演示)", IncubatorKind.INCUBATOR, PlatformLevel.PINGHU, "曹桥街道", HIGH_TECH_ZONE, Decimal("35200"), 45, 5, 89, dt.date(2019, 6, 1)),
+    IncubatorPlan("hitech_space", "高新区众创空间(演示)", IncubatorKind.MAKER_SPACE, PlatformLevel.PROVINCIAL, "钟埭街道", HIGH_TECH_ZONE, Decimal("4000"), 10, 4, 16, dt.date(2019, 9, 1)),
+    # Elsewhere (seed 003: visited by the bureau's director; seed 000: 平湖智创园).
+    IncubatorPlan("xincang_valley", "平湖新仓智慧谷创业园", IncubatorKind.STARTUP_PARK, PlatformLevel.PINGHU, "新仓镇", None, Decimal("18000"), 21, 3, 12, dt.date(2019, 10, 1), is_demo=False),
+    IncubatorPlan("xincang_yuanjing", "嘉创智谷新仓远景产业园", IncubatorKind.STARTUP_PARK, PlatformLevel.NONE, "新仓镇", None, Decimal("25000"), 14, 0, 6, dt.date(2020, 11, 1), is_demo=False),
+    IncubatorPlan("zhichuang", "平湖智创园", IncubatorKind.INCUBATOR, PlatformLevel.JIAXING, "当湖街道", ETDZ, Decimal("30000"), 17, 2, 20, dt.date(2019, 12, 1), is_demo=False),
+    # The off-site incubator of the development zone in Shanghai (seed 000).
+    IncubatorPlan("shanghai", "平湖右先锋国际创新中心", IncubatorKind.OFF_SITE, PlatformLevel.NONE, None, ETDZ, Decimal("3500"), 8, 0, 5, dt.date(2021, 1, 8), is_demo=False, off_site_city="上海", address="上海市虹桥协信中心10号楼B座", floors=4, building_area=Decimal("4300"), investment=Decimal("30000")),
+]  # fmt: skip
+
+
+def save_incubators(lookups: Lookups, tenants: list[Organisation], rng: random.Random) -> int:
+    rows = []
+    for plan in INCUBATORS:
+        rows.append(
+            {
+                "code": plan.code,
+                "name": plan.name,
+                "kind": plan.kind,
+                "level": plan.level,
+                "town_id": lookups.towns[plan.town].pk if plan.town else None,
+                "zone_id": lookups.zones[plan.zone].pk if plan.zone else None,
+                "off_site_city": plan.off_site_city,
+                "address": plan.address,
+                "floors": plan.floors,
+                "building_area_m2": plan.building_area,
+                "incubation_area_m2": plan.incubation_area,
+                "investment": plan.investment,
+                "opened_on": plan.opened_on,
+                "is_demo": plan.is_demo,
+            }
+        )
+    saved = sync_rows(Incubator, ("code",), rows).objects
+    pool = iter(tenants)
+    tenancy_rows, talent_rows = [], []
+    for plan in INCUBATORS:
+        incubator = saved[(plan.code,)]
+        for index in range(plan.tenants + plan.exited):
+            enterprise = next(pool)
+            entered = plan.opened_on + dt.timedelta(days=(index * 23) % 900)
+            entered = min(entered, INCUBATORS_AS_OF - dt.timedelta(days=30))
+            exited = None
+            if index >= plan.tenants:  # the first ones stay; the rest left before the date
+                exited = min(
+                    entered + dt.timedelta(days=400), INCUBATORS_AS_OF - dt.timedelta(days=1)
+                )
+            tenancy_rows.append(
+                {
+                    "incubator_id": incubator.pk,
+                    "enterprise_id": enterprise.pk,
+                    "entered_on": entered,
+                    "exited_on": exited,
+                    "exit_reason": TenancyEnd.GRADUATED if exited else "",
+                }
+            )
+        levels = [
+            TalentLevel.NATIONAL,
+            TalentLevel.PROVINCIAL,
+            TalentLevel.JIAXING,
+            TalentLevel.PINGHU,
+        ]
+        for index in range(plan.talents):
+            talent_rows.append(
+                {
+                    "incubator_id": incubator.pk,
+                    "name": f"{person_name(rng)}{index + 1:03d}(演示)",
+                    "talent_level_id": lookups.talent_levels[levels[index % 4]].pk,
+                    "introduced_on": plan.opened_on + dt.timedelta(days=(index * 5) % 700),
+                }
+            )
+    incubators = Incubator.objects.filter(code__in=[p.code for p in INCUBATORS])
+    sync_rows(
+        Tenancy,
+        ("incubator_id", "enterprise_id", "entered_on"),
+        tenancy_rows,
+        owned=Tenancy.objects.filter(incubator__in=incubators),
+    )
+    sync_rows(
+        IncubatorTalent,
+        ("incubator_id", "name"),
+        talent_rows,
+        owned=IncubatorTalent.objects.filter(incubator__in=incubators),
+    )
+    return len(tenancy_rows)
+
+
+def tenants_needed() -> int:
+    return sum(plan.tenants + plan.exited for plan in INCUBATORS)
+
+
+# -- zones, agriculture, signings, major projects --------------------------------------------
+
+ZONE_AWARD = "突出贡献集体"
+OTHER_AWARDED_ZONES = 14  # “15家高新区荣获” — ours and fourteen elsewhere in the province
+
+
+def save_zone_evaluations(lookups: Lookups) -> None:
+    ours = lookups.zones[HIGH_TECH_ZONE]
+    rows = [
+        evaluation_row(2019, ours, ours.name, "良好", ""),
+        evaluation_row(2020, ours, ours.name, "优秀", ZONE_AWARD),
+    ]
+    for index in range(OTHER_AWARDED_ZONES):
+        rows.append(
+            evaluation_row(2020, None, f"省级高新区{index + 1:02d}(演示)", "优秀", ZONE_AWARD)
+        )
+    for index in range(6):
+        rows.append(evaluation_row(2020, None, f"省级高新区{index + 21:02d}(演示)", "良好", ""))
+    sync_rows(ZoneEvaluation, ("year", "zone_name"), rows)
+
+
+def evaluation_row(year, zone, name, grade, award):
+    return {
+        "year": year,
+        "zone_id": zone.pk if zone else None,
+        "zone_name": name,
+        "grade": grade,
+        "award": award,
+        "document_number": f"浙科发高〔{year + 1}〕12号",
+        "is_demo": zone is None,
+    }
+
+
+HIGH_LEVEL_PARTNERS = ("中国农业科学院", "浙江大学", "浙江农林大学", "浙江省农业科学院")
+NEW_AGRI_PLATFORMS_2021 = [
+    ("平湖市蔬菜种业创新平台(演示)", AgriPlatformKind.PLATFORM),
+    ("平湖市西瓜产业科技创新服务平台(演示)", AgriPlatformKind.PLATFORM),
+    ("平湖市农产品精深加工创新平台(演示)", AgriPlatformKind.PLATFORM),
+    ("平湖市智慧农业装备创新平台(演示)", AgriPlatformKind.PLATFORM),
+    ("平湖市农业生物制造创新平台(演示)", AgriPlatformKind.PLATFORM),
+    ("平湖市食用菌产业创新平台(演示)", AgriPlatformKind.KEY_AGRI_INSTITUTE),
+]
+
+
+def save_agriculture(lookups: Lookups) -> None:
+    rows, partners = [], {}
+    for index, partner in enumerate(HIGH_LEVEL_PARTNERS):
+        name = f"平湖—{partner}现代农业技术创新开发平台(演示)"
+        rows.append(agri_row(name, AgriPlatformKind.HIGH_LEVEL, dt.date(2019 + index // 2, 5, 1)))
+        partners[name] = lookups.org(partner)
+    for index, (name, kind) in enumerate(NEW_AGRI_PLATFORMS_2021):
+        rows.append(agri_row(name, kind, dt.date(2021, 3 + index, 10)))
+    saved = sync_rows(AgriPlatform, ("name",), rows).objects
+    for name, partner in partners.items():
+        platform = saved[(name,)]
+        if list(platform.partners.all()) != [partner]:
+            platform.partners.set([partner])
+    first = saved[(rows[0]["name"],)]
+    sync_rows(
+        AcademicianCooperation,
+        ("academician",),
+        [
+            {
+                "academician": "院士甲(演示)",
+                "academy": "中国工程院",
+                "institution_id": lookups.org("浙江大学").pk,
+                "platform_id": first.pk,
+                "signed_on": dt.date(2020, 10, 16),
+                "topic": "蔬菜种质资源创新",
+                "is_demo": True,
+            },
+            {
+                "academician": "院士乙(演示)",
+                "academy": "中国科学院",
+                "institution_id": lookups.org("中国农业科学院").pk,
+                "platform_id": None,
+                "signed_on": dt.date(2021, 4, 22),
+                "topic": "农业生物制造",
+                "is_demo": True,
+            },
+        ],
+    )
+
+
+def agri_row(name, kind, established_on):
+    return {"name": name, "kind": kind, "established_on": established_on, "is_demo": True}
+
+
+SIGNING_EVENT = "平湖右先锋国际创新中心启用暨项目集中签约仪式"
+SIGNED_PROJECTS = [
+    ("车规级芯片研发项目(演示)", SigningField.DIGITAL_ECONOMY, SigningOrigin.YANGTZE_DELTA, 25000),
+    (
+        "第三代半导体功率器件项目(演示)",
+        SigningField.DIGITAL_ECONOMY,
+        SigningOrigin.YANGTZE_DELTA,
+        22000,
+    ),
+    (
+        "汽车电子控制单元项目(演示)",
+        SigningField.DIGITAL_ECONOMY,
+        SigningOrigin.YANGTZE_DELTA,
+        19000,
+    ),
+    ("智能传感器芯片项目(演示)", SigningField.DIGITAL_ECONOMY, SigningOrigin.YANGTZE_DELTA, 17000),
+    ("工业互联网平台项目(演示)", SigningField.DIGITAL_ECONOMY, SigningOrigin.YANGTZE_DELTA, 14000),
+    ("半导体封装材料项目(演示)", SigningField.DIGITAL_ECONOMY, SigningOrigin.YANGTZE_DELTA, 11000),
+    ("智能装备制造项目(演示)", SigningField.SMART_EQUIPMENT, SigningOrigin.EUROPE_AMERICA, 4000),
+    ("国际商会合作项目(演示)", SigningField.OTHER, SigningOrigin.CHAMBER_OF_COMMERCE, 2000),
+]  # investment in 万元: 11.4亿 in all, 10.8亿 digital economy
+
+
+def save_signing(lookups: Lookups) -> None:
+    event = sync_rows(
+        SigningEvent,
+        ("name",),
+        [
+            {
+                "name": SIGNING_EVENT,
+                "held_on": dt.date(2021, 1, 8),
+                "city": "上海",
+                "place": "虹桥协信中心",
+                "incubator_id": Incubator.objects.get(code="shanghai").pk,
+            }
+        ],
+    ).objects[(SIGNING_EVENT,)]
+    rows = [
+        {
+            "event_id": event.pk,
+            "name": name,
+            "field_id": lookups.fields[field].pk,
+            "origin_id": lookups.origins[origin].pk,
+            "investment": Decimal(investment),
+        }
+        for name, field, origin, investment in SIGNED_PROJECTS
+    ]
+    sync_rows(SignedProject, ("event_id", "name"), rows, owned=event.projects.all())
+
+
+def save_major_projects(lookups: Lookups) -> None:
+    project = sync_rows(
+        MajorProject,
+        ("code",),
+        [
+            {
+                "code": "aw139",
+                "name": "平湖中意直升机生产项目",
+                "chain_id": lookups.chains[IndustryChain.AEROSPACE].pk,
+                "town_id": lookups.towns["独山港镇"].pk,
+                "landed_on": dt.date(2019, 12, 20),
+                "investment": 128 * WAN,
+                "capacity": Decimal(150),
+                "capacity_unit": "架",
+                "output_at_capacity": 160 * WAN,
+            }
+        ],
+    ).objects[("aw139",)]
+    stages = [
+        ("签约落户", dt.date(2019, 12, 20), dt.date(2019, 12, 20)),
+        ("开工建设", dt.date(2020, 9, 1), dt.date(2020, 9, 28)),
+        ("首架直升机总装下线", dt.date(2022, 6, 30), None),
+        ("达产(年产150架)", dt.date(2025, 12, 31), None),
+    ]
+    sync_rows(
+        MajorProjectStage,
+        ("project_id", "name"),
+        [
+            {"project_id": project.pk, "name": n, "planned_on": p, "done_on": d}
+            for n, p, d in stages
+        ],
+        owned=project.stages.all(),
+    )
+
+
+# -- entry point ----------------------------------------------------------------------------
+
+
+def load(stdout) -> None:
+    lookups = Lookups()
+    rng = random.Random(2021)
+    tenants = tenants_needed()
+    synthetic = ensure_enterprises(lookups, tenants + 120)
+    owned = {o.pk for o in synthetic}
+    certifications = RDPlanner(lookups, synthetic[tenants:], owned).plan()
+    rd = save_rd(lookups, certifications)
+    institutes = save_institutes(lookups, rng)
+    tenancies = save_incubators(lookups, synthetic[:tenants], rng)
+    save_zone_evaluations(lookups)
+    save_agriculture(lookups)
+    save_signing(lookups)
+    save_major_projects(lookups)
+    stdout.write(
+        f"创新平台:研发机构认定 {rd} 条、新型研发机构 {len(institutes)} 家、"
+        f"孵化载体 {len(INCUBATORS)} 个(入孵记录 {tenancies} 条)、演示企业 {len(synthetic)} 家"
+    )
