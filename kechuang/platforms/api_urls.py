@@ -1,5 +1,31 @@
 from rest_framework.routers import SimpleRouter
 
+from . import api
+
 router = SimpleRouter()
+router.register("rd-institutions", api.RDInstitutionViewSet, basename="rd-institution")
+router.register(
+    "rd-institution-events", api.RDInstitutionEventViewSet, basename="rd-institution-event"
+)
+router.register("institutes", api.InstituteViewSet, basename="institute")
+router.register("institute-talents", api.InstituteTalentViewSet, basename="institute-talent")
+router.register("incubation-projects", api.IncubationProjectViewSet, basename="incubation-project")
+router.register("institute-records", api.InstituteRecordViewSet, basename="institute-record")
+router.register("incubators", api.IncubatorViewSet, basename="incubator")
+router.register("tenancies", api.TenancyViewSet, basename="tenancy")
+router.register("incubator-talents", api.IncubatorTalentViewSet, basename="incubator-talent")
+router.register("zone-evaluations", api.ZoneEvaluationViewSet, basename="zone-evaluation")
+router.register("agri-platforms", api.AgriPlatformViewSet, basename="agri-platform")
+router.register(
+    "academician-cooperations",
+    api.AcademicianCooperationViewSet,
+    basename="academician-cooperation",
+)
+router.register("signing-events", api.SigningEventViewSet, basename="signing-event")
+router.register("signed-projects", api.SignedProjectViewSet, basename="signed-project")
+router.register("major-projects", api.MajorProjectViewSet, basename="major-project")
+router.register(
+    "major-project-stages", api.MajorProjectStageViewSet, basename="major-project-stage"
+)
 
 urlpatterns = router.urls

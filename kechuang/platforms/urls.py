@@ -1,8 +1,88 @@
-from django.urls import path  # noqa: F401
+"""Addresses of the platform pages. Names follow the model: ``platforms:<model>-list``,
+``-create``, ``-detail``, ``-edit``, ``-export``; records entered on a parent's page are
+``platforms:<model>-create`` / ``-edit`` under the parent's address."""
 
+from django.urls import path
+
+from . import views
 from .application_urls import urlpatterns as application_patterns
+from .interfaces import forms
 
 app_name = "platforms"
+
+
+def records(prefix: str, list_view, detail_view=None, form_class=None) -> list:
+    """The pages of one kind of record: its list (and export), detail page and form."""
+    name = list_view.model._meta.model_name
+    patterns = [path(f"{prefix}/", list_view.as_view(), name=f"{name}-list")]
+    if list_view.export:
+        export = views.RecordExportView.as_view(list_view=list_view)
+        patterns.append(path(f"{prefix}/export.xlsx", export, name=f"{name}-export"))
+    if detail_view:
+        patterns.append(path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}-detail"))
+    if form_class:
+        edit = views.RecordEditView.as_view(form_class=form_class)
+        patterns += [
+            path(f"{prefix}/new/", edit, name=f"{name}-create"),
+            path(f"{prefix}/<int:pk>/edit/", edit, name=f"{name}-edit"),
+        ]
+    return patterns
+
+
+def children(parent_prefix: str, segment: str, form_class) -> list:
+    """The form of records entered on a parent's page, under the parent's address."""
+    name = form_class._meta.model._meta.model_name
+    edit = views.ChildEditView.as_view(form_class=form_class)
+    base = f"{parent_prefix}/<int:parent_pk>/{segment}"
+    return [
+        path(f"{base}/new/", edit, name=f"{name}-create"),
+        path(f"{base}/<int:pk>/", edit, name=f"{name}-edit"),
+    ]
+
+
 urlpatterns = [
     *application_patterns,
+    *records(
+        "rd-institutions",
+        views.RDInstitutionList,
+        views.RDInstitutionDetail,
+        forms.RDInstitutionForm,
+    ),
+    *children("rd-institutions", "events", forms.RDInstitutionEventForm),
+    *records("institutes", views.InstituteList, views.InstituteDetail, forms.InstituteForm),
+    *children("institutes", "talents", forms.InstituteTalentForm),
+    *children("institutes", "incubation-projects", forms.IncubationProjectForm),
+    *children("institutes", "records", forms.InstituteRecordForm),
+    *records("institute-talents", views.InstituteTalentList),
+    *records("incubation-projects", views.IncubationProjectList),
+    *records("institute-records", views.InstituteRecordList),
+    *records("incubators", views.IncubatorList, views.IncubatorDetail, forms.IncubatorForm),
+    *children("incubators", "tenancies", forms.TenancyForm),
+    *children("incubators", "talents", forms.IncubatorTalentForm),
+    *records("tenancies", views.TenancyList),
+    *records("incubator-talents", views.IncubatorTalentList),
+    *records(
+        "zone-evaluations",
+        views.ZoneEvaluationList,
+        views.ZoneEvaluationDetail,
+        forms.ZoneEvaluationForm,
+    ),
+    *records(
+        "agri-platforms", views.AgriPlatformList, views.AgriPlatformDetail, forms.AgriPlatformForm
+    ),
+    *records(
+        "academician-cooperations",
+        views.AcademicianCooperationList,
+        views.AcademicianCooperationDetail,
+        forms.AcademicianCooperationForm,
+    ),
+    *records(
+        "signing-events", views.SigningEventList, views.SigningEventDetail, forms.SigningEventForm
+    ),
+    *children("signing-events", "projects", forms.SignedProjectForm),
+    *records("signed-projects", views.SignedProjectList),
+    *records(
+        "major-projects", views.MajorProjectList, views.MajorProjectDetail, forms.MajorProjectForm
+    ),
+    *children("major-projects", "stages", forms.MajorProjectStageForm),
 ]

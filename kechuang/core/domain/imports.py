@@ -7,6 +7,8 @@ the rest, the same way for every registry.
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import hashlib
 import json
 import uuid
@@ -37,6 +39,45 @@ class RowError(Exception):
         super().__init__(message)
         self.column = column
         self.message = message
+
+
+# Reading cells (each raises RowError naming the column of a bad value) ---------------------
+
+
+def parse_decimal(text: str, column: str) -> decimal.Decimal | None:
+    if not text:
+        return None
+    try:
+        value = decimal.Decimal(text.replace(",", ""))
+    except decimal.InvalidOperation:
+        raise RowError(column, _("“%(value)s” is not a number.") % {"value": text}) from None
+    if value < 0 or value >= 10**12:
+        raise RowError(column, _("%(value)s is out of range.") % {"value": text})
+    return value.quantize(decimal.Decimal("0.01"))
+
+
+def parse_integer(text: str, column: str) -> int | None:
+    value = parse_decimal(text, column)
+    if value is None:
+        return None
+    if value != value.to_integral_value():
+        raise RowError(column, _("“%(value)s” is not a whole number.") % {"value": text})
+    return int(value)
+
+
+def parse_date(raw, text: str, column: str) -> dt.date | None:
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise RowError(column, _("“%(value)s” is not a date (use 2020-12-31).") % {"value": text})
 
 
 @dataclass(frozen=True)

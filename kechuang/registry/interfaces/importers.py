@@ -14,7 +14,16 @@ from kechuang.accounts.scope import restrict, scope_filter
 from kechuang.audit import chain
 from kechuang.audit.chain import to_json_value
 from kechuang.audit.enums import AuditAction
-from kechuang.core.domain.imports import CommitResult, Importer, ParseResult, RowError, register
+from kechuang.core.domain.imports import (
+    CommitResult,
+    Importer,
+    ParseResult,
+    RowError,
+    parse_date,
+    parse_decimal,
+    parse_integer,
+    register,
+)
 from kechuang.core.enums import CodeList
 from kechuang.core.models import CodeItem
 
@@ -40,42 +49,6 @@ CHUNK = 5000  # rows written per round of queries
 
 def _split(text: str) -> list[str]:
     return [part.strip() for part in SPLIT.split(text) if part.strip()]
-
-
-def _decimal(text: str, column: str) -> decimal.Decimal | None:
-    if not text:
-        return None
-    try:
-        value = decimal.Decimal(text.replace(",", ""))
-    except decimal.InvalidOperation:
-        raise RowError(column, _("“%(value)s” is not a number.") % {"value": text}) from None
-    if value < 0 or value >= 10**12:
-        raise RowError(column, _("%(value)s is out of range.") % {"value": text})
-    return value.quantize(decimal.Decimal("0.01"))
-
-
-def _integer(text: str, column: str) -> int | None:
-    value = _decimal(text, column)
-    if value is None:
-        return None
-    if value != value.to_integral_value():
-        raise RowError(column, _("“%(value)s” is not a whole number.") % {"value": text})
-    return int(value)
-
-
-def _date(raw, text: str, column: str) -> dt.date | None:
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, dt.datetime):
-        return raw.date()
-    if isinstance(raw, dt.date):
-        return raw
-    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise RowError(column, _("“%(value)s” is not a date (use 2020-12-31).") % {"value": text})
 
 
 @register
@@ -179,7 +152,7 @@ class OrganisationImporter(Importer):
             "kind": kind,
             "former_names": "\n".join(_split(values.get("former_names", ""))),
             "legal_representative": values.get("legal_representative", "")[:50],
-            "founded_on": _date(
+            "founded_on": parse_date(
                 raw.get("founded_on"), values.get("founded_on", ""), h("founded_on")
             ),
             "town_id": town.pk if town else None,
@@ -192,16 +165,16 @@ class OrganisationImporter(Importer):
         year_text = values.get("year", "")
         has_figures = any(values.get(f) for f in YEAR_FIELDS)
         if year_text:
-            year = _integer(year_text, h("year"))
+            year = parse_integer(year_text, h("year"))
             if not 1949 <= year <= 2100:
                 raise RowError(
                     h("year"), _("%(value)s is not a plausible year.") % {"value": year_text}
                 )
             row["year"] = year
             for f in ("revenue", "output_value", "rd_spending"):
-                row[f] = _decimal(values.get(f, ""), h(f))
+                row[f] = parse_decimal(values.get(f, ""), h(f))
             for f in ("employees", "st_staff"):
-                row[f] = _integer(values.get(f, ""), h(f))
+                row[f] = parse_integer(values.get(f, ""), h(f))
             flag = values.get("above_scale", "").lower()
             if flag not in YES and flag not in NO:
                 raise RowError(

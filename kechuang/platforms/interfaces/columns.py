@@ -1,0 +1,87 @@
+"""The Excel columns of the platform imports and exports (one definition: the template, the
+export and the import read the same list, so an exported file re-imports unchanged).
+
+An organisation is given by two columns, its credit code and its name: the import takes the
+code when there is one, else the exact name; the export writes both.
+"""
+
+from kechuang.core.domain.imports import Column
+
+
+def organisation(header: str, header_en: str, field: str) -> list[Column]:
+    return [
+        Column(f"{header}统一社会信用代码", f"{field}_uscc", f"{header_en} USCC"),
+        Column(f"{header}名称", f"{field}_name", f"{header_en} name"),
+    ]
+
+
+RD_INSTITUTION_COLUMNS = [
+    *organisation("依托单位", "Host", "host"),
+    Column("研发机构名称", "name", "Name", required=True),
+    Column("级别", "level", "Kind and level", required=True),
+    Column("认定年度", "certified_year", "Certification year", required=True),
+    Column("认定日期", "certified_on", "Certification date", required=True),
+    Column("批次", "batch", "Batch"),
+    Column("文号", "document_number", "Document number"),
+    Column("终止日期", "ended_on", "Ended on"),
+    Column("终止原因", "end_reason", "End reason"),
+]
+
+INCUBATOR_COLUMNS = [
+    Column("孵化器名称", "name", "Name", required=True),
+    Column("编码", "code", "Code"),
+    Column("类型", "kind", "Kind", required=True),
+    Column("级别", "level", "Level"),
+    *organisation("运营单位", "Operator", "operator"),
+    Column("镇街道", "town", "Town"),
+    Column("所属园区", "zone", "Zone"),
+    Column("域外城市", "off_site_city", "Off-site city"),
+    Column("地址", "address", "Address"),
+    Column("楼层数", "floors", "Floors"),
+    Column("建筑面积(平方米)", "building_area_m2", "Building area (m²)"),
+    Column("孵化面积(平方米)", "incubation_area_m2", "Incubation area (m²)"),
+    Column("投资额(万元)", "investment", "Investment (10k yuan)"),
+    Column("启用日期", "opened_on", "Opened on"),
+]
+
+TENANCY_COLUMNS = [
+    Column("孵化器名称", "incubator", "Incubator", required=True),
+    *organisation("在孵企业", "Enterprise", "enterprise"),
+    Column("入驻日期", "entered_on", "Entered on", required=True),
+    Column("退出日期", "exited_on", "Exited on"),
+    Column("退出原因", "exit_reason", "Exit reason"),
+]
+
+INSTITUTE_TALENT_COLUMNS = [
+    Column("研究院", "institute", "Institute", required=True),
+    Column("姓名", "person", "Name", required=True),
+    Column("人才类别", "role", "Role", required=True),
+    Column("加入日期", "joined_on", "Joined on", required=True),
+    Column("离开日期", "left_on", "Left on"),
+]
+
+INSTITUTE_RECORD_COLUMNS = [
+    Column("研究院", "institute", "Institute", required=True),
+    Column("类别", "kind", "Kind", required=True),
+    Column("名称", "name", "Name", required=True),
+    *organisation("合作单位", "Partner", "partner"),
+    Column("日期", "occurred_on", "Date", required=True),
+    Column("结束日期", "ended_on", "Ended on"),
+    Column("级别", "level", "Level"),
+    Column("联合申报", "joint_application", "Joint application"),
+    Column("金额(万元)", "amount", "Amount (10k yuan)"),
+    Column("备注", "note", "Note"),
+]
+
+SIGNED_PROJECT_COLUMNS = [
+    Column("签约活动", "event", "Signing event", required=True),
+    Column("活动日期", "held_on", "Event date"),
+    Column("项目名称", "name", "Project", required=True),
+    Column("领域", "field", "Field", required=True),
+    Column("来源地", "origin", "Origin", required=True),
+    Column("投资额(万元)", "investment", "Investment (10k yuan)", required=True),
+    Column("投资方", "investor", "Investor"),
+]
+
+YES = {"是", "y", "yes", "true", "1"}
+NO = {"否", "n", "no", "false", "0", ""}

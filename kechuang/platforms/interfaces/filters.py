@@ -1,0 +1,274 @@
+"""Filters of the platform lists and API. Towns, zones and code-list items are named by their
+stable codes (``?level=provincial_rd_centre&in_force_on=2023-12-31``); a parent record by its id
+(``?incubator=3``), which is how a record's page links to the list of its children."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.domain.choices import code_list_choices
+from kechuang.core.enums import CodeList
+from kechuang.core.interfaces.filters import YesNoFilter
+from kechuang.registry.interfaces.filters import town_choices, zone_choices
+
+from ..enums import (
+    AgriPlatformKind,
+    IncubationStatus,
+    IncubatorKind,
+    InstituteRecordKind,
+    PlatformLevel,
+    RDEventKind,
+    TalentRole,
+)
+from ..models import (
+    AcademicianCooperation,
+    AgriPlatform,
+    IncubationProject,
+    Incubator,
+    IncubatorTalent,
+    Institute,
+    InstituteRecord,
+    InstituteTalent,
+    MajorProject,
+    MajorProjectStage,
+    RDInstitution,
+    RDInstitutionEvent,
+    SignedProject,
+    SigningEvent,
+    Tenancy,
+    ZoneEvaluation,
+)
+
+
+def parent(label=None):
+    """A filter by the id of the parent record (hidden on list pages)."""
+    return django_filters.NumberFilter(label=label, widget=forms.HiddenInput)
+
+
+def town(path: str):
+    return django_filters.ChoiceFilter(
+        label=_("Town"), choices=town_choices, field_name=f"{path}__code"
+    )
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """``q`` finds records with the text in any of ``search_fields``."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    search_fields: tuple[str, ...] = ()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__ilike_contains": value})
+        return queryset.filter(condition)
+
+
+class RDInstitutionFilter(SearchFilterSet):
+    search_fields = ("name", "host__name", "host__uscc", "document_number")
+    level = django_filters.ChoiceFilter(
+        label=_("Kind and level"),
+        choices=code_list_choices(CodeList.RD_LEVEL, top_level=False),
+        field_name="level__code",
+    )
+    tier = django_filters.ChoiceFilter(
+        label=_("Tier"),
+        choices=code_list_choices(CodeList.RD_LEVEL, top_level=True),
+        field_name="level__parent__code",
+    )
+    certified_year = django_filters.NumberFilter(label=_("Certification year"))
+    in_force_on = django_filters.DateFilter(
+        label=_("In force on"),
+        method="in_force",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    town = town("host__town")
+    host = parent()
+
+    class Meta:
+        model = RDInstitution
+        fields = ["q", "level", "tier", "certified_year", "in_force_on", "town", "host"]
+
+    def in_force(self, queryset, name, value):
+        return queryset.in_force(value)
+
+
+class RDInstitutionEventFilter(django_filters.FilterSet):
+    institution = parent()
+    kind = django_filters.ChoiceFilter(label=_("Event"), choices=RDEventKind.choices)
+
+    class Meta:
+        model = RDInstitutionEvent
+        fields = ["institution", "kind"]
+
+
+class InstituteFilter(SearchFilterSet):
+    search_fields = ("organisation__name", "partner__name", "focus")
+    town = town("organisation__town")
+    focus_chain = django_filters.ChoiceFilter(
+        label=_("Focus industry chain"),
+        choices=code_list_choices(CodeList.INDUSTRY_CHAIN),
+        field_name="focus_chain__code",
+    )
+
+    class Meta:
+        model = Institute
+        fields = ["q", "town", "focus_chain"]
+
+
+class InstituteTalentFilter(SearchFilterSet):
+    search_fields = ("person__name",)
+    institute = parent()
+    role = django_filters.ChoiceFilter(label=_("Role"), choices=TalentRole.choices)
+
+    class Meta:
+        model = InstituteTalent
+        fields = ["q", "institute", "role"]
+
+
+class IncubationProjectFilter(SearchFilterSet):
+    search_fields = ("name", "company__name", "field")
+    institute = parent()
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=IncubationStatus.choices)
+
+    class Meta:
+        model = IncubationProject
+        fields = ["q", "institute", "status"]
+
+
+class InstituteRecordFilter(SearchFilterSet):
+    search_fields = ("name", "partner__name")
+    institute = parent()
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=InstituteRecordKind.choices)
+    year = django_filters.NumberFilter(label=_("Year"), field_name="occurred_on__year")
+
+    class Meta:
+        model = InstituteRecord
+        fields = ["q", "institute", "kind", "year"]
+
+
+class IncubatorFilter(SearchFilterSet):
+    search_fields = ("name", "operator__name", "off_site_city")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=IncubatorKind.choices)
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=PlatformLevel.choices)
+    town = town("town")
+    zone = django_filters.ChoiceFilter(
+        label=_("Zone"), choices=zone_choices, field_name="zone__code"
+    )
+    off_site = YesNoFilter(label=_("Off-site"), field_name="town", lookup_expr="isnull")
+
+    class Meta:
+        model = Incubator
+        fields = ["q", "kind", "level", "town", "zone", "off_site"]
+
+
+class TenancyFilter(SearchFilterSet):
+    search_fields = ("enterprise__name", "enterprise__uscc", "incubator__name")
+    incubator = parent()
+    current_on = django_filters.DateFilter(
+        label=_("Incubated on"),
+        method="current",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    exited = YesNoFilter(
+        label=_("Exited"), field_name="exited_on", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = Tenancy
+        fields = ["q", "incubator", "current_on", "exited"]
+
+    def current(self, queryset, name, value):
+        return queryset.current_on(value)
+
+
+class IncubatorTalentFilter(SearchFilterSet):
+    search_fields = ("name", "enterprise__name")
+    incubator = parent()
+
+    class Meta:
+        model = IncubatorTalent
+        fields = ["q", "incubator"]
+
+
+class ZoneEvaluationFilter(SearchFilterSet):
+    search_fields = ("zone_name", "award")
+    year = django_filters.NumberFilter(label=_("Year"))
+    ours = YesNoFilter(label=_("Our zones"), field_name="zone", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = ZoneEvaluation
+        fields = ["q", "year", "ours"]
+
+
+class AgriPlatformFilter(SearchFilterSet):
+    search_fields = ("name", "host__name", "focus")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=AgriPlatformKind.choices)
+
+    class Meta:
+        model = AgriPlatform
+        fields = ["q", "kind"]
+
+
+class AcademicianCooperationFilter(SearchFilterSet):
+    search_fields = ("academician", "academy", "topic")
+    platform = parent()
+
+    class Meta:
+        model = AcademicianCooperation
+        fields = ["q", "platform"]
+
+
+class SigningEventFilter(SearchFilterSet):
+    search_fields = ("name", "city", "place")
+    year = django_filters.NumberFilter(label=_("Year"), field_name="held_on__year")
+
+    class Meta:
+        model = SigningEvent
+        fields = ["q", "year"]
+
+
+class SignedProjectFilter(SearchFilterSet):
+    search_fields = ("name", "investor", "event__name")
+    event = parent()
+    field = django_filters.ChoiceFilter(
+        label=_("Field"),
+        choices=code_list_choices(CodeList.SIGNING_FIELD),
+        field_name="field__code",
+    )
+    origin = django_filters.ChoiceFilter(
+        label=_("Origin"),
+        choices=code_list_choices(CodeList.SIGNING_ORIGIN),
+        field_name="origin__code",
+    )
+    year = django_filters.NumberFilter(label=_("Year"), field_name="event__held_on__year")
+
+    class Meta:
+        model = SignedProject
+        fields = ["q", "event", "field", "origin", "year"]
+
+
+class MajorProjectFilter(SearchFilterSet):
+    search_fields = ("name", "code")
+    town = town("town")
+    chain = django_filters.ChoiceFilter(
+        label=_("Industry chain"),
+        choices=code_list_choices(CodeList.INDUSTRY_CHAIN),
+        field_name="chain__code",
+    )
+
+    class Meta:
+        model = MajorProject
+        fields = ["q", "town", "chain"]
+
+
+class MajorProjectStageFilter(django_filters.FilterSet):
+    project = parent()
+
+    class Meta:
+        model = MajorProjectStage
+        fields = ["project"]

@@ -1,0 +1,348 @@
+"""Forms of the platform records. Organisations are named by credit code or exact name (a
+select of every enterprise would be too long); dates are date pickers; records that carry a
+version carry it in the form, so a stale edit is refused."""
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.models import TrackedModel
+from kechuang.registry.interfaces.forms import VersionedForm
+from kechuang.registry.models import Organisation, Person
+
+from ..domain.lookups import NotFound, OrganisationIndex
+from ..domain.records import problems
+from ..models import (
+    AcademicianCooperation,
+    AgriPlatform,
+    IncubationProject,
+    Incubator,
+    IncubatorTalent,
+    Institute,
+    InstituteRecord,
+    InstituteTalent,
+    MajorProject,
+    MajorProjectStage,
+    RDInstitution,
+    RDInstitutionEvent,
+    SignedProject,
+    SigningEvent,
+    Tenancy,
+    ZoneEvaluation,
+)
+
+ORGANISATION_HELP = _("Unified social credit code, or the exact name.")
+
+
+class OrganisationField(forms.ModelChoiceField):
+    """An organisation typed as its credit code or exact name."""
+
+    widget = forms.TextInput
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, **kwargs)
+        self.help_text = self.help_text or ORGANISATION_HELP
+
+    def prepare_value(self, value):
+        if isinstance(value, int):  # the initial value of a model form: the id
+            value = self.queryset.model._default_manager.filter(pk=value).first()
+        if isinstance(value, Organisation):
+            return value.uscc or value.name
+        return value or ""
+
+    def to_python(self, value):
+        if value in self.empty_values or not str(value).strip():
+            return None
+        try:
+            pk = OrganisationIndex(self.queryset, [str(value)]).find(str(value))
+        except NotFound as error:
+            raise forms.ValidationError(str(error), code="invalid_choice") from None
+        return self.queryset.get(pk=pk)
+
+
+class OrganisationsField(forms.ModelMultipleChoiceField):
+    """Organisations typed one per line, each as its credit code or exact name."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, **kwargs)
+        self.help_text = _("One per line: unified social credit code, or the exact name.")
+
+    def prepare_value(self, value):
+        if not value:
+            return ""
+        if isinstance(value, str):
+            return value
+        items = [v for v in value if isinstance(v, Organisation)]
+        ids = [v for v in value if not isinstance(v, Organisation)]
+        items += list(self.queryset.model._default_manager.filter(pk__in=ids))
+        return "\n".join(org.uscc or org.name for org in items)
+
+    def clean(self, value):
+        lines = [line.strip() for line in (value or "").splitlines() if line.strip()]
+        if not lines:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return self.queryset.none()
+        index = OrganisationIndex(self.queryset, lines)
+        ids, problems = [], []
+        for line in lines:
+            try:
+                ids.append(index.find(line))
+            except NotFound as error:
+                problems.append(str(error))
+        if problems:
+            raise forms.ValidationError(problems)
+        return self.queryset.filter(pk__in=ids)
+
+    def has_changed(self, initial, data):
+        return self.prepare_value(initial) != (data or "").strip()
+
+
+def platform_formfield(field, **kwargs):
+    """Form fields of the model fields, as the platform forms want them."""
+    if isinstance(field, models.DateField):
+        kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    elif field.related_model is Organisation:
+        form_class = OrganisationsField if field.many_to_many else OrganisationField
+        kwargs["form_class"] = form_class
+    elif isinstance(field, models.TextField):
+        kwargs["widget"] = forms.Textarea(attrs={"rows": 3})
+    return field.formfield(**kwargs)
+
+
+class RecordForm(VersionedForm):
+    """A platform record's form: checks the values together (``domain.records.problems``).
+
+    ``owner_fields`` name the organisation fields whose organisation the editor must reach (a
+    record of an organisation outside their scope would vanish from their sight once saved).
+    """
+
+    owner_fields: tuple[str, ...] = ()
+
+    class Meta:
+        formfield_callback = platform_formfield
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not isinstance(self.instance, TrackedModel):
+            del self.fields["version"]
+        for name in self.owner_fields:
+            self.fields[name].queryset = Organisation.objects.visible_to(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, message in problems(self._meta.model, cleaned).items():
+            if name not in self.errors:
+                self.add_error(name if name in self.fields else None, message)
+        return cleaned
+
+
+class ChildForm(RecordForm):
+    """A record entered on its parent's page. ``parent`` names the foreign key to the parent:
+    the view sets it on the instance (it is not in the form), and it still takes part in the
+    unique checks."""
+
+    parent = ""
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        exclude.discard(self.parent)
+        return exclude
+
+
+class RDInstitutionForm(RecordForm):
+    owner_fields = ("host",)
+
+    class Meta(RecordForm.Meta):
+        model = RDInstitution
+        fields = [
+            "host",
+            "name",
+            "level",
+            "certified_year",
+            "certified_on",
+            "batch",
+            "document_number",
+            "ended_on",
+            "end_reason",
+        ]
+
+
+class RDInstitutionEventForm(ChildForm):
+    parent = "institution"
+
+    class Meta(RecordForm.Meta):
+        model = RDInstitutionEvent
+        fields = ["kind", "happened_on", "old_name", "new_name", "document_number", "note"]
+
+
+class InstituteForm(RecordForm):
+    owner_fields = ("organisation",)
+
+    class Meta(RecordForm.Meta):
+        model = Institute
+        fields = [
+            "code",
+            "organisation",
+            "partner",
+            "signed_on",
+            "signed_precision",
+            "unveiled_on",
+            "unveiled_precision",
+            "focus_chain",
+            "focus",
+            "area_m2",
+            "council_chair",
+            "council",
+        ]
+
+
+class InstituteTalentForm(ChildForm):
+    parent = "institute"
+
+    class Meta(RecordForm.Meta):
+        model = InstituteTalent
+        fields = ["person", "role", "joined_on", "left_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = Person.objects.visible_to(self.user).select_related("organisation")
+        self.fields["person"].queryset = people.order_by("name", "pk")
+        self.fields["person"].label_from_instance = lambda person: (
+            f"{person.name}（{person.organisation}）" if person.organisation else person.name
+        )
+        self.fields["person"].help_text = _("Someone not listed yet is added under People first.")
+
+
+class IncubationProjectForm(ChildForm):
+    parent = "institute"
+
+    class Meta(RecordForm.Meta):
+        model = IncubationProject
+        fields = ["name", "status", "company", "field", "started_on", "signed_on", "landed_on"]
+
+
+class InstituteRecordForm(ChildForm):
+    parent = "institute"
+
+    class Meta(RecordForm.Meta):
+        model = InstituteRecord
+        fields = [
+            "kind",
+            "name",
+            "partner",
+            "occurred_on",
+            "ended_on",
+            "level",
+            "joint_application",
+            "amount",
+            "note",
+        ]
+
+
+class IncubatorForm(RecordForm):
+    owner_fields = ("operator",)
+
+    class Meta(RecordForm.Meta):
+        model = Incubator
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "level",
+            "operator",
+            "town",
+            "zone",
+            "off_site_city",
+            "address",
+            "floors",
+            "building_area_m2",
+            "incubation_area_m2",
+            "investment",
+            "opened_on",
+        ]
+
+
+class TenancyForm(ChildForm):
+    parent = "incubator"
+
+    class Meta(RecordForm.Meta):
+        model = Tenancy
+        fields = ["enterprise", "entered_on", "exited_on", "exit_reason"]
+
+
+class IncubatorTalentForm(ChildForm):
+    parent = "incubator"
+
+    class Meta(RecordForm.Meta):
+        model = IncubatorTalent
+        fields = ["name", "talent_level", "enterprise", "introduced_on"]
+
+
+class ZoneEvaluationForm(RecordForm):
+    class Meta(RecordForm.Meta):
+        model = ZoneEvaluation
+        fields = ["year", "zone", "zone_name", "grade", "score", "award", "document_number"]
+
+
+class AgriPlatformForm(RecordForm):
+    owner_fields = ("host",)
+
+    class Meta(RecordForm.Meta):
+        model = AgriPlatform
+        fields = ["name", "kind", "host", "partners", "established_on", "focus"]
+
+
+class AcademicianCooperationForm(RecordForm):
+    class Meta(RecordForm.Meta):
+        model = AcademicianCooperation
+        fields = ["academician", "academy", "institution", "platform", "signed_on", "topic"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["platform"].queryset = AgriPlatform.objects.visible_to(self.user)
+
+
+class SigningEventForm(RecordForm):
+    class Meta(RecordForm.Meta):
+        model = SigningEvent
+        fields = ["name", "held_on", "city", "place", "incubator"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["incubator"].queryset = Incubator.objects.visible_to(self.user)
+
+
+class SignedProjectForm(ChildForm):
+    parent = "event"
+
+    class Meta(RecordForm.Meta):
+        model = SignedProject
+        fields = ["name", "field", "origin", "investment", "investor"]
+
+
+class MajorProjectForm(RecordForm):
+    class Meta(RecordForm.Meta):
+        model = MajorProject
+        fields = [
+            "code",
+            "name",
+            "chain",
+            "town",
+            "landed_on",
+            "investment",
+            "capacity",
+            "capacity_unit",
+            "output_at_capacity",
+        ]
+
+
+class MajorProjectStageForm(ChildForm):
+    parent = "project"
+
+    class Meta(RecordForm.Meta):
+        model = MajorProjectStage
+        fields = ["name", "planned_on", "done_on"]
