@@ -160,9 +160,14 @@ def available(application: CertificationApplication, user) -> list[Transition]:
 
 
 def queue_states(user) -> list[str]:
-    """States in which ``user`` may act on applications (of their scope): their to-do queue."""
+    """States in which ``user`` may act on applications (of their scope): their to-do queue.
+
+    Drafts are the applicant's: bureau staff may submit one on an enterprise's behalf, but
+    drafts are not what they have to do."""
     states = []
     for t in TRANSITIONS:
+        if t.from_states == (S.DRAFT,) and not getattr(user, "organisation_id", None):
+            continue
         if user.has_perm(t.permission):
             states.extend(s for s in t.from_states if s not in states)
     return [s for s in S.values if s in states]

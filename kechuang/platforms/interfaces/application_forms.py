@@ -50,8 +50,8 @@ class ApplicationForm(StyledFormMixin, forms.ModelForm):
         self.fields["level"].queryset = rd_levels()
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
-        else:
-            self.fields["year"].initial = timezone.localdate().year
+        elif self.initial.get("year") is None:
+            self.initial["year"] = timezone.localdate().year
         if user.organisation_id:
             del self.fields["applicant_code"]
         else:
@@ -91,7 +91,9 @@ class TransitionForm(StyledFormMixin, forms.Form):
 
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea)
     on = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     publicity_days = forms.IntegerField(
         label=_("Publicity (working days)"), min_value=1, max_value=30, initial=PUBLICITY_DAYS
