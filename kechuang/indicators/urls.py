@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "indicators"
-urlpatterns = []
+urlpatterns = [
+    path("", views.IndicatorListView.as_view(), name="list"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("<str:indicator_id>/", views.DrillView.as_view(), name="drill"),
+    path("<str:indicator_id>/export.xlsx", views.DrillExportView.as_view(), name="export"),
+]
