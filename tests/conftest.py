@@ -80,15 +80,34 @@ class ReferenceData:
         return CodeItem.objects.get(code_list=code_list, code=code)
 
 
-@pytest.fixture
-def reference_data(db):
-    """Code lists, departments, roles, towns and zones, as ``kechuang load_reference`` loads
-    them (idempotently) into the test database. Returns a :class:`ReferenceData` for lookups."""
+def _load_reference() -> None:
     from io import StringIO
 
     from django.core.management import call_command
 
     call_command("load_reference", verbosity=0, stdout=StringIO())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database starts with the reference data (loading it takes seconds; each test
+    then rolls its own changes back)."""
+    with django_db_blocker.unblock():
+        _load_reference()
+
+
+@pytest.fixture
+def reference_data(db):
+    """Code lists, departments, roles, towns and zones, as ``kechuang load_reference`` loads
+    them into the test database. Returns a :class:`ReferenceData` for lookups.
+
+    They are there from the start (``django_db_setup``); a transactional test empties the
+    tables when it ends, and the next test that asks for them loads them again.
+    """
+    from kechuang.accounts.models import Role
+
+    if not Role.objects.exists():
+        _load_reference()
     return ReferenceData()
 
 

@@ -22,15 +22,17 @@ def raw(sql: str, params=()):
 
 @pytest.fixture
 def three_events():
+    """Three events at the end of the chain (the reference data's events come before them)."""
     for n in range(3):
         chain.record(AuditAction.EXPORT, comment=f"export {n}")
-    return list(AuditEvent.objects.order_by("id"))
+    return list(AuditEvent.objects.order_by("-id")[:3])[::-1]
 
 
 def test_events_link_to_their_predecessor(three_events):
     first, second, third = three_events
 
-    assert first.prev_hash == chain.GENESIS
+    before = AuditEvent.objects.filter(id__lt=first.id).order_by("-id").first()
+    assert first.prev_hash == (before.hash if before else chain.GENESIS)
     assert (second.prev_hash, third.prev_hash) == (first.hash, second.hash)
     assert chain.verify() is None
 
