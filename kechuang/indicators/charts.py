@@ -202,11 +202,13 @@ def rd_years(as_of: dt.date) -> Chart | None:
     ] or indicator.parts_for(results[-1].period)
     series, rows = [], []
     for part in levels:
-        data = [item(result, part.key, str(year)) for year, result in zip(years, results)]
+        data = [
+            item(result, part.key, str(year)) for year, result in zip(years, results, strict=True)
+        ]
         rows.append(Row(str(part.label), [cell(d) for d in data]))
         if any(d["value"] for d in data):
             series.append({"type": "bar", "stack": "total", "name": str(part.label), "data": data})
-    totals = [item(result, None, str(year)) for year, result in zip(years, results)]
+    totals = [item(result, None, str(year)) for year, result in zip(years, results, strict=True)]
     rows.append(Row(_("All levels"), [cell(d) for d in totals]))
     option = {
         "legend": {"type": "scroll", "bottom": 0},

@@ -12,7 +12,7 @@ links to a value's drill-down page.
 from decimal import Decimal
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from ..engine import AsOf, Indicator, Measure, Result
@@ -50,7 +50,8 @@ def format_value(value, indicator: Indicator) -> str:
 
 
 def format_count(count: int) -> str:
-    return _("%(count)s records") % {"count": plain_number(count)}
+    text = ngettext("%(count)s record", "%(count)s records", count)
+    return text % {"count": plain_number(count)}
 
 
 @register.filter
