@@ -5,31 +5,15 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
 from kechuang.core.api import ScopedModelViewSet
+from kechuang.core.models import TrackedModel
 from kechuang.registry.api import VersionedMixin
 
+from . import models
 from .interfaces import filters
-from .interfaces import serializers as s
-from .models import (
-    AcademicianCooperation,
-    AgriPlatform,
-    IncubationProject,
-    Incubator,
-    IncubatorTalent,
-    Institute,
-    InstituteRecord,
-    InstituteTalent,
-    MajorProject,
-    MajorProjectStage,
-    RDInstitution,
-    RDInstitutionEvent,
-    SignedProject,
-    SigningEvent,
-    Tenancy,
-    ZoneEvaluation,
-)
+from .interfaces.serializers import SERIALIZERS
 
 
-class PlatformViewSet(ScopedModelViewSet):
+class PlatformMixin:
     """``scoped_relations`` name the records a new or changed record attaches to (its parent,
     its host): the user must be allowed to see them, else the request is refused (400)."""
 
@@ -60,115 +44,79 @@ class PlatformViewSet(ScopedModelViewSet):
                 )
 
 
-class VersionedViewSet(VersionedMixin, PlatformViewSet):
+class PlatformViewSet(PlatformMixin, ScopedModelViewSet):
+    pass
+
+
+class VersionedViewSet(PlatformMixin, VersionedMixin, ScopedModelViewSet):
     """Records that carry a version: creates record their creator; updates name the version."""
 
 
-class RDInstitutionViewSet(VersionedViewSet):
-    queryset = RDInstitution.objects.select_related("level")
-    serializer_class = s.RDInstitutionSerializer
-    filterset_class = filters.RDInstitutionFilter
-    scoped_relations = ("host",)
+def viewset(model, filterset, *, relations=(), related=(), prefetch=()):
+    """The viewset of ``model``: its serializer, the filters of its list, the ``relations``
+    that must lie within the caller's scope, and what its rows read (``related``)."""
+    base = VersionedViewSet if issubclass(model, TrackedModel) else PlatformViewSet
+    attributes = {
+        "queryset": model.objects.select_related(*related).prefetch_related(*prefetch),
+        "serializer_class": SERIALIZERS[model],
+        "filterset_class": filterset,
+        "scoped_relations": relations,
+    }
+    return type(f"{model.__name__}ViewSet", (base,), attributes)
 
 
-class RDInstitutionEventViewSet(PlatformViewSet):
-    queryset = RDInstitutionEvent.objects.all()
-    serializer_class = s.RDInstitutionEventSerializer
-    filterset_class = filters.RDInstitutionEventFilter
-    scoped_relations = ("institution",)
-
-
-class InstituteViewSet(VersionedViewSet):
-    queryset = Institute.objects.select_related("focus_chain")
-    serializer_class = s.InstituteSerializer
-    filterset_class = filters.InstituteFilter
-    scoped_relations = ("organisation",)
-
-
-class InstituteTalentViewSet(VersionedViewSet):
-    queryset = InstituteTalent.objects.all()
-    serializer_class = s.InstituteTalentSerializer
-    filterset_class = filters.InstituteTalentFilter
-    scoped_relations = ("institute",)
-
-
-class IncubationProjectViewSet(VersionedViewSet):
-    queryset = IncubationProject.objects.all()
-    serializer_class = s.IncubationProjectSerializer
-    filterset_class = filters.IncubationProjectFilter
-    scoped_relations = ("institute",)
-
-
-class InstituteRecordViewSet(VersionedViewSet):
-    queryset = InstituteRecord.objects.all()
-    serializer_class = s.InstituteRecordSerializer
-    filterset_class = filters.InstituteRecordFilter
-    scoped_relations = ("institute",)
-
-
-class IncubatorViewSet(VersionedViewSet):
-    queryset = Incubator.objects.select_related("town", "zone")
-    serializer_class = s.IncubatorSerializer
-    filterset_class = filters.IncubatorFilter
-    scoped_relations = ("operator",)
-
-
-class TenancyViewSet(PlatformViewSet):
-    queryset = Tenancy.objects.all()
-    serializer_class = s.TenancySerializer
-    filterset_class = filters.TenancyFilter
-    scoped_relations = ("incubator",)
-
-
-class IncubatorTalentViewSet(PlatformViewSet):
-    queryset = IncubatorTalent.objects.select_related("talent_level")
-    serializer_class = s.IncubatorTalentSerializer
-    filterset_class = filters.IncubatorTalentFilter
-    scoped_relations = ("incubator",)
-
-
-class ZoneEvaluationViewSet(VersionedViewSet):
-    queryset = ZoneEvaluation.objects.select_related("zone")
-    serializer_class = s.ZoneEvaluationSerializer
-    filterset_class = filters.ZoneEvaluationFilter
-
-
-class AgriPlatformViewSet(VersionedViewSet):
-    queryset = AgriPlatform.objects.prefetch_related("partners")
-    serializer_class = s.AgriPlatformSerializer
-    filterset_class = filters.AgriPlatformFilter
-    scoped_relations = ("host",)
-
-
-class AcademicianCooperationViewSet(VersionedViewSet):
-    queryset = AcademicianCooperation.objects.all()
-    serializer_class = s.AcademicianCooperationSerializer
-    filterset_class = filters.AcademicianCooperationFilter
-    scoped_relations = ("platform",)
-
-
-class SigningEventViewSet(VersionedViewSet):
-    queryset = SigningEvent.objects.all()
-    serializer_class = s.SigningEventSerializer
-    filterset_class = filters.SigningEventFilter
-    scoped_relations = ("incubator",)
-
-
-class SignedProjectViewSet(PlatformViewSet):
-    queryset = SignedProject.objects.select_related("field", "origin")
-    serializer_class = s.SignedProjectSerializer
-    filterset_class = filters.SignedProjectFilter
-    scoped_relations = ("event",)
-
-
-class MajorProjectViewSet(VersionedViewSet):
-    queryset = MajorProject.objects.select_related("chain", "town")
-    serializer_class = s.MajorProjectSerializer
-    filterset_class = filters.MajorProjectFilter
-
-
-class MajorProjectStageViewSet(PlatformViewSet):
-    queryset = MajorProjectStage.objects.all()
-    serializer_class = s.MajorProjectStageSerializer
-    filterset_class = filters.MajorProjectStageFilter
-    scoped_relations = ("project",)
+RDInstitutionViewSet = viewset(
+    models.RDInstitution, filters.RDInstitutionFilter, relations=("host",), related=("level",)
+)
+RDInstitutionEventViewSet = viewset(
+    models.RDInstitutionEvent, filters.RDInstitutionEventFilter, relations=("institution",)
+)
+InstituteViewSet = viewset(
+    models.Institute,
+    filters.InstituteFilter,
+    relations=("organisation",),
+    related=("focus_chain",),
+)
+InstituteTalentViewSet = viewset(
+    models.InstituteTalent, filters.InstituteTalentFilter, relations=("institute",)
+)
+IncubationProjectViewSet = viewset(
+    models.IncubationProject, filters.IncubationProjectFilter, relations=("institute",)
+)
+InstituteRecordViewSet = viewset(
+    models.InstituteRecord, filters.InstituteRecordFilter, relations=("institute",)
+)
+IncubatorViewSet = viewset(
+    models.Incubator, filters.IncubatorFilter, relations=("operator",), related=("town", "zone")
+)
+TenancyViewSet = viewset(models.Tenancy, filters.TenancyFilter, relations=("incubator",))
+IncubatorTalentViewSet = viewset(
+    models.IncubatorTalent,
+    filters.IncubatorTalentFilter,
+    relations=("incubator",),
+    related=("talent_level",),
+)
+ZoneEvaluationViewSet = viewset(
+    models.ZoneEvaluation, filters.ZoneEvaluationFilter, related=("zone",)
+)
+AgriPlatformViewSet = viewset(
+    models.AgriPlatform, filters.AgriPlatformFilter, relations=("host",), prefetch=("partners",)
+)
+AcademicianCooperationViewSet = viewset(
+    models.AcademicianCooperation, filters.AcademicianCooperationFilter, relations=("platform",)
+)
+SigningEventViewSet = viewset(
+    models.SigningEvent, filters.SigningEventFilter, relations=("incubator",)
+)
+SignedProjectViewSet = viewset(
+    models.SignedProject,
+    filters.SignedProjectFilter,
+    relations=("event",),
+    related=("field", "origin"),
+)
+MajorProjectViewSet = viewset(
+    models.MajorProject, filters.MajorProjectFilter, related=("chain", "town")
+)
+MajorProjectStageViewSet = viewset(
+    models.MajorProjectStage, filters.MajorProjectStageFilter, relations=("project",)
+)

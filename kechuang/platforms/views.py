@@ -30,27 +30,10 @@ from kechuang.audit.enums import AuditAction
 from kechuang.core.domain.concurrency import ConcurrentEditError
 from kechuang.core.views import ScopedDetailView, ScopedListView, scoped_object_or_404
 
+from . import models
 from .domain.records import save_record
 from .interfaces import exporters, filters
 from .interfaces.display import Shown, record_url
-from .models import (
-    AcademicianCooperation,
-    AgriPlatform,
-    IncubationProject,
-    Incubator,
-    IncubatorTalent,
-    Institute,
-    InstituteRecord,
-    InstituteTalent,
-    MajorProject,
-    MajorProjectStage,
-    RDInstitution,
-    RDInstitutionEvent,
-    SignedProject,
-    SigningEvent,
-    Tenancy,
-    ZoneEvaluation,
-)
 from .rules import EXPORT_PLATFORMS, IMPORT_PLATFORMS
 
 
@@ -309,7 +292,7 @@ LEVEL = Shown("level", sort="level__sort")
 
 
 class RDInstitutionList(RecordListView):
-    model = RDInstitution
+    model = models.RDInstitution
     filterset_class = filters.RDInstitutionFilter
     related = ("host__town", "level")
     columns = [
@@ -327,7 +310,7 @@ class RDInstitutionList(RecordListView):
 
 
 class RDInstitutionDetail(RecordDetailView):
-    model = RDInstitution
+    model = models.RDInstitution
     related = ("host__town", "level__parent", "successor")
     facts = [
         Shown("host"),
@@ -351,9 +334,9 @@ class RDInstitutionDetail(RecordDetailView):
 
     def sections(self):
         record = self.object
-        events = self.visible(RDInstitutionEvent).filter(institution=record)
+        events = self.visible(models.RDInstitutionEvent).filter(institution=record)
         others = list(
-            self.visible(RDInstitution)
+            self.visible(models.RDInstitution)
             .filter(host=record.host_id)
             .exclude(pk=record.pk)
             .select_related("level")
@@ -381,7 +364,7 @@ class RDInstitutionDetail(RecordDetailView):
                 ],
             ),
             self.related_records(
-                _("Other certifications of the host"), others, columns, model=RDInstitution
+                _("Other certifications of the host"), others, columns, model=models.RDInstitution
             ),
         ]
 
@@ -395,12 +378,15 @@ INSTITUTE = Shown("institute", sort="institute__organisation__name")
 
 
 class InstituteList(RecordListView):
-    model = Institute
+    model = models.Institute
     filterset_class = filters.InstituteFilter
     related = ("organisation__town", "partner", "focus_chain")
     columns = [
         Shown(
-            "organisation", label=gettext_lazy("Institute"), link=True, sort="organisation__name"
+            "organisation",
+            label=gettext_lazy("Institute"),
+            link=True,
+            sort="organisation__name",
         ),
         Shown("partner", sort="partner__name"),
         Shown("organisation__town", label=gettext_lazy("Town")),
@@ -412,7 +398,7 @@ class InstituteList(RecordListView):
 
 
 class InstituteDetail(RecordDetailView):
-    model = Institute
+    model = models.Institute
     related = ("organisation__town", "partner", "focus_chain")
     facts = [
         Shown("code"),
@@ -432,9 +418,9 @@ class InstituteDetail(RecordDetailView):
 
     def sections(self):
         institute = self.object
-        talents = self.visible(InstituteTalent).filter(institute=institute)
-        projects = self.visible(IncubationProject).filter(institute=institute)
-        records = self.visible(InstituteRecord).filter(institute=institute)
+        talents = self.visible(models.InstituteTalent).filter(institute=institute)
+        projects = self.visible(models.IncubationProject).filter(institute=institute)
+        records = self.visible(models.InstituteRecord).filter(institute=institute)
         return [
             self.children(
                 talents.select_related("person"),
@@ -468,7 +454,7 @@ class InstituteDetail(RecordDetailView):
 
 
 class InstituteTalentList(RecordListView):
-    model = InstituteTalent
+    model = models.InstituteTalent
     filterset_class = filters.InstituteTalentFilter
     related = ("person", "institute__organisation")
     creatable = False
@@ -485,7 +471,7 @@ class InstituteTalentList(RecordListView):
 
 
 class IncubationProjectList(RecordListView):
-    model = IncubationProject
+    model = models.IncubationProject
     filterset_class = filters.IncubationProjectFilter
     related = ("institute__organisation", "company")
     creatable = False
@@ -502,7 +488,7 @@ class IncubationProjectList(RecordListView):
 
 
 class InstituteRecordList(RecordListView):
-    model = InstituteRecord
+    model = models.InstituteRecord
     filterset_class = filters.InstituteRecordFilter
     related = ("institute__organisation", "partner")
     creatable = False
@@ -526,7 +512,7 @@ INCUBATOR = Shown("incubator", sort="incubator__name")
 
 
 class IncubatorList(RecordListView):
-    model = Incubator
+    model = models.Incubator
     filterset_class = filters.IncubatorFilter
     related = ("operator", "town", "zone")
     columns = [
@@ -546,7 +532,7 @@ class IncubatorList(RecordListView):
 
     def get_queryset(self):
         current = (
-            Tenancy.objects.current_on(timezone.localdate())
+            models.Tenancy.objects.current_on(timezone.localdate())
             .filter(incubator=OuterRef("pk"))
             .values("incubator")
             .annotate(n=Count("pk"))
@@ -556,7 +542,7 @@ class IncubatorList(RecordListView):
 
 
 class IncubatorDetail(RecordDetailView):
-    model = Incubator
+    model = models.Incubator
     related = ("operator", "town", "zone")
     facts = [
         Shown("code"),
@@ -577,17 +563,17 @@ class IncubatorDetail(RecordDetailView):
     def sections(self):
         incubator = self.object
         tenancies = list(
-            self.visible(Tenancy).filter(incubator=incubator).select_related("enterprise")
+            self.visible(models.Tenancy).filter(incubator=incubator).select_related("enterprise")
         )
         current = set(
-            Tenancy.objects.current_on(self.today)
+            models.Tenancy.objects.current_on(self.today)
             .filter(incubator=incubator)
             .values_list("pk", flat=True)
         )
         for tenancy in tenancies:
             tenancy.current = tenancy.pk in current
-        talents = self.visible(IncubatorTalent).filter(incubator=incubator)
-        events = self.visible(SigningEvent).filter(incubator=incubator)
+        talents = self.visible(models.IncubatorTalent).filter(incubator=incubator)
+        events = self.visible(models.SigningEvent).filter(incubator=incubator)
         return [
             self.children(
                 tenancies,
@@ -598,7 +584,7 @@ class IncubatorDetail(RecordDetailView):
                     Shown("exit_reason"),
                     Shown("current", label=gettext_lazy("Incubated today")),
                 ],
-                model=Tenancy,
+                model=models.Tenancy,
                 note=_("%(count)d enterprises incubated today.") % {"count": len(current)},
             ),
             self.children(
@@ -611,7 +597,7 @@ class IncubatorDetail(RecordDetailView):
                 ],
             ),
             self.related_records(
-                capfirst(SigningEvent._meta.verbose_name_plural),
+                capfirst(models.SigningEvent._meta.verbose_name_plural),
                 events,
                 [Shown("name", link=True), Shown("held_on"), Shown("city")],
             ),
@@ -619,7 +605,7 @@ class IncubatorDetail(RecordDetailView):
 
 
 class TenancyList(RecordListView):
-    model = Tenancy
+    model = models.Tenancy
     filterset_class = filters.TenancyFilter
     related = ("incubator", "enterprise")
     creatable = False
@@ -637,7 +623,7 @@ class TenancyList(RecordListView):
 
 
 class IncubatorTalentList(RecordListView):
-    model = IncubatorTalent
+    model = models.IncubatorTalent
     filterset_class = filters.IncubatorTalentFilter
     related = ("incubator", "talent_level", "enterprise")
     creatable = False
@@ -655,7 +641,7 @@ class IncubatorTalentList(RecordListView):
 
 
 class ZoneEvaluationList(RecordListView):
-    model = ZoneEvaluation
+    model = models.ZoneEvaluation
     filterset_class = filters.ZoneEvaluationFilter
     related = ("zone",)
     columns = [
@@ -671,7 +657,7 @@ class ZoneEvaluationList(RecordListView):
 
 
 class ZoneEvaluationDetail(RecordDetailView):
-    model = ZoneEvaluation
+    model = models.ZoneEvaluation
     related = ("zone",)
     facts = [
         Shown("year"),
@@ -685,7 +671,7 @@ class ZoneEvaluationDetail(RecordDetailView):
 
 
 class AgriPlatformList(RecordListView):
-    model = AgriPlatform
+    model = models.AgriPlatform
     filterset_class = filters.AgriPlatformFilter
     related = ("host",)
     columns = [
@@ -699,7 +685,7 @@ class AgriPlatformList(RecordListView):
 
 
 class AgriPlatformDetail(RecordDetailView):
-    model = AgriPlatform
+    model = models.AgriPlatform
     related = ("host",)
     facts = [
         Shown("kind"),
@@ -711,9 +697,9 @@ class AgriPlatformDetail(RecordDetailView):
     def sections(self):
         platform = self.object
         user = self.request.user
-        academicians = self.visible(AcademicianCooperation).filter(platform=platform)
+        academicians = self.visible(models.AcademicianCooperation).filter(platform=platform)
         section = self.related_records(
-            capfirst(AcademicianCooperation._meta.verbose_name_plural),
+            capfirst(models.AcademicianCooperation._meta.verbose_name_plural),
             academicians.select_related("institution"),
             [
                 Shown("academician", link=True),
@@ -723,11 +709,12 @@ class AgriPlatformDetail(RecordDetailView):
                 Shown("topic"),
             ],
         )
-        if user.has_perm(perm("add", AcademicianCooperation)):
+        if user.has_perm(perm("add", models.AcademicianCooperation)):
             section.add_url = (
-                reverse(url_name(AcademicianCooperation, "create")) + f"?platform={platform.pk}"
+                reverse(url_name(models.AcademicianCooperation, "create"))
+                + f"?platform={platform.pk}"
             )
-        section.list_url = self.list_of(AcademicianCooperation, f"?platform={platform.pk}")
+        section.list_url = self.list_of(models.AcademicianCooperation, f"?platform={platform.pk}")
         partners = self.related_records(
             _("Partners"), platform.partners.all(), [Shown("name", link=True), Shown("uscc")]
         )
@@ -735,7 +722,7 @@ class AgriPlatformDetail(RecordDetailView):
 
 
 class AcademicianCooperationList(RecordListView):
-    model = AcademicianCooperation
+    model = models.AcademicianCooperation
     filterset_class = filters.AcademicianCooperationFilter
     related = ("institution", "platform")
     columns = [
@@ -750,7 +737,7 @@ class AcademicianCooperationList(RecordListView):
 
 
 class AcademicianCooperationDetail(RecordDetailView):
-    model = AcademicianCooperation
+    model = models.AcademicianCooperation
     related = ("institution", "platform")
     facts = [
         Shown("academician"),
@@ -763,7 +750,7 @@ class AcademicianCooperationDetail(RecordDetailView):
 
 
 class SigningEventList(RecordListView):
-    model = SigningEvent
+    model = models.SigningEvent
     filterset_class = filters.SigningEventFilter
     related = ("incubator",)
     columns = [
@@ -785,12 +772,12 @@ class SigningEventList(RecordListView):
 
 
 class SigningEventDetail(RecordDetailView):
-    model = SigningEvent
+    model = models.SigningEvent
     related = ("incubator",)
     facts = [Shown("held_on"), Shown("city"), Shown("place"), Shown("incubator")]
 
     def sections(self):
-        projects = self.visible(SignedProject).filter(event=self.object)
+        projects = self.visible(models.SignedProject).filter(event=self.object)
         total = projects.aggregate(total=Sum("investment"))["total"]
         note = _("Total investment: %(total)s (10k yuan).") % {"total": f"{total or 0:,.2f}"}
         return [
@@ -812,7 +799,7 @@ class SigningEventDetail(RecordDetailView):
 
 
 class SignedProjectList(RecordListView):
-    model = SignedProject
+    model = models.SignedProject
     filterset_class = filters.SignedProjectFilter
     related = ("event", "field", "origin")
     creatable = False
@@ -830,7 +817,7 @@ class SignedProjectList(RecordListView):
 
 
 class MajorProjectList(RecordListView):
-    model = MajorProject
+    model = models.MajorProject
     filterset_class = filters.MajorProjectFilter
     related = ("chain", "town")
     columns = [
@@ -846,7 +833,7 @@ class MajorProjectList(RecordListView):
 
 
 class MajorProjectDetail(RecordDetailView):
-    model = MajorProject
+    model = models.MajorProject
     related = ("chain", "town")
     facts = [
         Shown("code"),
@@ -860,7 +847,7 @@ class MajorProjectDetail(RecordDetailView):
     ]
 
     def sections(self):
-        stages = self.visible(MajorProjectStage).filter(project=self.object)
+        stages = self.visible(models.MajorProjectStage).filter(project=self.object)
         return [self.children(stages, [Shown("name"), Shown("planned_on"), Shown("done_on")])]
 
     def history_children(self):

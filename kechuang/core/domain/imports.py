@@ -380,7 +380,7 @@ def commit(job: ImportJob) -> None:
                     "updated": outcome.updated,
                     "unchanged": outcome.unchanged,
                 },
-                comment=importer.label,
+                comment=str(importer.label),
             )
             chain.record_many([summary, *outcome.events], batch=batch)
     except Exception as error:  # the transaction rolled back: nothing was written

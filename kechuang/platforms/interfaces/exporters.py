@@ -9,14 +9,7 @@ from django.db.models import QuerySet
 from kechuang.core.domain.imports import Column
 from kechuang.core.interfaces.excel import in_chunks, write_workbook
 
-from ..models import (
-    Incubator,
-    InstituteRecord,
-    InstituteTalent,
-    RDInstitution,
-    SignedProject,
-    Tenancy,
-)
+from .. import models
 from .columns import (
     INCUBATOR_COLUMNS,
     INSTITUTE_RECORD_COLUMNS,
@@ -55,7 +48,7 @@ def institute_name(institute) -> str:
 RD_INSTITUTIONS = Export(
     sheet="研发机构",
     columns=RD_INSTITUTION_COLUMNS,
-    loader=lambda: RDInstitution.objects.select_related("host", "level"),
+    loader=lambda: models.RDInstitution.objects.select_related("host", "level"),
     row=lambda r: {
         **organisation("host", r.host),
         "name": r.name,
@@ -72,7 +65,7 @@ RD_INSTITUTIONS = Export(
 INCUBATORS = Export(
     sheet="孵化器",
     columns=INCUBATOR_COLUMNS,
-    loader=lambda: Incubator.objects.select_related("operator", "town", "zone"),
+    loader=lambda: models.Incubator.objects.select_related("operator", "town", "zone"),
     row=lambda i: {
         "name": i.name,
         "code": i.code,
@@ -94,7 +87,7 @@ INCUBATORS = Export(
 TENANCIES = Export(
     sheet="在孵企业",
     columns=TENANCY_COLUMNS,
-    loader=lambda: Tenancy.objects.select_related("incubator", "enterprise"),
+    loader=lambda: models.Tenancy.objects.select_related("incubator", "enterprise"),
     row=lambda t: {
         "incubator": t.incubator.name,
         **organisation("enterprise", t.enterprise),
@@ -107,7 +100,9 @@ TENANCIES = Export(
 INSTITUTE_TALENTS = Export(
     sheet="研究院人才",
     columns=INSTITUTE_TALENT_COLUMNS,
-    loader=lambda: InstituteTalent.objects.select_related("institute__organisation", "person"),
+    loader=lambda: models.InstituteTalent.objects.select_related(
+        "institute__organisation", "person"
+    ),
     row=lambda t: {
         "institute": institute_name(t.institute),
         "person": t.person.name,
@@ -120,7 +115,9 @@ INSTITUTE_TALENTS = Export(
 INSTITUTE_RECORDS = Export(
     sheet="研究院记录",
     columns=INSTITUTE_RECORD_COLUMNS,
-    loader=lambda: InstituteRecord.objects.select_related("institute__organisation", "partner"),
+    loader=lambda: models.InstituteRecord.objects.select_related(
+        "institute__organisation", "partner"
+    ),
     row=lambda r: {
         "institute": institute_name(r.institute),
         "kind": r.get_kind_display(),
@@ -138,7 +135,7 @@ INSTITUTE_RECORDS = Export(
 SIGNED_PROJECTS = Export(
     sheet="签约项目",
     columns=SIGNED_PROJECT_COLUMNS,
-    loader=lambda: SignedProject.objects.select_related("event", "field", "origin"),
+    loader=lambda: models.SignedProject.objects.select_related("event", "field", "origin"),
     row=lambda p: {
         "event": p.event.name,
         "held_on": p.event.held_on,

@@ -12,6 +12,7 @@ from kechuang.core.enums import CodeList
 from kechuang.core.interfaces.filters import YesNoFilter
 from kechuang.registry.interfaces.filters import town_choices, zone_choices
 
+from .. import models
 from ..enums import (
     AgriPlatformKind,
     IncubationStatus,
@@ -20,24 +21,6 @@ from ..enums import (
     PlatformLevel,
     RDEventKind,
     TalentRole,
-)
-from ..models import (
-    AcademicianCooperation,
-    AgriPlatform,
-    IncubationProject,
-    Incubator,
-    IncubatorTalent,
-    Institute,
-    InstituteRecord,
-    InstituteTalent,
-    MajorProject,
-    MajorProjectStage,
-    RDInstitution,
-    RDInstitutionEvent,
-    SignedProject,
-    SigningEvent,
-    Tenancy,
-    ZoneEvaluation,
 )
 
 
@@ -90,7 +73,7 @@ class RDInstitutionFilter(SearchFilterSet):
     host = parent()
 
     class Meta:
-        model = RDInstitution
+        model = models.RDInstitution
         fields = ["q", "level", "tier", "certified_year", "in_force_on", "town", "host"]
 
     def in_force(self, queryset, name, value):
@@ -102,7 +85,7 @@ class RDInstitutionEventFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Event"), choices=RDEventKind.choices)
 
     class Meta:
-        model = RDInstitutionEvent
+        model = models.RDInstitutionEvent
         fields = ["institution", "kind"]
 
 
@@ -116,7 +99,7 @@ class InstituteFilter(SearchFilterSet):
     )
 
     class Meta:
-        model = Institute
+        model = models.Institute
         fields = ["q", "town", "focus_chain"]
 
 
@@ -126,7 +109,7 @@ class InstituteTalentFilter(SearchFilterSet):
     role = django_filters.ChoiceFilter(label=_("Role"), choices=TalentRole.choices)
 
     class Meta:
-        model = InstituteTalent
+        model = models.InstituteTalent
         fields = ["q", "institute", "role"]
 
 
@@ -136,7 +119,7 @@ class IncubationProjectFilter(SearchFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=IncubationStatus.choices)
 
     class Meta:
-        model = IncubationProject
+        model = models.IncubationProject
         fields = ["q", "institute", "status"]
 
 
@@ -147,7 +130,7 @@ class InstituteRecordFilter(SearchFilterSet):
     year = django_filters.NumberFilter(label=_("Year"), field_name="occurred_on__year")
 
     class Meta:
-        model = InstituteRecord
+        model = models.InstituteRecord
         fields = ["q", "institute", "kind", "year"]
 
 
@@ -162,7 +145,7 @@ class IncubatorFilter(SearchFilterSet):
     off_site = YesNoFilter(label=_("Off-site"), field_name="town", lookup_expr="isnull")
 
     class Meta:
-        model = Incubator
+        model = models.Incubator
         fields = ["q", "kind", "level", "town", "zone", "off_site"]
 
 
@@ -179,7 +162,7 @@ class TenancyFilter(SearchFilterSet):
     )
 
     class Meta:
-        model = Tenancy
+        model = models.Tenancy
         fields = ["q", "incubator", "current_on", "exited"]
 
     def current(self, queryset, name, value):
@@ -191,7 +174,7 @@ class IncubatorTalentFilter(SearchFilterSet):
     incubator = parent()
 
     class Meta:
-        model = IncubatorTalent
+        model = models.IncubatorTalent
         fields = ["q", "incubator"]
 
 
@@ -201,7 +184,7 @@ class ZoneEvaluationFilter(SearchFilterSet):
     ours = YesNoFilter(label=_("Our zones"), field_name="zone", lookup_expr="isnull", exclude=True)
 
     class Meta:
-        model = ZoneEvaluation
+        model = models.ZoneEvaluation
         fields = ["q", "year", "ours"]
 
 
@@ -210,7 +193,7 @@ class AgriPlatformFilter(SearchFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=AgriPlatformKind.choices)
 
     class Meta:
-        model = AgriPlatform
+        model = models.AgriPlatform
         fields = ["q", "kind"]
 
 
@@ -219,7 +202,7 @@ class AcademicianCooperationFilter(SearchFilterSet):
     platform = parent()
 
     class Meta:
-        model = AcademicianCooperation
+        model = models.AcademicianCooperation
         fields = ["q", "platform"]
 
 
@@ -228,7 +211,7 @@ class SigningEventFilter(SearchFilterSet):
     year = django_filters.NumberFilter(label=_("Year"), field_name="held_on__year")
 
     class Meta:
-        model = SigningEvent
+        model = models.SigningEvent
         fields = ["q", "year"]
 
 
@@ -248,7 +231,7 @@ class SignedProjectFilter(SearchFilterSet):
     year = django_filters.NumberFilter(label=_("Year"), field_name="event__held_on__year")
 
     class Meta:
-        model = SignedProject
+        model = models.SignedProject
         fields = ["q", "event", "field", "origin", "year"]
 
 
@@ -262,7 +245,7 @@ class MajorProjectFilter(SearchFilterSet):
     )
 
     class Meta:
-        model = MajorProject
+        model = models.MajorProject
         fields = ["q", "town", "chain"]
 
 
@@ -270,5 +253,5 @@ class MajorProjectStageFilter(django_filters.FilterSet):
     project = parent()
 
     class Meta:
-        model = MajorProjectStage
+        model = models.MajorProjectStage
         fields = ["project"]

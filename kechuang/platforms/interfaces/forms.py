@@ -3,33 +3,16 @@ select of every enterprise would be too long); dates are date pickers; records t
 version carry it in the form, so a stale edit is refused."""
 
 from django import forms
-from django.db import models
+from django.db.models import DateField, TextField
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.interfaces.forms import StyledFormMixin
 from kechuang.core.models import TrackedModel
-from kechuang.registry.interfaces.forms import VersionedForm
 from kechuang.registry.models import Organisation, Person
 
+from .. import models
 from ..domain.lookups import NotFound, OrganisationIndex
 from ..domain.records import problems
-from ..models import (
-    AcademicianCooperation,
-    AgriPlatform,
-    IncubationProject,
-    Incubator,
-    IncubatorTalent,
-    Institute,
-    InstituteRecord,
-    InstituteTalent,
-    MajorProject,
-    MajorProjectStage,
-    RDInstitution,
-    RDInstitutionEvent,
-    SignedProject,
-    SigningEvent,
-    Tenancy,
-    ZoneEvaluation,
-)
 
 ORGANISATION_HELP = _("Unified social credit code, or the exact name.")
 
@@ -102,17 +85,17 @@ class OrganisationsField(forms.ModelMultipleChoiceField):
 
 def platform_formfield(field, **kwargs):
     """Form fields of the model fields, as the platform forms want them."""
-    if isinstance(field, models.DateField):
+    if isinstance(field, DateField):
         kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     elif field.related_model is Organisation:
         form_class = OrganisationsField if field.many_to_many else OrganisationField
         kwargs["form_class"] = form_class
-    elif isinstance(field, models.TextField):
+    elif isinstance(field, TextField):
         kwargs["widget"] = forms.Textarea(attrs={"rows": 3})
     return field.formfield(**kwargs)
 
 
-class RecordForm(VersionedForm):
+class RecordForm(StyledFormMixin, forms.ModelForm):
     """A platform record's form: checks the values together (``domain.records.problems``).
 
     ``owner_fields`` name the organisation fields whose organisation the editor must reach (a
@@ -120,6 +103,7 @@ class RecordForm(VersionedForm):
     """
 
     owner_fields: tuple[str, ...] = ()
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         formfield_callback = platform_formfield
@@ -128,7 +112,9 @@ class RecordForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.user = user
         if not isinstance(self.instance, TrackedModel):
-            del self.fields["version"]
+            del self.fields["version"]  # the edit a save starts from: only versioned records
+        elif self.instance.pk:
+            self.fields["version"].initial = self.instance.version
         for name in self.owner_fields:
             self.fields[name].queryset = Organisation.objects.visible_to(user)
 
@@ -157,7 +143,7 @@ class RDInstitutionForm(RecordForm):
     owner_fields = ("host",)
 
     class Meta(RecordForm.Meta):
-        model = RDInstitution
+        model = models.RDInstitution
         fields = [
             "host",
             "name",
@@ -175,7 +161,7 @@ class RDInstitutionEventForm(ChildForm):
     parent = "institution"
 
     class Meta(RecordForm.Meta):
-        model = RDInstitutionEvent
+        model = models.RDInstitutionEvent
         fields = ["kind", "happened_on", "old_name", "new_name", "document_number", "note"]
 
 
@@ -183,7 +169,7 @@ class InstituteForm(RecordForm):
     owner_fields = ("organisation",)
 
     class Meta(RecordForm.Meta):
-        model = Institute
+        model = models.Institute
         fields = [
             "code",
             "organisation",
@@ -204,7 +190,7 @@ class InstituteTalentForm(ChildForm):
     parent = "institute"
 
     class Meta(RecordForm.Meta):
-        model = InstituteTalent
+        model = models.InstituteTalent
         fields = ["person", "role", "joined_on", "left_on"]
 
     def __init__(self, *args, **kwargs):
@@ -221,7 +207,7 @@ class IncubationProjectForm(ChildForm):
     parent = "institute"
 
     class Meta(RecordForm.Meta):
-        model = IncubationProject
+        model = models.IncubationProject
         fields = ["name", "status", "company", "field", "started_on", "signed_on", "landed_on"]
 
 
@@ -229,7 +215,7 @@ class InstituteRecordForm(ChildForm):
     parent = "institute"
 
     class Meta(RecordForm.Meta):
-        model = InstituteRecord
+        model = models.InstituteRecord
         fields = [
             "kind",
             "name",
@@ -247,7 +233,7 @@ class IncubatorForm(RecordForm):
     owner_fields = ("operator",)
 
     class Meta(RecordForm.Meta):
-        model = Incubator
+        model = models.Incubator
         fields = [
             "code",
             "name",
@@ -270,7 +256,7 @@ class TenancyForm(ChildForm):
     parent = "incubator"
 
     class Meta(RecordForm.Meta):
-        model = Tenancy
+        model = models.Tenancy
         fields = ["enterprise", "entered_on", "exited_on", "exit_reason"]
 
 
@@ -278,13 +264,13 @@ class IncubatorTalentForm(ChildForm):
     parent = "incubator"
 
     class Meta(RecordForm.Meta):
-        model = IncubatorTalent
+        model = models.IncubatorTalent
         fields = ["name", "talent_level", "enterprise", "introduced_on"]
 
 
 class ZoneEvaluationForm(RecordForm):
     class Meta(RecordForm.Meta):
-        model = ZoneEvaluation
+        model = models.ZoneEvaluation
         fields = ["year", "zone", "zone_name", "grade", "score", "award", "document_number"]
 
 
@@ -292,41 +278,41 @@ class AgriPlatformForm(RecordForm):
     owner_fields = ("host",)
 
     class Meta(RecordForm.Meta):
-        model = AgriPlatform
+        model = models.AgriPlatform
         fields = ["name", "kind", "host", "partners", "established_on", "focus"]
 
 
 class AcademicianCooperationForm(RecordForm):
     class Meta(RecordForm.Meta):
-        model = AcademicianCooperation
+        model = models.AcademicianCooperation
         fields = ["academician", "academy", "institution", "platform", "signed_on", "topic"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["platform"].queryset = AgriPlatform.objects.visible_to(self.user)
+        self.fields["platform"].queryset = models.AgriPlatform.objects.visible_to(self.user)
 
 
 class SigningEventForm(RecordForm):
     class Meta(RecordForm.Meta):
-        model = SigningEvent
+        model = models.SigningEvent
         fields = ["name", "held_on", "city", "place", "incubator"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["incubator"].queryset = Incubator.objects.visible_to(self.user)
+        self.fields["incubator"].queryset = models.Incubator.objects.visible_to(self.user)
 
 
 class SignedProjectForm(ChildForm):
     parent = "event"
 
     class Meta(RecordForm.Meta):
-        model = SignedProject
+        model = models.SignedProject
         fields = ["name", "field", "origin", "investment", "investor"]
 
 
 class MajorProjectForm(RecordForm):
     class Meta(RecordForm.Meta):
-        model = MajorProject
+        model = models.MajorProject
         fields = [
             "code",
             "name",
@@ -344,5 +330,5 @@ class MajorProjectStageForm(ChildForm):
     parent = "project"
 
     class Meta(RecordForm.Meta):
-        model = MajorProjectStage
+        model = models.MajorProjectStage
         fields = ["name", "planned_on", "done_on"]

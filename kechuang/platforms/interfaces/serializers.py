@@ -4,39 +4,12 @@ their stable codes; other records by id. Records that carry a version take it on
 from rest_framework import serializers
 
 from kechuang.core.enums import CodeList
-from kechuang.core.models import CodeItem
+from kechuang.core.models import CodeItem, TrackedModel
 from kechuang.registry.interfaces.serializers import CodeField
 from kechuang.registry.models import Town, Zone
 
+from .. import models
 from ..domain.records import problems
-from ..models import (
-    AcademicianCooperation,
-    AgriPlatform,
-    IncubationProject,
-    Incubator,
-    IncubatorTalent,
-    Institute,
-    InstituteRecord,
-    InstituteTalent,
-    MajorProject,
-    MajorProjectStage,
-    RDInstitution,
-    RDInstitutionEvent,
-    SignedProject,
-    SigningEvent,
-    Tenancy,
-    ZoneEvaluation,
-)
-
-
-def by_code(model, **kwargs):
-    return serializers.SlugRelatedField(
-        slug_field="code", queryset=model.objects.all(), allow_null=True, required=False, **kwargs
-    )
-
-
-def optional_code(code_list: str):
-    return CodeField(code_list, allow_null=True, required=False)
 
 
 class RecordSerializer(serializers.ModelSerializer):
@@ -66,101 +39,53 @@ class TrackedSerializer(RecordSerializer):
         read_only_fields = ["created_by", "is_demo"]
 
 
-class RDInstitutionSerializer(TrackedSerializer):
-    level = CodeField(
-        CodeList.RD_LEVEL,
-        queryset=CodeItem.objects.of(CodeList.RD_LEVEL).filter(parent__isnull=False),
+def serializer(model, **declared):
+    """The serializer of ``model`` with ``declared`` fields (a versioned one for records that
+    carry a version)."""
+    base = TrackedSerializer if issubclass(model, TrackedModel) else RecordSerializer
+    meta = type("Meta", (base.Meta,), {"model": model})
+    return type(f"{model.__name__}Serializer", (base,), {"Meta": meta, **declared})
+
+
+def by_code(model):
+    return serializers.SlugRelatedField(
+        slug_field="code", queryset=model.objects.all(), allow_null=True, required=False
     )
 
-    class Meta(TrackedSerializer.Meta):
-        model = RDInstitution
+
+def optional_code(code_list: str):
+    return CodeField(code_list, allow_null=True, required=False)
 
 
-class RDInstitutionEventSerializer(RecordSerializer):
-    class Meta(RecordSerializer.Meta):
-        model = RDInstitutionEvent
+RD_LEVELS = CodeItem.objects.of(CodeList.RD_LEVEL).filter(parent__isnull=False)
 
-
-class InstituteSerializer(TrackedSerializer):
-    focus_chain = optional_code(CodeList.INDUSTRY_CHAIN)
-
-    class Meta(TrackedSerializer.Meta):
-        model = Institute
-
-
-class InstituteTalentSerializer(TrackedSerializer):
-    class Meta(TrackedSerializer.Meta):
-        model = InstituteTalent
-
-
-class IncubationProjectSerializer(TrackedSerializer):
-    class Meta(TrackedSerializer.Meta):
-        model = IncubationProject
-
-
-class InstituteRecordSerializer(TrackedSerializer):
-    class Meta(TrackedSerializer.Meta):
-        model = InstituteRecord
-
-
-class IncubatorSerializer(TrackedSerializer):
-    town = by_code(Town)
-    zone = by_code(Zone)
-
-    class Meta(TrackedSerializer.Meta):
-        model = Incubator
-
-
-class TenancySerializer(RecordSerializer):
-    class Meta(RecordSerializer.Meta):
-        model = Tenancy
-
-
-class IncubatorTalentSerializer(RecordSerializer):
-    talent_level = optional_code(CodeList.TALENT_LEVEL)
-
-    class Meta(RecordSerializer.Meta):
-        model = IncubatorTalent
-
-
-class ZoneEvaluationSerializer(TrackedSerializer):
-    zone = by_code(Zone)
-
-    class Meta(TrackedSerializer.Meta):
-        model = ZoneEvaluation
-
-
-class AgriPlatformSerializer(TrackedSerializer):
-    class Meta(TrackedSerializer.Meta):
-        model = AgriPlatform
-
-
-class AcademicianCooperationSerializer(TrackedSerializer):
-    class Meta(TrackedSerializer.Meta):
-        model = AcademicianCooperation
-
-
-class SigningEventSerializer(TrackedSerializer):
-    class Meta(TrackedSerializer.Meta):
-        model = SigningEvent
-
-
-class SignedProjectSerializer(RecordSerializer):
-    field = CodeField(CodeList.SIGNING_FIELD)
-    origin = CodeField(CodeList.SIGNING_ORIGIN)
-
-    class Meta(RecordSerializer.Meta):
-        model = SignedProject
-
-
-class MajorProjectSerializer(TrackedSerializer):
-    chain = optional_code(CodeList.INDUSTRY_CHAIN)
-    town = by_code(Town)
-
-    class Meta(TrackedSerializer.Meta):
-        model = MajorProject
-
-
-class MajorProjectStageSerializer(RecordSerializer):
-    class Meta(RecordSerializer.Meta):
-        model = MajorProjectStage
+SERIALIZERS = {
+    models.RDInstitution: serializer(
+        models.RDInstitution, level=CodeField(CodeList.RD_LEVEL, queryset=RD_LEVELS)
+    ),
+    models.RDInstitutionEvent: serializer(models.RDInstitutionEvent),
+    models.Institute: serializer(
+        models.Institute, focus_chain=optional_code(CodeList.INDUSTRY_CHAIN)
+    ),
+    models.InstituteTalent: serializer(models.InstituteTalent),
+    models.IncubationProject: serializer(models.IncubationProject),
+    models.InstituteRecord: serializer(models.InstituteRecord),
+    models.Incubator: serializer(models.Incubator, town=by_code(Town), zone=by_code(Zone)),
+    models.Tenancy: serializer(models.Tenancy),
+    models.IncubatorTalent: serializer(
+        models.IncubatorTalent, talent_level=optional_code(CodeList.TALENT_LEVEL)
+    ),
+    models.ZoneEvaluation: serializer(models.ZoneEvaluation, zone=by_code(Zone)),
+    models.AgriPlatform: serializer(models.AgriPlatform),
+    models.AcademicianCooperation: serializer(models.AcademicianCooperation),
+    models.SigningEvent: serializer(models.SigningEvent),
+    models.SignedProject: serializer(
+        models.SignedProject,
+        field=CodeField(CodeList.SIGNING_FIELD),
+        origin=CodeField(CodeList.SIGNING_ORIGIN),
+    ),
+    models.MajorProject: serializer(
+        models.MajorProject, chain=optional_code(CodeList.INDUSTRY_CHAIN), town=by_code(Town)
+    ),
+    models.MajorProjectStage: serializer(models.MajorProjectStage),
+}
