@@ -163,7 +163,7 @@ def rd_levels(as_of: dt.date) -> Chart | None:
                 "name": indicator.display_name,
                 "radius": [0, "34%"],
                 "center": ["50%", "45%"],
-                "label": {"position": "inner", "formatter": "{b}\n{c}"},
+                "label": {"position": "inner", "formatter": "{c}"},
                 "data": [d for d in tiers if d["value"]],
             },
             {
@@ -220,8 +220,7 @@ def rd_years(as_of: dt.date) -> Chart | None:
     return Chart(
         "chart-rd-years",
         _("R&D institutions newly certified, by year and level"),
-        _("%(name)s · %(first)s–%(last)s")
-        % {"name": indicator.display_name, "first": years[0], "last": years[-1]},
+        f"{indicator.display_name} · {years[0]}–{years[-1]}",
         option,
         columns=[str(y) for y in years],
         rows=rows,
@@ -288,7 +287,7 @@ def incubators(as_of: dt.date) -> Chart | None:
     ]
     option = {
         "grid": {"left": 10, "right": 40, "top": 20, "bottom": 30, "containLabel": True},
-        "xAxis": value_axis(indicator.display_unit),
+        "xAxis": value_axis(""),  # the unit is in the subtitle; at the end it would be cut
         "yAxis": {**category_axis([d["name"] for d in data]), "inverse": True},
         "series": [
             {

@@ -8,7 +8,7 @@ import tempfile
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -66,6 +66,7 @@ class IndicatorPage(PermissionRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             as_of=self.as_of,
+            first_year=self.first_year,
             today=params.today(),
             quick_dates=QUICK_DATES,
             error=self.error,
@@ -187,7 +188,7 @@ class DrillExportView(DrillView):
             self.as_of = params.as_of_from(request.GET.get("as_of"))
             self.first_year = params.first_year_from(request.GET.get("first_year"), self.as_of)
         except params.BadParameter as error:
-            raise Http404(str(error)) from None
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
         result, key, records = self.drilled()
         indicator = result.indicator
         headers = [_("No."), _("Name")]

@@ -150,6 +150,7 @@ def test_a_sum_drill_shows_amounts_that_add_up(client, bureau, city):
         (drill("incubators.tenants", key="nowhere"), 404),
         (drill("incubators.tenants", as_of="31.12.2021"), 400),
         (drill("rd.certified_3y", first_year="2030"), 400),
+        ("/indicators/rd.certified/export.xlsx?as_of=2021-31-12", 400),
     ],
 )
 def test_unknown_indicators_and_keys_are_404_bad_dates_400(client, bureau, url, status):

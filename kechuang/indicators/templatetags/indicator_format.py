@@ -55,6 +55,12 @@ def format_count(count: int) -> str:
 
 
 @register.filter
+def record_count(count: int) -> str:
+    """``3 records`` (``3 条记录``)."""
+    return format_count(count)
+
+
+@register.filter
 def indicator_value(value, indicator: Indicator) -> str:
     """A breakdown value or a record's amount, in the indicator's unit."""
     return format_value(value, indicator)
