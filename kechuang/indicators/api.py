@@ -126,7 +126,9 @@ class IndicatorListView(IndicatorAPIView):
             chosen = params.indicators_from(request.query_params.getlist("id"))
         except params.UnknownIndicator as error:
             raise exceptions.ParseError(str(error)) from None
-        return Response([params.evaluate(i, as_of, drill, first_year).as_json() for i in chosen])
+        return Response(
+            [params.evaluate(i, as_of, drill, first_year, request.user).as_json() for i in chosen]
+        )
 
 
 class IndicatorDetailView(IndicatorAPIView):
@@ -147,4 +149,6 @@ class IndicatorDetailView(IndicatorAPIView):
             indicator = params.indicator(indicator_id)
         except params.UnknownIndicator as error:
             raise exceptions.NotFound(str(error)) from None
-        return Response(params.evaluate(indicator, as_of, drill, first_year).as_json())
+        return Response(
+            params.evaluate(indicator, as_of, drill, first_year, request.user).as_json()
+        )

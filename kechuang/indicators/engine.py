@@ -29,6 +29,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.accounts.scope import restrict, scope_filter
+
 
 class AsOf:
     """What an indicator's as-of date means."""
@@ -99,6 +101,9 @@ class Result:
     labels: dict[str, str]
     records: list[dict] | None = None
     breakdown_records: dict[str, list[dict]] | None = None
+    # Drilled for a viewer with a limited data scope: records behind the value (None) and
+    # behind each key that lie outside the viewer's scope, counted but not listed.
+    withheld: dict[str | None, int] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         data = {
@@ -116,6 +121,11 @@ class Result:
         if self.records is not None:
             data["records"] = self.records
             data["breakdown_records"] = self.breakdown_records
+            if self.withheld:
+                data["records_withheld"] = self.withheld.get(None, 0)
+                data["breakdown_records_withheld"] = {
+                    k: n for k, n in self.withheld.items() if k is not None
+                }
         return data
 
 
@@ -186,7 +196,14 @@ class Indicator:
         value = Decimal(raw or 0) / self.scale
         return value.quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP)
 
-    def evaluate(self, as_of: dt.date, drill: bool = False, first_year: int | None = None):
+    def evaluate(
+        self, as_of: dt.date, drill: bool = False, first_year: int | None = None, viewer=None
+    ):
+        """The value and breakdown on ``as_of``; with ``drill``, the records behind them.
+
+        Values always count every record. Given a ``viewer``, the drilled lists hold only the
+        records within the viewer's data scope; the others are counted in ``withheld``.
+        """
         period = self.period(as_of, first_year)
         queryset = self.records(period).order_by()
         parts = self.parts_for(period)
@@ -205,6 +222,8 @@ class Indicator:
         result = Result(self, period, value, breakdown, labels)
         if drill:
             self._drill(queryset, parts, result)
+            if viewer is not None:
+                self._withhold(queryset, viewer, result)
         return result
 
     def _dimension(self, queryset, dimension, parts, breakdown, labels):
@@ -278,6 +297,23 @@ class Indicator:
         result.breakdown_records = {
             key: [records[position[pk]] for pk in sorted(by_key.get(key, ()), key=position.get)]
             for key in result.breakdown
+        }
+
+    @staticmethod
+    def _withhold(queryset, viewer, result: Result) -> None:
+        if scope_filter(queryset.model, viewer) is None:
+            return
+        visible = set(restrict(queryset, viewer).values_list("pk", flat=True))
+
+        def keep(records, key):
+            kept = [r for r in records if r["pk"] in visible]
+            if len(kept) < len(records):
+                result.withheld[key] = len(records) - len(kept)
+            return kept
+
+        result.records = keep(result.records, None)
+        result.breakdown_records = {
+            key: keep(records, key) for key, records in result.breakdown_records.items()
         }
 
 

@@ -81,12 +81,17 @@ def indicators_from(values: list[str]) -> list[Indicator]:
 
 
 def evaluate(
-    indicator: Indicator, as_of: dt.date, drill: bool = False, first_year: int | None = None
+    indicator: Indicator,
+    as_of: dt.date,
+    drill: bool = False,
+    first_year: int | None = None,
+    viewer=None,
 ) -> Result:
-    """:meth:`Indicator.evaluate`; ``first_year`` only for year-range indicators."""
+    """:meth:`Indicator.evaluate`; ``first_year`` only for year-range indicators; drilled
+    records limited to the ``viewer``'s data scope."""
     if indicator.as_of != AsOf.YEAR_RANGE:
         first_year = None
-    return indicator.evaluate(as_of, drill=drill, first_year=first_year)
+    return indicator.evaluate(as_of, drill=drill, first_year=first_year, viewer=viewer)
 
 
 def drill_url(

@@ -98,11 +98,14 @@ class DrillView(IndicatorPage):
             indicator = params.indicator(self.kwargs["indicator_id"])
         except params.UnknownIndicator as error:
             raise Http404(str(error)) from None
-        result = params.evaluate(indicator, self.as_of, drill=True, first_year=self.first_year)
+        result = params.evaluate(
+            indicator, self.as_of, drill=True, first_year=self.first_year, viewer=self.request.user
+        )
         key = self.request.GET.get("key") or None
         if key is not None and key not in result.breakdown:
             raise Http404(f"未知分项 (unknown breakdown key): {key}")
         records = result.records if key is None else result.breakdown_records[key]
+        self.drilled_cache = (result, key, records)
         return result, key, records
 
     def get_context_data(self, **kwargs):
@@ -136,6 +139,7 @@ class DrillView(IndicatorPage):
             querystring=query.urlencode(),
             breakdown=breakdown,
             note=self.note(indicator, value, records),
+            withheld=result.withheld.get(key, 0),
             is_sum=indicator.measure == Measure.SUM,
             is_attribute=indicator.measure == Measure.ATTRIBUTE,
             total_url=params.result_drill_url(result),
@@ -145,9 +149,19 @@ class DrillView(IndicatorPage):
         )
         return context
 
-    @staticmethod
-    def note(indicator, value, records) -> dict:
+    def note(self, indicator, value, records) -> dict:
         """How the records make up the value, and whether they do."""
+        result, key, _records = self.drilled_cache
+        withheld = result.withheld.get(key, 0)
+        if withheld:
+            return {
+                "ok": True,
+                "text": _(
+                    "%(hidden)s of the records behind this value lie outside your data scope: "
+                    "the value counts them, the list shows the %(count)s within it."
+                )
+                % {"hidden": withheld, "count": len(records)},
+            }
         count = len(records)
         if indicator.measure == Measure.SUM:
             total = sum((Decimal(str(r.get("amount") or 0)) for r in records), Decimal(0))

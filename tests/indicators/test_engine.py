@@ -140,3 +140,21 @@ def test_period_of_a_year_range():
     assert Period.for_indicator(indicator, dt.date(2020, 12, 31)) == Period(
         dt.date(2020, 12, 31), 2018, 2020
     )
+
+
+def test_a_viewer_sees_only_the_records_within_their_scope(city, make_user, reference_data):
+    from kechuang.accounts.enums import RoleCode
+
+    officer = make_user(
+        RoleCode.TOWN_OFFICER, department=reference_data.department("当湖街道科技办")
+    )
+    city.east.town = reference_data.town("当湖街道")
+    city.east.save()
+    result = engine.get("rd.hosts_in_force").evaluate(AS_OF, drill=True, viewer=officer)
+
+    assert result.value == 3  # the value counts every record
+    assert [r["name"] for r in result.records] == ["东方国家级研发机构"]
+    assert result.withheld[None] == 2
+    assert result.as_json()["records_withheld"] == 2
+    everything = engine.get("rd.hosts_in_force").evaluate(AS_OF, drill=True)
+    assert everything.withheld == {} and len(everything.records) == 3
