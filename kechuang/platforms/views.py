@@ -9,7 +9,7 @@ the parent's address, reachable by whoever may see the parent and add such recor
 
 import datetime as dt
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -128,7 +128,7 @@ class Section:
     list_url: str = ""  # the same records in their own list (to filter, sort, export)
     group: Shown | None = None  # rows start a new group where this value changes
     note: str = ""
-    key: str = field(default="")
+    key: str = ""  # names the section for tests and styles
 
 
 class RecordDetailView(ScopedDetailView):
@@ -222,7 +222,9 @@ class RecordEditView(LoginRequiredMixin, View):
 
     def get(self, request, pk=None, **kwargs):
         record = self.record(pk)
-        initial = {k: v for k, v in request.GET.items() if k in self.form_class.base_fields}
+        # A new record may start from values in the address (?platform=3 from a platform's page).
+        fields = self.form_class.base_fields
+        initial = {} if pk else {k: v for k, v in request.GET.items() if k in fields}
         form = self.form_class(
             request.POST or None, instance=record, user=request.user, initial=initial
         )

@@ -24,7 +24,10 @@ from tests.factories import OrganisationFactory, PersonFactory
 
 from .factories import (
     AcademicianCooperationFactory,
+    IncubationProjectFactory,
     IncubatorTalentFactory,
+    InstituteRecordFactory,
+    InstituteTalentFactory,
     MajorProjectStageFactory,
     RDInstitutionEventFactory,
     RDInstitutionFactory,
@@ -370,6 +373,9 @@ def add_rows(w, n: int) -> None:
         MajorProjectStageFactory(project=w.ours["major"])
         AcademicianCooperationFactory()
         ZoneEvaluationFactory()
+        InstituteTalentFactory(institute=w.ours["institute"])
+        IncubationProjectFactory(institute=w.ours["institute"])
+        InstituteRecordFactory(institute=w.ours["institute"])
 
 
 QUERY_COUNTED = [
@@ -404,9 +410,12 @@ def test_list_query_count_does_not_grow_with_rows(client, w, url):
     assert many == few
 
 
-@pytest.mark.parametrize("name", ["incubator", "signingevent", "majorproject", "rdinstitution"])
+@pytest.mark.parametrize(
+    "name", ["institute", "incubator", "signingevent", "majorproject", "rdinstitution"]
+)
 def test_detail_query_count_does_not_grow_with_children(client, w, name):
     records = {
+        "institute": w.ours["institute"],
         "incubator": w.ours["incubator"],
         "signingevent": w.event,
         "majorproject": w.ours["major"],
@@ -420,3 +429,19 @@ def test_detail_query_count_does_not_grow_with_children(client, w, name):
     many = count_queries(client, detail(name, records[name]))
 
     assert many == few
+
+
+def test_an_institutes_records_are_grouped_by_kind(client, w):
+    institute = w.ours["institute"]
+    InstituteRecordFactory(institute=institute, kind=InstituteRecordKind.CONTRACT, name="合同甲")
+    InstituteRecordFactory(institute=institute, kind=InstituteRecordKind.CONTRACT, name="合同乙")
+    client.force_login(w.staff)
+
+    response = client.get(detail("institute", institute))
+    records = next(s for s in response.context["sections"] if s.key == "instituterecord")
+    shown = response.content.decode()
+
+    kinds = [record.kind for record, _edit in records.rows]
+    assert kinds == sorted(kinds)  # one run of rows per kind, each under its heading
+    assert shown.count(str(InstituteRecordKind.CONTRACT.label)) == 1
+    assert shown.index("合同甲") < shown.index("合同乙")
