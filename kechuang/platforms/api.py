@@ -86,6 +86,9 @@ IncubationProjectViewSet = viewset(
 InstituteRecordViewSet = viewset(
     models.InstituteRecord, filters.InstituteRecordFilter, relations=("institute",)
 )
+InstituteReportViewSet = viewset(
+    models.InstituteReport, filters.InstituteReportFilter, relations=("institute",)
+)
 IncubatorViewSet = viewset(
     models.Incubator, filters.IncubatorFilter, relations=("operator",), related=("town", "zone")
 )

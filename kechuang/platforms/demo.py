@@ -42,6 +42,7 @@ from .enums import (
     RDEnd,
     RDEventKind,
     RDLevel,
+    ReportPeriod,
     SigningField,
     SigningOrigin,
     TalentRole,
@@ -55,6 +56,7 @@ from .models import (
     IncubatorTalent,
     Institute,
     InstituteRecord,
+    InstituteReport,
     InstituteTalent,
     MajorProject,
     MajorProjectStage,
@@ -565,6 +567,7 @@ def save_institutes(lookups: Lookups, rng: random.Random) -> dict[str, Institute
     for plan in INSTITUTES:
         save_talents(lookups, rng, institutes[plan.code], plan)
         save_institute_records(lookups, rng, institutes[plan.code])
+    save_reports(institutes)
     return institutes
 
 
@@ -692,6 +695,45 @@ def save_institute_records(lookups, rng, institute: Institute) -> None:
         projects,
         owned=IncubationProject.objects.filter(institute=institute),
     )
+
+
+# The institutes' own KPI reports (illustrative, self-reported figures; 万元 and counts).
+REPORTS = {
+    "zjut": [
+        (2020, ReportPeriod.YEAR, "1860", "1240", "520", 34, 12, 96),
+        (2021, ReportPeriod.FIRST_HALF, "1150", "760", "310", 21, 9, 61),
+    ],
+    "sjtu": [
+        (2020, ReportPeriod.YEAR, "2480", "1630", "890", 27, 8, 58),
+        (2021, ReportPeriod.FIRST_HALF, "1720", "1090", "560", 19, 6, 44),
+    ],
+}
+
+
+def save_reports(institutes: dict[str, Institute]) -> None:
+    rows = []
+    for code, reports in REPORTS.items():
+        for year, period, revenue, tech, rd, filed, granted, served in reports:
+            rows.append(
+                {
+                    "institute_id": institutes[code].pk,
+                    "year": year,
+                    "period": period,
+                    "revenue": Decimal(revenue),
+                    "tech_income": Decimal(tech),
+                    "rd_spending": Decimal(rd),
+                    "patents_filed": filed,
+                    "patents_granted": granted,
+                    "enterprises_served": served,
+                    "submitted_on": (
+                        dt.date(year + 1, 1, 20)
+                        if period == ReportPeriod.YEAR
+                        else dt.date(year, 7, 15)
+                    ),
+                    "is_demo": True,
+                }
+            )
+    sync_rows(InstituteReport, ("institute_id", "year", "period"), rows)
 
 
 def record_row(institute, kind, name, on, partner=None, level="", joint_application=False):

@@ -76,6 +76,13 @@ class InstituteRecordKind(models.TextChoices):
     MILESTONE = "milestone", _("Milestone")
 
 
+class ReportPeriod(models.TextChoices):
+    """The period an institute's KPI report covers."""
+
+    FIRST_HALF = "h1", _("First half")
+    YEAR = "year", _("Full year")
+
+
 class ProjectLevel(models.TextChoices):
     """Level of a project approved to an institute (or of a training base)."""
 

@@ -22,6 +22,7 @@ from .enums import (
     IncubationStatus,
     InstituteRecordKind,
     ProjectLevel,
+    ReportPeriod,
     SigningField,
     SigningOrigin,
     TalentRole,
@@ -34,6 +35,7 @@ from .models import (
     IncubatorTalent,
     Institute,
     InstituteRecord,
+    InstituteReport,
     InstituteTalent,
     MajorProject,
     RDInstitution,
@@ -398,6 +400,47 @@ register(
         attribute_format=lambda row: date_at_precision(row, "unveiled_on"),
         name_field="organisation__name",
         url_name=INSTITUTE_PAGE,
+    ),
+)
+
+
+def full_year_reports(period):
+    return InstituteReport.objects.filter(year=period.year, period=ReportPeriod.YEAR)
+
+
+register(
+    indicator(
+        "institutes.reported_tech_income",
+        "新型研发机构技术性收入(自报)",
+        "Technology income of new-type R&D institutes (self-reported)",
+        "万元",
+        "10k yuan",
+        "各新型研发机构年度绩效报告中自报的技术性收入之和;为单位自报数,非由明细记录计算。",
+        INSTITUTE_AREA,
+        full_year_reports,
+        as_of=AsOf.YEAR,
+        measure=Measure.SUM,
+        amount="tech_income",
+        dimensions=INSTITUTE,
+        name_field="institute__organisation__name",
+        self_reported=True,
+    ),
+    indicator(
+        "institutes.reported_patents_granted",
+        "新型研发机构授权专利(自报)",
+        "Patents granted to new-type R&D institutes (self-reported)",
+        "件",
+        "patents",
+        "各新型研发机构年度绩效报告中自报的授权专利数之和;为单位自报数。",
+        INSTITUTE_AREA,
+        full_year_reports,
+        as_of=AsOf.YEAR,
+        measure=Measure.SUM,
+        amount="patents_granted",
+        decimals=0,
+        dimensions=INSTITUTE,
+        name_field="institute__organisation__name",
+        self_reported=True,
     ),
 )
 

@@ -31,6 +31,7 @@ from .enums import (
     ProjectLevel,
     RDEnd,
     RDEventKind,
+    ReportPeriod,
     TalentRole,
     TenancyEnd,
 )
@@ -389,6 +390,46 @@ class InstituteRecord(TrackedModel):
 
     def __str__(self):
         return self.name
+
+
+class InstituteReport(TrackedModel):
+    """An institute's periodic KPI report: figures the institute states about itself.
+
+    These are self-reported: the indicators built on them say so, unlike the figures counted
+    from the institute's records (talents, projects, services …).
+    """
+
+    institute = models.ForeignKey(
+        Institute, verbose_name=_("institute"), on_delete=models.CASCADE, related_name="reports"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    period = models.CharField(
+        _("period"), max_length=10, choices=ReportPeriod.choices, default=ReportPeriod.YEAR
+    )
+    revenue = models.DecimalField(_("revenue (10k yuan)"), **AMOUNT)
+    tech_income = models.DecimalField(_("technology income (10k yuan)"), **AMOUNT)
+    rd_spending = models.DecimalField(_("R&D spending (10k yuan)"), **AMOUNT)
+    patents_filed = models.PositiveIntegerField(_("patents filed"), null=True, blank=True)
+    patents_granted = models.PositiveIntegerField(_("patents granted"), null=True, blank=True)
+    enterprises_served = models.PositiveIntegerField(_("enterprises served"), null=True, blank=True)
+    submitted_on = models.DateField(_("submitted on"))
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = INSTITUTE_CHILD_SCOPE
+
+    class Meta:
+        verbose_name = _("institute KPI report")
+        verbose_name_plural = _("institute KPI reports")
+        ordering = ["institute", "-year", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institute", "year", "period"], name="institutereport_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.institute} {self.year} {self.get_period_display()}"
 
 
 # Incubators ------------------------------------------------------------------------------------

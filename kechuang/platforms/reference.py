@@ -74,6 +74,7 @@ RECORDS = (
     "institutetalent",
     "incubationproject",
     "instituterecord",
+    "institutereport",
     "incubator",
     "tenancy",
     "incubatortalent",
@@ -86,7 +87,14 @@ RECORDS = (
     "majorprojectstage",
 )
 # What an institute's manager or an incubator's operator reports through their own login.
-REPORTED = ("institutetalent", "incubationproject", "instituterecord", "tenancy", "incubatortalent")
+REPORTED = (
+    "institutetalent",
+    "incubationproject",
+    "instituterecord",
+    "institutereport",
+    "tenancy",
+    "incubatortalent",
+)
 EXPORT = "platforms.export_rdinstitution"
 IMPORT = "platforms.import_rdinstitution"
 

@@ -423,6 +423,7 @@ class InstituteDetail(RecordDetailView):
         talents = self.visible(models.InstituteTalent).filter(institute=institute)
         projects = self.visible(models.IncubationProject).filter(institute=institute)
         records = self.visible(models.InstituteRecord).filter(institute=institute)
+        reports = self.visible(models.InstituteReport).filter(institute=institute)
         return [
             self.children(
                 talents.select_related("person"),
@@ -452,6 +453,7 @@ class InstituteDetail(RecordDetailView):
                 ],
                 group=Shown("kind"),
             ),
+            self.children(reports, REPORT_COLUMNS),
         ]
 
 
@@ -506,6 +508,30 @@ class InstituteRecordList(RecordListView):
     default_sort = "-occurred_on"
     export = exporters.INSTITUTE_RECORDS
     importer = "platforms.instituterecord"
+
+
+REPORT_COLUMNS = [
+    Shown("year", sort="year"),
+    Shown("period"),
+    Shown("revenue", numeric=True),
+    Shown("tech_income", numeric=True),
+    Shown("rd_spending", numeric=True),
+    Shown("patents_filed", numeric=True),
+    Shown("patents_granted", numeric=True),
+    Shown("enterprises_served", numeric=True),
+    Shown("submitted_on"),
+]
+
+
+class InstituteReportList(RecordListView):
+    """Self-reported KPI reports of the institutes (figures the institutes state)."""
+
+    model = models.InstituteReport
+    filterset_class = filters.InstituteReportFilter
+    related = ("institute__organisation",)
+    creatable = False
+    columns = [INSTITUTE, *REPORT_COLUMNS]
+    default_sort = "-year"
 
 
 # Incubators ------------------------------------------------------------------------------------

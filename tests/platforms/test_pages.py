@@ -445,3 +445,39 @@ def test_an_institutes_records_are_grouped_by_kind(client, w):
     assert kinds == sorted(kinds)  # one run of rows per kind, each under its heading
     assert shown.count(str(InstituteRecordKind.CONTRACT.label)) == 1
     assert shown.index("合同甲") < shown.index("合同乙")
+
+
+def test_an_institute_manager_files_a_kpi_report_shown_as_self_reported(client, make_user):
+    import datetime as dt
+
+    from kechuang.accounts.enums import RoleCode
+    from kechuang.indicators import engine
+    from kechuang.platforms.enums import ReportPeriod
+    from kechuang.platforms.models import InstituteReport
+    from tests.platforms.factories import InstituteFactory
+
+    institute = InstituteFactory()
+    manager = make_user(RoleCode.ORGANISATION, organisation=institute.organisation)
+    client.force_login(manager)
+    url = reverse("platforms:institutereport-create", args=[institute.pk])
+
+    response = client.post(
+        url,
+        {
+            "year": 2020,
+            "period": ReportPeriod.YEAR,
+            "tech_income": "1240",
+            "patents_granted": 12,
+            "submitted_on": "2021-01-20",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    report = InstituteReport.objects.get(institute=institute)
+    assert report.created_by == manager
+    result = engine.get("institutes.reported_tech_income").evaluate(dt.date(2020, 12, 31))
+    assert result.value == 1240
+    assert result.as_json()["self_reported"] is True
+    other = InstituteFactory()
+    response = client.get(reverse("platforms:institutereport-create", args=[other.pk]))
+    assert response.status_code in (403, 404)

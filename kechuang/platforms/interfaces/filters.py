@@ -20,6 +20,7 @@ from ..enums import (
     InstituteRecordKind,
     PlatformLevel,
     RDEventKind,
+    ReportPeriod,
     TalentRole,
 )
 
@@ -132,6 +133,17 @@ class InstituteRecordFilter(SearchFilterSet):
     class Meta:
         model = models.InstituteRecord
         fields = ["q", "institute", "kind", "year"]
+
+
+class InstituteReportFilter(SearchFilterSet):
+    search_fields = ("institute__organisation__name", "note")
+    institute = parent()
+    year = django_filters.NumberFilter(label=_("Year"))
+    period = django_filters.ChoiceFilter(label=_("Period"), choices=ReportPeriod.choices)
+
+    class Meta:
+        model = models.InstituteReport
+        fields = ["q", "institute", "year", "period"]
 
 
 class IncubatorFilter(SearchFilterSet):

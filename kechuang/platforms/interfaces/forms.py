@@ -229,6 +229,25 @@ class InstituteRecordForm(ChildForm):
         ]
 
 
+class InstituteReportForm(ChildForm):
+    parent = "institute"
+
+    class Meta(RecordForm.Meta):
+        model = models.InstituteReport
+        fields = [
+            "year",
+            "period",
+            "revenue",
+            "tech_income",
+            "rd_spending",
+            "patents_filed",
+            "patents_granted",
+            "enterprises_served",
+            "submitted_on",
+            "note",
+        ]
+
+
 class IncubatorForm(RecordForm):
     owner_fields = ("operator",)
 

@@ -70,6 +70,7 @@ SERIALIZERS = {
     models.InstituteTalent: serializer(models.InstituteTalent),
     models.IncubationProject: serializer(models.IncubationProject),
     models.InstituteRecord: serializer(models.InstituteRecord),
+    models.InstituteReport: serializer(models.InstituteReport),
     models.Incubator: serializer(models.Incubator, town=by_code(Town), zone=by_code(Zone)),
     models.Tenancy: serializer(models.Tenancy),
     models.IncubatorTalent: serializer(
