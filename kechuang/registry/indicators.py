@@ -36,6 +36,28 @@ def holding(kind):
     return lambda period: Organisation.objects.enterprises().holding(kind, period.as_of)
 
 
+def output_value(id, name, name_en, definition, only_above_scale: bool) -> Indicator:
+    """The sum of the enterprises' output value in a year (kept in 万元, published in 亿元)."""
+    return Indicator(
+        id=id,
+        name=name,
+        name_en=name_en,
+        unit="亿元",
+        unit_en="100 million yuan",
+        definition=definition,
+        area=AREA,
+        as_of=AsOf.YEAR,
+        records=lambda period: enterprise_years(period, only_above_scale),
+        measure=Measure.SUM,
+        amount="output_value",
+        scale=WAN_PER_YI,
+        dimensions=YEAR_BY_CHAIN,
+        name_field="organisation__name",
+        url_name=ORGANISATION_PAGE,
+        url_field="organisation_id",
+    )
+
+
 register(
     Indicator(
         id="industry.enterprises",
@@ -62,41 +84,19 @@ register(
         dimensions=BY_CHAIN,
         url_name=ORGANISATION_PAGE,
     ),
-    Indicator(
-        id="industry.output",
-        name="工业总产值",
-        name_en="Industrial output value",
-        unit="亿元",
-        unit_en="100 million yuan",
-        definition="当年全部企业的工业总产值之和(万元记录,以亿元发布)。",
-        area=AREA,
-        as_of=AsOf.YEAR,
-        records=enterprise_years,
-        measure=Measure.SUM,
-        amount="output_value",
-        scale=WAN_PER_YI,
-        dimensions=YEAR_BY_CHAIN,
-        name_field="organisation__name",
-        url_name=ORGANISATION_PAGE,
-        url_field="organisation_id",
+    output_value(
+        "industry.output",
+        "工业总产值",
+        "Industrial output value",
+        "当年全部企业的工业总产值之和(万元记录,以亿元发布)。",
+        only_above_scale=False,
     ),
-    Indicator(
-        id="industry.output_above_scale",
-        name="规上企业工业总产值",
-        name_en="Output value of above-scale enterprises",
-        unit="亿元",
-        unit_en="100 million yuan",
-        definition="当年规模以上企业的工业总产值之和。",
-        area=AREA,
-        as_of=AsOf.YEAR,
-        records=lambda period: enterprise_years(period, only_above_scale=True),
-        measure=Measure.SUM,
-        amount="output_value",
-        scale=WAN_PER_YI,
-        dimensions=YEAR_BY_CHAIN,
-        name_field="organisation__name",
-        url_name=ORGANISATION_PAGE,
-        url_field="organisation_id",
+    output_value(
+        "industry.output_above_scale",
+        "规上企业工业总产值",
+        "Output value of above-scale enterprises",
+        "当年规模以上企业的工业总产值之和。",
+        only_above_scale=True,
     ),
     Indicator(
         id="industry.high_tech",
