@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,10 +29,22 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def as_of_from(text: str | None) -> dt.date:
-    """``YYYY-MM-DD``; today (in the site's time zone) when empty."""
+def latest_reported_on() -> dt.date:
+    """The date the pages show when none is asked for: the end of the latest period the
+    records report on (each area's AppConfig may say, through ``latest_reported_on()``),
+    never after today; today when no area says."""
+    dates = []
+    for config in apps.get_app_configs():
+        provider = getattr(config, "latest_reported_on", None)
+        if provider is not None and (date := provider()) is not None:
+            dates.append(date)
+    return min(max(dates), today()) if dates else today()
+
+
+def as_of_from(text: str | None, default=today) -> dt.date:
+    """``YYYY-MM-DD``; ``default()`` (today in the site's time zone) when empty."""
     if text is None or not text.strip():
-        return today()
+        return default()
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:

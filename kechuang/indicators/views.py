@@ -50,7 +50,7 @@ class IndicatorPage(PermissionRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         self.error = ""
         try:
-            self.as_of = params.as_of_from(request.GET.get("as_of"))
+            self.as_of = params.as_of_from(request.GET.get("as_of"), params.latest_reported_on)
         except params.BadParameter as error:
             self.error, self.as_of = str(error), params.today()
         try:
@@ -199,7 +199,7 @@ class DrillExportView(DrillView):
 
     def get(self, request, *args, **kwargs):
         try:
-            self.as_of = params.as_of_from(request.GET.get("as_of"))
+            self.as_of = params.as_of_from(request.GET.get("as_of"), params.latest_reported_on)
             self.first_year = params.first_year_from(request.GET.get("first_year"), self.as_of)
         except params.BadParameter as error:
             return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")

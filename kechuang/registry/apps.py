@@ -19,6 +19,17 @@ class RegistryConfig(AppConfig):
             post_save.connect(forget, sender=model, dispatch_uid=f"choices-{model}-save")
             post_delete.connect(forget, sender=model, dispatch_uid=f"choices-{model}-delete")
 
+    def latest_reported_on(self):
+        """The end of the latest year with enterprises' yearly figures (indicator pages)."""
+        import datetime as dt
+
+        from django.db.models import Max
+
+        from .models import EnterpriseYear
+
+        year = EnterpriseYear.objects.aggregate(latest=Max("year"))["latest"]
+        return dt.date(year, 12, 31) if year else None
+
     def home_panels(self, user):
         from .enums import OrganisationKind
         from .models import Organisation, Person
