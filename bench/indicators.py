@@ -30,6 +30,7 @@ import random
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -178,6 +179,40 @@ def next_id(model) -> int:
     return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
 
 
+@contextmanager
+def loading(tables: list[str]):
+    """Load as a restore does: without foreign-key triggers (the generator keeps references
+    valid) and with the secondary indexes built once afterwards. Unique and primary-key
+    indexes stay, so duplicates still fail. Without the rights for that, a plain load."""
+    from django.db import DatabaseError, connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = 'public'"
+            " AND i.tablename = ANY(%s) AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
+            " WHERE c.conname = i.indexname AND c.contype IN ('p', 'u', 'x'))",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        try:
+            cursor.execute("SET session_replication_role = replica")
+        except DatabaseError:
+            print("  (not a superuser: foreign keys checked while loading)")
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    try:
+        yield
+    finally:
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET session_replication_role")
+            cursor.execute("SET maintenance_work_mem = '512MB'")
+            for _, definition in indexes:
+                cursor.execute(definition)
+            cursor.execute("RESET maintenance_work_mem")
+        print(f"  {len(indexes)} secondary indexes built in {time.perf_counter() - started:.1f} s")
+
+
 def reset_sequences(models) -> None:
     from django.core.management.color import no_style
     from django.db import connection
@@ -244,19 +279,19 @@ class Generator:
         print(f"  {label}: {count:,} rows in {elapsed:.1f} s", flush=True)
 
     def run(self) -> None:
-        self.enterprises()
-        self.rd_institutions()
-        self.incubators()
-        self.institutes()
-        self.others()
         from django.apps import apps
 
-        reset_sequences(
-            [
-                *apps.get_app_config("registry").get_models(),
-                *apps.get_app_config("platforms").get_models(),
-            ]
-        )
+        models = [
+            *apps.get_app_config("registry").get_models(include_auto_created=True),
+            *apps.get_app_config("platforms").get_models(include_auto_created=True),
+        ]
+        with loading([m._meta.db_table for m in models]):
+            self.enterprises()
+            self.rd_institutions()
+            self.incubators()
+            self.institutes()
+            self.others()
+        reset_sequences(models)
 
     # enterprises ---------------------------------------------------------------------------
     def enterprises(self) -> None:
@@ -513,12 +548,14 @@ class Generator:
             IncubationStatus,
             InstituteRecordKind,
             ProjectLevel,
+            ReportPeriod,
             TalentRole,
         )
         from kechuang.platforms.models import (
             IncubationProject,
             Institute,
             InstituteRecord,
+            InstituteReport,
             InstituteTalent,
         )
         from kechuang.registry.enums import OrganisationKind
@@ -675,6 +712,35 @@ class Generator:
             records(),
         )
 
+        def submitted_on(year, period):
+            return dt.date(year + 1, 1, 15) if period == ReportPeriod.YEAR else dt.date(year, 7, 15)
+
+        def reports():
+            for institute in institute_ids:
+                for year in range(as_of.year - 4, as_of.year + 1):
+                    for period in ReportPeriod.values:
+                        yield (
+                            institute,
+                            year,
+                            period,
+                            amount(rng, 7, 1),
+                            amount(rng, 5, 1),
+                            amount(rng, 5, 1),
+                            rng.randrange(0, 40),
+                            rng.randrange(0, 20),
+                            rng.randrange(0, 200),
+                            submitted_on(year, period),
+                            True,
+                        )
+
+        self.write(
+            "institute KPI reports",
+            InstituteReport,
+            "institute_id year period revenue tech_income rd_spending patents_filed"
+            " patents_granted enterprises_served submitted_on is_demo",
+            reports(),
+        )
+
     # zones, agriculture, signings, major projects ------------------------------------------
     def others(self) -> None:
         from kechuang.platforms.enums import AgriPlatformKind
@@ -821,6 +887,7 @@ def table_sizes() -> list[tuple[str, int]]:
         ("institute talents", p.InstituteTalent.objects.all()),
         ("incubation projects", p.IncubationProject.objects.all()),
         ("institute records", p.InstituteRecord.objects.all()),
+        ("institute KPI reports", p.InstituteReport.objects.all()),
         ("zone evaluations", p.ZoneEvaluation.objects.all()),
         ("agricultural platforms", p.AgriPlatform.objects.all()),
         ("signed projects", p.SignedProject.objects.all()),
@@ -837,14 +904,29 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
 
 
-def time_indicators(as_of: dt.date, runs: int, set_runs: int):
+def value_text(value) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return f"{value:,}" if isinstance(value, int) else "—"
+
+
+def time_indicators(as_of: dt.date, runs: int, set_runs: int) -> bool:
+    """Time each indicator, printing its row as soon as it is measured, then the whole set.
+    Returns whether every target was met (p95 against the targets)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from kechuang.indicators import engine
 
-    rows = []
-    for indicator in engine.all_indicators():
+    indicators = engine.all_indicators()
+    width = max(len(indicator.id) for indicator in indicators)
+    print(f"\nload average before timing: {os.getloadavg()[0]:.1f}")
+    print(
+        f"\n| {'indicator':<{width}} | queries | value | median ms | p95 ms | < {TARGET_ONE_MS} ms |"
+    )
+    print(f"|{'-' * (width + 2)}|--:|--:|--:|--:|:-:|")
+    met, medians, slowest = True, [], ("", 0.0)
+    for indicator in indicators:
         with CaptureQueriesContext(connection) as queries:
             result = indicator.evaluate(as_of)  # warm-up
         timings = []
@@ -852,14 +934,16 @@ def time_indicators(as_of: dt.date, runs: int, set_runs: int):
             started = time.perf_counter()
             indicator.evaluate(as_of)
             timings.append((time.perf_counter() - started) * 1000)
-        rows.append(
-            (
-                indicator.id,
-                len(queries),
-                engine.to_json(result.value),
-                statistics.median(timings),
-                percentile(timings, 0.95),
-            )
+        median, p95 = statistics.median(timings), percentile(timings, 0.95)
+        ok = p95 < TARGET_ONE_MS
+        met &= ok
+        medians.append(median)
+        slowest = max(slowest, (indicator.id, p95), key=lambda pair: pair[1])
+        shown = value_text(engine.to_json(result.value))
+        print(
+            f"| {indicator.id:<{width}} | {len(queries)} | {shown} | {median:.1f} | {p95:.1f} |"
+            f" {'✔' if ok else '✘'} |",
+            flush=True,
         )
     engine.evaluate(as_of=as_of)  # warm-up
     whole = []
@@ -867,42 +951,17 @@ def time_indicators(as_of: dt.date, runs: int, set_runs: int):
         started = time.perf_counter()
         engine.evaluate(as_of=as_of)
         whole.append((time.perf_counter() - started) * 1000)
-    return rows, whole
-
-
-def report(rows, whole, runs: int, set_runs: int) -> bool:
-    width = max(len(row[0]) for row in rows)
-    print(
-        f"\n| {'indicator':<{width}} | queries | value | median ms | p95 ms"
-        f" | < {TARGET_ONE_MS} ms |"
-    )
-    print(f"|{'-' * (width + 2)}|--:|--:|--:|--:|:-:|")
-    met = True
-    for indicator_id, queries, value, median, p95 in rows:
-        ok = p95 < TARGET_ONE_MS
-        met &= ok
-        shown = (
-            f"{value:,.2f}"
-            if isinstance(value, float)
-            else f"{value:,}"
-            if isinstance(value, int)
-            else "—"
-        )
-        print(
-            f"| {indicator_id:<{width}} | {queries} | {shown} | {median:.1f} | {p95:.1f} |"
-            f" {'✔' if ok else '✘'} |"
-        )
     total_median, total_p95 = statistics.median(whole), percentile(whole, 0.95)
     ok = total_p95 < TARGET_ALL_MS
     met &= ok
-    print(f"\nindicators: {len(rows)}; each timed {runs}× after a warm-up (p95 against the target)")
-    print(f"sum of the indicators' medians: {sum(r[3] for r in rows):.0f} ms")
+    print(f"\nindicators: {len(indicators)}, each timed {runs}× after a warm-up")
+    print(f"sum of the indicators' medians: {sum(medians):.0f} ms")
     print(
         f"whole set (engine.evaluate, {set_runs}×): median {total_median:.0f} ms, "
         f"p95 {total_p95:.0f} ms — target < {TARGET_ALL_MS} ms {'✔' if ok else '✘'}"
     )
-    slowest = max(rows, key=lambda r: r[4])
-    print(f"slowest: {slowest[0]} (p95 {slowest[4]:.1f} ms)")
+    print(f"slowest: {slowest[0]} (p95 {slowest[1]:.1f} ms)")
+    print(f"load average after timing: {os.getloadavg()[0]:.1f}")
     return met
 
 
@@ -944,9 +1003,8 @@ def main() -> None:
         print("\n| records | count |\n|---|--:|")
         for label, count in table_sizes():
             print(f"| {label} | {count:,} |")
-        rows, whole = time_indicators(args.as_of, args.runs, args.set_runs)
-        met = report(rows, whole, args.runs, args.set_runs)
-        print("targets met" if met else "targets NOT met")
+        met = time_indicators(args.as_of, args.runs, args.set_runs)
+        print("targets met (p95 of each < 200 ms, whole set < 2 s)" if met else "targets NOT met")
     finally:
         if not args.keep:
             drop_database(url)
