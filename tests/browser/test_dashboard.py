@@ -41,7 +41,7 @@ def test_a_click_on_a_chart_opens_the_records_behind_it(page, live_server):
     log_in(page, live_server, "ye.ping")
     page.get_by_test_id("nav-dashboard").click()
     expect(page).to_have_url(re.compile(r"/indicators/dashboard/$"))
-    page.get_by_role("link", name="2021-12-31").click()
+    page.get_by_role("link", name="2021-12-31", exact=True).click()
 
     chart = page.get_by_test_id("chart-incubators")
     expect(chart).to_have_attribute("data-chart-ready", "true")
