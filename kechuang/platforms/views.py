@@ -10,6 +10,7 @@ the parent's address, reachable by whoever may see the parent and add such recor
 import datetime as dt
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -129,6 +130,39 @@ class Section:
     group: Shown | None = None  # rows start a new group where this value changes
     note: str = ""
     key: str = ""  # names the section for tests and styles
+    total: int = 0  # records in the section, shown or not
+
+    @cached_property
+    def items(self) -> list[dict]:
+        """Rows to show: each group (or the section) opens with a header giving its size, and
+        lists at most ``SECTION_ROWS`` records; the rest are a click away in the list."""
+        items, groups = [], {}
+        for record, edit_url in self.rows:
+            label = self.group.value_of(record) if self.group else None
+            group = groups.get(label)
+            if group is None:
+                group = groups[label] = {"header": label, "count": 0, "url": self.group_url(record)}
+                if self.group:
+                    items.append(group)
+            group["count"] += 1
+            if group["count"] <= SECTION_ROWS:
+                items.append({"record": record, "edit_url": edit_url})
+        for group in groups.values():
+            group["more"] = group["count"] > SECTION_ROWS
+        return items
+
+    @cached_property
+    def hidden(self) -> int:
+        """Records of the section not shown on the page."""
+        return len(self.rows) - sum(1 for item in self.items if "record" in item)
+
+    def group_url(self, record) -> str:
+        if not (self.group and self.list_url):
+            return self.list_url
+        return f"{self.list_url}&{self.group.path}={getattr(record, self.group.path)}"
+
+
+SECTION_ROWS = 10  # records shown per section (or per group of one) on a detail page
 
 
 class RecordDetailView(ScopedDetailView):
@@ -489,6 +523,8 @@ class IncubationProjectList(RecordListView):
         Shown("landed_on", sort="landed_on"),
     ]
     default_sort = "-started_on"
+    export = exporters.INCUBATION_PROJECTS
+    importer = "platforms.incubationproject"
 
 
 class InstituteRecordList(RecordListView):
@@ -532,6 +568,8 @@ class InstituteReportList(RecordListView):
     creatable = False
     columns = [INSTITUTE, *REPORT_COLUMNS]
     default_sort = "-year"
+    export = exporters.INSTITUTE_REPORTS
+    importer = "platforms.institutereport"
 
 
 # Incubators ------------------------------------------------------------------------------------
@@ -663,6 +701,8 @@ class IncubatorTalentList(RecordListView):
         Shown("introduced_on", sort="introduced_on"),
     ]
     default_sort = "-introduced_on"
+    export = exporters.INCUBATOR_TALENTS
+    importer = "platforms.incubatortalent"
 
 
 # Zones, agriculture, signings, major projects --------------------------------------------------
@@ -682,6 +722,8 @@ class ZoneEvaluationList(RecordListView):
         Shown("document_number"),
     ]
     default_sort = "-year"
+    export = exporters.ZONE_EVALUATIONS
+    importer = "platforms.zoneevaluation"
 
 
 class ZoneEvaluationDetail(RecordDetailView):
@@ -710,6 +752,8 @@ class AgriPlatformList(RecordListView):
         Shown("focus"),
     ]
     default_sort = "-established_on"
+    export = exporters.AGRI_PLATFORMS
+    importer = "platforms.agriplatform"
 
 
 class AgriPlatformDetail(RecordDetailView):
@@ -762,6 +806,8 @@ class AcademicianCooperationList(RecordListView):
         Shown("topic"),
     ]
     default_sort = "-signed_on"
+    export = exporters.ACADEMICIAN_COOPERATIONS
+    importer = "platforms.academiciancooperation"
 
 
 class AcademicianCooperationDetail(RecordDetailView):
@@ -858,6 +904,8 @@ class MajorProjectList(RecordListView):
         Shown("output_at_capacity", numeric=True, sort="output_at_capacity"),
     ]
     default_sort = "-landed_on"
+    export = exporters.MAJOR_PROJECTS
+    importer = "platforms.majorproject"
 
 
 class MajorProjectDetail(RecordDetailView):

@@ -481,3 +481,21 @@ def test_an_institute_manager_files_a_kpi_report_shown_as_self_reported(client, 
     other = InstituteFactory()
     response = client.get(reverse("platforms:institutereport-create", args=[other.pk]))
     assert response.status_code in (403, 404)
+
+
+def test_a_long_section_shows_the_first_records_of_each_group_and_links_to_the_rest(client, w):
+    from kechuang.platforms.views import SECTION_ROWS
+
+    institute = w.ours["institute"]
+    for n in range(SECTION_ROWS + 5):
+        InstituteRecordFactory(
+            institute=institute, kind=InstituteRecordKind.SERVICE, name=f"服务{n:02d}"
+        )
+    client.force_login(w.staff)
+
+    html = page(client, detail("institute", institute))
+
+    assert html.count("服务") >= SECTION_ROWS
+    assert "服务14" not in html and "服务00" in html
+    assert f"?institute={institute.pk}&amp;kind=service" in html
+    assert 'data-testid="section-more"' in html
