@@ -85,3 +85,78 @@ SIGNED_PROJECT_COLUMNS = [
 
 YES = {"是", "y", "yes", "true", "1"}
 NO = {"否", "n", "no", "false", "0", ""}
+
+INCUBATION_PROJECT_COLUMNS = [
+    Column("研究院", "institute", "Institute", required=True),
+    Column("项目名称", "name", "Project", required=True),
+    Column("状态", "status", "Status", required=True),
+    *organisation("落户企业", "Company", "company"),
+    Column("研究领域", "field", "Field"),
+    Column("首次接洽日期", "started_on", "First contact", required=True),
+    Column("签约日期", "signed_on", "Signed on"),
+    Column("落户日期", "landed_on", "Landed on"),
+]
+
+INCUBATOR_TALENT_COLUMNS = [
+    Column("孵化器名称", "incubator", "Incubator", required=True),
+    Column("姓名", "name", "Name", required=True),
+    Column("人才层次", "talent_level", "Talent level"),
+    *organisation("所在企业", "Enterprise", "enterprise"),
+    Column("引进日期", "introduced_on", "Introduced on", required=True),
+]
+
+INSTITUTE_REPORT_COLUMNS = [
+    Column("研究院", "institute", "Institute", required=True),
+    Column("年度", "year", "Year", required=True),
+    Column("报告期", "period", "Period"),
+    Column("营业收入(万元)", "revenue", "Revenue (10k yuan)"),
+    Column("技术性收入(万元)", "tech_income", "Technology income (10k yuan)"),
+    Column("研发投入(万元)", "rd_spending", "R&D spending (10k yuan)"),
+    Column("专利申请数", "patents_filed", "Patents filed"),
+    Column("授权专利数", "patents_granted", "Patents granted"),
+    Column("服务企业数", "enterprises_served", "Enterprises served"),
+    Column("报送日期", "submitted_on", "Submitted on", required=True),
+    Column("备注", "note", "Note"),
+]
+
+ZONE_EVALUATION_COLUMNS = [
+    Column("年度", "year", "Year", required=True),
+    Column("高新区名称", "zone_name", "Zone name"),
+    Column("本市园区", "zone", "Zone of ours"),
+    Column("等次", "grade", "Grade"),
+    Column("得分", "score", "Score"),
+    Column("所获表彰", "award", "Award"),
+    Column("文号", "document_number", "Document number"),
+]
+
+AGRI_PLATFORM_COLUMNS = [
+    Column("平台名称", "name", "Name", required=True),
+    Column("类型", "kind", "Kind", required=True),
+    *organisation("依托单位", "Host", "host"),
+    Column("合作单位", "partners", "Partners"),
+    Column("建成日期", "established_on", "Established on", required=True),
+    Column("研究方向", "focus", "Focus"),
+]
+
+ACADEMICIAN_COOPERATION_COLUMNS = [
+    Column("院士姓名", "academician", "Academician", required=True),
+    Column("所属院", "academy", "Academy"),
+    *organisation("院士所在单位", "Institution", "institution"),
+    Column("合作平台", "platform", "Platform"),
+    Column("签约日期", "signed_on", "Signed on", required=True),
+    Column("合作方向", "topic", "Topic"),
+]
+
+MAJOR_PROJECT_COLUMNS = [
+    Column("项目编码", "code", "Code"),
+    Column("项目名称", "name", "Name", required=True),
+    Column("产业链", "chain", "Industry chain"),
+    Column("镇街道", "town", "Town"),
+    Column("落户日期", "landed_on", "Landed on"),
+    Column("总投资(万元)", "investment", "Total investment (10k yuan)"),
+    Column("设计年产能", "capacity", "Design capacity per year"),
+    Column("产能单位", "capacity_unit", "Capacity unit"),
+    Column("达产年产值(万元)", "output_at_capacity", "Output at capacity (10k yuan/year)"),
+]
+
+LIST_SEPARATORS = "、,，;；\n"

@@ -11,12 +11,19 @@ from kechuang.core.interfaces.excel import in_chunks, write_workbook
 
 from .. import models
 from .columns import (
+    ACADEMICIAN_COOPERATION_COLUMNS,
+    AGRI_PLATFORM_COLUMNS,
+    INCUBATION_PROJECT_COLUMNS,
     INCUBATOR_COLUMNS,
+    INCUBATOR_TALENT_COLUMNS,
     INSTITUTE_RECORD_COLUMNS,
+    INSTITUTE_REPORT_COLUMNS,
     INSTITUTE_TALENT_COLUMNS,
+    MAJOR_PROJECT_COLUMNS,
     RD_INSTITUTION_COLUMNS,
     SIGNED_PROJECT_COLUMNS,
     TENANCY_COLUMNS,
+    ZONE_EVALUATION_COLUMNS,
 )
 
 
@@ -43,6 +50,16 @@ def organisation(field: str, org) -> dict:
 
 def institute_name(institute) -> str:
     return institute.organisation.name
+
+
+def name_of(item) -> str:
+    """The name of a code-list item, town or zone ("" for none)."""
+    return item.name if item is not None else ""
+
+
+def organisation_list(organisations) -> str:
+    """Organisations in one cell, each by its credit code (or its name when it has none)."""
+    return "、".join(sorted(org.uscc or org.name for org in organisations))
 
 
 RD_INSTITUTIONS = Export(
@@ -144,5 +161,117 @@ SIGNED_PROJECTS = Export(
         "origin": p.origin.name,
         "investment": p.investment,
         "investor": p.investor,
+    },
+)
+
+INCUBATION_PROJECTS = Export(
+    sheet="孵化项目",
+    columns=INCUBATION_PROJECT_COLUMNS,
+    loader=lambda: models.IncubationProject.objects.select_related(
+        "institute__organisation", "company"
+    ),
+    row=lambda p: {
+        "institute": institute_name(p.institute),
+        "name": p.name,
+        "status": p.get_status_display(),
+        **organisation("company", p.company),
+        "field": p.field,
+        "started_on": p.started_on,
+        "signed_on": p.signed_on,
+        "landed_on": p.landed_on,
+    },
+)
+
+INCUBATOR_TALENTS = Export(
+    sheet="孵化载体引进人才",
+    columns=INCUBATOR_TALENT_COLUMNS,
+    loader=lambda: models.IncubatorTalent.objects.select_related(
+        "incubator", "talent_level", "enterprise"
+    ),
+    row=lambda t: {
+        "incubator": t.incubator.name,
+        "name": t.name,
+        "talent_level": name_of(t.talent_level),
+        **organisation("enterprise", t.enterprise),
+        "introduced_on": t.introduced_on,
+    },
+)
+
+INSTITUTE_REPORTS = Export(
+    sheet="研究院绩效报告",
+    columns=INSTITUTE_REPORT_COLUMNS,
+    loader=lambda: models.InstituteReport.objects.select_related("institute__organisation"),
+    row=lambda r: {
+        "institute": institute_name(r.institute),
+        "year": r.year,
+        "period": r.get_period_display(),
+        "revenue": r.revenue,
+        "tech_income": r.tech_income,
+        "rd_spending": r.rd_spending,
+        "patents_filed": r.patents_filed,
+        "patents_granted": r.patents_granted,
+        "enterprises_served": r.enterprises_served,
+        "submitted_on": r.submitted_on,
+        "note": r.note,
+    },
+)
+
+ZONE_EVALUATIONS = Export(
+    sheet="高新区评价",
+    columns=ZONE_EVALUATION_COLUMNS,
+    loader=lambda: models.ZoneEvaluation.objects.select_related("zone"),
+    row=lambda e: {
+        "year": e.year,
+        "zone_name": e.zone_name,
+        "zone": name_of(e.zone),
+        "grade": e.grade,
+        "score": e.score,
+        "award": e.award,
+        "document_number": e.document_number,
+    },
+)
+
+AGRI_PLATFORMS = Export(
+    sheet="农业创新平台",
+    columns=AGRI_PLATFORM_COLUMNS,
+    loader=lambda: models.AgriPlatform.objects.select_related("host").prefetch_related("partners"),
+    row=lambda p: {
+        "name": p.name,
+        "kind": p.get_kind_display(),
+        **organisation("host", p.host),
+        "partners": organisation_list(p.partners.all()),
+        "established_on": p.established_on,
+        "focus": p.focus,
+    },
+)
+
+ACADEMICIAN_COOPERATIONS = Export(
+    sheet="院士合作",
+    columns=ACADEMICIAN_COOPERATION_COLUMNS,
+    loader=lambda: models.AcademicianCooperation.objects.select_related("institution", "platform"),
+    row=lambda c: {
+        "academician": c.academician,
+        "academy": c.academy,
+        **organisation("institution", c.institution),
+        "platform": name_of(c.platform),
+        "signed_on": c.signed_on,
+        "topic": c.topic,
+    },
+)
+
+MAJOR_PROJECTS = Export(
+    sheet="重大产业项目",
+    columns=MAJOR_PROJECT_COLUMNS,
+    loader=lambda: models.MajorProject.objects.select_related("chain", "town"),
+    row=lambda p: {
+        "code": p.code,
+        "name": p.name,
+        "chain": name_of(p.chain),
+        "town": name_of(p.town),
+        "landed_on": p.landed_on,
+        "investment": p.investment,
+        "capacity": p.capacity,
+        "capacity_unit": p.capacity_unit,
+        "output_at_capacity": p.output_at_capacity,
     },
 )

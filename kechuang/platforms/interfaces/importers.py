@@ -3,8 +3,11 @@
 Each row creates a record, or updates the record with the same natural key (an R&D
 institution's host, level and year; a tenancy's incubator, enterprise and entry date …), so an
 exported file re-imports unchanged. Like every import: checked first, then all rows or none.
-The records a row attaches to (host, institute, incubator, signing event) are looked up within
-the importer's data scope, so nobody imports into what they cannot see.
+The records a row attaches to (host, institute, incubator, signing event, agricultural
+platform) are looked up within the importer's data scope, so nobody imports into what they
+cannot see; so are the organisations that own a record (an R&D institution's or an agricultural
+platform's host). Organisations a record only names (a tenant, a partner, a company) are looked
+up among all, as the forms do.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from collections import defaultdict
 from functools import cached_property
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -43,34 +46,52 @@ from kechuang.registry.models import Organisation, Person, Town, Zone
 from ..domain.lookups import NotFound, OrganisationIndex
 from ..domain.records import problems
 from ..enums import (
+    AgriPlatformKind,
+    IncubationStatus,
     IncubatorKind,
     InstituteRecordKind,
     PlatformLevel,
     ProjectLevel,
     RDEnd,
+    ReportPeriod,
     TalentRole,
     TenancyEnd,
 )
 from ..models import (
+    AcademicianCooperation,
+    AgriPlatform,
+    IncubationProject,
     Incubator,
+    IncubatorTalent,
     Institute,
     InstituteRecord,
+    InstituteReport,
     InstituteTalent,
+    MajorProject,
     RDInstitution,
     SignedProject,
     SigningEvent,
     Tenancy,
+    ZoneEvaluation,
 )
 from ..rules import IMPORT_PLATFORMS
 from .columns import (
+    ACADEMICIAN_COOPERATION_COLUMNS,
+    AGRI_PLATFORM_COLUMNS,
+    INCUBATION_PROJECT_COLUMNS,
     INCUBATOR_COLUMNS,
+    INCUBATOR_TALENT_COLUMNS,
     INSTITUTE_RECORD_COLUMNS,
+    INSTITUTE_REPORT_COLUMNS,
     INSTITUTE_TALENT_COLUMNS,
+    LIST_SEPARATORS,
+    MAJOR_PROJECT_COLUMNS,
     NO,
     RD_INSTITUTION_COLUMNS,
     SIGNED_PROJECT_COLUMNS,
     TENANCY_COLUMNS,
     YES,
+    ZONE_EVALUATION_COLUMNS,
 )
 
 
@@ -96,6 +117,14 @@ def code_items(code_list: str, **filters) -> dict[str, int]:
             if text:
                 found[text] = pk
     return found
+
+
+SEPARATORS = re.compile(f"[{LIST_SEPARATORS}]+")
+
+
+def split_list(text: str) -> list[str]:
+    """The items of a cell that lists several (separated by 、 or , …)."""
+    return [part.strip() for part in SEPARATORS.split(text) if part.strip()]
 
 
 def by_code_and_name(queryset, name_field="name") -> dict[str, int]:
@@ -179,6 +208,16 @@ class Row:
         except NotFound as error:
             raise RowError(self.header(column), str(error)) from None
 
+    def organisations(self, field: str, index: OrganisationIndex) -> list[int]:
+        """The organisations a cell lists (each by code or exact name), as sorted ids."""
+        found = set()
+        for part in split_list(self.text(field, max_length=20000)):
+            try:
+                found.add(index.find(part))
+            except NotFound as error:
+                raise RowError(self.header(field), str(error)) from None
+        return sorted(found)
+
 
 class RecordImporter(Importer):
     """Rows of one model matched to its records by ``natural_key`` (attribute names).
@@ -189,6 +228,7 @@ class RecordImporter(Importer):
 
     model: type[models.Model]
     natural_key: tuple[str, ...] = ()
+    many_to_many: tuple[str, ...] = ()  # fields read as sorted lists of ids
     permission = IMPORT_PLATFORMS
     preview: tuple[str, str] = ("", "name")
 
@@ -218,15 +258,41 @@ class RecordImporter(Importer):
     def read(self, row: Row) -> dict:
         raise NotImplementedError
 
+    def column_of(self, name: str) -> str:
+        """The header of the column a field (or attribute) is read from."""
+        base = name.removesuffix("_id")
+        for key in (name, base, f"{base}_name"):
+            if key in self.headers:
+                return self.headers[key]
+        return name
+
+    def check_limits(self, fields: dict) -> None:
+        """The limits of the model's fields (lengths, digits, ranges, slugs), so that a value
+        the database would refuse is a row error instead of a failed import."""
+        for name, value in fields.items():
+            if value is None or value == "":
+                continue
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not field.concrete or field.many_to_many:
+                continue
+            try:
+                field.run_validators(value)
+            except ValidationError as error:
+                raise RowError(self.column_of(name), error.messages[0]) from None
+
     def parse_row(self, values, raw):
         code_field, name_field = self.preview
         fields = self.read(Row(self, values, raw))
+        self.check_limits(fields)
         for name, message in problems(self.model, fields).items():  # the first one
-            raise RowError(self.headers.get(name, name), message)
+            raise RowError(self.column_of(name), message)
         return {
             "fields": fields,
             "code": values.get(code_field, ""),
-            "name": values.get(name_field, ""),
+            "name": values.get(name_field) or str(fields.get(name_field) or ""),
         }
 
     def preview_of(self, row):
@@ -262,6 +328,7 @@ class RecordImporter(Importer):
         first = self.natural_key[0]
         wanted = {row[first] for row in rows}
         records = self.model._default_manager.filter(**{f"{first}__in": wanted})
+        records = records.prefetch_related(*self.many_to_many)
         return {self.key_of(vars(record)): record for record in records}
 
     @cached_property
@@ -315,17 +382,27 @@ class RecordImporter(Importer):
         existing = self.existing(values)
         tracked = issubclass(self.model, TrackedModel)
         creates, updates, changed = [], [], set()
+        links = []  # (record, many-to-many field, the ids it is to hold)
         for fields in values:
             record = existing.get(self.key_of(fields))
+            fields = dict(fields)
+            wanted = {name: fields.pop(name) for name in self.many_to_many if name in fields}
             if record is None:
                 record = self.model(**fields)
                 if tracked:
                     record.created_by = self.user
-                creates.append(record)
+                creates.append((record, wanted))
+                links += [(record, name, ids) for name, ids in wanted.items() if ids]
                 continue
             for name, value in fields.items():
                 setattr(record, name, value)
             diff = record.audit_changes(created=False)
+            changed |= diff.keys()
+            for name, ids in wanted.items():
+                current = sorted(item.pk for item in getattr(record, name).all())
+                if current != ids:
+                    diff[name] = [current, ids]
+                    links.append((record, name, ids))
             if not diff:
                 outcome.unchanged += 1
                 continue
@@ -334,18 +411,39 @@ class RecordImporter(Importer):
                 record.updated_at = timezone.now()
                 changed |= {"version", "updated_at"}
             updates.append((record, diff))
-            changed |= diff.keys()
-        self.model._default_manager.bulk_create(creates)
-        if updates:
+        self.model._default_manager.bulk_create([r for r, _wanted in creates])
+        if updates and changed:
             self.model._default_manager.bulk_update([r for r, _diff in updates], sorted(changed))
+        self.write_links(links)
         outcome.events += [
-            chain.pending(AuditAction.CREATE, r, changes=r.audit_changes(created=True))
-            for r in creates
+            chain.pending(
+                AuditAction.CREATE,
+                r,
+                changes={
+                    **r.audit_changes(created=True),
+                    **{k: [None, v] for k, v in w.items() if v},
+                },
+            )
+            for r, w in creates
         ]
         outcome.events += [chain.pending(AuditAction.UPDATE, r, changes=d) for r, d in updates]
         outcome.created += len(creates)
         outcome.updated += len(updates)
         return outcome
+
+    def write_links(self, links: list[tuple[models.Model, str, list[int]]]) -> None:
+        """Replace the many-to-many links of these records with the ids given."""
+        for name in self.many_to_many:
+            field = self.model._meta.get_field(name)
+            through = field.remote_field.through
+            source, target = field.m2m_column_name(), field.m2m_reverse_name()
+            mine = [(record.pk, ids) for record, field_name, ids in links if field_name == name]
+            if not mine:
+                continue
+            through.objects.filter(**{f"{source}__in": [pk for pk, _ids in mine]}).delete()
+            through.objects.bulk_create(
+                through(**{source: pk, target: item}) for pk, ids in mine for item in ids
+            )
 
 
 @register
@@ -491,6 +589,7 @@ def institutes_of(user) -> dict[str, tuple[int, int]]:
 
 
 UNKNOWN_INSTITUTE = gettext_lazy("No institute “%(value)s” within your data scope.")
+UNKNOWN_INCUBATOR = gettext_lazy("No incubator “%(value)s” within your data scope.")
 
 
 @register
@@ -648,3 +747,268 @@ class SignedProjectImporter(RecordImporter):
                 % {"value": name},
             )
         return events[0]
+
+
+@register
+class IncubationProjectImporter(RecordImporter):
+    """Projects the institutes incubate, one per institute and name (a later row moves the
+    project on: signed, landed …)."""
+
+    key = "platforms.incubationproject"
+    label = gettext_lazy("Incubation project import")
+    list_url_name = "platforms:incubationproject-list"
+    columns = INCUBATION_PROJECT_COLUMNS
+    model = IncubationProject
+    natural_key = ("institute_id", "name")
+    preview = ("institute", "name")
+
+    def prepare(self, cells):
+        self.institutes = institutes_of(self.user)
+        self.companies = self.organisations(cells, "company")
+        self.statuses = choice_values(IncubationStatus)
+
+    def read(self, row):
+        institute, _organisation = row.pick(
+            "institute", self.institutes, required=True, unknown=str(UNKNOWN_INSTITUTE)
+        )
+        return {
+            "institute_id": institute,
+            "name": row.text("name", required=True),
+            "status": row.pick("status", self.statuses, required=True),
+            "company_id": row.organisation("company", self.companies),
+            "field": row.text("field", max_length=100),
+            "started_on": row.date("started_on", required=True),
+            "signed_on": row.date("signed_on"),
+            "landed_on": row.date("landed_on"),
+        }
+
+
+@register
+class IncubatorTalentImporter(RecordImporter):
+    """Talents the incubators brought in, one per incubator and name."""
+
+    key = "platforms.incubatortalent"
+    label = gettext_lazy("Incubator talent import")
+    list_url_name = "platforms:incubatortalent-list"
+    columns = INCUBATOR_TALENT_COLUMNS
+    model = IncubatorTalent
+    natural_key = ("incubator_id", "name")
+    preview = ("incubator", "name")
+
+    def prepare(self, cells):
+        self.incubators = by_code_and_name(Incubator.objects.visible_to(self.user))
+        self.enterprises = self.organisations(cells, "enterprise")
+        self.levels = code_items(CodeList.TALENT_LEVEL)
+
+    def read(self, row):
+        return {
+            "incubator_id": row.pick(
+                "incubator", self.incubators, required=True, unknown=str(UNKNOWN_INCUBATOR)
+            ),
+            "name": row.text("name", required=True, max_length=50),
+            "talent_level_id": row.pick(
+                "talent_level",
+                self.levels,
+                unknown=_("Unknown talent level “%(value)s”."),
+            ),
+            "enterprise_id": row.organisation("enterprise", self.enterprises),
+            "introduced_on": row.date("introduced_on", required=True),
+        }
+
+
+@register
+class InstituteReportImporter(RecordImporter):
+    """The institutes' KPI reports, one per institute, year and period (the full year when
+    the period is empty)."""
+
+    key = "platforms.institutereport"
+    label = gettext_lazy("Institute KPI report import")
+    list_url_name = "platforms:institutereport-list"
+    columns = INSTITUTE_REPORT_COLUMNS
+    model = InstituteReport
+    natural_key = ("institute_id", "year", "period")
+    preview = ("institute", "year")
+
+    def prepare(self, cells):
+        self.institutes = institutes_of(self.user)
+        self.periods = choice_values(ReportPeriod)
+
+    def read(self, row):
+        institute, _organisation = row.pick(
+            "institute", self.institutes, required=True, unknown=str(UNKNOWN_INSTITUTE)
+        )
+        return {
+            "institute_id": institute,
+            "year": row.year("year", required=True),
+            "period": row.pick("period", self.periods) or ReportPeriod.YEAR,
+            "revenue": row.decimal("revenue"),
+            "tech_income": row.decimal("tech_income"),
+            "rd_spending": row.decimal("rd_spending"),
+            "patents_filed": row.integer("patents_filed"),
+            "patents_granted": row.integer("patents_granted"),
+            "enterprises_served": row.integer("enterprises_served"),
+            "submitted_on": row.date("submitted_on", required=True),
+            "note": row.text("note", max_length=2000),
+        }
+
+
+@register
+class ZoneEvaluationImporter(RecordImporter):
+    """Results of the provincial evaluation of high-tech zones, one per year and zone name. A
+    zone of ours is named by its code or name; a zone elsewhere only by its name."""
+
+    key = "platforms.zoneevaluation"
+    label = gettext_lazy("Zone evaluation import")
+    list_url_name = "platforms:zoneevaluation-list"
+    columns = ZONE_EVALUATION_COLUMNS
+    model = ZoneEvaluation
+    natural_key = ("year", "zone_name")
+    preview = ("year", "zone_name")
+
+    def prepare(self, cells):
+        self.zones = by_code_and_name(Zone.objects.all())
+        self.zone_names = dict(Zone.objects.values_list("pk", "name"))
+
+    def read(self, row):
+        zone = row.pick("zone", self.zones, unknown=_("Unknown zone “%(value)s”."))
+        zone_name = row.text("zone_name") or self.zone_names.get(zone, "")
+        if not zone_name:
+            raise RowError(row.header("zone_name"), _("Give the zone's name, or one of our zones."))
+        return {
+            "year": row.year("year", required=True),
+            "zone_name": zone_name,
+            "zone_id": zone,
+            "grade": row.text("grade", max_length=50),
+            "score": row.decimal("score"),
+            "award": row.text("award", max_length=100),
+            "document_number": row.text("document_number", max_length=100),
+        }
+
+
+@register
+class AgriPlatformImporter(RecordImporter):
+    """Agricultural platforms by name, with their partners (each by credit code or exact
+    name, separated by 、 or ,). The host must be within the importer's data scope."""
+
+    key = "platforms.agriplatform"
+    label = gettext_lazy("Agricultural platform import")
+    list_url_name = "platforms:agriplatform-list"
+    columns = AGRI_PLATFORM_COLUMNS
+    model = AgriPlatform
+    natural_key = ("name",)
+    many_to_many = ("partners",)
+    preview = ("host_uscc", "name")
+
+    def prepare(self, cells):
+        self.hosts = self.organisations(cells, "host", Organisation.objects.visible_to(self.user))
+        self.kinds = choice_values(AgriPlatformKind)
+        named = {part for text in self.texts(cells, "partners") for part in split_list(text)}
+        self.partners = OrganisationIndex(Organisation.objects.all(), named)
+
+    def read(self, row):
+        return {
+            "name": row.text("name", required=True),
+            "kind": row.pick("kind", self.kinds, required=True),
+            "host_id": row.organisation("host", self.hosts),
+            "partners": row.organisations("partners", self.partners),
+            "established_on": row.date("established_on", required=True),
+            "focus": row.text("focus"),
+        }
+
+
+@register
+class AcademicianCooperationImporter(RecordImporter):
+    """Cooperations with academicians, one per academician and signing date; the platform is
+    named by its name and must be within the importer's data scope."""
+
+    key = "platforms.academiciancooperation"
+    label = gettext_lazy("Academician cooperation import")
+    list_url_name = "platforms:academiciancooperation-list"
+    columns = ACADEMICIAN_COOPERATION_COLUMNS
+    model = AcademicianCooperation
+    natural_key = ("academician", "signed_on")
+    preview = ("platform", "academician")
+
+    def prepare(self, cells):
+        self.institutions = self.organisations(cells, "institution")
+        self.platforms = dict(AgriPlatform.objects.visible_to(self.user).values_list("name", "pk"))
+
+    def read(self, row):
+        return {
+            "academician": row.text("academician", required=True, max_length=50),
+            "academy": row.text("academy", max_length=100),
+            "institution_id": row.organisation("institution", self.institutions),
+            "platform_id": row.pick(
+                "platform",
+                self.platforms,
+                unknown=_("No agricultural platform “%(value)s” within your data scope."),
+            ),
+            "signed_on": row.date("signed_on", required=True),
+            "topic": row.text("topic"),
+        }
+
+
+@register
+class MajorProjectImporter(RecordImporter):
+    """Major industrial projects by code; a row without a code is matched by name (a new
+    project gets a code)."""
+
+    key = "platforms.majorproject"
+    label = gettext_lazy("Major project import")
+    list_url_name = "platforms:majorproject-list"
+    columns = MAJOR_PROJECT_COLUMNS
+    model = MajorProject
+    natural_key = ("code",)
+    preview = ("code", "name")
+
+    def prepare(self, cells):
+        self.chains = code_items(CodeList.INDUSTRY_CHAIN)
+        self.towns = by_code_and_name(Town.objects.all())
+
+    def read(self, row):
+        code = row.text("code", max_length=40)
+        if code and not SLUG.fullmatch(code):
+            raise RowError(
+                row.header("code"),
+                _("A code has only letters, digits, hyphens and underscores."),
+            )
+        return {
+            "code": code,
+            "name": row.text("name", required=True),
+            "chain_id": row.pick(
+                "chain", self.chains, unknown=_("Unknown industry chain “%(value)s”.")
+            ),
+            "town_id": row.pick("town", self.towns, unknown=_("Unknown town “%(value)s”.")),
+            "landed_on": row.date("landed_on"),
+            "investment": row.decimal("investment"),
+            "capacity": row.decimal("capacity"),
+            "capacity_unit": row.text("capacity_unit", max_length=20),
+            "output_at_capacity": row.decimal("output_at_capacity"),
+        }
+
+    def check_file(self, result):
+        """Give each row without a code the code of the one project of that name, or a new
+        code; a name several projects share needs the code."""
+        names = {r.values["fields"]["name"] for r in result.rows if not r.values["fields"]["code"]}
+        known = defaultdict(list)
+        for code, name in MajorProject.objects.filter(name__in=names).values_list("code", "name"):
+            known[name].append(code)
+        kept = []
+        for row in result.rows:
+            fields = row.values["fields"]
+            if not fields["code"]:
+                codes = known.get(fields["name"], [])
+                if len(codes) > 1:
+                    result.add_error(
+                        row.number,
+                        self.headers["code"],
+                        _("Several major projects are named “%(value)s”: give the code.")
+                        % {"value": fields["name"]},
+                    )
+                    continue
+                fields["code"] = codes[0] if codes else f"major-{uuid.uuid4().hex[:12]}"
+                known[fields["name"]] = [fields["code"]]  # later rows of the same name
+                row.values["code"] = fields["code"]
+            kept.append(row)
+        result.rows = kept
+        super().check_file(result)
