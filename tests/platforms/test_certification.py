@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from kechuang.accounts.enums import RoleCode
 from kechuang.audit.enums import AuditAction
@@ -337,24 +337,103 @@ def test_a_rejection_without_reason_comes_back_with_the_form_error(client, w):
     assert application.state == S.REJECTED
 
 
-def test_publicise_and_certify_through_the_page(client, w):
+def on_day(monkeypatch, day: dt.date) -> None:
+    """Make ``day`` the server's today (``timezone.localdate()`` without arguments)."""
+    real = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return day if value is None else real(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+
+
+def test_publicise_and_certify_through_the_page(client, w, monkeypatch):
     application = w.application(S.REVIEWED)
     client.force_login(w.staff)
+    today = timezone.localdate()
+    page = client.get(detail(application)).content.decode()
+    assert 'name="publicise-on"' not in page  # the date is the server's, not typed
 
     client.post(
         step_url(application, "publicise"),
-        {"publicise-on": "2025-03-03", "publicise-publicity_days": "5"},
+        # A date typed anyway is ignored: the publicity starts today.
+        {"publicise-on": "2020-01-06", "publicise-publicity_days": "5"},
     )
     application.refresh_from_db()
-    assert (application.state, application.publicity_until) == (S.PUBLICITY, dt.date(2025, 3, 7))
+    until = workflow.add_working_days(today, 5)
+    assert (application.state, application.publicity_until) == (S.PUBLICITY, until)
 
-    client.post(
+    # Certifying on the day the publicity starts, or with a date typed after its end: refused.
+    response = client.post(
         step_url(application, "certify"),
-        {"certify-on": "2025-03-10", "certify-document_number": "浙科〔2025〕8号"},
+        {"certify-on": "2099-01-01", "certify-document_number": "浙科〔2025〕8号"},
+        follow=True,
     )
+    assert "once it is over" in response.content.decode()
+    application.refresh_from_db()
+    assert application.state == S.PUBLICITY and not RDInstitution.objects.exists()
+
+    on_day(monkeypatch, until)  # the last day of the publicity
+    client.post(step_url(application, "certify"), {"certify-document_number": "浙科〔2025〕8号"})
+    application.refresh_from_db()
+    assert application.state == S.PUBLICITY
+
+    on_day(monkeypatch, until + dt.timedelta(days=1))
+    client.post(step_url(application, "certify"), {"certify-document_number": "浙科〔2025〕8号"})
     application.refresh_from_db()
     assert application.state == S.CERTIFIED
     assert application.institution.document_number == "浙科〔2025〕8号"
+    assert application.institution.certified_on == until + dt.timedelta(days=1)
+
+
+def test_a_publicity_started_today_cannot_be_certified_today(w):
+    application = w.application(S.REVIEWED)
+    workflow.perform(application, "publicise", w.staff)
+    assert application.publicity_until >= timezone.localdate()
+
+    with pytest.raises(workflow.PublicityNotOverError):
+        workflow.perform(application, "certify", w.staff)
+
+    application.refresh_from_db()
+    assert application.state == S.PUBLICITY
+    assert not RDInstitution.objects.exists()
+
+
+def test_a_step_cannot_be_dated_in_the_future(w):
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    reviewed = w.application(S.REVIEWED)
+    with pytest.raises(workflow.WrongDateError, match="cannot be in the future"):
+        workflow.perform(reviewed, "publicise", w.staff, on=tomorrow)
+    in_publicity = w.application(S.PUBLICITY)  # its publicity ended long ago
+    with pytest.raises(workflow.WrongDateError):
+        workflow.perform(in_publicity, "certify", w.staff, on=dt.date(2099, 1, 1))
+
+    for application, state in ((reviewed, S.REVIEWED), (in_publicity, S.PUBLICITY)):
+        application.refresh_from_db()
+        assert application.state == state
+        assert not transition_events(application).exists()
+
+
+def test_a_publicity_cannot_start_before_the_last_step(w):
+    application = w.application(S.RECOMMENDED)
+    workflow.perform(application, "review", w.staff)  # reviewed today
+    sixty_days_ago = timezone.localdate() - dt.timedelta(days=60)
+
+    with pytest.raises(workflow.WrongDateError, match="before the application's last step"):
+        workflow.perform(application, "publicise", w.staff, on=sixty_days_ago)
+
+    application.refresh_from_db()
+    assert (application.state, application.publicity_until) == (S.REVIEWED, None)
+    assert transition_events(application).count() == 1
+
+
+def test_certification_needs_a_publicity_period(w):
+    application = w.application(S.PUBLICITY)
+    CertificationApplication.objects.filter(pk=application.pk).update(publicity_until=None)
+
+    with pytest.raises(workflow.PublicityNotOverError):
+        workflow.perform(application, "certify", w.staff)
+    assert not RDInstitution.objects.exists()
 
 
 def test_an_enterprise_user_drafts_for_their_own_enterprise(client, w):

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from kechuang.audit import chain
 from kechuang.audit.context import acting_as, current_actor
 from kechuang.audit.enums import AuditAction
+from kechuang.audit.models import AuditEvent
 from kechuang.audit.tracking import field_values
 from kechuang.core.domain.concurrency import save_versioned
 
@@ -105,6 +106,10 @@ class CommentRequiredError(TransitionError):
 
 class PublicityNotOverError(TransitionError):
     pass
+
+
+class WrongDateError(TransitionError):
+    """The date given for a step is in the future, or before the application's last step."""
 
 
 class NotEditableError(TransitionError):
@@ -190,9 +195,12 @@ def perform(
     :class:`TransitionError` (with a message for the user) when the application's state — read
     under a row lock, so of two people acting at once one wins and the other is told — or the
     input does not allow it. Everything happens in one transaction with one audit event of the
-    transition (from and to state, and the comment). ``on`` is the date of the step (today by
-    default); ``publicity_days`` the length of the publicity in working days; ``document_number``
-    and ``batch`` go to the certified institution.
+    transition (from and to state, and the comment). ``on`` is the date of the step: today, which
+    is what the pages and the API use; programs (demo data, tests) may give an earlier date, never
+    a later one, and a publicity cannot start before the application's last step. A
+    certification needs its date after the end of the publicity. ``publicity_days`` is the length
+    of the publicity in working days; ``document_number`` and ``batch`` go to the certified
+    institution.
     """
     step = transition(transition_id)
     if not user.has_perm(step.permission, application):
@@ -202,7 +210,13 @@ def perform(
         raise CommentRequiredError(
             _("Give the reason: “%(action)s” needs a comment.") % {"action": step.label}
         )
-    on = on or timezone.localdate()
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise WrongDateError(
+            _("The date of a step cannot be in the future (%(date)s is after today, %(today)s).")
+            % {"date": on.isoformat(), "today": today.isoformat()}
+        )
     acting = acting_as(user) if current_actor().user_id is None else nullcontext()
     with acting, transaction.atomic():
         locked = CertificationApplication.objects.select_for_update().get(pk=application.pk)
@@ -212,11 +226,24 @@ def perform(
         changes = {"state": [before, step.to_state]}
         values = {"state": step.to_state}
         if step.to_state == S.PUBLICITY:
+            last = _last_step_on(locked)
+            if last is not None and on < last:
+                raise WrongDateError(
+                    _(
+                        "The publicity cannot start on %(date)s, before the application's last "
+                        "step (%(last)s)."
+                    )
+                    % {"date": on.isoformat(), "last": last.isoformat()}
+                )
             until = add_working_days(on, publicity_days)
             changes["publicity_until"] = [_iso(locked.publicity_until), until.isoformat()]
             values["publicity_until"] = until
         if step.to_state == S.CERTIFIED:
-            if locked.publicity_until and on <= locked.publicity_until:
+            if locked.publicity_until is None:
+                raise PublicityNotOverError(
+                    _("The application has no publicity period; it cannot be certified.")
+                )
+            if on <= locked.publicity_until:
                 raise PublicityNotOverError(
                     _(
                         "The publicity runs until %(date)s; the application can be certified "
@@ -275,6 +302,18 @@ def save_draft(application: CertificationApplication, user, expected_version: in
         application.state = S.DRAFT
         save_versioned(application, expected_version or 0)
     return application
+
+
+def _last_step_on(application: CertificationApplication) -> dt.date | None:
+    """The date of the application's last transition (from its audit trail), if any."""
+    at = (
+        AuditEvent.objects.for_object(application)
+        .filter(action=AuditAction.TRANSITION)
+        .order_by("-id")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return timezone.localtime(at).date() if at else None
 
 
 def _reload(application: CertificationApplication) -> None:

@@ -87,16 +87,17 @@ class ApplicationForm(StyledFormMixin, forms.ModelForm):
 
 class TransitionForm(StyledFormMixin, forms.Form):
     """What a person gives when they perform a transition: a comment (required to reject), the
-    date and length of a publicity, the document of a certification."""
+    length of a publicity, the document of a certification. There is no date to type: a step
+    happens on the day it is performed (the server's date), so a publicity cannot be backdated
+    or a certification postdated."""
 
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea)
-    on = forms.DateField(
-        label=_("Date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
     publicity_days = forms.IntegerField(
-        label=_("Publicity (working days)"), min_value=1, max_value=30, initial=PUBLICITY_DAYS
+        label=_("Publicity (working days)"),
+        min_value=1,
+        max_value=30,
+        initial=PUBLICITY_DAYS,
+        help_text=_("The publicity starts today."),
     )
     document_number = forms.CharField(label=_("Document number"), max_length=100, required=False)
     batch = forms.CharField(label=_("Batch"), max_length=50, required=False)
@@ -109,10 +110,6 @@ class TransitionForm(StyledFormMixin, forms.Form):
         if step.needs_comment:
             self.fields["comment"].required = True
             self.fields["comment"].label = _("Reason")
-        if step.to_state not in (ApplicationState.PUBLICITY, ApplicationState.CERTIFIED):
-            del self.fields["on"]
-        else:
-            self.fields["on"].initial = timezone.localdate()
         if step.to_state != ApplicationState.PUBLICITY:
             del self.fields["publicity_days"]
         if step.to_state != ApplicationState.CERTIFIED:
