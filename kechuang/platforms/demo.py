@@ -114,9 +114,9 @@ WAN = Decimal(10_000)
 HONGLI = "浙江宏利汽车橡胶件有限公司"
 KANGDAZHI = "平湖康达智精密光学有限公司"
 HUAFU = "浙江华福医疗器械有限公司"
-NM_RESEARCH_INSTITUTE_HOSTS = ("浙江卫星能源有限公司", "浙江传化天松新材料有限公司")
-NM_RD_CENTRE_HOSTS = ("浙江高正新材料科技股份有限公司", "平湖石化有限责任公司")
-NM_SYNTHETIC_RD_CENTRES = 5  # more new-materials hosts of provincial R&D centres (7 in all)
+# The new-materials figures of 2020: 2 provincial enterprise research institutes and 7
+# provincial R&D centres; the seeds name none of their hosts, so synthetic enterprises hold them.
+NM_HOSTS = 9
 
 ZJUT, SJTU, CASIC = (
     "浙工大平湖新材料研究院",
@@ -237,12 +237,9 @@ class RDPlanner:
             .in_chain(IndustryChain.NEW_MATERIALS)
             .values_list("pk", flat=True)
         )
-        reserved = {HONGLI, KANGDAZHI, HUAFU, *NM_RESEARCH_INSTITUTE_HOSTS, *NM_RD_CENTRE_HOSTS}
-        registry = [
-            o
-            for o in Organisation.objects.enterprises().filter(is_demo=False).order_by("uscc")
-            if o.name not in reserved
-        ] + list(
+        # Only the seeds' named institutions sit on real enterprises; every other certification
+        # goes to a synthetic one (the registry's and this loader's, marked 演示数据).
+        registry = list(
             Organisation.objects.enterprises()
             .filter(is_demo=True)
             .exclude(pk__in=loader_owned)
@@ -250,12 +247,12 @@ class RDPlanner:
         )
         self.nm_pool = [o for o in registry if o.pk in nm]
         agri = Organisation.objects.enterprises().in_chain(IndustryChain.MODERN_AGRICULTURE)
-        self.agri_host = agri.order_by("uscc").first()
+        self.agri_host = agri.filter(is_demo=True).order_by("uscc").first()
         # New-materials enterprises host provincial centres only where the figures say so.
         self.others = iter(
             [o for o in registry if o.pk not in nm and o != self.agri_host]
             + list(synthetic)
-            + self.nm_pool[NM_SYNTHETIC_RD_CENTRES:]
+            + self.nm_pool[NM_HOSTS:]
         )
 
     def host(self) -> Organisation:
@@ -282,15 +279,12 @@ class RDPlanner:
         fixed = [
             ((2020, RDLevel.PROVINCIAL_RESEARCH_INSTITUTE), lookups.org(HONGLI)),
             ((2020, RDLevel.PROVINCIAL_RD_CENTRE), lookups.org(KANGDAZHI)),
-            (
-                (2019, RDLevel.PROVINCIAL_RESEARCH_INSTITUTE),
-                lookups.org(NM_RESEARCH_INSTITUTE_HOSTS[1]),
-            ),
-            ((2020, RDLevel.PROVINCIAL_RD_CENTRE), lookups.org(NM_RD_CENTRE_HOSTS[0])),
-            ((2018, RDLevel.PROVINCIAL_RD_CENTRE), self.nm_pool[0]),
-            ((2018, RDLevel.PROVINCIAL_RD_CENTRE), self.nm_pool[1]),
-            ((2019, RDLevel.PROVINCIAL_RD_CENTRE), self.nm_pool[2]),
-            ((2019, RDLevel.PROVINCIAL_RD_CENTRE), self.nm_pool[3]),
+            ((2019, RDLevel.PROVINCIAL_RESEARCH_INSTITUTE), self.nm_pool[0]),
+            ((2020, RDLevel.PROVINCIAL_RD_CENTRE), self.nm_pool[2]),
+            ((2018, RDLevel.PROVINCIAL_RD_CENTRE), self.nm_pool[3]),
+            ((2018, RDLevel.PROVINCIAL_RD_CENTRE), self.nm_pool[4]),
+            ((2019, RDLevel.PROVINCIAL_RD_CENTRE), self.nm_pool[5]),
+            ((2019, RDLevel.PROVINCIAL_RD_CENTRE), self.nm_pool[6]),
             ((2019, RDLevel.PROVINCIAL_KEY_AGRI_RESEARCH_INSTITUTE), self.agri_host),
         ]
         for slot, host in fixed:
@@ -298,9 +292,8 @@ class RDPlanner:
             hosts[index] = host
         for index, (year, level) in enumerate(recent):
             host = hosts.get(index) or self.host()
-            if index % 3 == 0 and len([c for c in self.certifications if c.successor_of]) < (
-                RD_UPGRADED_FROM_JIAXING
-            ):
+            upgrades = len([c for c in self.certifications if c.successor_of])
+            if index % 3 == 0 and host.is_demo and upgrades < RD_UPGRADED_FROM_JIAXING:
                 earlier = self.add(host, RDLevel.JIAXING_RD_CENTRE, year - 3 - index % 3)
                 self.upgrade(earlier, level, year)
             else:
@@ -308,9 +301,9 @@ class RDPlanner:
         # Older provincial-or-higher hosts (two of them new-materials: figures of 2020).
         older = [(lvl, n) for lvl, n in RD_OLDER.items() for _ in range(n)]
         nm_older = {
-            (RDLevel.PROVINCIAL_RESEARCH_INSTITUTE, 0): lookups.org(NM_RESEARCH_INSTITUTE_HOSTS[0]),
-            (RDLevel.PROVINCIAL_RD_CENTRE, 0): lookups.org(NM_RD_CENTRE_HOSTS[1]),
-            (RDLevel.PROVINCIAL_RD_CENTRE, 1): self.nm_pool[4],
+            (RDLevel.PROVINCIAL_RESEARCH_INSTITUTE, 0): self.nm_pool[1],
+            (RDLevel.PROVINCIAL_RD_CENTRE, 0): self.nm_pool[7],
+            (RDLevel.PROVINCIAL_RD_CENTRE, 1): self.nm_pool[8],
         }
         seen: dict[str, int] = {}
         for level, _ in older:
@@ -321,9 +314,9 @@ class RDPlanner:
             self.add(host, level, year)
             if sum(seen.values()) <= RD_KEEPING_JIAXING:
                 self.add(host, RDLevel.JIAXING_RD_CENTRE, year - 2)
-        # Jiaxing-level hosts; 华福 among them until its 2021 upgrade.
-        jiaxing = [self.add(lookups.org(HUAFU), RDLevel.JIAXING_RD_CENTRE, 2017)]
-        for index in range(RD_JIAXING_HOSTS - 1):
+        # Jiaxing-level hosts (three of them upgraded in 2021).
+        jiaxing = []
+        for index in range(RD_JIAXING_HOSTS):
             jiaxing.append(self.add(self.host(), RDLevel.JIAXING_RD_CENTRE, 2012 + index % 9))
         for index in range(RD_PINGHU_HOSTS):
             self.add(self.host(), RDLevel.PINGHU_RD_CENTRE, 2014 + index % 7)
@@ -335,8 +328,9 @@ class RDPlanner:
                 ended_on=dt.date(2019, 6, 30),
                 end_reason=RDEnd.REVOKED,
             )
-        # 2021: four provincial research institutes, upgrades of Jiaxing centres (华福 first).
-        for old in jiaxing[:RD_2021_INSTITUTES]:
+        # 2021: four provincial research institutes, 华福's (seed 003) and three upgrades.
+        self.add(lookups.org(HUAFU), RDLevel.PROVINCIAL_RESEARCH_INSTITUTE, 2021)
+        for old in jiaxing[: RD_2021_INSTITUTES - 1]:
             self.upgrade(old, RDLevel.PROVINCIAL_RESEARCH_INSTITUTE, 2021)
         for _ in range(RD_2021_CENTRES):
             self.add(self.host(), RDLevel.PROVINCIAL_RD_CENTRE, 2021)
@@ -372,7 +366,7 @@ def save_rd(lookups: Lookups, certifications: list[Certification]) -> int:
                 "is_demo": c.host.is_demo,
             }
         )
-    owned = RDInstitution.objects.filter(host__in={c.host.pk for c in certifications})
+    owned = RDInstitution.objects.filter(host__in={c.host.pk for c in certifications}, is_demo=True)
     saved = sync_rows(RDInstitution, ("host_id", "name"), rows, owned=owned).objects
     record = {
         id(c): saved[(row["host_id"], row["name"])]
@@ -618,7 +612,7 @@ def save_talents(lookups, rng, institute: Institute, plan: InstitutePlan) -> Non
         InstituteTalent,
         ("institute_id", "person_id", "role"),
         rows,
-        owned=InstituteTalent.objects.filter(institute=institute),
+        owned=InstituteTalent.objects.filter(institute=institute, is_demo=True),
     )
 
 
@@ -667,7 +661,7 @@ def save_institute_records(lookups, rng, institute: Institute) -> None:
         InstituteRecord,
         ("institute_id", "kind", "name"),
         rows,
-        owned=InstituteRecord.objects.filter(institute=institute),
+        owned=InstituteRecord.objects.filter(institute=institute, is_demo=True),
     )
     projects = []
     for status, how_many in INCUBATION.get(institute.code, {}).items():
@@ -693,7 +687,7 @@ def save_institute_records(lookups, rng, institute: Institute) -> None:
         IncubationProject,
         ("institute_id", "name"),
         projects,
-        owned=IncubationProject.objects.filter(institute=institute),
+        owned=IncubationProject.objects.filter(institute=institute, is_demo=True),
     )
 
 
@@ -1025,8 +1019,8 @@ def save_major_projects(lookups: Lookups) -> None:
     ).objects[("aw139",)]
     stages = [
         ("签约落户", dt.date(2019, 12, 20), dt.date(2019, 12, 20)),
-        ("开工建设", dt.date(2020, 9, 1), dt.date(2020, 9, 28)),
-        ("首架直升机总装下线", dt.date(2022, 6, 30), None),
+        ("开工建设", dt.date(2020, 3, 1), dt.date(2020, 3, 18)),
+        ("首架试生产组装直升机亮相第三届进博会", dt.date(2020, 11, 5), dt.date(2020, 11, 5)),
         ("达产(年产150架)", dt.date(2025, 12, 31), None),
     ]
     sync_rows(

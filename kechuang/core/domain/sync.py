@@ -3,7 +3,8 @@
 A plan row is ``{field attname: value}``; rows are matched on ``keys``. Missing rows are created
 in bulk with one CREATE audit event each, rows whose values differ are saved one by one (audited
 by the model's own signals), and — when ``owned`` is given — rows of that queryset the plan no
-longer has are deleted. Running the same plan again changes nothing and writes no events.
+longer has are deleted. ``owned`` must hold only the loader's own rows (e.g. ``is_demo=True``):
+rows people entered are never deleted. Running the same plan again changes nothing and writes no events.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ class SyncResult:
 def sync_rows(model, keys: tuple[str, ...], rows: list[dict], owned=None) -> SyncResult:
     """Make ``model`` hold ``rows`` (matched on ``keys``); see the module docstring."""
     result = SyncResult(objects={})
-    if owned is not None:
-        scope = owned
-    else:  # only the rows that could match
-        scope = model._default_manager.filter(**{f"{keys[0]}__in": {r[keys[0]] for r in rows}})
+    # The rows that could match a planned one, and the loader's own rows (``owned``): only
+    # those may be deleted, so records people entered beside the plan stay untouched.
+    candidates = model._default_manager.filter(**{f"{keys[0]}__in": {r[keys[0]] for r in rows}})
     with transaction.atomic():
-        existing = {tuple(getattr(o, k) for k in keys): o for o in scope}
+        existing = {tuple(getattr(o, k) for k in keys): o for o in candidates}
+        mine = {tuple(getattr(o, k) for k in keys): o for o in owned} if owned is not None else {}
+        for key, obj in mine.items():
+            existing.setdefault(key, obj)
         missing, wanted = [], set()
         for row in rows:
             key = tuple(row[k] for k in keys)
@@ -57,7 +60,7 @@ def sync_rows(model, keys: tuple[str, ...], rows: list[dict], owned=None) -> Syn
                 result.objects[tuple(getattr(obj, k) for k in keys)] = obj
             result.created = len(created)
         if owned is not None:
-            stale = [o.pk for key, o in existing.items() if key not in wanted]
+            stale = [o.pk for key, o in mine.items() if key not in wanted]
             if stale:
                 result.deleted = len(stale)
                 for obj in model._default_manager.filter(pk__in=stale):
