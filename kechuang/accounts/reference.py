@@ -36,7 +36,7 @@ ZONE_LIAISON = "zone_liaison"
 ZONE_LIAISON_TOWNS = ("乍浦镇", "独山港镇")
 
 # The project's own apps: an administrator's role carries every permission they define.
-PROJECT_APPS = ("core", "accounts", "audit", "registry", "platforms")
+PROJECT_APPS = ("core", "accounts", "audit", "registry", "platforms", "indicators")
 REGISTRY_RECORDS = ("organisation", "enterpriseyear", "qualification", "person")
 IMPORT_ORGANISATIONS = "registry.import_organisation"
 EXPORT_ORGANISATIONS = "registry.export_organisation"

@@ -1,26 +1,14 @@
-"""Who may see the indicators: the bureau's (and towns') staff and superusers.
+"""Who may see the indicators: roles granted ``indicators.view_indicators`` (bureau leaders,
+staff and town officers; see reference.py) and superusers.
 
-The figures are the city's totals, computed over every record; organisation users and
-experts, whose data scope is their own records, do not see them.
+The figures are the city's totals, computed over every record; the records behind them are
+listed only within the viewer's data scope (the engine's ``viewer``).
 """
 
 import rules
 
-from kechuang.accounts.enums import UserKind
+from kechuang.accounts.rules import role_perm
 
-VIEW_INDICATORS = "indicators.view"
+VIEW_INDICATORS = "indicators.view_indicators"
 
-
-@rules.predicate
-def is_staff_kind(user) -> bool:
-    return user.is_authenticated and user.is_active and user.kind == UserKind.STAFF
-
-
-@rules.predicate
-def is_active_superuser(user) -> bool:
-    return user.is_authenticated and user.is_active and user.is_superuser
-
-
-can_view_indicators = is_active_superuser | is_staff_kind
-
-rules.add_perm(VIEW_INDICATORS, can_view_indicators)
+rules.add_perm(VIEW_INDICATORS, role_perm(VIEW_INDICATORS))

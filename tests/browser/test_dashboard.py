@@ -9,7 +9,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from kechuang.accounts.models import Role
-from tests.factories import PASSWORD, staff_user
+from kechuang.indicators.rules import VIEW_INDICATORS
+from tests.factories import PASSWORD, REGISTRY_PERMS, staff_user
 from tests.indicators.data import build_city
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +35,7 @@ def test_a_click_on_a_chart_opens_the_records_behind_it(page, live_server):
     if not Role.objects.exists():
         call_command("load_reference", verbosity=0, stdout=StringIO())
     build_city()
-    staff_user("ye.ping")
+    staff_user("ye.ping", perms=[*REGISTRY_PERMS, VIEW_INDICATORS])
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 

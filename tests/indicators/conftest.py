@@ -9,7 +9,7 @@ need no reference data).
 import pytest
 from django.db import transaction
 
-from tests.factories import OrganisationFactory, organisation_user, staff_user, user
+from tests.factories import REGISTRY_PERMS, OrganisationFactory, organisation_user, staff_user, user
 
 from .data import AS_OF, FIGURES, build_city
 
@@ -39,8 +39,10 @@ def city(_module_city, db):
 
 @pytest.fixture
 def bureau(db):
-    """A bureau staff member (kind staff)."""
-    return staff_user("bureau")
+    """A bureau staff member whose role grants the indicators (data scope: everything)."""
+    from kechuang.indicators.rules import VIEW_INDICATORS
+
+    return staff_user("bureau", perms=[*REGISTRY_PERMS, VIEW_INDICATORS])
 
 
 @pytest.fixture

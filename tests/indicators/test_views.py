@@ -301,3 +301,15 @@ def test_format_value_in_english():
 
     with translation.override("en"):
         assert format_value(Decimal("191.79"), indicator) == "191.79 100 million yuan"
+
+
+def test_a_role_grants_the_indicators_not_the_kind_of_account(client, make_user, city):
+    from kechuang.accounts.enums import RoleCode
+
+    commissioner = make_user(RoleCode.COMMISSIONER)  # a staff account whose role is "self only"
+    client.force_login(commissioner)
+    assert client.get("/indicators/").status_code == 403
+    assert client.get("/api/v1/indicators/").status_code == 403
+
+    client.force_login(make_user(RoleCode.TOWN_OFFICER))
+    assert client.get("/indicators/").status_code == 200
