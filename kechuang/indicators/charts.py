@@ -113,13 +113,13 @@ def dimension_keys(result: Result, dimension: engine.Dimension) -> list[str]:
     return [key for key in result.breakdown if key in values]
 
 
-def headlines(as_of: dt.date) -> list[dict]:
+def headlines(as_of: dt.date, viewer=None) -> list[dict]:
     cards = []
     for indicator_id in HEADLINES:
         indicator = find(indicator_id)
         if indicator is None:
             continue
-        result = evaluate(indicator, as_of)
+        result = evaluate(indicator, as_of, viewer=viewer)
         cards.append(
             {
                 "id": indicator.id,
@@ -143,13 +143,13 @@ def value_axis(unit: str) -> dict:
 # The charts -----------------------------------------------------------------------------------
 
 
-def rd_levels(as_of: dt.date) -> Chart | None:
+def rd_levels(as_of: dt.date, viewer=None) -> Chart | None:
     """R&D institutions in force, each host once at its highest level: tiers inside, levels
     outside."""
     indicator = find(RD_HOSTS)
     if indicator is None:
         return None
-    result = evaluate(indicator, as_of)
+    result = evaluate(indicator, as_of, viewer=viewer)
     tiers, levels = [], []
     for part in indicator.parts_for(result.period):
         is_tier = getattr(part.label, "parent_id", True) is None
@@ -188,13 +188,16 @@ def rd_levels(as_of: dt.date) -> Chart | None:
     )
 
 
-def rd_years(as_of: dt.date) -> Chart | None:
+def rd_years(as_of: dt.date, viewer=None) -> Chart | None:
     """R&D institutions newly certified in each of the last years, stacked by level."""
     indicator = find(RD_CERTIFIED)
     if indicator is None:
         return None
     years = list(range(as_of.year - RD_YEARS + 1, as_of.year + 1))
-    results = [evaluate(indicator, as_of if y == as_of.year else dt.date(y, 12, 31)) for y in years]
+    results = [
+        evaluate(indicator, as_of if y == as_of.year else dt.date(y, 12, 31), viewer=viewer)
+        for y in years
+    ]
     levels = [
         p
         for p in indicator.parts_for(results[-1].period)
@@ -229,13 +232,13 @@ def rd_years(as_of: dt.date) -> Chart | None:
     )
 
 
-def institutes(as_of: dt.date) -> Chart | None:
+def institutes(as_of: dt.date, viewer=None) -> Chart | None:
     """The new-type R&D institutes' figures side by side: one group of bars per figure."""
     kpis = []
     for indicator_id, part, label in institute_kpis():
         indicator = find(indicator_id)
         if indicator is not None and indicator.dimensions:
-            kpis.append((evaluate(indicator, as_of), part, label))
+            kpis.append((evaluate(indicator, as_of, viewer=viewer), part, label))
     if not kpis:
         return None
     names: dict[str, str] = {}  # institute code → name, in order of appearance
@@ -272,12 +275,12 @@ def institutes(as_of: dt.date) -> Chart | None:
     )
 
 
-def incubators(as_of: dt.date) -> Chart | None:
+def incubators(as_of: dt.date, viewer=None) -> Chart | None:
     """Enterprises incubated in each incubator on the date."""
     indicator = find(TENANTS)
     if indicator is None or not indicator.dimensions:
         return None
-    result = evaluate(indicator, as_of)
+    result = evaluate(indicator, as_of, viewer=viewer)
     dimension = next(
         (d for d in indicator.dimensions if d.field.endswith("incubator__code")),
         indicator.dimensions[-1],
@@ -310,13 +313,13 @@ def incubators(as_of: dt.date) -> Chart | None:
     )
 
 
-def chains(as_of: dt.date) -> Chart | None:
+def chains(as_of: dt.date, viewer=None) -> Chart | None:
     """Industrial output of the year by industry chain (an enterprise counts in each of its
     chains, so the chains add up to more than the total)."""
     indicator = find(OUTPUT)
     if indicator is None or not indicator.dimensions:
         return None
-    result = evaluate(indicator, as_of)
+    result = evaluate(indicator, as_of, viewer=viewer)
     keys = dimension_keys(result, indicator.dimensions[0])
     data = [item(result, key, result.labels.get(key, key)) for key in keys]
     option = {
@@ -340,6 +343,11 @@ def chains(as_of: dt.date) -> Chart | None:
     )
 
 
-def dashboard(as_of: dt.date) -> dict:
-    charts = [c(as_of) for c in (rd_levels, rd_years, institutes, incubators, chains)]
-    return {"headlines": headlines(as_of), "charts": [c for c in charts if c is not None]}
+def dashboard(as_of: dt.date, viewer=None) -> dict:
+    """The dashboard's figures on ``as_of``; breakdown keys that name records outside the
+    ``viewer``'s data scope are left out (see ``Indicator.evaluate``)."""
+    charts = [c(as_of, viewer) for c in (rd_levels, rd_years, institutes, incubators, chains)]
+    return {
+        "headlines": headlines(as_of, viewer),
+        "charts": [c for c in charts if c is not None],
+    }

@@ -90,6 +90,9 @@ class Dimension:
     field: str
     label_field: str | None = None
     order_field: str | None = None  # e.g. a code list item's ``sort``; the field by default
+    # Its keys name records (an institute, an incubator), not categories (a chain, a level):
+    # a viewer with a limited data scope sees only the keys of records within it.
+    names_records: bool = False
 
 
 @dataclass
@@ -104,6 +107,7 @@ class Result:
     # Drilled for a viewer with a limited data scope: records behind the value (None) and
     # behind each key that lie outside the viewer's scope, counted but not listed.
     withheld: dict[str | None, int] = field(default_factory=dict)
+    hidden_keys: int = 0  # breakdown keys naming records outside the viewer's scope, left out
 
     def as_json(self) -> dict:
         data = {
@@ -118,6 +122,8 @@ class Result:
             data["years"] = [self.period.first_year, self.period.last_year]
         if self.indicator.self_reported:
             data["self_reported"] = True
+        if self.hidden_keys:
+            data["breakdown_keys_withheld"] = self.hidden_keys
         if self.records is not None:
             data["records"] = self.records
             data["breakdown_records"] = self.breakdown_records
@@ -201,8 +207,9 @@ class Indicator:
     ):
         """The value and breakdown on ``as_of``; with ``drill``, the records behind them.
 
-        Values always count every record. Given a ``viewer``, the drilled lists hold only the
-        records within the viewer's data scope; the others are counted in ``withheld``.
+        Values always count every record. Given a ``viewer`` with a limited data scope, the
+        breakdown leaves out keys that name records outside it, and the drilled lists hold only
+        the records within it; the others are counted in ``withheld``.
         """
         period = self.period(as_of, first_year)
         queryset = self.records(period).order_by()
@@ -220,6 +227,8 @@ class Indicator:
             self._dimension(queryset, dimension, parts, breakdown, labels)
         value = self._scaled(totals["value"])
         result = Result(self, period, value, breakdown, labels)
+        if viewer is not None:
+            self._hide_records_keys(queryset, viewer, result)
         if drill:
             self._drill(queryset, parts, result)
             if viewer is not None:
@@ -298,6 +307,26 @@ class Indicator:
             key: [records[position[pk]] for pk in sorted(by_key.get(key, ()), key=position.get)]
             for key in result.breakdown
         }
+
+    def _hide_records_keys(self, queryset, viewer, result: Result) -> None:
+        """Drop the breakdown keys (and their facets) that name records out of scope."""
+        naming = [
+            d for d in self.dimensions if d.names_records or self.measure == Measure.ATTRIBUTE
+        ]
+        if not naming or scope_filter(queryset.model, viewer) is None:
+            return
+        visible = restrict(queryset, viewer)
+        hidden = set()
+        for dimension in naming:
+            keys = {str(k) for k in visible.values_list(dimension.field, flat=True).distinct()}
+            rows = queryset.values_list(dimension.field, flat=True).distinct()
+            hidden |= {str(k) for k in rows if k is not None and str(k) not in keys}
+        for key in list(result.breakdown):
+            if key in hidden or key.split(".", 1)[0] in hidden:
+                del result.breakdown[key]
+                result.labels.pop(key, None)
+        if hidden:
+            result.hidden_keys = len(hidden)
 
     @staticmethod
     def _withhold(queryset, viewer, result: Result) -> None:

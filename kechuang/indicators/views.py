@@ -81,7 +81,9 @@ class IndicatorListView(IndicatorPage):
         context = super().get_context_data(**kwargs)
         areas: dict[str, list] = {}
         for indicator in engine.all_indicators():
-            result = params.evaluate(indicator, self.as_of, first_year=self.first_year)
+            result = params.evaluate(
+                indicator, self.as_of, first_year=self.first_year, viewer=self.request.user
+            )
             areas.setdefault(indicator.area, []).append(result)
         context["areas"] = [(area_label(area), results) for area, results in areas.items()]
         context["as_of_labels"] = engine.AsOf.LABELS
@@ -244,5 +246,5 @@ class DashboardView(IndicatorPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(charts.dashboard(self.as_of))
+        context.update(charts.dashboard(self.as_of, self.request.user))
         return context

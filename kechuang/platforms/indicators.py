@@ -45,7 +45,7 @@ from .models import (
 
 WAN_PER_YI = Decimal(10_000)
 M2_PER_WAN_M2 = Decimal(10_000)
-INSTITUTE = [Dimension("institute__code", "institute__organisation__name")]
+INSTITUTE = [Dimension("institute__code", "institute__organisation__name", names_records=True)]
 
 
 def indicator(id, name, name_en, unit, unit_en, definition, area, records, **options):
@@ -208,7 +208,7 @@ def institute_date(id, name, name_en, definition, field) -> Indicator:
         INSTITUTE_AREA,
         lambda period: Institute.objects.filter(**{f"{field}__lte": period.as_of}),
         measure=Measure.ATTRIBUTE,
-        dimensions=[Dimension("code", "organisation__name")],
+        dimensions=[Dimension("code", "organisation__name", names_records=True)],
         attribute_fields=(field, precision),
         attribute_format=lambda row: date_at_precision(row, field),
         name_field="organisation__name",
@@ -389,7 +389,7 @@ register(
         measure=Measure.SUM,
         amount="area_m2",
         decimals=0,
-        dimensions=[Dimension("code", "organisation__name")],
+        dimensions=[Dimension("code", "organisation__name", names_records=True)],
         name_field="organisation__name",
         url_name=INSTITUTE_PAGE,
     ),
@@ -455,10 +455,10 @@ register(
 
 INCUBATOR_AREA = "incubators"
 INCUBATOR_PAGE = "platforms:incubator-detail"
-BY_INCUBATOR = Dimension("code", "name")
+BY_INCUBATOR = Dimension("code", "name", names_records=True)
 BY_ZONE_AND_INCUBATOR = [  # of records that belong to an incubator
     Dimension("incubator__zone__code", "incubator__zone__name"),
-    Dimension("incubator__code", "incubator__name"),
+    Dimension("incubator__code", "incubator__name", names_records=True),
 ]
 
 
@@ -711,7 +711,7 @@ def landed(period):
 
 
 MAJOR_PAGE = "platforms:majorproject-detail"
-BY_PROJECT = [Dimension("code", "name")]
+BY_PROJECT = [Dimension("code", "name", names_records=True)]
 
 register(
     indicator(

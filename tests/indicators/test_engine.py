@@ -158,3 +158,21 @@ def test_a_viewer_sees_only_the_records_within_their_scope(city, make_user, refe
     assert result.as_json()["records_withheld"] == 2
     everything = engine.get("rd.hosts_in_force").evaluate(AS_OF, drill=True)
     assert everything.withheld == {} and len(everything.records) == 3
+
+
+def test_keys_that_name_records_out_of_scope_are_left_out(city, make_user, reference_data):
+    from kechuang.accounts.enums import RoleCode
+
+    officer = make_user(RoleCode.TOWN_OFFICER, department=reference_data.department("乍浦镇科技办"))
+    indicator = engine.get("incubators.tenants")  # both incubators are in 当湖街道
+
+    for_officer = indicator.evaluate(AS_OF, viewer=officer)
+    everything = indicator.evaluate(AS_OF)
+
+    assert for_officer.value == everything.value == 3
+    assert "spark" in everything.breakdown and "spark" not in for_officer.breakdown
+    assert for_officer.hidden_keys == 2
+    assert for_officer.as_json()["breakdown_keys_withheld"] == 2
+    # Categories (an industry chain) are not records: they stay.
+    chains = engine.get("rd.in_force").evaluate(AS_OF, viewer=officer)
+    assert city.materials.code in chains.breakdown
