@@ -51,6 +51,8 @@ def parse_decimal(text: str, column: str) -> decimal.Decimal | None:
         value = decimal.Decimal(text.replace(",", ""))
     except decimal.InvalidOperation:
         raise RowError(column, _("“%(value)s” is not a number.") % {"value": text}) from None
+    if not value.is_finite():  # NaN, Infinity
+        raise RowError(column, _("“%(value)s” is not a number.") % {"value": text})
     if value < 0 or value >= 10**12:
         raise RowError(column, _("%(value)s is out of range.") % {"value": text})
     return value.quantize(decimal.Decimal("0.01"))

@@ -24,10 +24,22 @@ from ..enums import (
     TalentRole,
 )
 
+LARGEST_ID = 2**63 - 1  # the database's bigint: beyond it a filter is an error, not a crash
+
 
 def parent(label=None):
     """A filter by the id of the parent record (hidden on list pages)."""
-    return django_filters.NumberFilter(label=label, widget=forms.HiddenInput)
+    return django_filters.NumberFilter(
+        label=label, widget=forms.HiddenInput, min_value=1, max_value=LARGEST_ID
+    )
+
+
+def year_filter(label=None, field_name=None):
+    """A filter by a calendar year (out of 1900..2100 it is a form error, not a crash)."""
+    extra = {"field_name": field_name} if field_name else {}
+    return django_filters.NumberFilter(
+        label=label or _("Year"), min_value=1900, max_value=2100, **extra
+    )
 
 
 def town(path: str):
@@ -64,7 +76,7 @@ class RDInstitutionFilter(SearchFilterSet):
         choices=code_list_choices(CodeList.RD_LEVEL, top_level=True),
         field_name="level__parent__code",
     )
-    certified_year = django_filters.NumberFilter(label=_("Certification year"))
+    certified_year = year_filter(_("Certification year"))
     in_force_on = django_filters.DateFilter(
         label=_("In force on"),
         method="in_force",
@@ -128,7 +140,7 @@ class InstituteRecordFilter(SearchFilterSet):
     search_fields = ("name", "partner__name")
     institute = parent()
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=InstituteRecordKind.choices)
-    year = django_filters.NumberFilter(label=_("Year"), field_name="occurred_on__year")
+    year = year_filter(field_name="occurred_on__year")
 
     class Meta:
         model = models.InstituteRecord
@@ -138,7 +150,7 @@ class InstituteRecordFilter(SearchFilterSet):
 class InstituteReportFilter(SearchFilterSet):
     search_fields = ("institute__organisation__name", "note")
     institute = parent()
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = year_filter()
     period = django_filters.ChoiceFilter(label=_("Period"), choices=ReportPeriod.choices)
 
     class Meta:
@@ -192,7 +204,7 @@ class IncubatorTalentFilter(SearchFilterSet):
 
 class ZoneEvaluationFilter(SearchFilterSet):
     search_fields = ("zone_name", "award")
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = year_filter()
     ours = YesNoFilter(label=_("Our zones"), field_name="zone", lookup_expr="isnull", exclude=True)
 
     class Meta:
@@ -220,7 +232,7 @@ class AcademicianCooperationFilter(SearchFilterSet):
 
 class SigningEventFilter(SearchFilterSet):
     search_fields = ("name", "city", "place")
-    year = django_filters.NumberFilter(label=_("Year"), field_name="held_on__year")
+    year = year_filter(field_name="held_on__year")
 
     class Meta:
         model = models.SigningEvent
@@ -240,7 +252,7 @@ class SignedProjectFilter(SearchFilterSet):
         choices=code_list_choices(CodeList.SIGNING_ORIGIN),
         field_name="origin__code",
     )
-    year = django_filters.NumberFilter(label=_("Year"), field_name="event__held_on__year")
+    year = year_filter(field_name="event__held_on__year")
 
     class Meta:
         model = models.SignedProject
