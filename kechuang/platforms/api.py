@@ -71,6 +71,8 @@ RDInstitutionViewSet = viewset(
 RDInstitutionEventViewSet = viewset(
     models.RDInstitutionEvent, filters.RDInstitutionEventFilter, relations=("institution",)
 )
+# Read-only: an R&D institution's events come from its lifecycle steps (domain.rd) only.
+RDInstitutionEventViewSet.http_method_names = ["get", "head", "options"]
 InstituteViewSet = viewset(
     models.Institute,
     filters.InstituteFilter,

@@ -383,9 +383,11 @@ register(
         "Floor area of new-type R&D institutes",
         "平方米",
         "m²",
-        "各新型研发机构的场地面积。",
+        "截至当日已签约的各新型研发机构的场地面积。",
         INSTITUTE_AREA,
-        lambda period: Institute.objects.all(),
+        lambda period: Institute.objects.filter(
+            Q(signed_on__isnull=True) | Q(signed_on__lte=period.as_of)
+        ),
         measure=Measure.SUM,
         amount="area_m2",
         decimals=0,

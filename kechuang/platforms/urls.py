@@ -1,18 +1,20 @@
 """Addresses of the platform pages. Names follow the model: ``platforms:<model>-list``,
 ``-create``, ``-detail``, ``-edit``, ``-export``; records entered on a parent's page are
-``platforms:<model>-create`` / ``-edit`` under the parent's address."""
+``platforms:<model>-create`` / ``-edit`` under the parent's address; an R&D institution's
+lifecycle steps are ``platforms:rdinstitution-upgrade`` (``-rename``, ``-merge``, ``-revoke``)."""
 
 from django.urls import path
 
-from . import views
+from . import views, views_rd
 from .application_urls import urlpatterns as application_patterns
 from .interfaces import forms
 
 app_name = "platforms"
 
 
-def records(prefix: str, list_view, detail_view=None, form_class=None) -> list:
-    """The pages of one kind of record: its list (and export), detail page and form."""
+def records(prefix: str, list_view, detail_view=None, form_class=None, edit_view=None) -> list:
+    """The pages of one kind of record: its list (and export), detail page and form (through
+    ``edit_view``, ``RecordEditView`` unless given)."""
     name = list_view.model._meta.model_name
     patterns = [path(f"{prefix}/", list_view.as_view(), name=f"{name}-list")]
     if list_view.export:
@@ -21,7 +23,7 @@ def records(prefix: str, list_view, detail_view=None, form_class=None) -> list:
     if detail_view:
         patterns.append(path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}-detail"))
     if form_class:
-        edit = views.RecordEditView.as_view(form_class=form_class)
+        edit = (edit_view or views.RecordEditView).as_view(form_class=form_class)
         patterns += [
             path(f"{prefix}/new/", edit, name=f"{name}-create"),
             path(f"{prefix}/<int:pk>/edit/", edit, name=f"{name}-edit"),
@@ -47,8 +49,17 @@ urlpatterns = [
         views.RDInstitutionList,
         views.RDInstitutionDetail,
         forms.RDInstitutionForm,
+        views.RDInstitutionEdit,
     ),
-    *children("rd-institutions", "events", forms.RDInstitutionEventForm),
+    # Its lifecycle steps; its events come from them only (no form of their own).
+    *[
+        path(
+            f"rd-institutions/<int:pk>/{key}/",
+            views_rd.RDStepView.as_view(key=key),
+            name=f"rdinstitution-{key}",
+        )
+        for key in views_rd.STEPS
+    ],
     *records("institutes", views.InstituteList, views.InstituteDetail, forms.InstituteForm),
     *children("institutes", "talents", forms.InstituteTalentForm),
     *children("institutes", "incubation-projects", forms.IncubationProjectForm),

@@ -14,7 +14,7 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
@@ -32,8 +32,10 @@ from kechuang.core.domain.concurrency import ConcurrentEditError
 from kechuang.core.views import ScopedDetailView, ScopedListView, scoped_object_or_404
 
 from . import models
+from . import views_rd as rd_actions
+from .domain import rd
 from .domain.records import save_record
-from .interfaces import exporters, filters
+from .interfaces import exporters, filters, forms
 from .interfaces.display import Shown, record_url
 from .rules import EXPORT_PLATFORMS, IMPORT_PLATFORMS
 
@@ -264,9 +266,11 @@ class RecordEditView(LoginRequiredMixin, View):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                saved = save_record(form, request.user)
+                saved = self.save(form)
             except ConcurrentEditError as error:
                 form.add_error(None, str(error))
+            except ValidationError as error:
+                form.add_error(None, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(self.success_url(saved))
@@ -280,6 +284,9 @@ class RecordEditView(LoginRequiredMixin, View):
         return render(request, self.template_name, context)
 
     post = get
+
+    def save(self, form):
+        return save_record(form, self.request.user)
 
     def record(self, pk):
         if pk:
@@ -345,6 +352,28 @@ class RDInstitutionList(RecordListView):
     importer = "platforms.rdinstitution"
 
 
+class RDInstitutionEdit(RecordEditView):
+    """A new certification is certified through the lifecycle (``rd.certify``: the record, its
+    "certified" event and the audited step); an edit corrects the record's facts."""
+
+    form_class = forms.RDInstitutionForm
+
+    def save(self, form):
+        if form.instance.pk:
+            return super().save(form)
+        data = form.cleaned_data
+        return rd.certify(
+            host=data["host"],
+            name=data["name"],
+            level=data["level"],
+            year=data["certified_year"],
+            on=data["certified_on"],
+            batch=data["batch"],
+            document_number=data["document_number"],
+            actor=self.request.user,
+        )
+
+
 class RDInstitutionDetail(RecordDetailView):
     model = models.RDInstitution
     related = ("host__town", "level__parent", "successor")
@@ -368,6 +397,20 @@ class RDInstitutionDetail(RecordDetailView):
         record.in_force_today = record.in_force_on(self.today)
         return record
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record, user = self.object, self.request.user
+        if record.ended_on is None and user.has_perm(perm("change", record), record):
+            context["actions"] = [
+                {
+                    "key": key,
+                    "label": label,
+                    "url": reverse(url_name(record, key), args=[record.pk]),
+                }
+                for key, label in rd_actions.LABELS.items()
+            ]
+        return context
+
     def sections(self):
         record = self.object
         events = self.visible(models.RDInstitutionEvent).filter(institution=record)
@@ -388,17 +431,22 @@ class RDInstitutionDetail(RecordDetailView):
             Shown("end_reason"),
             Shown("in_force_today", label=gettext_lazy("In force today")),
         ]
+        # The events come from the lifecycle steps only: none is added or edited by hand.
+        history = self.related_records(
+            capfirst(models.RDInstitutionEvent._meta.verbose_name_plural),
+            events,
+            [
+                Shown("happened_on"),
+                Shown("kind"),
+                Shown("old_name"),
+                Shown("new_name"),
+                Shown("document_number"),
+                Shown("note"),
+            ],
+        )
+        history.key = models.RDInstitutionEvent._meta.model_name
         return [
-            self.children(
-                events,
-                [
-                    Shown("happened_on"),
-                    Shown("kind"),
-                    Shown("old_name"),
-                    Shown("new_name"),
-                    Shown("document_number"),
-                ],
-            ),
+            history,
             self.related_records(
                 _("Other certifications of the host"), others, columns, model=models.RDInstitution
             ),

@@ -4,7 +4,7 @@ qualifications, each broken down by industry chain (an enterprise counts in each
 
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from kechuang.core.models import CodeItem
 from kechuang.indicators.engine import AsOf, Dimension, Indicator, Measure, register
@@ -25,7 +25,10 @@ WAN_PER_YI = Decimal(10_000)
 
 
 def enterprises(period):
-    return Organisation.objects.enterprises()
+    """Enterprises founded by the date (or of unknown founding date)."""
+    return Organisation.objects.enterprises().filter(
+        Q(founded_on__isnull=True) | Q(founded_on__lte=period.as_of)
+    )
 
 
 def enterprise_years(period, only_above_scale=False):
@@ -81,7 +84,7 @@ register(
         name_en="Enterprises",
         unit="家",
         unit_en="enterprises",
-        definition="登记在册的企业(按所属产业链分列,一家企业可属多条产业链)。",
+        definition="截至当日已成立(或成立日期未登记)的在册企业,按所属产业链分列,一家企业可属多条产业链。",
         area=AREA,
         records=enterprises,
         dimensions=BY_CHAIN,

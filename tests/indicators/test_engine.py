@@ -176,3 +176,13 @@ def test_keys_that_name_records_out_of_scope_are_left_out(city, make_user, refer
     # Categories (an industry chain) are not records: they stay.
     chains = engine.get("rd.in_force").evaluate(AS_OF, viewer=officer)
     assert city.materials.code in chains.breakdown
+
+
+def test_enterprises_count_from_their_founding(city):
+    from tests.factories import OrganisationFactory
+
+    before = engine.get("industry.enterprises").evaluate(AS_OF).value
+    OrganisationFactory(founded_on=dt.date(2030, 1, 1))
+
+    assert engine.get("industry.enterprises").evaluate(AS_OF).value == before
+    assert engine.get("industry.enterprises").evaluate(dt.date(2030, 1, 1)).value == before + 1

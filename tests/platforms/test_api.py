@@ -52,16 +52,52 @@ def test_staff_creates_an_rd_institution_by_level_code(client, w):
 
 def test_values_are_checked_together(client, w):
     client.force_login(w.staff)
-    rd = w.ours["rd"]
 
-    response = client.patch(
-        f"/api/v1/rd-institutions/{rd.pk}/",
-        {"ended_on": "2019-01-01", "version": rd.version},
+    response = client.post(
+        "/api/v1/tenancies/",
+        {
+            "incubator": w.ours["incubator"].pk,
+            "enterprise": w.ours["enterprise"].pk,
+            "entered_on": "2022-01-01",
+            "exited_on": "2021-01-01",
+        },
         content_type="application/json",
     )
 
     assert response.status_code == 400
-    assert set(response.json()) == {"ended_on", "end_reason"}
+    assert set(response.json()) == {"exited_on"}
+
+
+def test_the_lifecycle_of_a_certification_is_read_only(client, w):
+    """Its end, successor, level and events change only through its lifecycle steps."""
+    client.force_login(w.staff)
+    rd = w.ours["rd"]
+    url = f"/api/v1/rd-institutions/{rd.pk}/"
+
+    ended = client.patch(
+        url,
+        {"ended_on": "2023-01-01", "end_reason": RDEnd.REVOKED, "version": rd.version},
+        content_type="application/json",
+    )
+    assert ended.status_code == 200, ended.json()
+    rd.refresh_from_db()
+    assert (rd.ended_on, rd.end_reason, rd.successor) == (None, "", None)
+
+    level = client.patch(
+        url, {"level": RDLevel.NATIONAL, "version": rd.version}, content_type="application/json"
+    )
+    assert level.status_code == 400 and set(level.json()) == {"level"}
+    rd.refresh_from_db()
+    assert rd.level.code == RDLevel.PROVINCIAL_RD_CENTRE
+
+    event = client.post(
+        "/api/v1/rd-institution-events/",
+        {"institution": rd.pk, "kind": "revoked", "happened_on": "2023-01-01"},
+        content_type="application/json",
+    )
+    assert event.status_code == 405
+    assert not rd.events.exists()
+    assert client.get("/api/v1/rd-institution-events/").status_code == 200
 
 
 def test_updates_carry_the_version_and_a_stale_one_answers_409(client, w):

@@ -319,15 +319,16 @@ def test_form_checks_dates_and_organisations(client, w):
             "host": "同名企业",
             "name": "新中心",
             "level": w.ours["rd"].level_id,
-            "certified_year": 2021,
+            "certified_year": 2020,
             "certified_on": "2021-05-01",
-            "ended_on": "2020-01-01",
+            "ended_on": "2020-01-01",  # not a field: a certification ends by its lifecycle
         },
     )
 
     errors = response.context["form"].errors
-    assert set(errors) == {"host", "ended_on", "end_reason"}
+    assert set(errors) == {"host", "certified_year"}
     assert "同名企业" in errors["host"][0]
+    assert "(2021)" in errors["certified_year"][0]
     assert not RDInstitution.objects.filter(name="新中心").exists()
 
 

@@ -69,7 +69,8 @@ def _locked(institution: RDInstitution) -> RDInstitution:
     return RDInstitution.objects.select_for_update().get(pk=institution.pk)
 
 
-def _refuse_ended(record: RDInstitution) -> None:
+def ensure_in_force(record: RDInstitution) -> None:
+    """Refuse (``ValidationError``, saying when and why it ended) a record that has ended."""
     if record.ended_on is not None:
         raise ValidationError(
             _(
@@ -181,7 +182,7 @@ def upgrade(
     new_level = _level(new_level)
     with _acting(actor), transaction.atomic():
         old = _locked(institution)
-        _refuse_ended(old)
+        ensure_in_force(old)
         _refuse_before_certified(old, on)
         old_level = CodeItem.objects.get(pk=old.level_id)
         if new_level.sort >= old_level.sort:
@@ -235,7 +236,7 @@ def rename(institution: RDInstitution, new_name: str, on: dt.date, actor=None) -
         raise ValidationError(_("An R&D institution needs a name."))
     with _acting(actor), transaction.atomic():
         record = _locked(institution)
-        _refuse_ended(record)
+        ensure_in_force(record)
         _refuse_before_certified(record, on)
         if new_name == record.name:
             raise ValidationError(_("“%(name)s” already has this name.") % {"name": record.name})
@@ -269,8 +270,8 @@ def merge(
             .order_by("pk")
         }
         record, target = locked[institution.pk], locked[into.pk]
-        _refuse_ended(record)
-        _refuse_ended(target)
+        ensure_in_force(record)
+        ensure_in_force(target)
         _refuse_before_certified(record, on)
         _refuse_before_certified(target, on)
         _end(record, on, RDEnd.MERGED, successor=target)
@@ -299,7 +300,7 @@ def revoke(institution: RDInstitution, on: dt.date, reason: str, actor=None) -> 
         raise ValidationError(_("Give the reason for revoking the certification."))
     with _acting(actor), transaction.atomic():
         record = _locked(institution)
-        _refuse_ended(record)
+        ensure_in_force(record)
         _refuse_before_certified(record, on)
         _end(record, on, RDEnd.REVOKED)
         _event(record, RDEventKind.REVOKED, on, old_name=record.name, note=reason)

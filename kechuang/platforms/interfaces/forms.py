@@ -13,6 +13,8 @@ from kechuang.registry.models import Organisation, Person
 from .. import models
 from ..domain.lookups import NotFound, OrganisationIndex
 from ..domain.records import problems
+from .application_forms import rd_levels
+from .rd_forms import check_year
 
 ORGANISATION_HELP = _("Unified social credit code, or the exact name.")
 
@@ -140,6 +142,11 @@ class ChildForm(RecordForm):
 
 
 class RDInstitutionForm(RecordForm):
+    """A new certification (saved through ``domain.rd.certify``, which records its "certified"
+    event) or the correction of one. Its level, end and successor change only through the
+    lifecycle steps on its page (upgrade, merge, revoke), so an edit does not offer them; the
+    events come from those steps only."""
+
     owner_fields = ("host",)
 
     class Meta(RecordForm.Meta):
@@ -152,17 +159,26 @@ class RDInstitutionForm(RecordForm):
             "certified_on",
             "batch",
             "document_number",
-            "ended_on",
-            "end_reason",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["level"]
+        else:
+            self.fields["level"].queryset = rd_levels()
 
-class RDInstitutionEventForm(ChildForm):
-    parent = "institution"
-
-    class Meta(RecordForm.Meta):
-        model = models.RDInstitutionEvent
-        fields = ["kind", "happened_on", "old_name", "new_name", "document_number", "note"]
+    def clean(self):
+        cleaned = super().clean()
+        check_year(self, "certified_year", "certified_on")
+        on, ended = cleaned.get("certified_on"), self.instance.ended_on
+        if on and ended and on > ended:
+            self.add_error(
+                "certified_on",
+                _("The certification ended on %(date)s; it cannot start after that.")
+                % {"date": ended.isoformat()},
+            )
+        return cleaned
 
 
 class InstituteForm(RecordForm):

@@ -1,6 +1,7 @@
 """API representations of the platform records. Code-list items, towns and zones are named by
 their stable codes; other records by id. Records that carry a version take it on updates."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from kechuang.core.enums import CodeList
@@ -59,10 +60,35 @@ def optional_code(code_list: str):
 
 RD_LEVELS = CodeItem.objects.of(CodeList.RD_LEVEL).filter(parent__isnull=False)
 
+_RDInstitutionBase = serializer(
+    models.RDInstitution, level=CodeField(CodeList.RD_LEVEL, queryset=RD_LEVELS)
+)
+
+
+class RDInstitutionSerializer(_RDInstitutionBase):
+    """A certification's level, end and successor change only through its lifecycle steps
+    (``domain.rd``, on its page): the end and successor are read-only, the level is given only
+    when the record is created."""
+
+    class Meta(_RDInstitutionBase.Meta):
+        read_only_fields = [
+            *getattr(_RDInstitutionBase.Meta, "read_only_fields", []),
+            "ended_on",
+            "end_reason",
+            "successor",
+        ]
+
+    def validate(self, attrs):
+        level = attrs.get("level")
+        if self.instance is not None and level is not None and level.pk != self.instance.level_id:
+            raise serializers.ValidationError(
+                {"level": _("The level changes only by an upgrade, on the institution's page.")}
+            )
+        return super().validate(attrs)
+
+
 SERIALIZERS = {
-    models.RDInstitution: serializer(
-        models.RDInstitution, level=CodeField(CodeList.RD_LEVEL, queryset=RD_LEVELS)
-    ),
+    models.RDInstitution: RDInstitutionSerializer,
     models.RDInstitutionEvent: serializer(models.RDInstitutionEvent),
     models.Institute: serializer(
         models.Institute, focus_chain=optional_code(CodeList.INDUSTRY_CHAIN)
