@@ -136,8 +136,9 @@ class Result:
 
 
 def to_json(value):
-    if isinstance(value, Decimal):
-        return float(value)
+    if isinstance(value, Decimal):  # whole numbers published without decimals stay whole
+        exact = value.as_tuple().exponent >= 0 and value == value.to_integral_value()
+        return int(value) if exact else float(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return value

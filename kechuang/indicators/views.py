@@ -33,8 +33,15 @@ AREAS = {
     "agriculture": gettext_lazy("Agricultural innovation"),
     "signings": gettext_lazy("Investment signings"),
 }
-# The demo data covers 2020–2021: year ends to jump to.
-QUICK_DATES = (dt.date(2020, 12, 31), dt.date(2021, 12, 31))
+
+
+def quick_dates() -> list[dt.date]:
+    """Year ends to jump to: around the latest reported year, none after today."""
+    year = params.latest_reported_on().year
+    ends = [dt.date(y, 12, 31) for y in (year - 1, year, year + 1)]
+    return [day for day in ends if day <= params.today()]
+
+
 RECORDS_PER_PAGE = 100
 
 
@@ -68,7 +75,7 @@ class IndicatorPage(PermissionRequiredMixin, TemplateView):
             as_of=self.as_of,
             first_year=self.first_year,
             today=params.today(),
-            quick_dates=QUICK_DATES,
+            quick_dates=quick_dates(),
             error=self.error,
         )
         return context
