@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
-from kechuang.audit.tracking import AuditedModel
 from kechuang.core.enums import CodeList
 from kechuang.core.models import CodeItem, TrackedModel
 from kechuang.registry.models import YEAR_VALIDATORS, Organisation, Person, Town, Zone
@@ -140,7 +139,7 @@ class RDInstitution(TrackedModel):
         return self.certified_on <= on and (self.ended_on is None or self.ended_on > on)
 
 
-class RDInstitutionEvent(AuditedModel):
+class RDInstitutionEvent(TrackedModel):
     """What happened to a certification: certified, upgraded, renamed, merged, revoked."""
 
     institution = models.ForeignKey(
@@ -506,7 +505,7 @@ class TenancyQuerySet(ScopedQuerySet):
         return self.filter(Q(entered_on__lte=on), Q(exited_on__isnull=True) | Q(exited_on__gt=on))
 
 
-class Tenancy(AuditedModel):
+class Tenancy(TrackedModel):
     """An enterprise incubated in an incubator from its entry to its exit."""
 
     incubator = models.ForeignKey(
@@ -549,7 +548,7 @@ class Tenancy(AuditedModel):
         return f"{self.enterprise} @ {self.incubator}"
 
 
-class IncubatorTalent(AuditedModel):
+class IncubatorTalent(TrackedModel):
     """A high-level talent an incubator brought in (with the enterprise they came with)."""
 
     incubator = models.ForeignKey(
@@ -716,7 +715,7 @@ class SigningEvent(TrackedModel):
         return reverse("platforms:signingevent-detail", args=[self.pk])
 
 
-class SignedProject(AuditedModel):
+class SignedProject(TrackedModel):
     """A project signed at an event: field, origin, investment."""
 
     event = models.ForeignKey(
@@ -780,7 +779,7 @@ class MajorProject(TrackedModel):
         return reverse("platforms:majorproject-detail", args=[self.pk])
 
 
-class MajorProjectStage(AuditedModel):
+class MajorProjectStage(TrackedModel):
     project = models.ForeignKey(
         MajorProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="stages"
     )

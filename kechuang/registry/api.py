@@ -1,11 +1,12 @@
 import django_filters
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 
 from kechuang.accounts.scope import restrict
 from kechuang.core.api import ScopedModelViewSet
-from kechuang.core.domain.concurrency import ConcurrentEditError, save_versioned
+from kechuang.core.domain.concurrency import ConcurrentEditError, claim_version
 
 from .interfaces.filters import OrganisationFilter, PersonFilter
 from .interfaces.serializers import (
@@ -24,6 +25,17 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+def stale_version_message(error: ConcurrentEditError) -> str:
+    """What a client whose edit started from an old version is told (with the 409)."""
+    if error.current is None:
+        return _("This record no longer exists.")
+    return _(
+        "Someone else changed this record: it is now at version %(current)s, your change "
+        "started from version %(expected)s. Fetch the record again and repeat your change "
+        "with its current version."
+    ) % {"current": error.current, "expected": error.expected}
+
+
 class VersionedMixin:
     """Creates record their creator; updates must carry the version they started from."""
 
@@ -37,15 +49,20 @@ class VersionedMixin:
         serializer.save(**extra)
 
     def perform_update(self, serializer):
+        """Within one transaction: lock the row and compare its stored version with the one
+        the request names, then save with the next version (``claim_version``) — never the
+        other way round, or the save would write the number it is then compared with."""
         expected = serializer.validated_data.pop("version", None)
         if expected is None:
-            raise exceptions.ValidationError({"version": "修改时须提供记录的版本号 (version)。"})
+            raise exceptions.ValidationError(
+                {"version": _("Give the version of the record your change starts from.")}
+            )
         with transaction.atomic():
-            instance = serializer.save()
             try:
-                save_versioned(instance, expected)
+                claim_version(serializer.instance, expected)
             except ConcurrentEditError as error:
-                raise Conflict(str(error)) from None
+                raise Conflict(stale_version_message(error)) from None
+            serializer.save()
 
 
 class OrganisationViewSet(VersionedMixin, ScopedModelViewSet):

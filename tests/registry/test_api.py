@@ -67,3 +67,25 @@ def test_schema_and_docs_are_served(client, world):
 
     assert schema.status_code == 200 and b"/api/v1/organisations/" in schema.content
     assert docs.status_code == 200
+
+
+def test_a_stale_version_answers_409_before_anything_is_written(client, world, monkeypatch):
+    """The stored version is compared with the request's before the save: a request that read
+    the row before another edit committed cannot write its old values back over it."""
+    from kechuang.registry.api import OrganisationViewSet
+
+    client.force_login(world.staff)
+    url = f"/api/v1/organisations/{world.ours.pk}/"
+    loaded_before = Organisation.objects.get(pk=world.ours.pk)
+
+    first = client.patch(
+        url, {"name": "东方材料股份有限公司", "version": 1}, content_type="application/json"
+    )
+    stale = client.patch(url, {"name": "乙", "version": 1}, content_type="application/json")
+    monkeypatch.setattr(OrganisationViewSet, "get_object", lambda view: loaded_before)
+    late = client.patch(url, {"address": "某路1号", "version": 1}, content_type="application/json")
+
+    assert (first.status_code, stale.status_code, late.status_code) == (200, 409, 409)
+    assert stale.json()["detail"]
+    world.ours.refresh_from_db()
+    assert (world.ours.name, world.ours.version) == ("东方材料股份有限公司", 2)
