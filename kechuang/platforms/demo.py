@@ -390,6 +390,7 @@ def save_rd(lookups: Lookups, certifications: list[Certification]) -> int:
                 "happened_on": institution.certified_on,
                 "document_number": institution.document_number,
                 "note": "",
+                "is_demo": institution.is_demo,
             }
         )
         if c.end_reason:
@@ -402,6 +403,7 @@ def save_rd(lookups: Lookups, certifications: list[Certification]) -> int:
                     }[c.end_reason],
                     "happened_on": c.ended_on,
                     "document_number": "",
+                    "is_demo": institution.is_demo,
                     "note": "升级为更高级别研发机构"
                     if c.end_reason == RDEnd.UPGRADED
                     else "复核不合格,撤销认定",
@@ -824,6 +826,7 @@ def save_incubators(lookups: Lookups, tenants: list[Organisation], rng: random.R
                     "entered_on": entered,
                     "exited_on": exited,
                     "exit_reason": TenancyEnd.GRADUATED if exited else "",
+                    "is_demo": True,
                 }
             )
         levels = [
@@ -839,6 +842,7 @@ def save_incubators(lookups: Lookups, tenants: list[Organisation], rng: random.R
                     "name": f"{person_name(rng)}{index + 1:03d}(演示)",
                     "talent_level_id": lookups.talent_levels[levels[index % 4]].pk,
                     "introduced_on": plan.opened_on + dt.timedelta(days=(index * 5) % 700),
+                    "is_demo": True,
                 }
             )
     incubators = Incubator.objects.filter(code__in=[p.code for p in INCUBATORS])
@@ -846,13 +850,13 @@ def save_incubators(lookups: Lookups, tenants: list[Organisation], rng: random.R
         Tenancy,
         ("incubator_id", "enterprise_id", "entered_on"),
         tenancy_rows,
-        owned=Tenancy.objects.filter(incubator__in=incubators),
+        owned=Tenancy.objects.filter(incubator__in=incubators, is_demo=True),
     )
     sync_rows(
         IncubatorTalent,
         ("incubator_id", "name"),
         talent_rows,
-        owned=IncubatorTalent.objects.filter(incubator__in=incubators),
+        owned=IncubatorTalent.objects.filter(incubator__in=incubators, is_demo=True),
     )
     return len(tenancy_rows)
 
@@ -993,10 +997,11 @@ def save_signing(lookups: Lookups) -> None:
             "field_id": lookups.fields[field].pk,
             "origin_id": lookups.origins[origin].pk,
             "investment": Decimal(investment),
+            "is_demo": True,
         }
         for name, field, origin, investment in SIGNED_PROJECTS
     ]
-    sync_rows(SignedProject, ("event_id", "name"), rows, owned=event.projects.all())
+    sync_rows(SignedProject, ("event_id", "name"), rows, owned=event.projects.filter(is_demo=True))
 
 
 def save_major_projects(lookups: Lookups) -> None:
@@ -1030,7 +1035,7 @@ def save_major_projects(lookups: Lookups) -> None:
             {"project_id": project.pk, "name": n, "planned_on": p, "done_on": d}
             for n, p, d in stages
         ],
-        owned=project.stages.all(),
+        owned=project.stages.filter(created_by__isnull=True),
     )
 
 

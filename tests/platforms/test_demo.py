@@ -7,7 +7,13 @@ import pytest
 
 from kechuang.platforms.demo import NAMED_INSTITUTIONS
 from kechuang.platforms.enums import InstituteRecordKind
-from kechuang.platforms.models import Institute, InstituteRecord, RDInstitution
+from kechuang.platforms.models import (
+    Incubator,
+    Institute,
+    InstituteRecord,
+    RDInstitution,
+    Tenancy,
+)
 from tests.conftest import load_demo
 
 pytestmark = pytest.mark.django_db
@@ -35,9 +41,18 @@ def test_loading_again_keeps_what_people_entered(demo, make_user):
         created_by=manager,
     )
 
+    incubator = Incubator.objects.get(code="zhangjiang")
+    tenant = Tenancy.objects.create(
+        incubator=incubator,
+        enterprise=institute.organisation,
+        entered_on=dt.date(2021, 5, 1),
+        created_by=manager,
+    )
+
     load_demo()
 
     assert InstituteRecord.objects.filter(pk=entered.pk).exists()
+    assert Tenancy.objects.filter(pk=tenant.pk).exists()
 
 
 def test_the_named_institutions_are_there(demo):
