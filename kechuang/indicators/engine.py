@@ -144,6 +144,9 @@ def to_json(value):
     return value
 
 
+EVERY_KEY = object()  # drill behind the value and every breakdown key
+
+
 class Measure:
     COUNT = "count"
     SUM = "sum"
@@ -204,9 +207,15 @@ class Indicator:
         return value.quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP)
 
     def evaluate(
-        self, as_of: dt.date, drill: bool = False, first_year: int | None = None, viewer=None
+        self,
+        as_of: dt.date,
+        drill: bool = False,
+        first_year: int | None = None,
+        viewer=None,
+        drill_key=EVERY_KEY,
     ):
-        """The value and breakdown on ``as_of``; with ``drill``, the records behind them.
+        """The value and breakdown on ``as_of``; with ``drill``, the records behind them —
+        behind the value and every key, or only behind ``drill_key`` (None: the value).
 
         Values always count every record. Given a ``viewer`` with a limited data scope, the
         breakdown leaves out keys that name records outside it, and the drilled lists hold only
@@ -231,7 +240,10 @@ class Indicator:
         if viewer is not None:
             self._hide_records_keys(queryset, viewer, result)
         if drill:
-            self._drill(queryset, parts, result)
+            if drill_key is EVERY_KEY:
+                self._drill(queryset, parts, result)
+            else:
+                self._drill_one(queryset, parts, result, drill_key)
             if viewer is not None:
                 self._withhold(queryset, viewer, result)
         return result
@@ -309,6 +321,28 @@ class Indicator:
             for key in result.breakdown
         }
 
+    def _drill_one(self, queryset, parts, result: Result, key: str | None) -> None:
+        """The records behind the value (``key`` None) or behind one breakdown key only."""
+        if key is None:
+            result.records = self._record_rows(queryset)
+            result.breakdown_records = {}
+            return
+        if key not in result.breakdown:
+            raise KeyError(key)
+        by_part = {part.key: part.where for part in parts}
+        head, _, tail = key.partition(".")
+        if key in by_part:
+            chosen = queryset.filter(by_part[key])
+        else:
+            dimension = next(
+                d for d in self.dimensions if queryset.filter(**{d.field: head}).exists()
+            )
+            chosen = queryset.filter(**{dimension.field: head})
+            if tail:
+                chosen = chosen.filter(by_part[tail])
+        result.records = None
+        result.breakdown_records = {key: self._record_rows(chosen.distinct())}
+
     def _hide_records_keys(self, queryset, viewer, result: Result) -> None:
         """Drop the breakdown keys (and their facets) that name records out of scope."""
         naming = [
@@ -341,7 +375,8 @@ class Indicator:
                 result.withheld[key] = len(records) - len(kept)
             return kept
 
-        result.records = keep(result.records, None)
+        if result.records is not None:
+            result.records = keep(result.records, None)
         result.breakdown_records = {
             key: keep(records, key) for key, records in result.breakdown_records.items()
         }

@@ -99,12 +99,15 @@ def evaluate(
     drill: bool = False,
     first_year: int | None = None,
     viewer=None,
+    drill_key=engine.EVERY_KEY,
 ) -> Result:
     """:meth:`Indicator.evaluate`; ``first_year`` only for year-range indicators; drilled
     records limited to the ``viewer``'s data scope."""
     if indicator.as_of != AsOf.YEAR_RANGE:
         first_year = None
-    return indicator.evaluate(as_of, drill=drill, first_year=first_year, viewer=viewer)
+    return indicator.evaluate(
+        as_of, drill=drill, first_year=first_year, viewer=viewer, drill_key=drill_key
+    )
 
 
 def drill_url(

@@ -107,12 +107,18 @@ class DrillView(IndicatorPage):
             indicator = params.indicator(self.kwargs["indicator_id"])
         except params.UnknownIndicator as error:
             raise Http404(str(error)) from None
-        result = params.evaluate(
-            indicator, self.as_of, drill=True, first_year=self.first_year, viewer=self.request.user
-        )
         key = self.request.GET.get("key") or None
-        if key is not None and key not in result.breakdown:
-            raise Http404(f"未知分项 (unknown breakdown key): {key}")
+        try:
+            result = params.evaluate(
+                indicator,
+                self.as_of,
+                drill=True,
+                first_year=self.first_year,
+                viewer=self.request.user,
+                drill_key=key,
+            )
+        except KeyError:
+            raise Http404(f"未知分项 (unknown breakdown key): {key}") from None
         records = result.records if key is None else result.breakdown_records[key]
         self.drilled_cache = (result, key, records)
         return result, key, records
@@ -130,7 +136,9 @@ class DrillView(IndicatorPage):
                 "key": k,
                 "label": result.labels.get(k, k),
                 "text": format_value(v, indicator),
-                "count": len(result.breakdown_records[k]),
+                "count": len(result.breakdown_records[k])
+                if k in result.breakdown_records
+                else None,
                 "url": params.result_drill_url(result, k),
                 "current": k == key,
             }

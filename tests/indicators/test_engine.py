@@ -186,3 +186,24 @@ def test_enterprises_count_from_their_founding(city):
 
     assert engine.get("industry.enterprises").evaluate(AS_OF).value == before
     assert engine.get("industry.enterprises").evaluate(dt.date(2030, 1, 1)).value == before + 1
+
+
+@pytest.mark.parametrize("key", [None, "spark", "dawn"])
+def test_drilling_one_key_gives_the_same_records_as_drilling_all(city, key):
+    indicator = engine.get("incubators.tenants")
+    everything = indicator.evaluate(AS_OF, drill=True)
+    one = indicator.evaluate(AS_OF, drill=True, drill_key=key)
+
+    if key is None:
+        assert one.records == everything.records
+    else:
+        assert one.breakdown_records == {key: everything.breakdown_records[key]}
+
+
+def test_drilling_a_facet_of_a_dimension(city):
+    indicator = engine.get("institutes.talents")
+    one = indicator.evaluate(AS_OF, drill=True, drill_key="zjut.professor")
+
+    assert len(one.breakdown_records["zjut.professor"]) == one.breakdown["zjut.professor"] == 2
+    with pytest.raises(KeyError):
+        indicator.evaluate(AS_OF, drill=True, drill_key="nowhere")
