@@ -43,7 +43,7 @@ def enterprise_years(period, only_above_scale=False):
 def holding(kind):
     """Enterprises holding a valid qualification of this kind (``Organisation.holding``), with
     the kind's ids looked up first: joined by code, PostgreSQL expects a kind to have a
-    hundredth of the qualifications it has and probes the organisations one at a time."""
+    fiftieth of the qualifications it has and probes the organisations one at a time."""
 
     def records(period):
         kinds = list(CodeItem.objects.filter(code=kind).values_list("pk", flat=True))
