@@ -4,16 +4,19 @@
     python bench/indicators.py --scale 0.01         # a quick run
     python bench/indicators.py --keep               # keep the database for EXPLAIN ANALYZE
     python bench/indicators.py --reuse --runs 20    # time again on the kept database
+    python bench/indicators.py --reuse --only industry --only rd.   # some indicators only
 
 It works in its own PostgreSQL database (``--database``, default kechuang_bench_indicators,
 on the server of DATABASE_URL or postgres://postgres@127.0.0.1:5432): it drops and creates
-it, migrates, loads the reference data, then generates with COPY (fixed random seed):
+it, migrates, loads the reference data, then generates with COPY (fixed random seed) as a
+restore would (secondary indexes built after the load, foreign-key triggers off):
 
 - enterprises with industry chains, two years of figures and qualifications;
 - R&D institution certifications over ~70 % as many hosts, at the levels of the R&D level
   code list, some upgraded (ended, with a successor at a higher level), revoked or merged;
 - incubators with tenancies (entry and exit dates) and talents;
-- new-type R&D institutes with their talents (people), incubation projects and records;
+- new-type R&D institutes with their talents (people), incubation projects, records and
+  KPI reports;
 - zone evaluations, agricultural platforms, academicians, signings and major projects.
 
 After ``VACUUM ANALYZE`` it times each indicator's ``evaluate`` (no drill: one warm-up, then
