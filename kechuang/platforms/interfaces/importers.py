@@ -480,6 +480,16 @@ class RDInstitutionImporter(RecordImporter):
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
+def slug_code(row) -> str:
+    """The row's ``code`` cell: letters, digits, hyphens and underscores (or empty)."""
+    code = row.text("code", max_length=40)
+    if code and not SLUG.fullmatch(code):
+        raise RowError(
+            row.header("code"), _("A code has only letters, digits, hyphens and underscores.")
+        )
+    return code
+
+
 @register
 class IncubatorImporter(RecordImporter):
     """Incubators by code; a row without a code is matched by name (a new one gets a code)."""
@@ -500,12 +510,7 @@ class IncubatorImporter(RecordImporter):
         self.zones = by_code_and_name(Zone.objects.all())
 
     def read(self, row):
-        code = row.text("code", max_length=40)
-        if code and not SLUG.fullmatch(code):
-            raise RowError(
-                row.header("code"),
-                _("A code has only letters, digits, hyphens and underscores."),
-            )
+        code = slug_code(row)
         return {
             "code": code,
             "name": row.text("name", required=True),
@@ -966,12 +971,7 @@ class MajorProjectImporter(RecordImporter):
         self.towns = by_code_and_name(Town.objects.all())
 
     def read(self, row):
-        code = row.text("code", max_length=40)
-        if code and not SLUG.fullmatch(code):
-            raise RowError(
-                row.header("code"),
-                _("A code has only letters, digits, hyphens and underscores."),
-            )
+        code = slug_code(row)
         return {
             "code": code,
             "name": row.text("name", required=True),
