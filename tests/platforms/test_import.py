@@ -408,3 +408,27 @@ def test_the_export_is_the_scoped_filtered_list(client, w):
     assert sorted(row[2] for row in every[1:]) == ["东研发中心", "西研发中心"]
     assert [row[2] for row in east[1:]] == ["东研发中心"]
     assert AuditEvent.objects.filter(action="export").count() == 2
+
+
+def test_talents_of_a_partners_people_reimport_unchanged(client, w):
+    """A talent whose person belongs to the partner university is the same person again."""
+    from kechuang.platforms.models import InstituteTalent
+
+    institute = w.ours["institute"]
+    professor = Person.objects.create(name="陈立新", organisation=institute.partner)
+    InstituteTalent.objects.create(
+        institute=institute,
+        person=professor,
+        role=TalentRole.INTRODUCED,
+        joined_on=dt.date(2020, 5, 1),
+    )
+    client.force_login(w.staff)
+    url = reverse("platforms:institutetalent-export") + f"?institute={institute.pk}"
+
+    content, rows = exported(client, url)
+    _, job = upload(client, "platforms.institutetalent", content)
+    job = confirm(client, job)
+
+    assert job.created_count == 0
+    assert Person.objects.filter(name="陈立新").count() == 1
+    assert InstituteTalent.objects.filter(institute=institute).count() == len(rows) - 1

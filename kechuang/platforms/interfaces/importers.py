@@ -599,8 +599,9 @@ UNKNOWN_INCUBATOR = gettext_lazy("No incubator “%(value)s” within your data 
 
 @register
 class InstituteTalentImporter(RecordImporter):
-    """Talents of institutes. A person is found by name among the institute's people; someone
-    not recorded yet is added to the institute's people by the import."""
+    """Talents of institutes. A person is found by name among the institute's people and the
+    people already holding a role at the institute (say, a partner university's professor);
+    someone not recorded yet is added to the institute's people by the import."""
 
     key = "platforms.institutetalent"
     label = gettext_lazy("Institute talent import")
@@ -616,9 +617,17 @@ class InstituteTalentImporter(RecordImporter):
         self.people = defaultdict(list)
         names = self.texts(cells, "person")
         organisations = {organisation for _pk, organisation in self.institutes.values()}
-        for pk, organisation, name in Person.objects.filter(
-            organisation__in=organisations, name__in=names
-        ).values_list("pk", "organisation_id", "name"):
+        found = set(
+            Person.objects.filter(organisation__in=organisations, name__in=names).values_list(
+                "pk", "organisation_id", "name"
+            )
+        )
+        found |= set(
+            InstituteTalent.objects.filter(
+                institute__organisation__in=organisations, person__name__in=names
+            ).values_list("person_id", "institute__organisation_id", "person__name")
+        )
+        for pk, organisation, name in sorted(found):
             self.people[organisation, name].append(pk)
 
     def read(self, row):
