@@ -1,6 +1,7 @@
 """The platform records under /api/v1/: scoped like the pages, filtered with the lists'
 filters, versioned edits (409 on a stale version) for records that carry a version."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Field
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from kechuang.core.models import TrackedModel
 from kechuang.registry.api import VersionedMixin
 
 from . import models
+from .domain import rd
 from .interfaces import filters
 from .interfaces.serializers import SERIALIZERS
 
@@ -122,9 +124,49 @@ def viewset(model, filterset, *, relations=(), related=(), prefetch=()):
     return type(f"{model.__name__}ViewSet", (base,), attributes)
 
 
-RDInstitutionViewSet = viewset(
-    models.RDInstitution, filters.RDInstitutionFilter, relations=("host",), related=("level",)
-)
+class RDInstitutionViewSet(
+    viewset(
+        models.RDInstitution, filters.RDInstitutionFilter, relations=("host",), related=("level",)
+    )
+):
+    """A new certification goes through its lifecycle (``domain.rd.certify``), so it starts
+    with its "certified" event like one entered on the pages; the year is the date's."""
+
+    def perform_create(self, serializer):
+        self.check_relations(serializer)
+        data = serializer.validated_data
+        self.check_year(data["certified_year"], data["certified_on"])
+        try:
+            serializer.instance = rd.certify(
+                data["host"],
+                data["name"],
+                data["level"],
+                data["certified_year"],
+                data["certified_on"],
+                batch=data.get("batch", ""),
+                document_number=data.get("document_number", ""),
+                actor=self.request.user,
+            )
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError({"detail": error.messages}) from None
+
+    def perform_update(self, serializer):
+        instance, data = serializer.instance, serializer.validated_data
+        self.check_year(
+            data.get("certified_year", instance.certified_year),
+            data.get("certified_on", instance.certified_on),
+        )
+        super().perform_update(serializer)
+
+    @staticmethod
+    def check_year(year, on):
+        if year != on.year:
+            message = _(
+                "The certification year must be the year of the certification date (%(year)s)."
+            )
+            raise exceptions.ValidationError({"certified_year": message % {"year": on.year}})
+
+
 RDInstitutionEventViewSet = viewset(
     models.RDInstitutionEvent, filters.RDInstitutionEventFilter, relations=("institution",)
 )

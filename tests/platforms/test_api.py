@@ -232,3 +232,26 @@ def test_another_organisation_cannot_read_change_or_delete(client, w):
     assert client.delete(f"/api/v1/rd-institutions/{rd.pk}/").status_code in (403, 404)
     assert client.get("/api/v1/major-projects/").status_code == 403
     assert RDInstitution.objects.filter(pk=rd.pk).exists()
+
+
+def test_an_rd_institution_created_through_the_api_starts_its_lifecycle(client, w):
+    from kechuang.platforms.enums import RDEventKind
+
+    client.force_login(w.staff)
+    payload = {
+        "host": w.ours["enterprise"].pk,
+        "name": "接口研究院",
+        "level": RDLevel.PINGHU_RD_CENTRE,
+        "certified_year": 2023,
+        "certified_on": "2024-04-01",
+    }
+
+    wrong_year = client.post("/api/v1/rd-institutions/", payload, content_type="application/json")
+    payload["certified_year"] = 2024
+    created = client.post("/api/v1/rd-institutions/", payload, content_type="application/json")
+
+    assert wrong_year.status_code == 400 and "certified_year" in wrong_year.json()
+    assert created.status_code == 201, created.json()
+    record = RDInstitution.objects.get(name="接口研究院")
+    assert list(record.events.values_list("kind", flat=True)) == [RDEventKind.CERTIFIED]
+    assert created.json()["id"] == record.pk
