@@ -168,7 +168,7 @@ class Indicator:
     as_of: str = AsOf.DATE
     span: int = 1  # years of a YEAR_RANGE indicator
     measure: str = Measure.COUNT
-    amount: str | None = None  # the summed field (SUM) or the shown field (ATTRIBUTE)
+    amount: str | None = None  # the summed field (SUM)
     scale: Decimal = Decimal(1)  # stored units per published unit (万元 → 亿元: 10000)
     decimals: int = 2
     parts: Callable[[Period], list[Part]] | list[Part] = field(default_factory=list)
