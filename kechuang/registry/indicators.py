@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
 
+from kechuang.core.enums import CodeList
 from kechuang.core.models import CodeItem
 from kechuang.indicators.engine import AsOf, Dimension, Indicator, Measure, register
 
@@ -46,7 +47,11 @@ def holding(kind):
     fiftieth of the qualifications it has and probes the organisations one at a time."""
 
     def records(period):
-        kinds = list(CodeItem.objects.filter(code=kind).values_list("pk", flat=True))
+        kinds = list(
+            CodeItem.objects.filter(code_list=CodeList.QUALIFICATION_KIND, code=kind).values_list(
+                "pk", flat=True
+            )
+        )
         valid = Qualification.objects.valid_on(period.as_of).filter(kind__in=kinds)
         return Organisation.objects.enterprises().filter(
             Exists(valid.filter(organisation=OuterRef("pk")))
