@@ -15,7 +15,12 @@ from kechuang.core.views import ScopedDetailView, ScopedListView, scoped_object_
 
 from .domain import certification as workflow
 from .enums import ApplicationState
-from .interfaces.application_forms import TODO, ApplicationFilter, ApplicationForm, TransitionForm
+from .interfaces.application_forms import (
+    WAITING_FOR_ME,
+    ApplicationFilter,
+    ApplicationForm,
+    TransitionForm,
+)
 from .models import CertificationApplication
 
 VIEW = "platforms.view_certificationapplication"
@@ -68,7 +73,9 @@ class ApplicationListView(ScopedListView):
         current = self.request.GET.get("state", "")
         queues = [("", _("All"), sum(counts.values()))]
         if todo_states:
-            queues.append((TODO, _("Waiting for me"), sum(counts.get(s, 0) for s in todo_states)))
+            queues.append(
+                (WAITING_FOR_ME, _("Waiting for me"), sum(counts.get(s, 0) for s in todo_states))
+            )
         queues += [
             (value, label, counts.get(value, 0)) for value, label in ApplicationState.choices
         ]

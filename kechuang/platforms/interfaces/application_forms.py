@@ -19,7 +19,7 @@ from ..domain.certification import PUBLICITY_DAYS, Transition, queue_states
 from ..enums import ApplicationState
 from ..models import CertificationApplication
 
-TODO = "todo"
+WAITING_FOR_ME = "todo"
 
 
 def rd_levels():
@@ -125,7 +125,7 @@ class ApplicationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     state = django_filters.ChoiceFilter(
         label=_("State"),
-        choices=[(TODO, _("Waiting for me")), *ApplicationState.choices],
+        choices=[(WAITING_FOR_ME, _("Waiting for me")), *ApplicationState.choices],
         method="in_state",
     )
     year = django_filters.NumberFilter(label=_("Year"))
@@ -143,6 +143,6 @@ class ApplicationFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(applicant__name__icontains=value))
 
     def in_state(self, queryset, name, value):
-        if value == TODO:
+        if value == WAITING_FOR_ME:
             return queryset.filter(state__in=queue_states(self.request.user))
         return queryset.filter(state=value)
