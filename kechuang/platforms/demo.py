@@ -25,10 +25,10 @@ from itertools import count
 from kechuang.core.domain.sync import sync_rows
 from kechuang.core.enums import CodeList
 from kechuang.core.models import CodeItem
-from kechuang.registry.demo import GIVEN_NAMES, SURNAMES
+from kechuang.registry.demo import GIVEN_NAMES, SURNAMES, References
 from kechuang.registry.domain.uscc import make_uscc
 from kechuang.registry.enums import Degree, IndustryChain, OrganisationKind, TalentLevel, Title
-from kechuang.registry.models import Organisation, Person, Town, Zone
+from kechuang.registry.models import Organisation, Person
 from kechuang.registry.reference import ETDZ, HIGH_TECH_ZONE
 
 from .enums import (
@@ -140,20 +140,16 @@ def person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES)
 
 
-class Lookups:
-    """Reference rows by stable code, and registry organisations by name."""
+class Lookups(References):
+    """The registry demo's reference rows, the platforms' code lists, and registry
+    organisations by name."""
 
     def __init__(self):
-        items = CodeItem.objects.all()
+        super().__init__()
+        items = CodeItem.objects.filter(active=True)
         self.rd_levels = {i.code: i for i in items.filter(code_list=CodeList.RD_LEVEL)}
-        self.chains = {i.code: i for i in items.filter(code_list=CodeList.INDUSTRY_CHAIN)}
-        self.titles = {i.code: i for i in items.filter(code_list=CodeList.TITLE)}
-        self.talent_levels = {i.code: i for i in items.filter(code_list=CodeList.TALENT_LEVEL)}
-        self.degrees = {i.code: i for i in items.filter(code_list=CodeList.DEGREE)}
         self.fields = {i.code: i for i in items.filter(code_list=CodeList.SIGNING_FIELD)}
         self.origins = {i.code: i for i in items.filter(code_list=CodeList.SIGNING_ORIGIN)}
-        self.towns = {t.name: t for t in Town.objects.all()}
-        self.zones = {z.code: z for z in Zone.objects.all()}
         self.organisations = {o.name: o for o in Organisation.objects.all()}
 
     def org(self, name: str) -> Organisation:
