@@ -9,6 +9,7 @@ the parent's address, reachable by whoever may see the parent and add such recor
 
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -126,20 +127,20 @@ class Section:
 
     title: str
     columns: list[tuple[Shown, str]]
-    rows: list[tuple[object, str]]  # (record, its edit page or "")
+    records: list
+    edit_url: Callable[[object], str] | None = None  # a record's edit page, if it may be edited
     add_url: str = ""
     list_url: str = ""  # the same records in their own list (to filter, sort, export)
     group: Shown | None = None  # rows start a new group where this value changes
     note: str = ""
     key: str = ""  # names the section for tests and styles
-    total: int = 0  # records in the section, shown or not
 
     @cached_property
     def items(self) -> list[dict]:
         """Rows to show: each group (or the section) opens with a header giving its size, and
         lists at most ``SECTION_ROWS`` records; the rest are a click away in the list."""
         items, groups = [], {}
-        for record, edit_url in self.rows:
+        for record in self.records:
             label = self.group.value_of(record) if self.group else None
             group = groups.get(label)
             if group is None:
@@ -148,6 +149,7 @@ class Section:
                     items.append(group)
             group["count"] += 1
             if group["count"] <= SECTION_ROWS:
+                edit_url = self.edit_url(record) if self.edit_url else ""
                 items.append({"record": record, "edit_url": edit_url})
         for group in groups.values():
             group["more"] = group["count"] > SECTION_ROWS
@@ -156,7 +158,7 @@ class Section:
     @cached_property
     def hidden(self) -> int:
         """Records of the section not shown on the page."""
-        return len(self.rows) - sum(1 for item in self.items if "record" in item)
+        return len(self.records) - sum(1 for item in self.items if "record" in item)
 
     def group_url(self, record) -> str:
         if not (self.group and self.list_url):
@@ -211,16 +213,15 @@ class RecordDetailView(ScopedDetailView):
         ``list_url`` filters their list by this record where they have one."""
         model = model or records.model
         user, parent = self.request.user, self.object.pk
-        change = user.has_perm(perm("change", model))
-        rows = [
-            (r, reverse(url_name(model, "edit"), args=[parent, r.pk]) if change else "")
-            for r in records
-        ]
+        edit_name = url_name(model, "edit")
         parent_field = next(f.name for f in model._meta.fields if f.related_model is self.model)
         return Section(
             title=capfirst(model._meta.verbose_name_plural),
             columns=labelled(model, columns),
-            rows=rows,
+            records=list(records),
+            edit_url=(lambda r: reverse(edit_name, args=[parent, r.pk]))
+            if user.has_perm(perm("change", model))
+            else None,
             add_url=reverse(url_name(model, "create"), args=[parent])
             if user.has_perm(perm("add", model))
             else "",
@@ -233,9 +234,7 @@ class RecordDetailView(ScopedDetailView):
     def related_records(self, title, records, columns, *, model=None) -> Section:
         """Records shown here but kept elsewhere (each links to its own page)."""
         model = model or records.model
-        return Section(
-            title=title, columns=labelled(model, columns), rows=[(r, "") for r in records]
-        )
+        return Section(title=title, columns=labelled(model, columns), records=list(records))
 
     @staticmethod
     def list_of(model, query: str) -> str:

@@ -257,7 +257,7 @@ def test_incubator_page_shows_tenants_with_who_is_incubated_today(client, w):
     shown = response.content.decode()
     section = next(s for s in response.context["sections"] if s.key == "tenancy")
 
-    current = {str(t.enterprise): t.current for t, _edit in section.rows}
+    current = {str(t.enterprise): t.current for t in section.records}
     assert current == {"东平台测试企业有限公司": True, "已毕业企业": False, "明日入驻企业": False}
     assert "高层次人才甲" in shown
     listed = page(client, reverse("platforms:incubator-list") + "?q=东孵化器")
@@ -280,7 +280,7 @@ def test_rd_page_shows_events_and_the_hosts_other_certifications(client, w):
     others = response.context["sections"][1]
 
     assert "平科〔2020〕1号" in shown
-    assert [(r.name, r.in_force_today) for r, _edit in others.rows] == [(newer.name, True)]
+    assert [(r.name, r.in_force_today) for r in others.records] == [(newer.name, True)]
     assert response.context["object"].in_force_today is False
 
 
@@ -442,7 +442,7 @@ def test_an_institutes_records_are_grouped_by_kind(client, w):
     records = next(s for s in response.context["sections"] if s.key == "instituterecord")
     shown = response.content.decode()
 
-    kinds = [record.kind for record, _edit in records.rows]
+    kinds = [record.kind for record in records.records]
     assert kinds == sorted(kinds)  # one run of rows per kind, each under its heading
     assert shown.count(str(InstituteRecordKind.CONTRACT.label)) == 1
     assert shown.index("合同甲") < shown.index("合同乙")

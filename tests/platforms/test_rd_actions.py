@@ -285,8 +285,8 @@ def test_the_page_offers_the_steps_and_no_hand_made_events(client, w):
     for step in STEPS:
         assert f'data-testid="action-{step}"' in html and step_url(step, record) in html
     events = next(s for s in response.context["sections"] if s.key == "rdinstitutionevent")
-    assert events.add_url == "" and all(edit == "" for _record, edit in events.rows)
-    assert [r.kind for r, _edit in events.rows] == [RDEventKind.RENAMED]
+    assert events.add_url == "" and events.edit_url is None
+    assert [r.kind for r in events.records] == [RDEventKind.RENAMED]
     assert "/events/" not in html
 
 
