@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "kechuang.audit",
     "kechuang.registry",
     "kechuang.platforms",
+    "kechuang.projects",
     "kechuang.indicators",
 ]
 
@@ -226,6 +227,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("KECHUANG_LOG_LEVEL", "WARNING")},
 }
 
+DEFAULT_FROM_EMAIL = os.environ.get("KECHUANG_FROM_EMAIL", "kechuang@localhost")
+KECHUANG_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("KECHUANG_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
+)
 EMAIL_BACKEND = os.environ.get(
     "KECHUANG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

@@ -14,6 +14,8 @@ class CodeList(models.TextChoices):
     RD_LEVEL = "rd_level", _("R&D institution kind and level")
     SIGNING_FIELD = "signing_field", _("Signed project field")
     SIGNING_ORIGIN = "signing_origin", _("Signed project origin")
+    PROJECT_PROGRAMME = "project_programme", _("Plan-project special programme")
+    TECH_FIELD = "tech_field", _("Technical field")
 
 
 class ImportStatus(models.TextChoices):

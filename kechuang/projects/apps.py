@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    name = "kechuang.projects"
+    label = "projects"
+    verbose_name = _("Plan projects")
+
+    def home_panels(self, user):
+        from .domain.portal import home_panels
+
+        return home_panels(user)

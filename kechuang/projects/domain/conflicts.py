@@ -1,0 +1,108 @@
+"""Conflicts of interest between experts and applications.
+
+An expert is conflicted with an application when
+
+* the expert works for the undertaking organisation or one of the cooperating organisations;
+* the expert has declared a relation with one of those organisations (``declared_organisations``);
+* the expert has declared a conflict on the assignment itself.
+
+A conflicted expert is never assigned (manually or automatically), and if a conflict appears
+after the assignment (a cooperator added, a declaration made) the assignment no longer shows:
+the expert cannot list, open or export the application, through pages or the API. This module
+is the one place that decides it; pages and the API ask :func:`expert_assignments`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils.translation import gettext as _
+
+from ..models import Application, Assignment, Expert
+
+
+def conflicted_assignments_q() -> Q:
+    """Q on Assignment: the expert declared a conflict, or is conflicted with the application by
+    organisation."""
+    cooperators = Application.cooperators.through.objects.filter(
+        application_id=OuterRef("application_id")
+    )
+    declared = Expert.declared_organisations.through.objects.filter(expert_id=OuterRef("expert_id"))
+    return (
+        Q(declared_conflict=True)
+        | Q(expert__organisation_id=F("application__undertaker_id"))
+        | Exists(cooperators.filter(organisation_id=OuterRef("expert__organisation_id")))
+        | Exists(declared.filter(organisation_id=OuterRef("application__undertaker_id")))
+        | Exists(cooperators.filter(organisation__declared_by_experts=OuterRef("expert_id")))
+    )
+
+
+def expert_assignments(user):
+    """The assignments an expert user may see and work on: their own, none conflicted."""
+    if not (user.is_authenticated and user.is_active):
+        return Assignment.objects.none()
+    return (
+        Assignment.objects.filter(expert__user=user)
+        .exclude(conflicted_assignments_q())
+        .select_related("application", "phase", "phase__call", "expert")
+    )
+
+
+def assignment_visible(user, assignment: Assignment) -> bool:
+    return expert_assignments(user).filter(pk=assignment.pk).exists()
+
+
+def applications_for_expert(user):
+    """Applications an expert user may open: those of their visible assignments."""
+    return Application.objects.filter(pk__in=expert_assignments(user).values("application_id"))
+
+
+def conflict_pairs(
+    application_ids: Iterable[int], expert_ids: Iterable[int]
+) -> set[tuple[int, int]]:
+    """Every (application id, expert id) pair among these that is conflicted by organisation,
+    in four queries whatever the numbers."""
+    application_ids, expert_ids = list(application_ids), list(expert_ids)
+    orgs_of_app: dict[int, set[int]] = {}
+    for app_id, undertaker_id in Application.objects.filter(pk__in=application_ids).values_list(
+        "pk", "undertaker_id"
+    ):
+        orgs_of_app.setdefault(app_id, set()).add(undertaker_id)
+    for app_id, org_id in Application.cooperators.through.objects.filter(
+        application_id__in=application_ids
+    ).values_list("application_id", "organisation_id"):
+        orgs_of_app.setdefault(app_id, set()).add(org_id)
+    orgs_of_expert: dict[int, set[int]] = {}
+    for expert_id, org_id in Expert.objects.filter(pk__in=expert_ids).values_list(
+        "pk", "organisation_id"
+    ):
+        orgs_of_expert.setdefault(expert_id, set()).add(org_id)
+    for expert_id, org_id in Expert.declared_organisations.through.objects.filter(
+        expert_id__in=expert_ids
+    ).values_list("expert_id", "organisation_id"):
+        orgs_of_expert.setdefault(expert_id, set()).add(org_id)
+    experts_of_org: dict[int, set[int]] = {}
+    for expert_id, orgs in orgs_of_expert.items():
+        for org_id in orgs:
+            experts_of_org.setdefault(org_id, set()).add(expert_id)
+    pairs = set()
+    for app_id, orgs in orgs_of_app.items():
+        for org_id in orgs:
+            for expert_id in experts_of_org.get(org_id, ()):
+                pairs.add((app_id, expert_id))
+    return pairs
+
+
+def conflict_reasons(expert: Expert, application: Application) -> list[str]:
+    """Why ``expert`` may not review ``application`` (empty: no conflict), for people to read."""
+    reasons = []
+    partners = set(application.cooperators.values_list("pk", flat=True))
+    declared = set(expert.declared_organisations.values_list("pk", flat=True))
+    if expert.organisation_id == application.undertaker_id:
+        reasons.append(_("The expert works for the undertaking organisation."))
+    if expert.organisation_id in partners:
+        reasons.append(_("The expert works for a cooperating organisation."))
+    if application.undertaker_id in declared or declared & partners:
+        reasons.append(_("The expert has declared a relation with an organisation of the project."))
+    return reasons
