@@ -64,6 +64,9 @@ class Call(TrackedModel):
     """A call for applications (年度计划的一个批次): what may be applied for, until when, and how
     the applications are reviewed."""
 
+    code = models.SlugField(
+        _("code"), max_length=40, unique=True, help_text=_("e.g. 2020-industry-key-1")
+    )
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     batch = models.PositiveSmallIntegerField(_("batch"), default=1)
     name = models.CharField(_("name"), max_length=200)
@@ -490,6 +493,7 @@ class AcceptanceMeeting(TrackedModel):
     """A meeting at which experts accept (验收) a number of projects, possibly delegated to an
     agency (e.g. 浙江省科技评估和成果转化中心)."""
 
+    code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     batch = models.PositiveSmallIntegerField(_("batch of the year"), null=True, blank=True)
