@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "kechuang.core.context_processors.navigation",
+                "kechuang.core.context_processors.inbox",
             ],
         },
     },

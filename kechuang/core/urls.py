@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import attachment_views, import_views, inbox_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -9,4 +9,14 @@ urlpatterns = [
     path("imports/<str:key>/template.xlsx", import_views.template, name="import-template"),
     path("imports/job/<int:pk>/", import_views.job_detail, name="import-job"),
     path("imports/job/<int:pk>/confirm/", import_views.job_confirm, name="import-confirm"),
+    path("attachments/<int:pk>/", attachment_views.download, name="attachment-download"),
+    path("attachments/<int:pk>/delete/", attachment_views.delete, name="attachment-delete"),
+    path(
+        "attachments/upload/<str:app_label>/<str:model>/<int:object_id>/",
+        attachment_views.upload,
+        name="attachment-upload",
+    ),
+    path("inbox/", inbox_views.inbox, name="inbox"),
+    path("inbox/<int:pk>/", inbox_views.open_notification, name="inbox-open"),
+    path("inbox/read-all/", inbox_views.read_all, name="inbox-read-all"),
 ]

@@ -1,7 +1,11 @@
 from decimal import Decimal
 
 from django import template
+from django.conf import settings
 from django.http import QueryDict
+from django.urls import reverse
+
+from kechuang.core.domain import attachments
 
 register = template.Library()
 
@@ -21,3 +25,27 @@ def wan_yuan(value) -> str:
     if value is None or value == "":
         return "—"
     return f"{Decimal(value):,.2f}"
+
+
+@register.simple_tag
+def attachments_for(owner, user, purpose: str = "") -> dict:
+    """What ``includes/attachments.html`` shows of ``owner``'s attachments to ``user`` (only
+    those of ``purpose`` when one is given): ``{"owner", "items", "can_view", "can_change",
+    "upload_url", "limit_mb"}``; no items when the user may not see the owner."""
+    visible, changeable = attachments.permissions(user, owner)
+    meta = owner._meta if owner is not None else None
+    items = attachments.attachments_of(owner) if visible else []
+    if visible and purpose:
+        items = items.filter(purpose=purpose)
+    return {
+        "owner": owner,
+        "items": list(items),
+        "can_view": visible,
+        "can_change": changeable,
+        "limit_mb": settings.KECHUANG_ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        "upload_url": reverse(
+            "core:attachment-upload", args=[meta.app_label, meta.model_name, owner.pk]
+        )
+        if changeable
+        else "",
+    }
