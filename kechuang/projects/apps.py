@@ -7,6 +7,9 @@ class ProjectsConfig(AppConfig):
     label = "projects"
     verbose_name = _("Plan projects")
 
+    def ready(self):
+        from .interfaces import importers  # noqa: F401  (registers the plan-project importers)
+
     def home_panels(self, user):
         from .domain.portal import home_panels
 

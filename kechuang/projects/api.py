@@ -1,0 +1,675 @@
+"""Plan projects under /api/v1/projects/: scoped like the pages, filtered like the lists,
+versioned edits (409 on a stale version), and references within the caller's scope.
+
+* Calls are the bureau's announcements: anyone who may view calls sees them all (no data
+  scope); the staff write them and their criteria, form fields and review phases.
+* Applications are listed within the caller's data scope. They are created and edited only as
+  drafts (or when returned) through ``workflow.save_application``, and change state only
+  through ``workflow.perform`` (the ``transition`` and ``batch-transition`` actions).
+* Experts are the staff's; an expert user sees only ``my-assignments`` — their own assignments
+  without a conflict of interest (``domain/conflicts.py``) — and no application endpoint gives
+  them anything: a conflicted application answers 404 wherever they ask for it.
+* Acceptance meetings with their sessions, projects and panel; a project's conclusion at a
+  meeting moves it on in its workflow (the ``conclude`` action).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import transaction
+from django.db.models import ProtectedError, Q
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, permissions, renderers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from kechuang.audit import chain
+from kechuang.audit.enums import AuditAction
+from kechuang.audit.models import AuditEvent
+from kechuang.core.api import ModelRulesPermission, ScopedModelViewSet
+from kechuang.core.domain.concurrency import ConcurrentEditError
+from kechuang.platforms.api import PlatformMixin
+from kechuang.registry.api import Conflict, VersionedMixin, stale_version_message
+
+from . import models
+from .domain import scoring, workflow
+from .domain.conflicts import conflict_pairs, expert_assignments
+from .enums import ReviewState, State
+from .interfaces import api_filters as filters
+from .interfaces import exporters
+from .interfaces import serializers as s
+from .reference import APPROVE, REVIEW
+
+VIEW_APPLICATION = "projects.view_application"
+
+
+# Permissions -----------------------------------------------------------------------------------
+
+
+class ActionRulesPermission(ModelRulesPermission):
+    """The role permission of the request's method — or of the action, for actions that only
+    read (``view``) or export (``export``) whatever their method; the record must be in scope."""
+
+    def _perm(self, request, view) -> str:
+        meta = view.queryset.model._meta
+        verb = getattr(view, "action_verbs", {}).get(view.action) or self.actions[request.method]
+        return f"{meta.app_label}.{verb}_{meta.model_name}"
+
+
+class UnscopedRulesPermission(ActionRulesPermission):
+    """For the records of the bureau that have no data scope (calls and their parts): the
+    role permission alone decides."""
+
+    def has_object_permission(self, request, view, obj):
+        return request.user.has_perm(self._perm(request, view))
+
+
+class IsExpert(permissions.BasePermission):
+    message = _("Only experts have review assignments.")
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(
+            user and user.is_authenticated and models.Expert.objects.filter(user=user).exists()
+        )
+
+
+class XlsxRenderer(renderers.BaseRenderer):
+    """Lets a client ask for the workbook (``Accept``); errors still come as JSON."""
+
+    media_type = exporters.XLSX
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        return json.dumps(data, default=str, ensure_ascii=False).encode()
+
+
+EXPORT_RENDERERS = [renderers.JSONRenderer, XlsxRenderer]
+WORKBOOK = OpenApiResponse(OpenApiTypes.BINARY, description="An Excel workbook (.xlsx).")
+
+
+def workbook_response(write, sheet: str, comment: str, filters: dict) -> FileResponse:
+    """Write the workbook to a spool file, audit the export, and send it."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it when sent)
+    count = write(spool)
+    chain.record(AuditAction.EXPORT, changes={"filters": filters, "rows": count}, comment=comment)
+    spool.seek(0)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return FileResponse(
+        spool, as_attachment=True, filename=f"{sheet}-{stamp}.xlsx", content_type=exporters.XLSX
+    )
+
+
+# Shared behaviour ------------------------------------------------------------------------------
+
+
+class ProjectMixin(PlatformMixin):
+    """References within the caller's scope (``PlatformMixin``), except organisations a record
+    only *names* by their credit code (``named_relations``: a cooperator, an expert's
+    organisation, an agency), which may be any; a record still in use is not deleted (409)."""
+
+    named_relations: tuple[str, ...] = ()
+    permission_classes = [permissions.IsAuthenticated, ActionRulesPermission]
+
+    def outside_scope(self, field, serializer) -> list:
+        if field.name in self.named_relations:
+            return []
+        return super().outside_scope(field, serializer)
+
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except ProtectedError:
+            raise Conflict(
+                _("%(record)s “%(name)s” is still in use and cannot be deleted.")
+                % {"record": capfirst(instance._meta.verbose_name), "name": instance}
+            ) from None
+
+
+class UnscopedViewSet(ProjectMixin, viewsets.ModelViewSet):
+    permission_classes = [permissions.IsAuthenticated, UnscopedRulesPermission]
+
+
+# Calls -----------------------------------------------------------------------------------------
+
+
+def may_see_results(user) -> bool:
+    return user.has_perm(REVIEW) or user.has_perm(APPROVE)
+
+
+@extend_schema_view(
+    results=extend_schema(
+        summary="The review results of the call",
+        responses=s.CallResultSerializer(many=True),
+    ),
+    results_export=extend_schema(
+        summary="The review results of the call as an Excel workbook", responses={200: WORKBOOK}
+    ),
+)
+class CallViewSet(ProjectMixin, VersionedMixin, viewsets.ModelViewSet):
+    queryset = models.Call.objects.select_related("programme").prefetch_related(
+        "form_fields", "criteria", "phases"
+    )
+    serializer_class = s.CallSerializer
+    filterset_class = filters.CallFilter
+    permission_classes = [permissions.IsAuthenticated, UnscopedRulesPermission]
+    ordering_fields = ["year", "batch", "closes_at", "opens_at", "name", "code"]
+    action_verbs = {"results": "view", "results_export": "view"}
+
+    def results_of(self, call):
+        if not may_see_results(self.request.user):
+            raise exceptions.PermissionDenied(
+                _("Only the staff running the review see its results.")
+            )
+        applications = (
+            models.Application.objects.visible_to(self.request.user)
+            .filter(call=call)
+            .exclude(state=State.DRAFT)
+        )
+        return scoring.call_results(call, applications)
+
+    @action(detail=True, methods=["get"])
+    def results(self, request, pk=None):
+        results = self.results_of(self.get_object())
+        return Response(s.CallResultSerializer(results, many=True).data)
+
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="results/export",
+        renderer_classes=EXPORT_RENDERERS,
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def results_export(self, request, pk=None):
+        call = self.get_object()
+        results = self.results_of(call)
+        return workbook_response(
+            lambda stream: exporters.write_results(stream, results),
+            f"评审结果-{call.code}",
+            _("Review results export: %(call)s") % {"call": call.name},
+            {"call": call.pk},
+        )
+
+
+class CallPartViewSet(UnscopedViewSet):
+    """A call's criteria, form fields or review phases: written by the staff; the criteria
+    stay as they are once an expert has submitted a review of the call (the scores refer to
+    them)."""
+
+    locked_by_reviews = False
+
+    def check_reviews(self, *calls):
+        if not self.locked_by_reviews:
+            return
+        ids = {c.pk for c in calls if c is not None}
+        started = models.Review.objects.filter(
+            assignment__phase__call_id__in=ids, state=ReviewState.SUBMITTED
+        ).exists()
+        if started:
+            raise exceptions.ValidationError(
+                {
+                    "call": _(
+                        "Experts have submitted reviews of this call; its criteria can no "
+                        "longer change."
+                    )
+                }
+            )
+
+    def perform_create(self, serializer):
+        self.check_reviews(serializer.validated_data.get("call"))
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer):
+        self.check_reviews(serializer.instance.call, serializer.validated_data.get("call"))
+        super().perform_update(serializer)
+
+    def perform_destroy(self, instance):
+        self.check_reviews(instance.call)
+        super().perform_destroy(instance)
+
+
+def call_part_viewset(model, serializer, filterset, locked=False):
+    attributes = {
+        "queryset": model.objects.select_related("call"),
+        "serializer_class": serializer,
+        "filterset_class": filterset,
+        "locked_by_reviews": locked,
+    }
+    return type(f"{model.__name__}ViewSet", (CallPartViewSet,), attributes)
+
+
+CriterionViewSet = call_part_viewset(
+    models.Criterion, s.CriterionSerializer, filters.CriterionFilter, locked=True
+)
+FormFieldViewSet = call_part_viewset(
+    models.FormField, s.FormFieldSerializer, filters.FormFieldFilter
+)
+ReviewPhaseViewSet = call_part_viewset(
+    models.ReviewPhase, s.ReviewPhaseSerializer, filters.ReviewPhaseFilter
+)
+
+
+# Applications ----------------------------------------------------------------------------------
+
+
+def hidden_from_expert(user):
+    """The applications an expert user may never see, whatever their roles: those of their own
+    or a declared organisation (as undertaker or cooperator), and those they declared a
+    conflict on. None for a user who is not an expert."""
+    expert = models.Expert.objects.filter(user=user).first() if user.is_authenticated else None
+    if expert is None:
+        return None
+    organisations = {
+        expert.organisation_id,
+        *expert.declared_organisations.values_list("pk", flat=True),
+    }
+    declared = models.Assignment.objects.filter(expert=expert, declared_conflict=True)
+    return models.Application.objects.filter(
+        Q(undertaker_id__in=organisations)
+        | Q(cooperators__in=organisations)
+        | Q(pk__in=declared.values("application_id"))
+    ).values("pk")
+
+
+@extend_schema_view(
+    transition=extend_schema(
+        summary="Take a workflow step",
+        request=s.TransitionSerializer,
+        responses={
+            200: s.ApplicationSerializer,
+            400: OpenApiResponse(description="The step needs input it was not given."),
+            403: OpenApiResponse(description="The caller may not take this step."),
+            409: OpenApiResponse(
+                description="The project is not (or no longer) in a state the step leaves from."
+            ),
+        },
+    ),
+    transitions=extend_schema(
+        summary="The steps the caller may take now",
+        responses=s.AvailableTransitionSerializer(many=True),
+    ),
+    timeline=extend_schema(
+        summary="The project's audit events", responses=s.TimelineEventSerializer(many=True)
+    ),
+    batch_transition=extend_schema(
+        summary="Take one step on several projects (each audited on its own)",
+        request=s.BatchTransitionSerializer,
+        responses=s.BatchResultSerializer,
+    ),
+    export=extend_schema(
+        summary="The filtered list as an Excel workbook (the import template's columns)",
+        responses={200: WORKBOOK},
+    ),
+)
+class ApplicationViewSet(ProjectMixin, ScopedModelViewSet):
+    queryset = models.Application.objects.select_related(
+        "call", "undertaker", "tech_field"
+    ).prefetch_related("cooperators")
+    serializer_class = s.ApplicationSerializer
+    filterset_class = filters.ApplicationFilter
+    permission_classes = [permissions.IsAuthenticated, ActionRulesPermission]
+    named_relations = ("cooperators",)
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    ordering_fields = ["id", "number", "name", "state", "submitted_at", "approved_on"]
+    action_verbs = {
+        "transition": "view",
+        "transitions": "view",
+        "timeline": "view",
+        "batch_transition": "view",
+        "export": "export",
+    }
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        hidden = hidden_from_expert(self.request.user)
+        if hidden is not None:
+            queryset = queryset.exclude(pk__in=hidden)
+        return queryset
+
+    def check_permissions(self, request):
+        """Someone who may not view applications at all learns nothing of one: 404."""
+        user = request.user
+        if self.detail and user.is_authenticated and not user.has_perm(VIEW_APPLICATION):
+            raise exceptions.NotFound()
+        super().check_permissions(request)
+
+    # -- drafts ---------------------------------------------------------------------------------
+    def perform_create(self, serializer):
+        self.check_relations(serializer)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        cooperators = data.pop("cooperators", None)
+        application = models.Application(**data)
+        serializer.instance = workflow.save_application(
+            application, self.request.user, cooperators=cooperators
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        expected = data.pop("version", None)
+        if expected is None:
+            raise exceptions.ValidationError(
+                {"version": _("Give the version of the record your change starts from.")}
+            )
+        self.check_relations(serializer)
+        cooperators = data.pop("cooperators", None)
+        application = serializer.instance
+        for name, value in data.items():
+            setattr(application, name, value)
+        try:
+            workflow.save_application(
+                application, self.request.user, expected, cooperators=cooperators
+            )
+        except workflow.NotEditableError as error:
+            raise Conflict(str(error)) from None
+        except ConcurrentEditError as error:
+            raise Conflict(stale_version_message(error)) from None
+
+    # -- the workflow ---------------------------------------------------------------------------
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        application = self.get_object()
+        given = s.TransitionSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        try:
+            workflow.perform(
+                application,
+                data["transition"],
+                request.user,
+                comment=data.get("comment", ""),
+                approved_funding=data.get("approved_funding"),
+                contract_number=data.get("contract_number", ""),
+            )
+        except DjangoPermissionDenied:
+            raise exceptions.PermissionDenied(_("You may not do this with this project.")) from None
+        except workflow.WrongStateError as error:
+            raise Conflict(str(error)) from None
+        except workflow.TransitionError as error:
+            raise exceptions.ValidationError({"detail": str(error)}) from None
+        application = self.get_queryset().get(pk=application.pk)
+        return Response(self.get_serializer(application).data)
+
+    @action(detail=True, methods=["get"])
+    def transitions(self, request, pk=None):
+        application = self.get_object()
+        steps = workflow.available(application, request.user)
+        return Response([s.AvailableTransitionSerializer.of(step) for step in steps])
+
+    @action(detail=True, methods=["get"])
+    def timeline(self, request, pk=None):
+        application = self.get_object()
+        events = AuditEvent.objects.for_object(application).order_by("id")
+        return Response([s.TimelineEventSerializer.of(event) for event in events])
+
+    @action(detail=False, methods=["post"], url_path="batch-transition")
+    def batch_transition(self, request):
+        given = s.BatchTransitionSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        ids = list(dict.fromkeys(data["ids"]))
+        visible = set(self.get_queryset().filter(pk__in=ids).values_list("pk", flat=True))
+        outcome = workflow.perform_many(
+            [pk for pk in ids if pk in visible],
+            data["transition"],
+            request.user,
+            comment=data.get("comment", ""),
+        )
+        failed = {str(pk): str(message) for pk, message in outcome["failed"].items()}
+        for pk in ids:
+            if pk not in visible:
+                failed[str(pk)] = _("No such project within your reach.")
+        return Response({"done": outcome["done"], "failed": failed})
+
+    @action(
+        detail=False,
+        methods=["get"],
+        renderer_classes=EXPORT_RENDERERS,
+        pagination_class=None,
+    )
+    def export(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        return workbook_response(
+            lambda stream: exporters.APPLICATIONS.write(stream, queryset),
+            exporters.APPLICATIONS.sheet,
+            _("Plan projects export"),
+            request.query_params.dict(),
+        )
+
+
+# Experts ---------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    export=extend_schema(
+        summary="The filtered expert pool as an Excel workbook (the import template's columns)",
+        responses={200: WORKBOOK},
+    )
+)
+class ExpertViewSet(ProjectMixin, VersionedMixin, ScopedModelViewSet):
+    queryset = models.Expert.objects.select_related("organisation", "title").prefetch_related(
+        "fields", "declared_organisations"
+    )
+    serializer_class = s.ExpertSerializer
+    filterset_class = filters.ExpertFilter
+    permission_classes = [permissions.IsAuthenticated, ActionRulesPermission]
+    named_relations = ("organisation", "declared_organisations")
+    ordering_fields = ["name", "capacity", "created_at"]
+    action_verbs = {"export": "export"}
+
+    @action(
+        detail=False,
+        methods=["get"],
+        renderer_classes=EXPORT_RENDERERS,
+        pagination_class=None,
+    )
+    def export(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        return workbook_response(
+            lambda stream: exporters.EXPERTS.write(stream, queryset),
+            exporters.EXPERTS.sheet,
+            _("Expert pool export"),
+            request.query_params.dict(),
+        )
+
+
+@extend_schema_view(
+    export=extend_schema(summary="My assignments as an Excel workbook", responses={200: WORKBOOK})
+)
+class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """An expert's own review assignments, none where they are conflicted (those answer 404),
+    each with the application as its reviewer needs it."""
+
+    queryset = models.Assignment.objects.none()
+    serializer_class = s.AssignmentSerializer
+    filterset_class = filters.AssignmentFilter
+    permission_classes = [permissions.IsAuthenticated, IsExpert]
+
+    def get_queryset(self):
+        return (
+            expert_assignments(self.request.user)
+            .select_related(
+                "phase__call", "application__undertaker", "application__tech_field", "review"
+            )
+            .prefetch_related(
+                "application__cooperators",
+                "application__call__form_fields",
+                "phase__call__criteria",
+                "review__scores__criterion",
+            )
+            .order_by("phase__closes_at", "id")
+        )
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return s.AssignmentListSerializer
+        return s.AssignmentSerializer
+
+    @action(
+        detail=False,
+        methods=["get"],
+        renderer_classes=EXPORT_RENDERERS,
+        pagination_class=None,
+    )
+    def export(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        return workbook_response(
+            lambda stream: exporters.ASSIGNMENTS.write(stream, queryset),
+            exporters.ASSIGNMENTS.sheet,
+            _("Review assignments export"),
+            request.query_params.dict(),
+        )
+
+
+# Acceptance meetings ---------------------------------------------------------------------------
+
+
+def check_panel(meeting_id: int, application_ids, expert_ids, field: str) -> None:
+    """No panel member of a meeting may be conflicted with a project accepted at it."""
+    pairs = conflict_pairs(application_ids, expert_ids)
+    if pairs:
+        application_id, expert_id = min(pairs)
+        expert = models.Expert.objects.get(pk=expert_id)
+        application = models.Application.objects.get(pk=application_id)
+        raise exceptions.ValidationError(
+            {
+                field: _(
+                    "%(expert)s has a conflict of interest with the project “%(project)s” of "
+                    "this meeting and cannot sit on its panel."
+                )
+                % {"expert": expert.name, "project": application.name}
+            }
+        )
+
+
+def meeting_applications(meeting_id: int) -> list[int]:
+    return list(
+        models.SessionProject.objects.filter(session__meeting_id=meeting_id).values_list(
+            "application_id", flat=True
+        )
+    )
+
+
+def meeting_experts(meeting_id: int) -> list[int]:
+    return list(
+        models.PanelMember.objects.filter(meeting_id=meeting_id).values_list("expert_id", flat=True)
+    )
+
+
+class MeetingViewSet(ProjectMixin, VersionedMixin, ScopedModelViewSet):
+    queryset = models.AcceptanceMeeting.objects.select_related("agency").prefetch_related(
+        "sessions__projects__application__undertaker", "panel__expert"
+    )
+    serializer_class = s.MeetingSerializer
+    filterset_class = filters.MeetingFilter
+    named_relations = ("agency",)
+    ordering_fields = ["held_on", "year", "name"]
+
+
+class MeetingSessionViewSet(ProjectMixin, ScopedModelViewSet):
+    queryset = models.MeetingSession.objects.select_related("meeting").prefetch_related(
+        "projects__application__undertaker"
+    )
+    serializer_class = s.MeetingSessionSerializer
+    filterset_class = filters.SessionFilter
+    scoped_relations = ("meeting",)
+
+
+@extend_schema_view(
+    conclude=extend_schema(
+        summary="Record the panel's conclusion (moves the project on in its workflow)",
+        request=s.ConcludeSerializer,
+        responses=s.SessionProjectSerializer,
+    )
+)
+class SessionProjectViewSet(ProjectMixin, ScopedModelViewSet):
+    queryset = models.SessionProject.objects.select_related(
+        "session__meeting", "application__undertaker"
+    )
+    serializer_class = s.SessionProjectSerializer
+    filterset_class = filters.SessionProjectFilter
+    scoped_relations = ("session",)
+    action_verbs = {"conclude": "change"}
+
+    def perform_create(self, serializer):
+        self.check_relations(serializer)
+        data = serializer.validated_data
+        check_panel(
+            data["session"].meeting_id,
+            [data["application"].pk],
+            meeting_experts(data["session"].meeting_id),
+            "application",
+        )
+        serializer.save()
+
+    def perform_update(self, serializer):
+        self.check_relations(serializer)
+        session = serializer.validated_data.get("session", serializer.instance.session)
+        application = serializer.validated_data.get("application", serializer.instance.application)
+        check_panel(
+            session.meeting_id, [application.pk], meeting_experts(session.meeting_id), "application"
+        )
+        serializer.save()
+
+    @action(detail=True, methods=["post"])
+    def conclude(self, request, pk=None):
+        slot = self.get_object()
+        given = s.ConcludeSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        conclusion = given.validated_data["conclusion"]
+        opinion = given.validated_data.get("opinion", "").strip()
+        step = workflow.CONCLUSION_STEP[conclusion]
+        try:
+            with transaction.atomic():
+                workflow.perform(
+                    slot.application,
+                    step,
+                    request.user,
+                    comment=opinion or str(workflow.transition(step).label),
+                    on=slot.session.meeting.held_on,
+                )
+                slot.conclusion = conclusion
+                slot.opinion = opinion
+                slot.save(update_fields=["conclusion", "opinion"])
+        except DjangoPermissionDenied:
+            raise exceptions.PermissionDenied(_("You may not do this with this project.")) from None
+        except workflow.WrongStateError as error:
+            raise Conflict(str(error)) from None
+        except workflow.TransitionError as error:
+            raise exceptions.ValidationError({"detail": str(error)}) from None
+        return Response(self.get_serializer(slot).data, status=status.HTTP_200_OK)
+
+
+class PanelMemberViewSet(ProjectMixin, ScopedModelViewSet):
+    queryset = models.PanelMember.objects.select_related("meeting", "expert")
+    serializer_class = s.PanelMemberSerializer
+    filterset_class = filters.PanelMemberFilter
+    scoped_relations = ("meeting",)
+
+    def perform_create(self, serializer):
+        self.check_relations(serializer)
+        data = serializer.validated_data
+        meeting_id = data["meeting"].pk
+        check_panel(meeting_id, meeting_applications(meeting_id), [data["expert"].pk], "expert")
+        serializer.save()
+
+    def perform_update(self, serializer):
+        self.check_relations(serializer)
+        meeting = serializer.validated_data.get("meeting", serializer.instance.meeting)
+        expert = serializer.validated_data.get("expert", serializer.instance.expert)
+        check_panel(meeting.pk, meeting_applications(meeting.pk), [expert.pk], "expert")
+        serializer.save()

@@ -1,0 +1,180 @@
+"""Excel exports of the plan-project area: the expert pool and the projects in their import
+template's columns (an export re-imports unchanged), a call's review results for the staff, and
+an expert's own assignments. Each row is a {column field: value} mapping; the columns order it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from kechuang.core.domain.imports import Column
+from kechuang.core.interfaces.excel import in_chunks, write_workbook
+
+from .. import models
+from ..domain.scoring import ApplicationScore
+from ..enums import ReviewState
+from .columns import (
+    APPLICATION_COLUMNS,
+    ASSIGNMENT_COLUMNS,
+    EXPERT_COLUMNS,
+    LIST_SEPARATOR,
+    RESULT_COLUMNS,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Export:
+    sheet: str  # also the name of the downloaded file
+    columns: list[Column]
+    loader: Callable[[], QuerySet]  # the records with what their rows read
+    row: Callable[[object], dict]
+
+    def write(self, stream, queryset) -> int:
+        """Write the records of ``queryset`` in its order; returns the number of rows."""
+        fields = [c.field for c in self.columns]
+        records = in_chunks(queryset, self.loader())
+        rows = ([values.get(f) for f in fields] for values in map(self.row, records))
+        return write_workbook(stream, self.sheet, [c.header for c in self.columns], rows)
+
+
+def organisation(field: str, org) -> dict:
+    if org is None:
+        return {}
+    return {f"{field}_uscc": org.uscc, f"{field}_name": org.name}
+
+
+def organisation_list(organisations) -> str:
+    """Organisations in one cell, each by its credit code (or its name when it has none)."""
+    return LIST_SEPARATOR.join(sorted(org.uscc or org.name for org in organisations))
+
+
+def name_of(item) -> str:
+    return item.name if item is not None else ""
+
+
+def yes_no(value: bool) -> str:
+    return "是" if value else "否"
+
+
+def expert_row(expert) -> dict:
+    return {
+        "name": expert.name,
+        **organisation("organisation", expert.organisation),
+        "title": name_of(expert.title),
+        "fields": LIST_SEPARATOR.join(sorted(f.name for f in expert.fields.all())),
+        "phone": expert.phone,
+        "email": expert.email,
+        "capacity": expert.capacity,
+        "available": yes_no(expert.available),
+        "declared_organisations": organisation_list(expert.declared_organisations.all()),
+    }
+
+
+EXPERTS = Export(
+    sheet="专家库",
+    columns=EXPERT_COLUMNS,
+    loader=lambda: models.Expert.objects.select_related("organisation", "title").prefetch_related(
+        "fields", "declared_organisations"
+    ),
+    row=expert_row,
+)
+
+
+def application_row(a) -> dict:
+    return {
+        "call": a.call.code,
+        "number": a.number or "",
+        "name": a.name,
+        **organisation("undertaker", a.undertaker),
+        "cooperators": organisation_list(a.cooperators.all()),
+        "leader_name": a.leader_name,
+        "leader_phone": a.leader_phone,
+        "tech_field": name_of(a.tech_field),
+        "starts_on": a.starts_on,
+        "ends_on": a.ends_on,
+        "requested_funding": a.requested_funding,
+        "self_funding": a.self_funding,
+        "state": a.get_state_display(),
+        "approved_on": a.approved_on,
+        "approved_funding": a.approved_funding,
+        "publicity_until": a.publicity_until,
+        "contract_number": a.contract_number,
+        "contract_signed_on": a.contract_signed_on,
+        "midterm_result": a.get_midterm_result_display() if a.midterm_result else "",
+        "midterm_on": a.midterm_on,
+        "extended_until": a.extended_until,
+        "conclusion": a.get_conclusion_display() if a.conclusion else "",
+        "concluded_on": a.concluded_on,
+        "closed_on": a.closed_on,
+        "terminated_on": a.terminated_on,
+        "content": a.content,
+    }
+
+
+APPLICATIONS = Export(
+    sheet="科技计划项目",
+    columns=APPLICATION_COLUMNS,
+    loader=lambda: models.Application.objects.select_related(
+        "call", "undertaker", "tech_field"
+    ).prefetch_related("cooperators"),
+    row=application_row,
+)
+
+
+def assignment_row(assignment) -> dict:
+    application = assignment.application
+    review = getattr(assignment, "review", None)
+    due = assignment.phase.closes_at
+    return {
+        "call": assignment.phase.call.name,
+        "phase": assignment.phase.name,
+        "reviews_due": timezone.localtime(due).replace(tzinfo=None) if due else None,
+        "number": application.number or "",
+        "name": application.name,
+        "undertaker": application.undertaker.name,
+        "review_state": ReviewState(review.state if review else ReviewState.DRAFT).label,
+    }
+
+
+ASSIGNMENTS = Export(
+    sheet="评审任务",
+    columns=ASSIGNMENT_COLUMNS,
+    loader=lambda: models.Assignment.objects.select_related(
+        "phase__call", "application__undertaker", "review"
+    ),
+    row=assignment_row,
+)
+
+
+def write_results(stream, results: list[ApplicationScore]) -> int:
+    """A call's review results: one row per application, best first — its aggregate score and
+    each expert's name and score (empty while their review is not submitted)."""
+    widest = max((len(r.experts) for r in results), default=0)
+    headers = [c.header for c in RESULT_COLUMNS]
+    for n in range(1, widest + 1):
+        headers += [f"专家{n}", f"专家{n}得分"]
+    rows = []
+    rank = 0
+    for result in results:
+        application = result.application
+        if result.aggregate is not None:
+            rank += 1
+        row = [
+            rank if result.aggregate is not None else None,
+            application.number or "",
+            application.name,
+            application.undertaker.name,
+            application.get_state_display(),
+            result.aggregate,
+            f"{result.submitted}/{result.assigned}",
+        ]
+        for expert in result.experts:
+            row += [f"{expert.expert}（{expert.phase}）", expert.score]
+        rows.append(row)
+    return write_workbook(stream, "评审结果", headers, rows)
