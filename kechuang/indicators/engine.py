@@ -2,12 +2,14 @@
 from records at query time.
 
 An :class:`Indicator` names its records (a queryset for a period), what it measures of them
-(a count, a sum, or a per-record attribute), and its breakdowns: ``parts`` (named conditions)
+(a count, a sum, a per-record attribute, or a share: the records meeting a condition among
+them), and its breakdowns: ``parts`` (named conditions)
 and ``dimensions`` (a field whose values become keys, e.g. an institute's code). With both, keys
 combine as ``"<dimension value>.<part key>"``. Nothing is stored: :meth:`Indicator.evaluate`
 runs one aggregate query for the value and the parts, one grouped query per dimension, and,
 when asked to drill, lists the records behind each number (their count equals a count
-indicator's value; their amounts add up to a sum indicator's).
+indicator's value; their amounts add up to a sum indicator's; a share's drill lists the
+records meeting its condition and the result tells how many records there were in all).
 
 Areas define their indicators in ``<app>/indicators.py`` and :func:`register` them; the
 app registry imports those modules at start-up (:func:`autodiscover`).
@@ -108,6 +110,9 @@ class Result:
     # behind each key that lie outside the viewer's scope, counted but not listed.
     withheld: dict[str | None, int] = field(default_factory=dict)
     hidden_keys: int = 0  # breakdown keys naming records outside the viewer's scope, left out
+    # A share: (records meeting the condition, all records) behind the value (None) and each
+    # key; the value is their quotient (None when there are no records).
+    fractions: dict[str | None, tuple[int, int]] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         data = {
@@ -122,6 +127,11 @@ class Result:
             data["years"] = [self.period.first_year, self.period.last_year]
         if self.indicator.self_reported:
             data["self_reported"] = True
+        if self.fractions:
+            data["numerator"], data["denominator"] = self.fractions[None]
+            data["breakdown_fractions"] = {
+                k: list(v) for k, v in self.fractions.items() if k is not None
+            }
         if self.hidden_keys:
             data["breakdown_keys_withheld"] = self.hidden_keys
         if self.records is not None:
@@ -151,6 +161,7 @@ class Measure:
     COUNT = "count"
     SUM = "sum"
     ATTRIBUTE = "attribute"
+    SHARE = "share"  # records meeting ``numerator`` ÷ all records, ``decimals`` places
 
 
 @dataclass
@@ -171,6 +182,7 @@ class Indicator:
     amount: str | None = None  # the summed field (SUM)
     scale: Decimal = Decimal(1)  # stored units per published unit (万元 → 亿元: 10000)
     decimals: int = 2
+    numerator: Q | None = None  # SHARE: the condition on the records the share counts
     parts: Callable[[Period], list[Part]] | list[Part] = field(default_factory=list)
     dimensions: list[Dimension] = field(default_factory=list)
     name_field: str = "name"  # what a drilled record shows
@@ -179,6 +191,10 @@ class Indicator:
     attribute_format: Callable[[dict], Any] | None = None  # ATTRIBUTE: the value from a row
     attribute_fields: tuple[str, ...] = ()
     self_reported: bool = False
+
+    def __post_init__(self):
+        if self.measure == Measure.SHARE and self.numerator is None:
+            raise ValueError(f"Indicator {self.id}: a share needs its numerator condition")
 
     @property
     def display_name(self) -> str:
@@ -198,7 +214,27 @@ class Indicator:
     def _aggregate(self, where: Q | None = None):
         if self.measure == Measure.SUM:
             return Sum(self.amount, filter=where)
+        if self.measure == Measure.SHARE:
+            return Count("pk", filter=self.numerator if where is None else where & self.numerator)
         return Count("pk", filter=where)
+
+    def _aggregates(self, name: str, where: Q | None = None) -> dict:
+        """The aggregate(s) of one number: a share's numerator also needs its denominator."""
+        aggregates = {name: self._aggregate(where)}
+        if self.measure == Measure.SHARE:
+            aggregates[f"{name}_of"] = Count("pk", filter=where)
+        return aggregates
+
+    def _number(self, row: dict, name: str, result: Result, key: str | None):
+        """The published number from an aggregate row (a share also notes its fraction)."""
+        if self.measure != Measure.SHARE:
+            return self._scaled(row[name])
+        numerator, denominator = row[name] or 0, row[f"{name}_of"] or 0
+        result.fractions[key] = (numerator, denominator)
+        if not denominator:
+            return None
+        share = Decimal(numerator) / Decimal(denominator)
+        return share.quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP)
 
     def _scaled(self, raw):
         if self.measure != Measure.SUM:
@@ -224,19 +260,18 @@ class Indicator:
         period = self.period(as_of, first_year)
         queryset = self.records(period).order_by()
         parts = self.parts_for(period)
-        aggregates = {"value": self._aggregate()}
+        aggregates = self._aggregates("value")
         for index, part in enumerate(parts):
-            aggregates[f"part{index}"] = self._aggregate(part.where)
+            aggregates.update(self._aggregates(f"part{index}", part.where))
         totals = queryset.aggregate(**aggregates)
-        breakdown: dict[str, Any] = {}
-        labels: dict[str, str] = {}
+        result = Result(self, period, None, {}, {})
+        breakdown, labels = result.breakdown, result.labels
         for index, part in enumerate(parts):
-            breakdown[part.key] = self._scaled(totals[f"part{index}"])
+            breakdown[part.key] = self._number(totals, f"part{index}", result, part.key)
             labels[part.key] = str(part.label)
         for dimension in self.dimensions:
-            self._dimension(queryset, dimension, parts, breakdown, labels)
-        value = self._scaled(totals["value"])
-        result = Result(self, period, value, breakdown, labels)
+            self._dimension(queryset, dimension, parts, result)
+        result.value = self._number(totals, "value", result, None)
         if viewer is not None:
             self._hide_records_keys(queryset, viewer, result)
         if drill:
@@ -248,12 +283,15 @@ class Indicator:
                 self._withhold(queryset, viewer, result)
         return result
 
-    def _dimension(self, queryset, dimension, parts, breakdown, labels):
+    def _dimension(self, queryset, dimension, parts, result: Result):
+        breakdown, labels = result.breakdown, result.labels
         fields = [dimension.field] + ([dimension.label_field] if dimension.label_field else [])
         order = dimension.order_field or dimension.field
         if order not in fields:
             fields.append(order)
-        extra = {f"part{i}": self._aggregate(p.where) for i, p in enumerate(parts)}
+        extra = self._aggregates("dim_value")
+        for index, part in enumerate(parts):
+            extra.update(self._aggregates(f"part{index}", part.where))
         if self.measure == Measure.ATTRIBUTE:
             columns = [*fields, *self.attribute_fields]
             for row in queryset.values(*columns).order_by(order):
@@ -263,18 +301,19 @@ class Indicator:
                 breakdown[str(key)] = self.attribute_format(row)
                 labels[str(key)] = str(row.get(dimension.label_field) or key)
             return
-        rows = queryset.values(*fields).annotate(dim_value=self._aggregate(), **extra)
+        rows = queryset.values(*fields).annotate(**extra)
         for row in rows.order_by(order):
             key = row[dimension.field]
             if key is None:
                 continue
             key = str(key)
             label = str(row.get(dimension.label_field) or key)
-            breakdown[key] = self._scaled(row["dim_value"])
+            breakdown[key] = self._number(row, "dim_value", result, key)
             labels[key] = label
             for index, part in enumerate(parts):
-                breakdown[f"{key}.{part.key}"] = self._scaled(row[f"part{index}"])
-                labels[f"{key}.{part.key}"] = f"{label} · {part.label}"
+                facet = f"{key}.{part.key}"
+                breakdown[facet] = self._number(row, f"part{index}", result, facet)
+                labels[facet] = f"{label} · {part.label}"
 
     # -- drilling ----------------------------------------------------------------------------
     def _record_rows(self, queryset) -> list[dict]:
@@ -301,7 +340,10 @@ class Indicator:
             return None
 
     def _drill(self, queryset, parts, result: Result) -> None:
-        """The records behind the value and behind each breakdown key, in name order."""
+        """The records behind the value and behind each breakdown key, in name order (of a
+        share: those meeting its condition)."""
+        if self.measure == Measure.SHARE:
+            queryset = queryset.filter(self.numerator)
         records = self._record_rows(queryset)
         position = {r["pk"]: i for i, r in enumerate(records)}
         by_key: dict[str, set] = defaultdict(set)
@@ -323,8 +365,9 @@ class Indicator:
 
     def _drill_one(self, queryset, parts, result: Result, key: str | None) -> None:
         """The records behind the value (``key`` None) or behind one breakdown key only."""
+        counted = queryset.filter(self.numerator) if self.measure == Measure.SHARE else queryset
         if key is None:
-            result.records = self._record_rows(queryset)
+            result.records = self._record_rows(counted)
             result.breakdown_records = {}
             return
         if key not in result.breakdown:
@@ -340,6 +383,8 @@ class Indicator:
             chosen = queryset.filter(**{dimension.field: head})
             if tail:
                 chosen = chosen.filter(by_part[tail])
+        if counted is not queryset:
+            chosen = chosen.filter(self.numerator)
         result.records = None
         result.breakdown_records = {key: self._record_rows(chosen.distinct())}
 
