@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import numpy as np
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
@@ -30,6 +31,12 @@ from ..enums import ReviewState
 from ..enums import State as S
 from ..models import Application, Assignment, Expert, Review, ReviewPhase
 from ..reference import ASSIGN
+from .assignment import (
+    TOO_FEW_ELIGIBLE,
+    ShortfallReason,
+    SparseScores,
+    assign_experts,
+)
 from .conflicts import conflict_pairs, conflict_reasons
 from .workflow import TransitionError, state_label
 
@@ -228,3 +235,164 @@ def _tell_experts(assignments) -> None:
             "\n".join(a.application.name for a in items),
             "",
         )
+
+
+# Automatic assignment --------------------------------------------------------------------------
+
+
+@dataclass
+class Shortfall:
+    """An application the automatic assignment could not fully staff, and why (in numbers)."""
+
+    application: Application
+    reason: ShortfallReason
+
+    @property
+    def needed(self) -> int:
+        return self.reason.need
+
+    @property
+    def assigned(self) -> int:
+        return self.reason.assigned
+
+    @property
+    def message(self) -> str:
+        r = self.reason
+        numbers = {
+            "need": r.need,
+            "assigned": r.assigned,
+            "candidates": r.candidates,
+            "conflicted": r.conflicted,
+            "full": r.no_capacity,
+            "eligible": r.eligible,
+            "busy": r.busy,
+        }
+        if r.code == TOO_FEW_ELIGIBLE:
+            return (
+                _(
+                    "Needs %(need)s more experts, got %(assigned)s: only %(eligible)s experts can "
+                    "review it — %(candidates)s match its field, of whom %(conflicted)s are "
+                    "conflicted and %(full)s have no places left in this call. Invite experts of "
+                    "this field or raise their capacity."
+                )
+                % numbers
+            )
+        return (
+            _(
+                "Needs %(need)s more experts, got %(assigned)s: %(eligible)s experts could review "
+                "it, but %(busy)s of them have used their places on other applications of this "
+                "call. Raise their capacity or invite more experts of this field."
+            )
+            % numbers
+        )
+
+
+@dataclass
+class AutoReport:
+    created: list[Assignment] = field(default_factory=list)
+    total_match: Decimal = Decimal(0)
+    shortfalls: list[Shortfall] = field(default_factory=list)
+    applications: int = 0
+    certificate: object | None = None
+
+
+def auto_assign(phase: ReviewPhase, user, applications=None) -> AutoReport:
+    """Assign experts to every application of the phase's call in expert review (or the given
+    ones) that has fewer than the call's number of reviewers: the most review places filled,
+    then the best total field match, never a conflict or a capacity exceeded (the optimisation
+    is ``assignment.assign_experts``; its result is checked again here before anything is
+    written). Existing assignments stay; the new ones are written in one transaction."""
+    if not user.has_perm(ASSIGN):
+        raise PermissionDenied
+    call = phase.call
+    k = call.reviewers_per_application
+    with transaction.atomic():
+        queryset = Application.objects.filter(call=call, state__in=ASSIGNABLE_STATES)
+        if applications is not None:
+            queryset = queryset.filter(pk__in=[a.pk for a in applications])
+        apps = list(queryset.select_for_update().order_by("pk"))
+        experts = list(Expert.objects.available().select_for_update().order_by("pk"))
+        report = AutoReport(applications=len(apps))
+        if not apps:
+            return report
+        staffed: dict[int, int] = {}
+        taken: set[tuple[int, int]] = set()
+        declared: set[tuple[int, int]] = set()
+        for app_id, expert_id, conflicted in Assignment.objects.filter(
+            phase=phase, application__in=apps
+        ).values_list("application_id", "expert_id", "declared_conflict"):
+            taken.add((app_id, expert_id))
+            if conflicted:
+                declared.add((app_id, expert_id))
+            else:
+                staffed[app_id] = staffed.get(app_id, 0) + 1
+        need = [max(k - staffed.get(a.pk, 0), 0) for a in apps]
+        load = load_per_call(call.pk)
+        capacity = [max(e.capacity - load.get(e.pk, 0), 0) for e in experts]
+        fields = _expert_fields([e.pk for e in experts])
+        parents = _parents()
+        conflicted_pairs = conflict_pairs([a.pk for a in apps], [e.pk for e in experts])
+        rows, cols, values, conflicts = [], [], [], []
+        by_field: dict[int, set[int]] = {}
+        by_area: dict[int, set[int]] = {}
+        for j, expert in enumerate(experts):
+            for item in fields.get(expert.pk, ()):
+                by_field.setdefault(item, set()).add(j)
+                if parents.get(item) is not None:
+                    by_area.setdefault(parents[item], set()).add(j)
+        for i, app in enumerate(apps):
+            full = by_field.get(app.tech_field_id, set())
+            area = parents.get(app.tech_field_id)
+            partial = by_area.get(area, set()) - full if area is not None else set()
+            for group, match in ((full, FULL_MATCH), (partial, PARTIAL_MATCH)):
+                for j in sorted(group):
+                    pair = (app.pk, experts[j].pk)
+                    if pair in taken and pair not in declared:
+                        continue  # on the application already
+                    rows.append(i)
+                    cols.append(j)
+                    values.append(float(match))
+                    if pair in conflicted_pairs or pair in declared:
+                        conflicts.append((i, j))
+        scores = SparseScores(
+            n_applications=len(apps),
+            n_experts=len(experts),
+            application=np.array(rows, dtype=np.int64),
+            expert=np.array(cols, dtype=np.int64),
+            score=np.array(values, dtype=np.float64),
+        )
+        result = assign_experts(scores, need=need, capacity=capacity, conflicts=conflicts)
+        _verify(result, need, capacity, set(conflicts))
+        for i, chosen in enumerate(result.experts):
+            for j, score in zip(chosen, result.scores[i], strict=True):
+                report.created.append(
+                    Assignment.objects.create(
+                        phase=phase,
+                        application=apps[i],
+                        expert=experts[j],
+                        match=Decimal(str(score)),
+                        automatic=True,
+                        created_by=user,
+                    )
+                )
+        report.total_match = sum((a.match for a in report.created), Decimal(0))
+        report.certificate = result.certificate
+        for i, reason in sorted(result.reasons.items()):
+            if need[i] > 0:
+                report.shortfalls.append(Shortfall(apps[i], reason))
+        _tell_experts(report.created)
+    return report
+
+
+def _verify(result, need, capacity, conflicts) -> None:
+    """The solver's answer obeys every rule, or nothing is written."""
+    used = [0] * len(capacity)
+    for i, chosen in enumerate(result.experts):
+        if len(chosen) > need[i] or len(set(chosen)) != len(chosen):
+            raise AssertionError(f"application {i}: more experts than needed")
+        for j in chosen:
+            if (i, j) in conflicts:
+                raise AssertionError(f"conflicted pair ({i}, {j}) assigned")
+            used[j] += 1
+    if any(u > c for u, c in zip(used, capacity, strict=True)):
+        raise AssertionError("an expert's capacity exceeded")
