@@ -40,9 +40,9 @@ from kechuang.platforms.api import PlatformMixin
 from kechuang.registry.api import Conflict, VersionedMixin, stale_version_message
 
 from . import models
-from .domain import scoring, workflow
-from .domain.conflicts import conflict_pairs, expert_assignments
-from .enums import ReviewState, State
+from .domain import meetings, scoring, workflow
+from .domain.conflicts import expert_assignments
+from .enums import PanelRole, ReviewState, State
 from .interfaces import api_filters as filters
 from .interfaces import exporters
 from .interfaces import serializers as s
@@ -113,6 +113,26 @@ def workbook_response(write, sheet: str, comment: str, filters: dict) -> FileRes
 
 
 # Shared behaviour ------------------------------------------------------------------------------
+
+
+class Refused(exceptions.APIException):
+    """A step refused for a reason the caller can act on (``{"detail": message}``)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "refused"
+
+
+def domain_call(function, *args, **kwargs):
+    """Run a domain step, answering its refusals as the API does: 403 when the user may not,
+    409 when the record's state does not allow it, 400 for other reasons."""
+    try:
+        return function(*args, **kwargs)
+    except DjangoPermissionDenied:
+        raise exceptions.PermissionDenied(_("You may not do this with this project.")) from None
+    except workflow.WrongStateError as error:
+        raise Conflict(str(error)) from None
+    except workflow.TransitionError as error:
+        raise Refused(str(error)) from None
 
 
 class ProjectMixin(PlatformMixin):
@@ -386,21 +406,15 @@ class ApplicationViewSet(ProjectMixin, ScopedModelViewSet):
         given = s.TransitionSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        try:
-            workflow.perform(
-                application,
-                data["transition"],
-                request.user,
-                comment=data.get("comment", ""),
-                approved_funding=data.get("approved_funding"),
-                contract_number=data.get("contract_number", ""),
-            )
-        except DjangoPermissionDenied:
-            raise exceptions.PermissionDenied(_("You may not do this with this project.")) from None
-        except workflow.WrongStateError as error:
-            raise Conflict(str(error)) from None
-        except workflow.TransitionError as error:
-            raise exceptions.ValidationError({"detail": str(error)}) from None
+        domain_call(
+            workflow.perform,
+            application,
+            data["transition"],
+            request.user,
+            comment=data.get("comment", ""),
+            approved_funding=data.get("approved_funding"),
+            contract_number=data.get("contract_number", ""),
+        )
         application = self.get_queryset().get(pk=application.pk)
         return Response(self.get_serializer(application).data)
 
@@ -538,38 +552,6 @@ class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
 # Acceptance meetings ---------------------------------------------------------------------------
 
 
-def check_panel(meeting_id: int, application_ids, expert_ids, field: str) -> None:
-    """No panel member of a meeting may be conflicted with a project accepted at it."""
-    pairs = conflict_pairs(application_ids, expert_ids)
-    if pairs:
-        application_id, expert_id = min(pairs)
-        expert = models.Expert.objects.get(pk=expert_id)
-        application = models.Application.objects.get(pk=application_id)
-        raise exceptions.ValidationError(
-            {
-                field: _(
-                    "%(expert)s has a conflict of interest with the project “%(project)s” of "
-                    "this meeting and cannot sit on its panel."
-                )
-                % {"expert": expert.name, "project": application.name}
-            }
-        )
-
-
-def meeting_applications(meeting_id: int) -> list[int]:
-    return list(
-        models.SessionProject.objects.filter(session__meeting_id=meeting_id).values_list(
-            "application_id", flat=True
-        )
-    )
-
-
-def meeting_experts(meeting_id: int) -> list[int]:
-    return list(
-        models.PanelMember.objects.filter(meeting_id=meeting_id).values_list("expert_id", flat=True)
-    )
-
-
 class MeetingViewSet(ProjectMixin, VersionedMixin, ScopedModelViewSet):
     queryset = models.AcceptanceMeeting.objects.select_related("agency").prefetch_related(
         "sessions__projects__application__undertaker", "panel__expert"
@@ -597,6 +579,10 @@ class MeetingSessionViewSet(ProjectMixin, ScopedModelViewSet):
     )
 )
 class SessionProjectViewSet(ProjectMixin, ScopedModelViewSet):
+    """A project on a meeting's agenda: scheduled (``meetings.schedule``: it has applied for
+    acceptance, no panel member is conflicted with it), reordered, taken off again while it
+    has no conclusion; its conclusion is recorded with ``conclude``."""
+
     queryset = models.SessionProject.objects.select_related(
         "session__meeting", "application__undertaker"
     )
@@ -608,53 +594,37 @@ class SessionProjectViewSet(ProjectMixin, ScopedModelViewSet):
     def perform_create(self, serializer):
         self.check_relations(serializer)
         data = serializer.validated_data
-        check_panel(
-            data["session"].meeting_id,
-            [data["application"].pk],
-            meeting_experts(data["session"].meeting_id),
-            "application",
+        serializer.instance = domain_call(
+            meetings.schedule,
+            data["session"],
+            data["application"],
+            self.request.user,
+            sort=data.get("sort"),
         )
-        serializer.save()
 
-    def perform_update(self, serializer):
-        self.check_relations(serializer)
-        session = serializer.validated_data.get("session", serializer.instance.session)
-        application = serializer.validated_data.get("application", serializer.instance.application)
-        check_panel(
-            session.meeting_id, [application.pk], meeting_experts(session.meeting_id), "application"
-        )
-        serializer.save()
+    def perform_destroy(self, instance):
+        if instance.conclusion:
+            raise Conflict(
+                _("This project's conclusion has been recorded; it stays on the agenda.")
+            )
+        super().perform_destroy(instance)
 
     @action(detail=True, methods=["post"])
     def conclude(self, request, pk=None):
         slot = self.get_object()
         given = s.ConcludeSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        conclusion = given.validated_data["conclusion"]
-        opinion = given.validated_data.get("opinion", "").strip()
-        step = workflow.CONCLUSION_STEP[conclusion]
-        try:
-            with transaction.atomic():
-                workflow.perform(
-                    slot.application,
-                    step,
-                    request.user,
-                    comment=opinion or str(workflow.transition(step).label),
-                    on=slot.session.meeting.held_on,
-                )
-                slot.conclusion = conclusion
-                slot.opinion = opinion
-                slot.save(update_fields=["conclusion", "opinion"])
-        except DjangoPermissionDenied:
-            raise exceptions.PermissionDenied(_("You may not do this with this project.")) from None
-        except workflow.WrongStateError as error:
-            raise Conflict(str(error)) from None
-        except workflow.TransitionError as error:
-            raise exceptions.ValidationError({"detail": str(error)}) from None
-        return Response(self.get_serializer(slot).data, status=status.HTTP_200_OK)
+        data = given.validated_data
+        slot = domain_call(
+            meetings.conclude, slot, data["conclusion"], data.get("opinion", ""), request.user
+        )
+        return Response(self.get_serializer(slot).data)
 
 
 class PanelMemberViewSet(ProjectMixin, ScopedModelViewSet):
+    """A meeting's panel: an expert conflicted with one of its projects is refused
+    (``meetings.add_panel_member``); a member's role may change (one chair)."""
+
     queryset = models.PanelMember.objects.select_related("meeting", "expert")
     serializer_class = s.PanelMemberSerializer
     filterset_class = filters.PanelMemberFilter
@@ -663,13 +633,20 @@ class PanelMemberViewSet(ProjectMixin, ScopedModelViewSet):
     def perform_create(self, serializer):
         self.check_relations(serializer)
         data = serializer.validated_data
-        meeting_id = data["meeting"].pk
-        check_panel(meeting_id, meeting_applications(meeting_id), [data["expert"].pk], "expert")
-        serializer.save()
+        serializer.instance = domain_call(
+            meetings.add_panel_member,
+            data["meeting"],
+            data["expert"],
+            self.request.user,
+            role=data.get("role", PanelRole.MEMBER),
+        )
 
     def perform_update(self, serializer):
-        self.check_relations(serializer)
-        meeting = serializer.validated_data.get("meeting", serializer.instance.meeting)
-        expert = serializer.validated_data.get("expert", serializer.instance.expert)
-        check_panel(meeting.pk, meeting_applications(meeting.pk), [expert.pk], "expert")
-        serializer.save()
+        member = serializer.instance
+        role = serializer.validated_data.get("role", member.role)
+        if (
+            role == PanelRole.CHAIR
+            and member.meeting.panel.filter(role=PanelRole.CHAIR).exclude(pk=member.pk).exists()
+        ):
+            raise exceptions.ValidationError({"role": _("The panel has a chair already.")})
+        super().perform_update(serializer)

@@ -24,7 +24,7 @@ from kechuang.registry.models import Organisation
 
 from .. import models
 from ..domain import workflow
-from ..enums import Conclusion, ReviewState, State
+from ..enums import Conclusion, ReviewState
 
 VERSION_HELP = "The version an edit starts from; a stale one answers 409."
 TECH_FIELDS = CodeItem.objects.of(CodeList.TECH_FIELD).filter(parent__isnull=False)
@@ -565,32 +565,14 @@ class SessionProjectSerializer(serializers.ModelSerializer):
         read_only_fields = ["conclusion", "opinion"]
 
     def validate(self, attrs):
-        application = attrs.get("application")
-        if application is not None and application.state not in ACCEPTABLE_STATES:
-            raise serializers.ValidationError(
-                {
-                    "application": _(
-                        "Only a project under contract or in acceptance can be put on an "
-                        "acceptance meeting; this one is “%(state)s”."
+        if self.instance is not None:
+            for name in ("session", "application"):
+                value = attrs.get(name)
+                if value is not None and value.pk != getattr(self.instance, f"{name}_id"):
+                    raise serializers.ValidationError(
+                        {name: _("Take the project off the agenda and schedule it again.")}
                     )
-                    % {"state": application.get_state_display()}
-                }
-            )
         return attrs
-
-
-ACCEPTABLE_STATES = frozenset(
-    {
-        State.IN_PROGRESS,
-        State.RECTIFYING,
-        State.MIDTERM_PASSED,
-        State.ACCEPTANCE_APPLIED,
-        State.RECONSIDER,
-        State.ACCEPTED,
-        State.ACCEPTANCE_FAILED,
-        State.CLOSED,
-    }
-)
 
 
 class ConcludeSerializer(serializers.Serializer):
@@ -621,6 +603,16 @@ class PanelMemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = models.PanelMember
         fields = ["id", "meeting", "expert", "expert_name", "role"]
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            for name in ("meeting", "expert"):
+                value = attrs.get(name)
+                if value is not None and value.pk != getattr(self.instance, f"{name}_id"):
+                    raise serializers.ValidationError(
+                        {name: _("Remove the member and add the expert again.")}
+                    )
+        return attrs
 
 
 class MeetingSerializer(serializers.ModelSerializer):
