@@ -169,9 +169,7 @@ def test_an_expert_who_declares_a_conflict_loses_the_assignment(client, world):
     assignment = AssignmentFactory(application=world.application, expert=world.expert_record)
     client.force_login(world.expert)
 
-    response = client.post(
-        reverse("projects:expert-conflict", args=[assignment.pk]), {"note": ""}
-    )
+    response = client.post(reverse("projects:expert-conflict", args=[assignment.pk]), {"note": ""})
     assert response.status_code == 400  # the reason is required
     assert not Assignment.objects.get(pk=assignment.pk).declared_conflict
 
@@ -198,8 +196,7 @@ def test_an_expert_not_assigned_gets_404(client, world, make_user):
     assert world.application.name not in portal_rows(client)
     assert client.get(assignment_url(assignment)).status_code == 404
     assert (
-        client.post(reverse("projects:expert-review", args=[assignment.pk]), {}).status_code
-        == 404
+        client.post(reverse("projects:expert-review", args=[assignment.pk]), {}).status_code == 404
     )
 
 

@@ -431,6 +431,7 @@ class ScheduleForm(StyledFormMixin, forms.Form):
     def __init__(self, meeting, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = meeting.sessions.all()
+        self.fields["session"].label_from_instance = lambda s: s.name
         visible = Application.objects.visible_to(user)
         self.fields["application"].queryset = visible
         offered = (
