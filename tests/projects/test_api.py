@@ -656,3 +656,56 @@ def test_the_endpoints_are_in_the_schema(client, world):
         "/api/v1/projects/meetings/",
     ):
         assert path.encode() in schema.content
+
+
+# Query counts ----------------------------------------------------------------------------------
+
+
+def count_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return len(queries)
+
+
+def populate(world, n: int) -> None:
+    """``n`` more of each listed record, with what their rows show."""
+    for _ in range(n):
+        application = world.application_in(State.ACCEPTANCE_APPLIED)
+        application.cooperators.set([world.partner])
+        ExpertFactory(declared_organisations=[world.enterprise])
+        CallFactory(form_fields=[("plan", "实施计划", True)])
+        meeting = AcceptanceMeeting.objects.create(
+            code=f"m-{application.pk}",
+            name="验收会",
+            year=2024,
+            held_on=dt.date(2024, 6, 1),
+            place="科技局",
+        )
+        session = MeetingSession.objects.create(meeting=meeting, name="上午")
+        session.projects.create(application=application)
+        PanelMember.objects.create(meeting=meeting, expert=ExpertFactory())
+
+
+@pytest.mark.parametrize("path", ["applications/", "experts/", "calls/", "meetings/"])
+def test_a_list_reads_the_same_number_of_queries_whatever_its_length(client, world, path):
+    client.force_login(world.staff)
+    url = f"{API}/{path}"
+    populate(world, 1)
+    few = count_queries(client, url)
+    populate(world, 4)
+
+    assert count_queries(client, url) == few
+
+
+def test_the_assignments_list_reads_the_same_number_of_queries_whatever_its_length(client, world):
+    AssignmentFactory(expert=world.expert_record)
+    client.force_login(world.expert)
+    few = count_queries(client, f"{API}/my-assignments/")
+    for _ in range(4):
+        AssignmentFactory(expert=world.expert_record)
+
+    assert count_queries(client, f"{API}/my-assignments/") == few
