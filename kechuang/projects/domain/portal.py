@@ -26,10 +26,7 @@ def queues(user) -> list[dict]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return [
-        {"state": s, "label": S(s).label, "count": counts.get(s, 0)}
-        for s in states
-    ]
+    return [{"state": s, "label": S(s).label, "count": counts.get(s, 0)} for s in states]
 
 
 def open_reviews(user):
