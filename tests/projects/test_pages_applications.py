@@ -932,3 +932,20 @@ def test_home_page_links_the_portals(client, w):
 
     assert reverse("projects:staff-portal") in staff_home
     assert reverse("projects:applicant-portal") in applicant_home
+
+
+@pytest.mark.parametrize(
+    ("role", "portal"),
+    [
+        ("staff", "projects:staff-portal"),
+        ("officer", "projects:staff-portal"),
+        ("applicant", "projects:applicant-portal"),
+        ("expert", "projects:expert-portal"),
+    ],
+)
+def test_the_menu_leads_each_role_to_their_portal(client, w, role, portal):
+    page = get(client, w.roles[role], reverse("core:home"))
+
+    assert 'data-testid="nav-projects"' in page
+    assert f'href="{reverse(portal)}" data-testid="nav-my-portal"' in page
+    assert (reverse("projects:call-list") in page) == (role != "expert")
