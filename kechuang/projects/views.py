@@ -590,8 +590,13 @@ class ApplicationTransitionView(ApplicationDetailView):
         if is_htmx(self.request):
             item = {"step": form.step, "form": form, "url": transition_url(self.object, form.step)}
             return render(self.request, "projects/_transition_form.html", {"item": item})
-        for error in form.non_field_errors():
-            messages.error(self.request, error)
+        # The page shows the project as it is now (another person may just have moved it); if
+        # the step is no longer offered there, its error comes as a message instead.
+        self.object.refresh_from_db()
+        offered = {t.id for t in workflow.available(self.object, self.request.user)}
+        if form.step.id not in offered:
+            for error in form.non_field_errors():
+                messages.error(self.request, error)
         context = self.get_context_data(object=self.object, bound_form=form)
         return render(self.request, self.template_name, context, status=400)
 

@@ -949,3 +949,68 @@ def test_the_menu_leads_each_role_to_their_portal(client, w, role, portal):
     assert 'data-testid="nav-projects"' in page
     assert f'href="{reverse(portal)}" data-testid="nav-my-portal"' in page
     assert (reverse("projects:call-list") in page) == (role != "expert")
+
+
+def test_the_project_page_renders_in_every_state(client, w):
+    client.force_login(w.staff)
+    for state in State.values:
+        application = w.application_in(state)
+        response = client.get(detail_url(application))
+        assert response.status_code == 200, state
+        page = response.content.decode()
+        assert f'data-state="{state}"' in page
+        assert str(State(state).label) in page
+        assert 'data-testid="what-next"' in page
+
+
+def test_the_call_forms_render(client, w):
+    client.force_login(w.staff)
+
+    new = client.get(reverse("projects:call-create")).content.decode()
+    edit = client.get(reverse("projects:call-edit", args=[w.call.pk])).content.decode()
+
+    assert 'name="criteria-TOTAL_FORMS"' in new and 'name="phases-0-name"' in new
+    assert 'value="创新性"' in edit and f'name="version" value="{w.call.version}"' in edit
+
+
+def test_attachments_show_on_the_call_and_project_pages(client, w):
+    staff_call = get(client, w.staff, reverse("projects:call-detail", args=[w.call.pk]))
+    applicant_project = get(client, w.applicant, detail_url(w.application))
+
+    assert 'data-testid="attachments"' in staff_call and 'name="file"' in staff_call
+    assert 'data-testid="attachments"' in applicant_project
+    assert 'name="file"' in applicant_project
+
+
+def count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("role", "name"),
+    [
+        ("staff", "projects:application-list"),
+        ("staff", "projects:call-list"),
+        ("staff", "projects:staff-portal"),
+        ("applicant", "projects:applicant-portal"),
+    ],
+)
+def test_lists_do_not_query_per_row(client, w, role, name):
+    client.force_login(w.roles[role])
+    for state in (State.SUBMITTED, State.DRAFT):
+        w.application_in(state)
+    CallFactory()
+    url = reverse(name)
+    client.get(url)  # warm the per-process caches
+    few = count_queries(client, url)
+    for state in (State.SUBMITTED, State.DRAFT, State.IN_PROGRESS) * 4:
+        w.application_in(state)
+    for _ in range(4):
+        CallFactory()
+
+    assert count_queries(client, url) == few
