@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/indicators/"
 KEYS = {"id", "name", "unit", "as_of", "value", "breakdown"}
-OPTIONAL = {"years", "self_reported"}
+OPTIONAL = {"years", "self_reported", "numerator", "denominator", "breakdown_fractions"}
 
 
 def get(client, url=URL, **query):

@@ -1,5 +1,5 @@
-"""Every published figure of the innovation-platform areas comes out of the indicator engine
-over the demo data, and the records behind each figure add up to it.
+"""Every published figure of the innovation-platform and plan-project areas comes out of the
+indicator engine over the demo data, and the records behind each figure add up to it.
 
 The figures are read from seed-facts.yaml and the indicator behind each from
 docs/seed-facts-map.yaml (see tests/seed_facts.py), so neither can drift from the test.
@@ -15,7 +15,8 @@ from tests.seed_facts import check, fact_map, seed_facts
 
 pytestmark = pytest.mark.django_db
 
-# The areas of the innovation-platforms issue, by fact id prefix; their facts must all be mapped.
+# The areas of the innovation-platforms and plan-projects issues, by fact id prefix; their facts
+# must all be mapped.
 AREAS = (
     "inst",
     "industry",
@@ -26,6 +27,7 @@ AREAS = (
     "signing",
     "hitech_zone",
     "agri",
+    "projects",
 )
 ENTRIES = fact_map()
 
@@ -82,3 +84,12 @@ def test_published_figure(entry, results):
             assert total.quantize(Decimal(1).scaleb(-result.indicator.decimals)) == value
         case Measure.ATTRIBUTE:
             assert len(records) == (1 if breakdown else value)
+        case Measure.SHARE:
+            # The drill lists the records the share counts; the fraction gives the value.
+            numerator, denominator = result.fractions[breakdown]
+            assert len(records) == numerator
+            share = Decimal(numerator) / Decimal(denominator)
+            assert share.quantize(Decimal(1).scaleb(-result.indicator.decimals)) == value
+            if breakdown is None:  # out of all the indicator's records
+                indicator = result.indicator
+                assert denominator == indicator.records(result.period).count()
