@@ -601,6 +601,9 @@ class Planner:
         if moment.date() >= plan.closes:
             moment = at(plan.closes - dt.timedelta(days=1 + index % 5), 10 + index % 6)
         project.steps = self.life(project, moment, outcome)
+        reached = replay(project.steps)["state"]
+        if reached != outcome.until:
+            raise ValueError(f"{name}: the plan ends in {reached}, not {outcome.until}")
         self.projects.append(project)
         return project
 
