@@ -54,6 +54,17 @@ class IndicatorValueSerializer(serializers.Serializer):
     self_reported = serializers.BooleanField(
         required=False, help_text="Present (true) when the figure is reported, not computed."
     )
+    numerator = serializers.IntegerField(
+        required=False, help_text="Share indicators: the records meeting the share's condition."
+    )
+    denominator = serializers.IntegerField(
+        required=False, help_text="Share indicators: all the records the share is taken of."
+    )
+    breakdown_fractions = serializers.DictField(
+        child=serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2),
+        required=False,
+        help_text="Share indicators: breakdown key → [numerator, denominator].",
+    )
     records = IndicatorRecordSerializer(
         many=True, required=False, help_text="drill=1: the records behind the value."
     )

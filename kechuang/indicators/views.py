@@ -32,6 +32,7 @@ AREAS = {
     "zones": gettext_lazy("High-tech zones"),
     "agriculture": gettext_lazy("Agricultural innovation"),
     "signings": gettext_lazy("Investment signings"),
+    "projects": gettext_lazy("Plan projects"),
 }
 
 
@@ -192,6 +193,18 @@ class DrillView(IndicatorPage):
                     "the value is computed from the exact amounts."
                 )
                 % {"total": shown},
+            }
+        if indicator.measure == Measure.SHARE:
+            numerator, denominator = result.fractions.get(key, (0, 0))
+            return {
+                "ok": count == numerator,
+                "text": _("These %(count)s records out of %(total)s make the share %(value)s.")
+                % {"count": count, "total": denominator, "value": value},
+                "mismatch": _(
+                    "The number of records (%(count)s) differs from the share's numerator "
+                    "(%(numerator)s)."
+                )
+                % {"count": count, "numerator": numerator},
             }
         if indicator.measure == Measure.ATTRIBUTE:
             return {

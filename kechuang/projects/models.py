@@ -555,6 +555,12 @@ class SessionProject(AuditedModel):
     )
     opinion = models.TextField(_("opinion"), blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = ScopePaths(
+        department="application__undertaker__town__office",
+        organisation="application__undertaker",
+    )
+
     class Meta:
         verbose_name = _("project of a session")
         verbose_name_plural = _("projects of a session")
