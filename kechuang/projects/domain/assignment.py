@@ -75,7 +75,7 @@ Algorithm
    ``D`` is computed by the module itself (not taken from the solver), so it holds whatever
    the solver's tolerances: the result's total is within ``gap = D - total`` of the optimum, and
    ``N`` is the maximum count by step 2. Together they prove the lexicographic optimum up to
-   ``gap`` (in practice ~1e-10 of the total). In the sparse case steps 2 and 4 have nothing to
+   ``gap`` (in the runs so far 0, or below 1e-10 of the total). In the sparse case steps 2 and 4 have nothing to
    look at (every candidate is in the LP), and the certificate is computed the same way.
 
 Why not simpler: the greedy baseline (:func:`assign_greedy`: pairs by score, best first, taken
@@ -93,9 +93,9 @@ capacity at all, how many were therefore eligible, and how many of the eligible 
 not assigned to it are at full capacity with other applications (``busy``). In an assignment of
 maximum count (and in the greedy one) an eligible expert with spare capacity would have been
 assigned, so ``assigned + busy == eligible`` for every such application. The code says which
-of the two actions helps: ``too_few_eligible`` (fewer eligible experts than the need: invite
-more experts or relax conflicts) or ``capacity_taken`` (enough eligible experts, but their
-capacity is used by other applications: raise capacities or invite more experts).
+of the two actions helps: ``too_few_eligible`` (fewer eligible experts than the need: add
+experts of the field to the call) or ``capacity_taken`` (enough eligible experts, but their
+capacity is used by other applications: raise those experts' capacities, or add experts).
 
 Usage (sparse)::
 
@@ -104,8 +104,13 @@ Usage (sparse)::
         application=[0, 0, 1, 1], expert=[0, 1, 1, 2], score=[0.9, 0.4, 0.8, 0.7],
     )
     result = assign_experts(scores, need=2, capacity=[1, 1, 1], conflicts=[(1, 2)])
-    result.experts        # [[0, 1], []] … per application, the assigned expert indices
-    result.reasons        # {1: ShortfallReason(code='capacity_taken', need=2, …)}
+    result.experts      # [[0], [1]]: per application, the assigned experts (indices)
+    result.total_score  # 1.7 (two pairs is the most; then 0.9 + 0.8 beats 0.9 + 0.4)
+    result.reasons      # {0: ShortfallReason(code='capacity_taken', need=2, assigned=1,
+                        #     candidates=2, conflicted=0, no_capacity=0, eligible=2, busy=1),
+                        #  1: ShortfallReason(code='too_few_eligible', need=2, assigned=1,
+                        #     candidates=2, conflicted=1, no_capacity=0, eligible=1, busy=0)}
+    result.certificate  # max_count=2, gap=0.0, …
 """
 
 from __future__ import annotations
@@ -407,7 +412,6 @@ def assign_experts(
     total = math.fsum(cand.s[sel].tolist())
     if count == 0:
         bound = 0.0  # no pair can be assigned at all: λ may be taken as large as needed
-        max_left_out = max_left_out if dense else -math.inf
     else:
         r = cand.s - u[cand.a] - v[cand.j] - lam
         bound = math.fsum(
