@@ -23,7 +23,7 @@ WORKER_LOG := var/worker.log
 I18N_IGNORE := --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'var/*' \
 	--ignore 'build/*' --ignore 'dist/*' --ignore 'node_modules/*'
 
-.PHONY: help install demo stop test lint bench bench-indicators bench-deadline messages clean distclean
+.PHONY: help install demo stop test lint bench bench-indicators bench-assignment bench-deadline messages clean distclean
 
 help: ## List the targets
 	@echo "科创 kechuang — make targets:"
@@ -89,6 +89,9 @@ bench: install ## Run the registry benchmark (BENCH_ARGS=…)
 
 bench-indicators: install ## Time the indicators at 1M enterprises, own PostgreSQL db (BENCH_ARGS=--scale 0.01)
 	KECHUANG_MODE=test $(VENV)/bin/python bench/indicators.py $(BENCH_ARGS)
+
+bench-assignment: install ## Optimal expert assignment, 10k applications × 20k experts (BENCH_ARGS=--scale 0.01)
+	$(VENV)/bin/python bench/assignment.py $(BENCH_ARGS)
 
 bench-deadline: install ## 200 submissions in a call's last minute, gunicorn + own PostgreSQL db (BENCH_ARGS=--burst)
 	$(VENV)/bin/python bench/deadline.py $(BENCH_ARGS)
