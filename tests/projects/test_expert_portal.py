@@ -263,3 +263,54 @@ def test_a_conflicted_expert_is_never_offered_as_a_candidate(client, world):
     assert f'data-candidate="{expert.pk}"' not in html
     assert f'data-candidate="{outsider.pk}"' in html
     assert "The expert works for the undertaking organisation." in html
+
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def attach(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kechuang.core.domain import attachments
+
+    upload = SimpleUploadedFile("申报书.pdf", PDF, content_type="application/pdf")
+    return attachments.store(world.application, upload, world.staff)
+
+
+def experts_may_open_attachments() -> bool:
+    """Whether the application's attachments are opened to its assigned experts (the access
+    the projects app registers with core's attachments)."""
+    from kechuang.core.domain import attachments
+    from kechuang.projects.models import Application
+
+    return Application in attachments._access
+
+
+@pytest.mark.parametrize("kind", CONFLICTS)
+def test_a_conflicted_expert_cannot_download_the_applications_attachments(client, world, kind):
+    attachment = attach(world)
+    assignment = AssignmentFactory(application=world.application, expert=world.expert_record)
+    CONFLICTS[kind](world)
+    client.force_login(world.expert)
+    url = reverse("core:attachment-download", args=[attachment.pk])
+    assert client.get(url).status_code == 404
+    assert client.get(assignment_url(assignment)).status_code == 404
+
+
+@pytest.mark.skipif(
+    not experts_may_open_attachments(),
+    reason="the projects app does not yet open application attachments to assigned experts",
+)
+def test_an_assigned_expert_reads_the_attachments_without_changing_them(client, world):
+    attachment = attach(world)
+    assignment = AssignmentFactory(application=world.application, expert=world.expert_record)
+    client.force_login(world.expert)
+    page = client.get(assignment_url(assignment)).content.decode()
+    assert "申报书.pdf" in page
+    assert 'data-testid="attachment-delete"' not in page
+    assert 'data-testid="attachment-file"' not in page
+    response = client.get(reverse("core:attachment-download", args=[attachment.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    delete = reverse("core:attachment-delete", args=[attachment.pk])
+    assert client.post(delete).status_code == 403
