@@ -473,7 +473,7 @@ def application_path(application_id: int, suffix: str = "") -> str:
     return f"/api/v1/projects/applications/{application_id}/{suffix}"
 
 
-def wait_until_up(server: Server, token: str, application_id: int, limit_s: float = 60) -> float:
+def wait_until_up(server: Server, token: str, application_id: int, limit_s: float = 180) -> float:
     started = time.perf_counter()
     while time.perf_counter() - started < limit_s:
         if not server.alive():
@@ -489,6 +489,7 @@ def wait_until_up(server: Server, token: str, application_id: int, limit_s: floa
         if status == 200:
             return time.perf_counter() - started
         sys.exit(f"the server answers {status} to an applicant reading its draft: {data}")
+    print(server.log_text()[-4000:], file=sys.stderr)
     sys.exit(f"the server did not answer within {limit_s:.0f} s")
 
 
