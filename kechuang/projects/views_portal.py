@@ -146,12 +146,21 @@ def applicant_todo(application: Application, now) -> str:
                 "at": local_time(call.closes_at)
             }
         if state == S.DRAFT:
-            return _("Complete the application and submit it before %(at)s.") % {
-                "at": local_time(call.closes_at)
-            }
-        return _(
-            "Correct the application as the bureau asks and submit it again before %(at)s."
-        ) % {"at": local_time(call.closes_at)}
+            todo = _("Complete the application and submit it before %(at)s.")
+        else:
+            todo = _(
+                "Correct the application as the bureau asks and submit it again before %(at)s."
+            )
+        todo %= {"at": local_time(call.closes_at)}
+        answers = application.answers or {}
+        missing = [
+            q.label
+            for q in call.form_fields.all()
+            if q.required and not str(answers.get(q.code, "")).strip()
+        ]
+        if missing:
+            todo += " " + _("Still to answer: %(questions)s.") % {"questions": "、".join(missing)}
+        return todo
     if state in (S.IN_PROGRESS, S.MIDTERM_PASSED):
         return _("Apply for acceptance once the project is done (it ends on %(date)s).") % {
             "date": application.current_end.isoformat()
@@ -184,6 +193,7 @@ def applicant_portal(request):
     applications = (
         Application.objects.visible_to(user)
         .select_related("call")
+        .prefetch_related("call__form_fields")
         .annotate(
             extension_waiting=Exists(
                 ExtensionRequest.objects.filter(

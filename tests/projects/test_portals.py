@@ -14,7 +14,13 @@ from kechuang.audit.models import AuditEvent
 from kechuang.projects.enums import State as S
 from kechuang.projects.models import Application
 
-from .factories import ApplicationFactory, CallFactory, ProjectWorld, put_in_state
+from .factories import (
+    ApplicationFactory,
+    CallFactory,
+    FormFieldFactory,
+    ProjectWorld,
+    put_in_state,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -300,3 +306,15 @@ def test_an_extension_request_shows_in_the_portal(client, w):
 
     assert row_of(response, running)["application"].extension_waiting
     assert "extension requested" in response.content.decode()
+
+
+def test_the_applicant_is_told_which_required_questions_are_unanswered(client, w):
+    FormFieldFactory(call=w.call, code="plan", label="实施计划", required=True)
+    FormFieldFactory(call=w.call, code="team", label="团队介绍", required=True)
+    FormFieldFactory(call=w.call, code="note", label="备注", required=False)
+    Application.objects.filter(pk=w.application.pk).update(answers={"team": "五人"})
+
+    response = portal(client, w.applicant, APPLICANT_PORTAL)
+
+    todo = row_of(response, w.application)["todo"]
+    assert todo.endswith("Still to answer: 实施计划.")
