@@ -31,7 +31,6 @@ from kechuang.accounts.scope import restrict
 from kechuang.audit import chain
 from kechuang.audit.enums import AuditAction
 from kechuang.core.domain.concurrency import ConcurrentEditError, save_versioned
-from kechuang.core.interfaces.excel import in_chunks
 from kechuang.core.views import ScopedDetailView, ScopedListView, scoped_object_or_404
 
 from .domain import assign, meetings, reviews, scoring
@@ -39,7 +38,7 @@ from .domain.conflicts import conflict_pairs, conflict_reasons, expert_assignmen
 from .domain.workflow import TransitionError
 from .enums import Conclusion, PanelRole, ReviewState
 from .enums import State as S
-from .interfaces import sheets
+from .interfaces import exporters, sheets
 from .interfaces.review_forms import (
     AssignmentFilter,
     ConclusionForm,
@@ -66,7 +65,7 @@ from .models import (
     Score,
     SessionProject,
 )
-from .reference import APPROVE, ASSIGN, EXPORT, EXPORT_EXPERTS, MANAGE, REVIEW
+from .reference import APPROVE, ASSIGN, EXPORT, EXPORT_EXPERTS, IMPORT_EXPERTS, MANAGE, REVIEW
 from .rules import is_expert
 
 VIEW_EXPERT = "projects.view_expert"
@@ -141,6 +140,7 @@ class ExpertList(ScopedListView):
             list_url=reverse("projects:expert-list"),
             create_url=reverse("projects:expert-create") if user.has_perm(ADD_EXPERT) else "",
             export_url=reverse("projects:expert-export") if user.has_perm(EXPORT_EXPERTS) else "",
+            import_key="projects.expert" if user.has_perm(IMPORT_EXPERTS) else "",
         )
         return context
 
@@ -153,18 +153,16 @@ def expert_export(request):
     view = ExpertList()
     view.setup(request)
     view.check_permission()
-    loader = Expert.objects.select_related("organisation", "title").prefetch_related(
-        "fields", "declared_organisations"
-    )
     spool = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it when sent)
-    count = sheets.expert_pool(spool, in_chunks(view.filtered_queryset(), loader))
+    # The import template's columns: an export re-imports unchanged.
+    count = exporters.EXPERTS.write(spool, view.filtered_queryset())
     chain.record(
         AuditAction.EXPORT,
         changes={"filters": request.GET.dict(), "rows": count},
         comment=_("Expert pool export"),
     )
     spool.seek(0)
-    return _xlsx(spool, f"experts-{_stamp()}.xlsx")
+    return _xlsx(spool, f"{exporters.EXPERTS.sheet}-{_stamp()}.xlsx")
 
 
 class ExpertDetail(ScopedDetailView):
@@ -530,7 +528,7 @@ def call_results_export(request, pk):
         raise PermissionDenied
     results = _results(request, call)
     spool = tempfile.TemporaryFile()  # noqa: SIM115
-    count = sheets.call_results(spool, call, results)
+    count = exporters.write_results(spool, results)
     chain.record(
         AuditAction.EXPORT,
         call,
@@ -603,16 +601,18 @@ def expert_portal(request):
 
 @login_required
 def expert_portal_export(request):
+    """The expert's own assignments — exactly those the portal lists."""
     _require_expert(request)
-    assignments = _portal_assignments(request.user)
-    scores = _own_scores(a.pk for a in assignments)
+    visible = expert_assignments(request.user).order_by(
+        "-phase__call__year", "-phase__call_id", "phase__sort", "phase_id", "id"
+    )
     spool = tempfile.TemporaryFile()  # noqa: SIM115
-    count = sheets.expert_assignments(spool, assignments, scores)
+    count = exporters.ASSIGNMENTS.write(spool, visible)
     chain.record(
         AuditAction.EXPORT, changes={"rows": count}, comment=_("Review assignments export")
     )
     spool.seek(0)
-    return _xlsx(spool, f"my-reviews-{_stamp()}.xlsx")
+    return _xlsx(spool, f"{exporters.ASSIGNMENTS.sheet}-{_stamp()}.xlsx")
 
 
 def _own_assignment(request, pk) -> Assignment:

@@ -81,6 +81,9 @@ def test_the_pool_lists_and_filters_experts(client, world):
         return {e.name for e in (a, b, c, world.expert_record) if f'data-expert="{e.pk}"' in page}
 
     assert names({}) == {a.name, b.name, c.name, world.expert_record.name}
+    page = html(client.get(url))
+    assert 'data-testid="new-expert"' in page and 'data-testid="export"' in page
+    assert reverse("core:import-upload", args=["projects.expert"]) in page
     assert names({"field": "software"}) == {b.name}
     assert names({"field": "information"}) == {b.name}  # the broad area takes its fields
     assert b.name not in names({"field": "equipment"})
@@ -244,7 +247,7 @@ def test_the_pool_exports_the_filtered_list(client, world):
     names = [row[0] for row in rows[1:]]
     assert "导出专家" in names and "不导出专家" not in names
     exported = next(row for row in rows if row[0] == "导出专家")
-    assert str(world.field) in exported[4] and "13800000000" in exported
+    assert world.field.name in exported[4] and "13800000000" in exported
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
     client.force_login(world.officer)
     assert client.get(reverse("projects:expert-export")).status_code == 403
@@ -462,11 +465,20 @@ def test_call_results_rank_the_applications_by_the_calls_method(client, world, m
 
     rows = rows_of(client.get(reverse("projects:call-results-export", args=[world.call.pk])))
     header, *body = rows
-    assert header[5] == "Score (Median)"
+    assert header[:7] == [
+        "排名",
+        "项目编号",
+        "项目名称",
+        "承担单位名称",
+        "状态",
+        "汇总得分",
+        "已评/应评",
+    ]
     assert [row[2] for row in body] == [world.application.name, "第二名项目", "未评项目"]
-    assert [row[0] for row in body][:2] == [1.0, 2.0]
-    assert body[0][5] == 70.0 and body[1][5] == 66.0 and body[2][5] == ""
-    assert body[0][8] == "yes" and body[2][8] == "no"
+    assert [row[0] for row in body] == [1.0, 2.0, ""]
+    assert [row[5] for row in body] == [70.0, 66.0, ""]
+    assert [row[6] for row in body] == ["3/3", "3/3", "0/1"]
+    assert sorted(body[0][8::2]) == [60.0, 70.0, 84.0]  # each expert's score
 
 
 def test_call_results_are_for_staff(client, world):

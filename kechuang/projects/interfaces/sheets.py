@@ -6,7 +6,6 @@
 * :func:`score_sheet` — the 评分表, one worksheet per project on the agenda: the project's facts,
   the call's criteria with their weights and blank score cells, the conclusion to tick, the
   opinion and the signature lines;
-* :func:`expert_pool`, :func:`call_results`, :func:`expert_assignments` — plain lists.
 
 The printable sheets are laid out for A4 paper: merged title cells, borders, the title and the
 table header repeated on every printed page, page numbers in the footer.
@@ -16,14 +15,10 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
 from decimal import Decimal
 
 import xlsxwriter
-from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from kechuang.core.interfaces.excel import write_workbook
 
 from ..enums import Conclusion
 from ..models import AcceptanceMeeting, MeetingSession, SessionProject
@@ -352,118 +347,3 @@ def score_sheet(meeting: AcceptanceMeeting) -> bytes:
 
 def _money(value) -> str:
     return "" if value is None else f"{Decimal(value):,.2f}"
-
-
-# Lists ------------------------------------------------------------------------------------------
-
-
-def expert_pool(stream, experts: Iterable) -> int:
-    """The expert pool (the filtered list's experts, with their fields and declared
-    organisations prefetched)."""
-    headers = [
-        _("Name"),
-        _("Organisation"),
-        _("Unified social credit code"),
-        _("Professional title"),
-        _("Technical fields"),
-        _("Phone"),
-        _("E-mail"),
-        _("Available"),
-        _("Applications per call"),
-        _("Declared related organisations"),
-    ]
-    rows = (
-        [
-            expert.name,
-            expert.organisation.name,
-            expert.organisation.uscc or "",
-            str(expert.title) if expert.title_id else "",
-            "、".join(str(f) for f in expert.fields.all()),
-            expert.phone,
-            expert.email,
-            _("yes") if expert.available else _("no"),
-            expert.capacity,
-            "\n".join(
-                f"{o.name} ({o.uscc})" if o.uscc else o.name
-                for o in expert.declared_organisations.all()
-            ),
-        ]
-        for expert in experts
-    )
-    return write_workbook(
-        stream, _("Expert pool"), headers, rows, widths={0: 12, 1: 30, 2: 22, 4: 30, 9: 40}
-    )
-
-
-def call_results(stream, call, results) -> int:
-    """The ranking of a call's applications (``scoring.call_results``): per application its
-    experts' scores and the aggregate the call's method gives."""
-    slots = max((len(r.experts) for r in results), default=0)
-    headers = [
-        _("Rank"),
-        _("Number"),
-        _("Project"),
-        _("Undertaking organisation"),
-        _("State"),
-        _("Score (%(method)s)") % {"method": call.get_aggregation_display()},
-        _("Reviews submitted"),
-        _("Reviews assigned"),
-        _("Complete"),
-    ]
-    for n in range(1, slots + 1):
-        headers += [_("Expert %(n)s") % {"n": n}, _("Score %(n)s") % {"n": n}]
-
-    def rows():
-        rank = 0
-        for result in results:
-            if result.aggregate is not None:
-                rank += 1
-            application = result.application
-            row = [
-                rank if result.aggregate is not None else "",
-                application.number or "",
-                application.name,
-                application.undertaker.name,
-                application.get_state_display(),
-                result.aggregate,
-                result.submitted,
-                result.assigned,
-                _("yes") if result.complete else _("no"),
-            ]
-            for expert in result.experts:
-                row += [f"{expert.expert} ({expert.phase})", expert.score]
-            yield row
-
-    return write_workbook(
-        stream, _("Review results"), headers, rows(), widths={2: 36, 3: 30, 5: 16}
-    )
-
-
-def expert_assignments(stream, assignments, scores: dict) -> int:
-    """An expert's own assignments (only those they may see), with their own scores."""
-    headers = [
-        _("Call"),
-        _("Review phase"),
-        _("Reviews due"),
-        _("Project"),
-        _("Undertaking organisation"),
-        _("Review"),
-        _("My score"),
-    ]
-    rows = (
-        [
-            a.phase.call.name,
-            a.phase.name,
-            timezone.localtime(a.phase.closes_at).strftime("%Y-%m-%d %H:%M")
-            if a.phase.closes_at
-            else "",
-            a.application.name,
-            a.application.undertaker.name,
-            a.review_state_label,
-            scores.get(a.pk),
-        ]
-        for a in assignments
-    )
-    return write_workbook(
-        stream, _("My review assignments"), headers, rows, widths={0: 30, 3: 36, 4: 30}
-    )
