@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kechuang.core.middleware.RequestArrivalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -228,6 +229,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("KECHUANG_LOG_LEVEL", "WARNING")},
 }
 
+# Behind a reverse proxy that stamps X-Request-Start (core/middleware.py): judge deadlines by it.
+KECHUANG_TRUST_REQUEST_START = env_bool("KECHUANG_TRUST_REQUEST_START", False)
 DEFAULT_FROM_EMAIL = os.environ.get("KECHUANG_FROM_EMAIL", "kechuang@localhost")
 KECHUANG_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("KECHUANG_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))

@@ -36,6 +36,7 @@ from kechuang.audit.enums import AuditAction
 from kechuang.audit.models import AuditEvent
 from kechuang.core.api import ModelRulesPermission, ScopedModelViewSet
 from kechuang.core.domain.concurrency import ConcurrentEditError
+from kechuang.core.middleware import received_at
 from kechuang.platforms.api import PlatformMixin
 from kechuang.registry.api import Conflict, VersionedMixin, stale_version_message
 
@@ -414,6 +415,7 @@ class ApplicationViewSet(ProjectMixin, ScopedModelViewSet):
             comment=data.get("comment", ""),
             approved_funding=data.get("approved_funding"),
             contract_number=data.get("contract_number", ""),
+            now=received_at(request),
         )
         application = self.get_queryset().get(pk=application.pk)
         return Response(self.get_serializer(application).data)

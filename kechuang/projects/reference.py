@@ -57,6 +57,9 @@ RECORDS = (
     "sessionproject",
     "panelmember",
 )
+# A call and what belongs to it are published: whoever may see calls sees them, whatever their
+# data scope (rules.py).
+PUBLISHED = ("call", "formfield", "criterion", "reviewphase")
 CHECK = "projects.check_application"
 RECOMMEND = "projects.recommend_application"
 REVIEW = "projects.review_application"
@@ -90,9 +93,9 @@ ROLE_GRANTS = {
         EXPORT_EXPERTS,
         IMPORT_EXPERTS,
     ],
-    RoleCode.TOWN_OFFICER: [*perms(("view",), ("call", "application")), RECOMMEND],
+    RoleCode.TOWN_OFFICER: [*perms(("view",), (*PUBLISHED, "application")), RECOMMEND],
     RoleCode.ORGANISATION: [
-        *perms(("view",), ("call",)),
+        *perms(("view",), PUBLISHED),
         *perms(("view", "add", "change"), ("application", "extensionrequest")),
     ],
 }

@@ -15,6 +15,7 @@ from .reference import (
     IMPORT,
     IMPORT_EXPERTS,
     MANAGE,
+    PUBLISHED,
     RECOMMEND,
     RECORDS,
     REVIEW,
@@ -24,7 +25,8 @@ from .reference import (
 for model in RECORDS:
     for action in ("view", "add", "change", "delete"):
         perm = f"projects.{action}_{model}"
-        rules.add_perm(perm, role_perm(perm) if action == "add" else scoped(perm))
+        unscoped = action == "add" or (action == "view" and model in PUBLISHED)
+        rules.add_perm(perm, role_perm(perm) if unscoped else scoped(perm))
 
 for perm in (CHECK, RECOMMEND, REVIEW, APPROVE, MANAGE, TERMINATE):
     rules.add_perm(perm, scoped(perm))

@@ -340,7 +340,9 @@ def perform(
     :class:`TransitionError` (with a message for the user) when the state — read under a row
     lock — or the input does not allow it. ``on`` is the date of the step: today for pages and
     the API; programs (the demo data, tests) may give an earlier date, never a later one.
-    ``now`` stands for the present moment in tests of the call's closing time.
+    ``now`` is the moment the step was asked for — the request's arrival
+    (``core.middleware.received_at``), so that a submission made before the call closes counts
+    as in time even when the server reaches it later; tests give it to stand for the present.
     """
     step = transition(transition_id)
     if not user.has_perm(step.permission, application):
@@ -360,8 +362,11 @@ def perform(
         )
     acting = acting_as(user) if current_actor().user_id is None else nullcontext()
     with acting, transaction.atomic():
+        # Only the application's row is locked (of=self), not the call joined to it.
         locked = (
-            Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+            Application.objects.select_for_update(of=("self",))
+            .select_related("call")
+            .get(pk=application.pk)
         )
         before = locked.state
         if before not in step.from_states:
@@ -377,6 +382,11 @@ def perform(
             contract_number=contract_number,
             publicity_days=publicity_days,
         )
+        # The notifications' queries run before the call's number lock and the audit chain's
+        # lock are taken, which are then held for as few statements as possible.
+        _notify(locked, step, user, comment)
+        if step.id == "submit" and not locked.number:
+            values["number"] = _next_number(locked)
         changes = {
             name: [_plain(getattr(locked, name)), _plain(value)]
             for name, value in values.items()
@@ -391,9 +401,6 @@ def perform(
             changes={"transition": [None, step.id], **changes},
             comment=comment or str(step.label),
         )
-        for name, value in values.items():
-            setattr(locked, name, value)
-        _notify(locked, step, user, comment)
     _reload(application)
     return application
 
@@ -432,8 +439,6 @@ def _step_values(
                     % {"fields": "、".join(missing)}
                 )
             values["submitted_at"] = now
-            if not locked.number:
-                values["number"] = _next_number(locked)
         case "approve":
             if approved_funding is None or str(approved_funding).strip() == "":
                 raise MissingInputError(_("Give the approved funding (10k yuan)."))
@@ -507,7 +512,8 @@ def _next_number(application: Application) -> str:
 
 
 def _notify(application: Application, step: Transition, actor, comment: str) -> None:
-    """The applicant's users hear of every step; whoever acts next hears that it is their turn."""
+    """The applicant's users hear of every step; whoever acts next hears that it is their turn.
+    (``application`` is as before the step; the step's new state is ``step.to_state``.)"""
     User = get_user_model()
     url = application.get_absolute_url()
     applicants = list(

@@ -1,0 +1,61 @@
+"""When a request arrived: what a deadline is judged by.
+
+An applicant who presses "submit" before a call closes has submitted in time, even if the server
+is busy and reaches the request a few seconds later. ``request.received_at`` is the moment the
+request entered Django — or, behind a trusted reverse proxy that stamps requests
+(``X-Request-Start: t=<seconds since the epoch>``, nginx: ``proxy_set_header X-Request-Start
+"t=${msec}";``) and with ``KECHUANG_TRUST_REQUEST_START`` on, the moment the proxy received it,
+so that time spent queueing for an application server does not count against the applicant
+either. A stamp from the future, or older than ``MAX_QUEUE``, is ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+MAX_QUEUE = dt.timedelta(minutes=5)
+
+
+def proxy_stamp(value: str | None, now: dt.datetime) -> dt.datetime | None:
+    """The time in an ``X-Request-Start`` header (seconds, milli- or microseconds since the
+    epoch, with or without ``t=``), if it is plausible."""
+    if not value:
+        return None
+    text = value.strip().removeprefix("t=")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    for divisor in (1, 1_000, 1_000_000):  # seconds, then milliseconds, then microseconds
+        seconds = number / divisor
+        if seconds < 10_000_000_000:
+            break
+    try:
+        stamp = dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    if stamp > now or now - stamp > MAX_QUEUE:
+        return None
+    return stamp
+
+
+class RequestArrivalMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        now = timezone.now()
+        stamp = None
+        if getattr(settings, "KECHUANG_TRUST_REQUEST_START", False):
+            stamp = proxy_stamp(request.headers.get("X-Request-Start"), now)
+        request.received_at = stamp or now
+        return self.get_response(request)
+
+
+def received_at(request) -> dt.datetime:
+    """The request's arrival (see the module docstring); now, for a request that did not pass
+    through the middleware."""
+    return getattr(request, "received_at", None) or timezone.now()
