@@ -8,7 +8,13 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Plan projects")
 
     def ready(self):
+        from kechuang.core.domain.attachments import register_access
+
+        from .domain import files
         from .interfaces import importers  # noqa: F401  (registers the plan-project importers)
+        from .models import Application
+
+        register_access(Application, can_view=files.can_view, can_change=files.can_change)
 
     def home_panels(self, user):
         from .domain.portal import home_panels

@@ -28,3 +28,23 @@ def test_experts_see_no_call_records_or_applications_through_permissions(world):
 def test_only_staff_change_calls(world, who):
     assert not world.roles[who].has_perm("projects.change_call", world.call)
     assert world.staff.has_perm("projects.change_call", world.call)
+
+
+@pytest.mark.parametrize(
+    ("state", "applicant_may"),
+    [
+        ("draft", True),
+        ("returned", True),
+        ("submitted", False),
+        ("in_review", False),
+        ("in_progress", True),
+        ("closed", False),
+    ],
+)
+def test_who_may_attach_files_to_a_project(world, state, applicant_may):
+    from kechuang.core.domain.attachments import permissions
+
+    application = world.application_in(state)
+    assert permissions(world.applicant, application) == (True, applicant_may)
+    assert permissions(world.other_applicant, application) == (False, False)
+    assert permissions(world.staff, application)[1] is True
