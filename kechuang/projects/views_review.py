@@ -288,7 +288,16 @@ def _assignable_applications(request, phase: ReviewPhase):
 @login_required
 def assignment_page(request, pk):
     phase = _assignable_phase(request, pk)
-    return render(request, "projects/assignment.html", _assignment_context(request, phase))
+    # The report of an automatic assignment just made (kept in the session by assignment_auto,
+    # so that reloading this page shows it again without assigning again).
+    report = request.session.pop(_report_key(phase), None)
+    return render(
+        request, "projects/assignment.html", _assignment_context(request, phase, report=report)
+    )
+
+
+def _report_key(phase: ReviewPhase) -> str:
+    return f"projects.auto_assign.{phase.pk}"
 
 
 def _assignment_context(request, phase: ReviewPhase, report=None) -> dict:
@@ -342,7 +351,7 @@ def _assignment_context(request, phase: ReviewPhase, report=None) -> dict:
         "assignments_made": Assignment.objects.filter(phase=phase, declared_conflict=False)
         .filter(application__in=_assignable_applications(request, phase))
         .count(),
-        "auto_available": hasattr(assign, "auto_assign"),
+        "auto_available": True,
         "report": report,
         "phases": list(call.phases.all()),
     }
@@ -455,18 +464,27 @@ def assignment_auto(request, pk):
     """Assign experts to every application of the phase's call that is short of them, then show
     what was done and why some could not be fully staffed."""
     phase = _assignable_phase(request, pk)
-    auto_assign = getattr(assign, "auto_assign", None)
-    if auto_assign is None:
-        raise Http404
     try:
-        report = auto_assign(
+        report = assign.auto_assign(
             phase, request.user, applications=list(_assignable_applications(request, phase))
         )
     except TransitionError as error:
         messages.error(request, error.message)
         return redirect("projects:assignment", phase.pk)
-    context = _assignment_context(request, phase, report=report)
-    return render(request, "projects/assignment.html", context)
+    request.session[_report_key(phase)] = {
+        "created": [a.pk for a in report.created],
+        "total_match": str(report.total_match),
+        "shortfalls": [
+            {
+                "application": {"pk": s.application.pk, "name": s.application.name},
+                "assigned": s.assigned,
+                "needed": s.needed,
+                "message": s.message,
+            }
+            for s in report.shortfalls
+        ],
+    }
+    return redirect("projects:assignment", phase.pk)
 
 
 def _int(value) -> int | None:

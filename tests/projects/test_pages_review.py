@@ -390,8 +390,11 @@ def test_automatic_assignment_from_the_page_shows_its_report(client, world):
     # the application whose undertaker employs `conflicted`.
     client.force_login(world.staff)
     response = client.post(reverse("projects:assignment-auto", args=[world.phase.pk]))
-    page = html(response)
+    # Post/redirect/get: the report survives the redirect once; a reload assigns nothing again.
+    assert response.status_code == 302
+    page = html(client.get(response.url))
     assert 'data-testid="auto-report"' in page
+    assert 'data-testid="auto-report"' not in html(client.get(response.url))
     created = Assignment.objects.filter(phase=world.phase, automatic=True)
     assert created.count() == 4
     # Conflicted with the world's application (its undertaker employs them), not the second.
@@ -410,7 +413,9 @@ def test_automatic_assignment_explains_a_shortfall(client, world):
     world.expert_record.available = False
     world.expert_record.save()
     client.force_login(world.staff)
-    page = html(client.post(reverse("projects:assignment-auto", args=[world.phase.pk])))
+    page = html(
+        client.post(reverse("projects:assignment-auto", args=[world.phase.pk]), follow=True)
+    )
     assert f'data-shortfall="{world.application.pk}"' in page
     assert "1 assignment made" in page
     assert "1 / 3" in page
