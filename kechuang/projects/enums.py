@@ -28,7 +28,7 @@ class State(models.TextChoices):
     RECOMMENDED = "recommended", _("Recommended")
     IN_REVIEW = "in_review", _("In expert review")
     NOT_APPROVED = "not_approved", _("Not approved")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", _("Approved for funding")
     PUBLICITY = "publicity", _("In publicity")
     IN_PROGRESS = "in_progress", _("Contract signed, in progress")
     RECTIFYING = "rectifying", _("Rectifying after the mid-term check")

@@ -915,7 +915,7 @@ def test_the_export_holds_exactly_the_filtered_list_within_scope(client, w, tmp_
     assert values["Unified social credit code"] == w.enterprise.uscc
     assert values["Cooperating organisations"] == w.partner.name
     assert values["Funding approved (10k yuan)"] == 30
-    assert values["State"] == "Approved"
+    assert values["State"] == "Approved for funding"
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
 
