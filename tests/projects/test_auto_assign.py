@@ -4,6 +4,7 @@ assignments kept, and every application not fully staffed explained."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from kechuang.audit.models import AuditEvent
 from kechuang.core.models import Notification
@@ -148,7 +149,10 @@ def test_manual_assignment_refuses_conflicts_and_capacity(world):
     [app] = in_review(world, 1, field)
     phase = world.call.phases.get()
     conflicted = ExpertFactory(fields=[field], organisation=app.undertaker)
-    with pytest.raises(assign.AssignmentError, match="undertaking organisation"):
+    with (
+        translation.override("en"),
+        pytest.raises(assign.AssignmentError, match="undertaking organisation"),
+    ):
         assign.assign_manually(phase, app, conflicted, world.staff)
     full = ExpertFactory(fields=[field], capacity=0)
     with pytest.raises(assign.AssignmentError):
