@@ -1021,26 +1021,17 @@ def meeting_schedule(request, pk):
 @require_POST
 def meeting_unschedule(request, pk, slot_pk):
     meeting = _meeting(request, pk, MANAGE)
-    with transaction.atomic():
-        slot = get_object_or_404(
-            SessionProject.objects.select_for_update().select_related("application"),
-            pk=slot_pk,
-            session__meeting=meeting,
+    slot = get_object_or_404(
+        SessionProject.objects.select_related("application"), pk=slot_pk, session__meeting=meeting
+    )
+    try:
+        meetings.unschedule(slot, request.user)
+    except TransitionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("“%(project)s” taken off the agenda.") % {"project": slot.application.name}
         )
-        if not request.user.has_perm(MANAGE, slot.application):
-            raise PermissionDenied
-        if slot.conclusion:
-            messages.error(
-                request,
-                _("The conclusion on “%(project)s” is recorded; it stays on the agenda.")
-                % {"project": slot.application.name},
-            )
-        else:
-            slot.delete()
-            messages.success(
-                request,
-                _("“%(project)s” taken off the agenda.") % {"project": slot.application.name},
-            )
     return redirect(meeting.get_absolute_url())
 
 
@@ -1066,23 +1057,15 @@ def meeting_panel_add(request, pk):
 @require_POST
 def meeting_panel_remove(request, pk, member_pk):
     meeting = _meeting(request, pk, MANAGE)
-    with transaction.atomic():
-        member = get_object_or_404(
-            PanelMember.objects.select_for_update().select_related("expert"),
-            pk=member_pk,
-            meeting=meeting,
-        )
-        if SessionProject.objects.filter(session__meeting=meeting).exclude(conclusion="").exists():
-            messages.error(
-                request,
-                _(
-                    "The panel has recorded conclusions at this meeting; its members stay as "
-                    "they were."
-                ),
-            )
-        else:
-            member.delete()
-            messages.success(request, _("%(name)s left the panel.") % {"name": member.expert.name})
+    member = get_object_or_404(
+        PanelMember.objects.select_related("expert"), pk=member_pk, meeting=meeting
+    )
+    try:
+        meetings.remove_panel_member(member, request.user)
+    except TransitionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s left the panel.") % {"name": member.expert.name})
     return redirect(meeting.get_absolute_url())
 
 

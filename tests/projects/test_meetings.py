@@ -8,6 +8,7 @@ import html
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone, translation
 from python_calamine import CalamineWorkbook
@@ -468,3 +469,24 @@ def test_the_meeting_page_shows_sessions_in_order_and_the_chair(client, agenda):
     assert 'data-testid="chair"' in page
     assert w.agency.name in page
     assert page.count('data-testid="conclude-form"') == 2
+
+
+# The same rules in the domain, whoever calls it --------------------------------------------------
+
+
+def test_unscheduling_in_the_domain(w):
+    slot = meetings.schedule(w.morning, w.robot, w.staff)
+    with pytest.raises(PermissionDenied):
+        meetings.unschedule(slot, w.leader)
+    meetings.conclude(slot, Conclusion.PASS, "通过", w.staff)
+    with pytest.raises(MeetingError, match="stays on the agenda"):
+        meetings.unschedule(slot, w.staff)
+    assert SessionProject.objects.filter(pk=slot.pk).exists()
+
+
+def test_removing_a_panel_member_in_the_domain(w):
+    member = PanelMember.objects.create(meeting=w.meeting, expert=ExpertFactory(name="组员专家"))
+    with pytest.raises(PermissionDenied):
+        meetings.remove_panel_member(member, w.applicant)
+    meetings.remove_panel_member(member, w.staff)
+    assert not PanelMember.objects.filter(pk=member.pk).exists()

@@ -118,3 +118,40 @@ def conclude(slot: SessionProject, conclusion: str, opinion: str, user) -> Sessi
         locked.save()
     slot.refresh_from_db()
     return slot
+
+
+def unschedule(slot: SessionProject, user) -> None:
+    """Take a project off the agenda — not once its conclusion is recorded."""
+    with transaction.atomic():
+        locked = (
+            SessionProject.objects.select_for_update(of=("self",))
+            .select_related("application")
+            .get(pk=slot.pk)
+        )
+        _require(user, locked.application)
+        if locked.conclusion:
+            raise MeetingError(
+                _("The conclusion on “%(project)s” is recorded; it stays on the agenda.")
+                % {"project": locked.application.name}
+            )
+        locked.delete()
+
+
+def remove_panel_member(member: PanelMember, user) -> None:
+    """Take an expert off the panel — not once the panel has recorded a conclusion at the
+    meeting (its members then stay as they were)."""
+    _require(user)
+    with transaction.atomic():
+        locked = PanelMember.objects.select_for_update(of=("self",)).get(pk=member.pk)
+        if (
+            SessionProject.objects.filter(session__meeting_id=locked.meeting_id)
+            .exclude(conclusion="")
+            .exists()
+        ):
+            raise MeetingError(
+                _(
+                    "The panel has recorded conclusions at this meeting; its members stay as "
+                    "they were."
+                )
+            )
+        locked.delete()
