@@ -51,6 +51,19 @@ class CodeItem(AuditedModel):
         return self.name
 
 
+def code_item(verbose, code_list, **extra):
+    """A foreign key to an item of ``code_list`` (``limit={...}`` narrows the choices further,
+    e.g. to the items below a parent)."""
+    return models.ForeignKey(
+        CodeItem,
+        verbose_name=verbose,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"code_list": code_list, **extra.pop("limit", {})},
+        **extra,
+    )
+
+
 class TrackedModel(AuditedModel):
     """A record that knows its creator, times and version (for detecting concurrent edits)."""
 

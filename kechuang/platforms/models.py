@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
 from kechuang.core.enums import CodeList
-from kechuang.core.models import CodeItem, TrackedModel
+from kechuang.core.models import TrackedModel, code_item
 from kechuang.registry.models import YEAR_VALIDATORS, Organisation, Person, Town, Zone
 
 from .enums import (
@@ -37,17 +37,6 @@ from .enums import (
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
 AREA = {"max_digits": 12, "decimal_places": 2, "null": True, "blank": True}
-
-
-def code_item(verbose, code_list, **extra):
-    return models.ForeignKey(
-        CodeItem,
-        verbose_name=verbose,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"code_list": code_list, **extra.pop("limit", {})},
-        **extra,
-    )
 
 
 # Enterprise R&D institutions -------------------------------------------------------------------

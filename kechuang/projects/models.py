@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
 from kechuang.audit.tracking import AuditedModel
 from kechuang.core.enums import CodeList
-from kechuang.core.models import CodeItem, TrackedModel
+from kechuang.core.models import CodeItem, TrackedModel, code_item
 from kechuang.registry.models import YEAR_VALIDATORS, Organisation, Person
 
 from .enums import (
@@ -39,17 +39,6 @@ from .enums import (
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal(0))]
-
-
-def code_item(verbose, code_list, **extra):
-    return models.ForeignKey(
-        CodeItem,
-        verbose_name=verbose,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"code_list": code_list},
-        **extra,
-    )
 
 
 # Calls -----------------------------------------------------------------------------------------
