@@ -162,3 +162,27 @@ def test_manual_assignment_refuses_conflicts_and_capacity(world):
     assert assignment.match == 2
     with pytest.raises(assign.AssignmentError):
         assign.assign_manually(phase, app, ok, world.staff)
+
+
+def test_candidates_explain_conflicts_without_a_query_per_expert(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    field = tech_field()
+    [app] = in_review(world, 1, field)
+    phase = world.call.phases.get()
+
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            found = assign.candidates(phase, app)
+        return len(context.captured_queries), found
+
+    ExpertFactory(fields=[field], organisation=app.undertaker)
+    before, _ = queries()
+    for _ in range(5):
+        ExpertFactory(fields=[field], declared_organisations=[app.undertaker])
+    after, found = queries()
+    assert after == before
+    conflicted = [c for c in found if c.conflicts]
+    assert len(conflicted) == 6
+    assert all(not c.eligible for c in conflicted)

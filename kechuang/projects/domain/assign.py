@@ -37,7 +37,7 @@ from .assignment import (
     SparseScores,
     assign_experts,
 )
-from .conflicts import conflict_pairs, conflict_reasons
+from .conflicts import conflict_pairs, conflict_reasons, reasons_by_expert
 from .workflow import TransitionError, state_label
 
 FULL_MATCH = Decimal(2)
@@ -123,9 +123,10 @@ def candidates(phase: ReviewPhase, application: Application) -> list[Candidate]:
         )
     )
     conflicted = {e for _a, e in conflict_pairs([application.pk], ids)}
+    reasons_of = reasons_by_expert(application, [e for e in experts if e.pk in conflicted])
     found = []
     for expert in experts:
-        reasons = conflict_reasons(expert, application) if expert.pk in conflicted else []
+        reasons = reasons_of.get(expert.pk, [])
         found.append(
             Candidate(
                 expert,

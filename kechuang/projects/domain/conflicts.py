@@ -96,13 +96,29 @@ def conflict_pairs(
 
 def conflict_reasons(expert: Expert, application: Application) -> list[str]:
     """Why ``expert`` may not review ``application`` (empty: no conflict), for people to read."""
-    reasons = []
+    return reasons_by_expert(application, [expert])[expert.pk]
+
+
+def reasons_by_expert(application: Application, experts) -> dict[int, list[str]]:
+    """:func:`conflict_reasons` of each of ``experts`` (by id), in two queries whatever their
+    number."""
     partners = set(application.cooperators.values_list("pk", flat=True))
-    declared = set(expert.declared_organisations.values_list("pk", flat=True))
-    if expert.organisation_id == application.undertaker_id:
-        reasons.append(_("The expert works for the undertaking organisation."))
-    if expert.organisation_id in partners:
-        reasons.append(_("The expert works for a cooperating organisation."))
-    if application.undertaker_id in declared or declared & partners:
-        reasons.append(_("The expert has declared a relation with an organisation of the project."))
-    return reasons
+    declared: dict[int, set[int]] = {}
+    for expert_id, org_id in Expert.declared_organisations.through.objects.filter(
+        expert_id__in=[e.pk for e in experts]
+    ).values_list("expert_id", "organisation_id"):
+        declared.setdefault(expert_id, set()).add(org_id)
+    found = {}
+    for expert in experts:
+        own = declared.get(expert.pk, set())
+        reasons = []
+        if expert.organisation_id == application.undertaker_id:
+            reasons.append(_("The expert works for the undertaking organisation."))
+        if expert.organisation_id in partners:
+            reasons.append(_("The expert works for a cooperating organisation."))
+        if application.undertaker_id in own or own & partners:
+            reasons.append(
+                _("The expert has declared a relation with an organisation of the project.")
+            )
+        found[expert.pk] = reasons
+    return found
