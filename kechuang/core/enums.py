@@ -16,6 +16,9 @@ class CodeList(models.TextChoices):
     SIGNING_ORIGIN = "signing_origin", _("Signed project origin")
     PROJECT_PROGRAMME = "project_programme", _("Plan-project special programme")
     TECH_FIELD = "tech_field", _("Technical field")
+    SERVICE_ACTIVITY_KIND = "service_activity_kind", _("Tech commissioner activity kind")
+    INSTITUTION_CRITERION = "institution_criterion", _("Training institution admission criterion")
+    VISIT_ISSUE_CATEGORY = "visit_issue_category", _("Field visit issue category")
 
 
 class ImportStatus(models.TextChoices):
