@@ -19,6 +19,7 @@ class CodeList(models.TextChoices):
     SERVICE_ACTIVITY_KIND = "service_activity_kind", _("Tech commissioner activity kind")
     INSTITUTION_CRITERION = "institution_criterion", _("Training institution admission criterion")
     VISIT_ISSUE_CATEGORY = "visit_issue_category", _("Field visit issue category")
+    SHELTER_FACILITY = "shelter_facility", _("Emergency shelter facility")
 
 
 class ImportStatus(models.TextChoices):
