@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "kechuang.registry",
     "kechuang.platforms",
     "kechuang.projects",
+    "kechuang.services",
     "kechuang.indicators",
 ]
 

@@ -10,19 +10,63 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
 
 from .enums import DataScope
+
+# One lookup, or several of which any one counts (e.g. a commissioner's own login and its team
+# members' logins).
+Path = str | tuple[str, ...] | None
 
 
 @dataclass(frozen=True)
 class ScopePaths:
-    """Lookups from a model to the things data scope is decided by (None: not related)."""
+    """Lookups from a model to the things data scope is decided by (None: not related).
 
-    department: str | None = None  # to a Department primary key
-    organisation: str | None = None  # to an Organisation primary key
-    creator: str | None = None  # to the user who created the record
+    Each may be a tuple of lookups: the record is reached through any of them. A lookup may go
+    through a to-many relation (``members__user``); it is then matched in a subquery, so a
+    record reached through several related rows still appears once.
+    """
+
+    department: Path = None  # to a Department primary key
+    organisation: Path = None  # to an Organisation primary key
+    creator: Path = None  # to the user who created (or otherwise owns) the record
+
+
+def _lookups(path: Path) -> tuple[str, ...]:
+    if path is None:
+        return ()
+    return (path,) if isinstance(path, str) else tuple(path)
+
+
+def _through_many(model, lookup: str) -> bool:
+    """Whether the lookup crosses a to-many relation (and a join would repeat records)."""
+    opts = model._meta
+    for name in lookup.split(LOOKUP_SEP):
+        try:
+            field = opts.get_field(name)
+        except FieldDoesNotExist:
+            return False  # "pk" or a lookup such as "in": nothing further to cross
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        opts = field.related_model._meta
+    return False
+
+
+def _reached(model, path: Path, value, suffix: str = "") -> Q:
+    """Records whose ``path`` (any of its lookups) leads to ``value``."""
+    condition = None
+    for lookup in _lookups(path):
+        match = Q(**{f"{lookup}{suffix}": value})
+        if _through_many(model, lookup):
+            match = Q(pk__in=model._base_manager.filter(match).values("pk"))
+        condition = match if condition is None else condition | match
+    return Q(pk__in=[]) if condition is None else condition
 
 
 def _department_ids(user, role) -> set[int] | None:
@@ -51,21 +95,21 @@ def scope_filter(model, user) -> Q | None:
         # Organisation users see their own organisation's records and nothing else.
         if paths.organisation is None:
             return nothing
-        return Q(**{paths.organisation: user.organisation_id})
+        return _reached(model, paths.organisation, user.organisation_id)
 
     condition = nothing
     departments: set[int] = set()
     for role in user.role_list:
         if role.data_scope == DataScope.SELF:
             if paths.creator is not None:
-                condition |= Q(**{paths.creator: user.pk})
+                condition |= _reached(model, paths.creator, user.pk)
             continue
         reached = _department_ids(user, role)
         if reached is None:
             return None
         departments |= reached
     if departments and paths.department is not None:
-        condition |= Q(**{f"{paths.department}__in": sorted(departments)})
+        condition |= _reached(model, paths.department, sorted(departments), "__in")
     return condition
 
 
