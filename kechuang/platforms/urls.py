@@ -1,45 +1,16 @@
-"""Addresses of the platform pages. Names follow the model: ``platforms:<model>-list``,
-``-create``, ``-detail``, ``-edit``, ``-export``; records entered on a parent's page are
-``platforms:<model>-create`` / ``-edit`` under the parent's address; an R&D institution's
+"""Addresses of the platform pages (named as :mod:`kechuang.core.record_urls` names them:
+``platforms:<model>-list``, ``-create``, ``-detail``, ``-edit``, ``-export``); an R&D institution's
 lifecycle steps are ``platforms:rdinstitution-upgrade`` (``-rename``, ``-merge``, ``-revoke``)."""
 
 from django.urls import path
+
+from kechuang.core.record_urls import children, records
 
 from . import views, views_rd
 from .application_urls import urlpatterns as application_patterns
 from .interfaces import forms
 
 app_name = "platforms"
-
-
-def records(prefix: str, list_view, detail_view=None, form_class=None, edit_view=None) -> list:
-    """The pages of one kind of record: its list (and export), detail page and form (through
-    ``edit_view``, ``RecordEditView`` unless given)."""
-    name = list_view.model._meta.model_name
-    patterns = [path(f"{prefix}/", list_view.as_view(), name=f"{name}-list")]
-    if list_view.export:
-        export = views.RecordExportView.as_view(list_view=list_view)
-        patterns.append(path(f"{prefix}/export.xlsx", export, name=f"{name}-export"))
-    if detail_view:
-        patterns.append(path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}-detail"))
-    if form_class:
-        edit = (edit_view or views.RecordEditView).as_view(form_class=form_class)
-        patterns += [
-            path(f"{prefix}/new/", edit, name=f"{name}-create"),
-            path(f"{prefix}/<int:pk>/edit/", edit, name=f"{name}-edit"),
-        ]
-    return patterns
-
-
-def children(parent_prefix: str, segment: str, form_class) -> list:
-    """The form of records entered on a parent's page, under the parent's address."""
-    name = form_class._meta.model._meta.model_name
-    edit = views.ChildEditView.as_view(form_class=form_class)
-    base = f"{parent_prefix}/<int:parent_pk>/{segment}"
-    return [
-        path(f"{base}/new/", edit, name=f"{name}-create"),
-        path(f"{base}/<int:pk>/", edit, name=f"{name}-edit"),
-    ]
 
 
 urlpatterns = [

@@ -485,7 +485,7 @@ def test_an_institute_manager_files_a_kpi_report_shown_as_self_reported(client, 
 
 
 def test_a_long_section_shows_the_first_records_of_each_group_and_links_to_the_rest(client, w):
-    from kechuang.platforms.views import SECTION_ROWS
+    from kechuang.core.record_views import SECTION_ROWS
 
     institute = w.ours["institute"]
     for n in range(SECTION_ROWS + 5):

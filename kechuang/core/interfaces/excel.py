@@ -7,10 +7,12 @@ import decimal
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
@@ -140,3 +142,21 @@ def in_chunks(queryset, loader, size: int = 2000):
         chunk = ids[start : start + size]
         by_id = {obj.pk: obj for obj in loader.filter(pk__in=chunk)}
         yield from (by_id[pk] for pk in chunk if pk in by_id)
+
+
+@dataclass(frozen=True)
+class Export:
+    """A list's Excel export in its import template's columns (an export re-imports
+    unchanged). Each row is a {column field: value} mapping; the columns order it."""
+
+    sheet: str  # also the name of the downloaded file
+    columns: list  # of core.domain.imports.Column
+    loader: Callable[[], QuerySet]  # the records with what their rows read
+    row: Callable[[object], dict]
+
+    def write(self, stream, queryset) -> int:
+        """Write the records of ``queryset`` in its order; returns the number of rows."""
+        fields = [c.field for c in self.columns]
+        records = in_chunks(queryset, self.loader())
+        rows = ([values.get(f) for f in fields] for values in map(self.row, records))
+        return write_workbook(stream, self.sheet, [c.header for c in self.columns], rows)

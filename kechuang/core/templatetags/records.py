@@ -2,7 +2,7 @@ from django import template
 from django.db import models
 from django.utils.html import format_html
 
-from ..interfaces.display import Shown, record_url
+from kechuang.core.interfaces.display import Shown, record_url
 
 register = template.Library()
 

@@ -1,13 +1,10 @@
 """Writing platform records: the rules a record's values must meet together (forms, the API and
-imports all ask :func:`problems`), and saves from forms (creation with the creator, versioned
-edits of records that carry a version: a stale edit raises ``ConcurrentEditError``)."""
+imports all ask :func:`problems`); saves from forms are the shared ``save_record``."""
 
-from django.db import transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from kechuang.core.models import TrackedModel
-from kechuang.registry.domain.organisations import save_from_form
+from kechuang.core.domain.records import save_record
 
 from ..models import (
     IncubationProject,
@@ -52,8 +49,4 @@ def problems(model, values: dict) -> dict[str, str]:
     return found
 
 
-def save_record(form, user):
-    if isinstance(form.instance, TrackedModel):
-        return save_from_form(form, user)
-    with transaction.atomic():
-        return form.save()
+__all__ = ["problems", "save_record"]

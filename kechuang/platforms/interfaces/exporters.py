@@ -1,13 +1,7 @@
 """Excel exports of the platform lists, in their import template's columns (an export
 re-imports unchanged). Each row is a {column field: value} mapping; the columns order it."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from django.db.models import QuerySet
-
-from kechuang.core.domain.imports import Column
-from kechuang.core.interfaces.excel import in_chunks, write_workbook
+from kechuang.core.interfaces.excel import Export
 
 from .. import models
 from .columns import (
@@ -25,21 +19,6 @@ from .columns import (
     TENANCY_COLUMNS,
     ZONE_EVALUATION_COLUMNS,
 )
-
-
-@dataclass(frozen=True)
-class Export:
-    sheet: str  # also the name of the downloaded file
-    columns: list[Column]
-    loader: Callable[[], QuerySet]  # the records with what their rows read
-    row: Callable[[object], dict]
-
-    def write(self, stream, queryset) -> int:
-        """Write the records of ``queryset`` in its order; returns the number of rows."""
-        fields = [c.field for c in self.columns]
-        records = in_chunks(queryset, self.loader())
-        rows = ([values.get(f) for f in fields] for values in map(self.row, records))
-        return write_workbook(stream, self.sheet, [c.header for c in self.columns], rows)
 
 
 def organisation(field: str, org) -> dict:

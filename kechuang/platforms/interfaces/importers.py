@@ -258,6 +258,11 @@ class RecordImporter(Importer):
     def read(self, row: Row) -> dict:
         raise NotImplementedError
 
+    def problems(self, fields: dict) -> dict[str, str]:
+        """What is wrong with a row's values taken together, by field name (another area's
+        importer names its own checks here)."""
+        return problems(self.model, fields)
+
     def column_of(self, name: str) -> str:
         """The header of the column a field (or attribute) is read from."""
         base = name.removesuffix("_id")
@@ -287,7 +292,7 @@ class RecordImporter(Importer):
         code_field, name_field = self.preview
         fields = self.read(Row(self, values, raw))
         self.check_limits(fields)
-        for name, message in problems(self.model, fields).items():  # the first one
+        for name, message in self.problems(fields).items():  # the first one
             raise RowError(self.column_of(name), message)
         return {
             "fields": fields,
