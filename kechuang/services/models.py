@@ -401,6 +401,8 @@ class Activity(TrackedModel):
             raise ValidationError(
                 {"assignment": _("The assignment belongs to another commissioner.")}
             )
+        if self.assignment_id and self.held_on and not self.assignment.covers(self.held_on):
+            raise ValidationError({"held_on": _("The date lies outside the assignment's period.")})
 
 
 # Training institutions -------------------------------------------------------------------------
@@ -840,9 +842,11 @@ class Policy(TrackedModel):
 
 class PolicyVersionQuerySet(ScopedQuerySet):
     def in_force(self, on: dt.date):
-        """Versions in effect on the date (adopted or since superseded, their dates covering it)."""
+        """Versions in effect on the date: adopted (or since superseded, or withdrawn after
+        taking effect) with their effective period covering it."""
         return self.filter(
-            Q(state__in=[VersionState.ADOPTED, VersionState.SUPERSEDED]),
+            Q(state__in=[VersionState.ADOPTED, VersionState.SUPERSEDED])
+            | Q(state=VersionState.WITHDRAWN, effective_to__isnull=False),
             Q(effective_from__lte=on),
             Q(effective_to__isnull=True) | Q(effective_to__gte=on),
         )
