@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "kechuang.registry",
     "kechuang.platforms",
     "kechuang.projects",
+    "kechuang.seismic",
     "kechuang.services",
     "kechuang.indicators",
 ]
