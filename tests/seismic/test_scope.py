@@ -1,0 +1,111 @@
+"""Data scope of earthquake-prevention records: a town officer sees and edits only their town's
+records; an organisation user sees only the construction projects it owns and their
+inspections; bureau staff see everything."""
+
+import pytest
+
+from kechuang.seismic import models
+from kechuang.seismic.reference import RECORDS, TOWN_RECORDS
+
+from .factories import (
+    ConstructionProjectFactory,
+    DemonstrationSiteFactory,
+    InspectionFactory,
+    MonitoringStationFactory,
+    OutreachEventFactory,
+    RaisedFortificationFactory,
+    ShelterFactory,
+    StationUpgradeFactory,
+    TrainingFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def make(model_name, town):
+    """One record of the kind in the town."""
+    match model_name:
+        case "constructionproject":
+            return ConstructionProjectFactory(town=town)
+        case "inspection":
+            return InspectionFactory(project=ConstructionProjectFactory(town=town))
+        case "raisedfortification":
+            return RaisedFortificationFactory(town=town)
+        case "demonstrationsite":
+            return DemonstrationSiteFactory(town=town)
+        case "shelter":
+            return ShelterFactory(town=town)
+        case "monitoringstation":
+            return MonitoringStationFactory(town=town)
+        case "stationupgrade":
+            return StationUpgradeFactory(station=MonitoringStationFactory(town=town))
+        case "training":
+            return TrainingFactory(town=town)
+        case "outreachevent":
+            return OutreachEventFactory(town=town)
+        case "townzonation":
+            return town.zonation
+    raise AssertionError(model_name)
+
+
+@pytest.fixture
+def two_towns(reference_data):
+    return reference_data.town("当湖街道"), reference_data.town("乍浦镇")
+
+
+@pytest.mark.parametrize("model_name", [*TOWN_RECORDS, "townzonation"])
+def test_a_town_officer_sees_and_edits_only_the_towns_records(make_user, two_towns, model_name):
+    own_town, other_town = two_towns
+    officer = make_user("town_officer", department=own_town.office)
+    own, other = make(model_name, own_town), make(model_name, other_town)
+    model = type(own)
+
+    assert list(model.objects.visible_to(officer)) == [own]
+    assert officer.has_perm(f"seismic.view_{model_name}", own)
+    assert not officer.has_perm(f"seismic.view_{model_name}", other)
+    may_change = model_name != "townzonation"
+    assert officer.has_perm(f"seismic.change_{model_name}", own) is may_change
+    assert not officer.has_perm(f"seismic.change_{model_name}", other)
+    assert not officer.has_perm(f"seismic.delete_{model_name}", own)
+
+    staff = make_user("staff")
+    assert set(model.objects.visible_to(staff)) >= {own, other}
+    assert staff.has_perm(f"seismic.change_{model_name}", other)
+    assert staff.has_perm(f"seismic.delete_{model_name}", other)
+
+
+def test_a_town_officer_sees_no_city_wide_records(make_user, two_towns):
+    from .factories import AssessmentFactory, BudgetLineFactory, HouseDesignFactory
+
+    officer = make_user("town_officer", department=two_towns[0].office)
+    for factory in (AssessmentFactory, BudgetLineFactory, HouseDesignFactory):
+        record = factory()
+        assert not type(record).objects.visible_to(officer).exists()
+        assert not officer.has_perm(f"seismic.view_{type(record)._meta.model_name}", record)
+
+
+def test_an_organisation_sees_only_its_own_projects_and_their_inspections(make_user, two_towns):
+    user = make_user("organisation")
+    own = ConstructionProjectFactory(town=two_towns[0], owner=user.organisation)
+    other = ConstructionProjectFactory(town=two_towns[0])
+    own_inspection = InspectionFactory(project=own)
+    InspectionFactory(project=other)
+
+    assert list(models.ConstructionProject.objects.visible_to(user)) == [own]
+    assert list(models.Inspection.objects.visible_to(user)) == [own_inspection]
+    assert user.has_perm("seismic.view_constructionproject", own)
+    assert not user.has_perm("seismic.view_constructionproject", other)
+    assert not user.has_perm("seismic.change_constructionproject", own)
+    shelter = ShelterFactory(town=two_towns[0])
+    assert not user.has_perm("seismic.view_shelter", shelter)
+    assert not models.Shelter.objects.visible_to(user).exists()
+
+
+@pytest.mark.parametrize("role", ["staff", "leader", "admin"])
+def test_staff_leaders_and_administrators_hold_every_permission(make_user, role):
+    user = make_user(role)
+    for model_name in RECORDS:
+        for action in ("view", "add", "change", "delete"):
+            assert user.has_perm(f"seismic.{action}_{model_name}"), (role, action, model_name)
+    assert user.has_perm("seismic.import_inspection")
+    assert user.has_perm("seismic.export_shelter")
