@@ -924,7 +924,7 @@ class ConsultationOpinionQuerySet(ScopedQuerySet):
 class ConsultationOpinion(TrackedModel):
     """A body consulted on a policy version, and its opinion once it replied."""
 
-    version = models.ForeignKey(
+    policy_version = models.ForeignKey(
         PolicyVersion,
         verbose_name=_("policy version"),
         on_delete=models.CASCADE,
@@ -947,14 +947,14 @@ class ConsultationOpinion(TrackedModel):
     opinion = models.TextField(_("opinion"), blank=True)
 
     objects = ConsultationOpinionQuerySet.as_manager()
-    scope_paths = ScopePaths(creator="version__policy__created_by")
+    scope_paths = ScopePaths(creator="policy_version__policy__created_by")
 
     class Meta:
         verbose_name = _("consultation opinion")
         verbose_name_plural = _("consultation opinions")
-        ordering = ["version", "requested_on", "id"]
+        ordering = ["policy_version", "requested_on", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "body"], name="opinion_unique_body"),
+            models.UniqueConstraint(fields=["policy_version", "body"], name="opinion_unique_body"),
             models.CheckConstraint(
                 condition=Q(replied_on__isnull=True, position="")
                 | Q(replied_on__isnull=False) & ~Q(position=""),
@@ -967,7 +967,7 @@ class ConsultationOpinion(TrackedModel):
         ]
 
     def __str__(self):
-        return f"{self.version} · {self.body}"
+        return f"{self.policy_version} · {self.body}"
 
     def get_absolute_url(self):
         return reverse("services:consultationopinion-detail", args=[self.pk])

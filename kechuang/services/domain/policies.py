@@ -277,7 +277,7 @@ def start_consultation(
         _move(locked, step, comment)
         for name, organisation in bodies:
             ConsultationOpinion.objects.create(
-                version=locked,
+                policy_version=locked,
                 body=name,
                 organisation=organisation,
                 requested_on=on,
@@ -296,12 +296,12 @@ def record_opinion(
     replied_on: dt.date | None = None,
 ) -> ConsultationOpinion:
     """Record a consulted body's reply while its version is in consultation."""
-    require(user, CHANGE, opinion.version)
+    require(user, CHANGE, opinion.policy_version)
     if position not in OpinionPosition.values:
         raise PolicyError(_("Choose the body's position."), "position")
     replied_on = not_in_future(replied_on or timezone.localdate(), "replied_on")
     with acting(user), transaction.atomic():
-        version = _lock(opinion.version)
+        version = _lock(opinion.policy_version)
         if version.state != S.CONSULTATION:
             raise WrongStateError(
                 _(
