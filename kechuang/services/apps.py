@@ -6,3 +6,8 @@ class ServicesConfig(AppConfig):
     name = "kechuang.services"
     label = "services"
     verbose_name = _("Services")
+
+    def home_panels(self, user):
+        from .views_home import home_panels
+
+        return home_panels(user)

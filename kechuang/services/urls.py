@@ -1,0 +1,102 @@
+"""Addresses of the services pages, named as :mod:`kechuang.core.record_urls` names them
+(``services:<model>-list``, ``-export``, ``-detail``, ``-create``, ``-edit``; records entered on
+a parent's page have ``-create``/``-edit`` under the parent's address). Steps:
+``services:traininginstitution-checklist``, ``institutionvisit-close``, ``followup-close``,
+``policy-new-version``, ``policyversion-edit`` (the draft), ``policyversion-start_consultation``,
+``policyversion-adopt``, ``policyversion-withdraw``, ``consultationopinion-reply``; and
+``services:my-activities`` for a commissioner's own login."""
+
+from django.urls import path
+
+from kechuang.core.record_urls import children, records
+
+from . import urls_export, views, views_mine, views_steps
+from .interfaces import forms
+
+app_name = "services"
+
+
+def detail(prefix: str, view) -> list:
+    """The page of a record entered on its parent's page (it has no list of its own)."""
+    name = view.model._meta.model_name
+    return [path(f"{prefix}/<int:pk>/", view.as_view(), name=f"{name}-detail")]
+
+
+urlpatterns = [
+    *urls_export.urlpatterns,  # the training institutions' contact list (before their pages)
+    # Tech commissioners
+    *records(
+        "commissioners",
+        views.CommissionerList,
+        views.CommissionerDetail,
+        forms.CommissionerForm,
+    ),
+    *children("commissioners", "members", forms.CommissionerMemberForm),
+    *children("commissioners", "assignments", forms.ServiceAssignmentForm),
+    *detail("commissioner-members", views.CommissionerMemberDetail),
+    *records("assignments", views.ServiceAssignmentList, views.ServiceAssignmentDetail),
+    *records(
+        "activities",
+        views.ActivityList,
+        views.ActivityDetail,
+        forms.ActivityForm,
+        views.ActivityEdit,
+    ),
+    path("my-activities/", views_mine.MyActivities.as_view(), name="my-activities"),
+    # Training institutions
+    *records(
+        "training-institutions",
+        views.TrainingInstitutionList,
+        views.TrainingInstitutionDetail,
+        forms.TrainingInstitutionForm,
+    ),
+    path(
+        "training-institutions/<int:pk>/checklist/",
+        views_steps.Checklist.as_view(),
+        name="traininginstitution-checklist",
+    ),
+    *children("training-institutions", "contacts", forms.InstitutionContactForm),
+    *children("training-institutions", "visits", forms.InstitutionVisitForm),
+    *detail("institution-contacts", views.InstitutionContactDetail),
+    *detail("institution-checks", views.InstitutionCheckDetail),
+    *records("institution-visits", views.InstitutionVisitList, views.InstitutionVisitDetail),
+    path(
+        "institution-visits/<int:pk>/close/",
+        views_steps.CloseRectification.as_view(),
+        name="institutionvisit-close",
+    ),
+    # Field visits
+    *records("field-visits", views.FieldVisitList, views.FieldVisitDetail, forms.FieldVisitForm),
+    *children("field-visits", "issues", forms.VisitIssueForm),
+    *detail("visit-issues", views.VisitIssueDetail),
+    *children("visit-issues", "follow-ups", forms.FollowUpForm),
+    *records("follow-ups", views.FollowUpList, views.FollowUpDetail),
+    path("follow-ups/<int:pk>/close/", views_steps.CloseFollowUp.as_view(), name="followup-close"),
+    # Policies
+    *records("policies", views.PolicyList, views.PolicyDetail, forms.PolicyForm, views.PolicyEdit),
+    path(
+        "policies/<int:pk>/new-version/",
+        views_steps.NewVersion.as_view(),
+        name="policy-new-version",
+    ),
+    *detail("policy-versions", views.PolicyVersionDetail),
+    path(
+        "policy-versions/<int:pk>/edit/",
+        views_steps.EditDraft.as_view(),
+        name="policyversion-edit",
+    ),
+    *[
+        path(
+            f"policy-versions/<int:pk>/{step.step_id.replace('_', '-')}/",
+            step.as_view(),
+            name=f"policyversion-{step.step_id}",
+        )
+        for step in (views_steps.StartConsultation, views_steps.Adopt, views_steps.Withdraw)
+    ],
+    *detail("consultation-opinions", views.ConsultationOpinionDetail),
+    path(
+        "consultation-opinions/<int:pk>/reply/",
+        views_steps.RecordOpinion.as_view(),
+        name="consultationopinion-reply",
+    ),
+]

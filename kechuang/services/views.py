@@ -1,0 +1,916 @@
+"""Pages of the services area: tech commissioners (members, assignments, activity logs with
+photos), training institutions (contacts, visits, the admission checklist), field visits
+(issues, follow-ups) and policies (versions and their consultation). Each kind of record
+declares its columns, facts and sections on the shared shapes of
+:mod:`kechuang.core.record_views`; writes that are steps of a process go through the area's
+domain functions (``views_steps``, ``views_policies``, ``views_mine``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kechuang.core import record_views
+from kechuang.core.interfaces.display import Shown, formatted, record_url
+from kechuang.core.record_views import (
+    RecordDetailView,
+    RecordEditView,
+    labelled,
+    perm,
+    url_name,
+)
+
+from . import models
+from .domain import commissioners as commissioner_domain
+from .domain import policies
+from .domain.errors import ServicesError
+from .domain.institutions import checklist, status_of
+from .enums import AdmissionStatus, CommissionerKind, VersionState
+from .interfaces import exporters, filters, forms
+from .reference import EXPORTS, IMPORTS
+
+# Shapes ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Labelled(Shown):
+    """A value of ``labels`` (a TextChoices) shown as its label, e.g. an annotation."""
+
+    labels: type | None = None
+
+    def value_of(self, obj):
+        value = getattr(obj, self.path, None)
+        if value in (None, ""):
+            return formatted(value)
+        return str(self.labels(value).label)
+
+
+@dataclass(frozen=True)
+class Computed(Shown):
+    """A value computed from the record when shown."""
+
+    compute: Callable | None = None
+
+    def value_of(self, obj):
+        return formatted(self.compute(obj))
+
+
+class RecordListView(record_views.RecordListView):
+    """A services list: its export (the IO helper's ``EXPORTS``), import and their
+    permissions follow from the model's name."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        name = cls.model._meta.model_name
+        cls.export = exporters.EXPORTS.get(name)
+        cls.export_permission = f"services.export_{name}" if name in EXPORTS else ""
+        if name in IMPORTS:
+            cls.importer = f"services.{name}"
+            cls.import_permission = f"services.import_{name}"
+
+
+def as_validation_error(error: ServicesError, form) -> ValidationError:
+    """A refusal of the domain as the form's error (on its field when the form has it)."""
+    if error.field and error.field in form.fields:
+        return ValidationError({error.field: error.message})
+    return ValidationError(error.message)
+
+
+class DetailView(RecordDetailView):
+    """A services record's page. A record entered on its parent's page names the parent's
+    foreign key in ``parent``: its page leads back to the parent, and its edit form lives under
+    the parent's address. ``actions`` are links to the record's steps, ``post_actions`` steps
+    taken with one button."""
+
+    template_name = "services/detail.html"
+    parent = ""
+
+    def get_context_data(self, **kwargs):
+        # The shared detail page's context, with the parent's page and edit form where the
+        # record has a parent.
+        context = super(RecordDetailView, self).get_context_data(**kwargs)
+        model = self.model
+        parent = getattr(self.object, self.parent) if self.parent else None
+        context.update(
+            title=str(self.object),
+            kind=capfirst(model._meta.verbose_name),
+            facts=labelled(model, self.facts),
+            sections=self.sections(),
+            parent=parent,
+            list_url=record_url(parent) if parent else self.list_of(model, ""),
+            edit_url=self.edit_url(),
+            actions=self.actions(),
+            post_actions=self.post_actions(),
+        )
+        return context
+
+    def may(self, action: str, model=None, obj=None) -> bool:
+        return self.request.user.has_perm(perm(action, model or self.model), obj)
+
+    def edit_url(self) -> str:
+        record = self.object
+        if not self.may("change", obj=record):
+            return ""
+        args = [getattr(record, f"{self.parent}_id"), record.pk] if self.parent else [record.pk]
+        try:
+            return reverse(url_name(self.model, "edit"), args=args)
+        except NoReverseMatch:
+            return ""
+
+    def actions(self) -> list[dict]:
+        return []
+
+    def post_actions(self) -> list[dict]:
+        return []
+
+    def linked(self, title, records, columns, *, model=None, add_url="", list_url="", key=""):
+        section = self.related_records(title, records, columns, model=model)
+        section.add_url, section.list_url = add_url, list_url
+        section.key = key or (model or records.model)._meta.model_name
+        return section
+
+
+def action(key: str, label, url: str) -> dict:
+    return {"key": key, "label": label, "url": url}
+
+
+# Tech commissioners ----------------------------------------------------------------------------
+
+COMMISSIONER = Shown("commissioner", sort="commissioner__name")
+ACTIVITY_COLUMNS = [
+    Shown("held_on", sort="held_on", link=True),
+    Shown("kind", sort="kind__sort"),
+    Shown("town", sort="town__code"),
+    Shown("place"),
+    Shown("trainees", numeric=True, sort="trainees"),
+    Shown("materials", numeric=True, sort="materials"),
+]
+
+
+class CommissionerList(RecordListView):
+    model = models.Commissioner
+    filterset_class = filters.CommissionerFilter
+    related = ("field", "employer", "organisation")
+    columns = [
+        Shown("name", sort="name", link=True),
+        Shown("kind", sort="kind"),
+        Shown("field", sort="field__sort"),
+        Shown("expertise"),
+        Shown("employer_shown", label=gettext_lazy("Employer")),
+        Shown("year", sort="year"),
+        Shown("assignment_count", label=gettext_lazy("Assignments"), numeric=True),
+        Shown("activity_count", label=gettext_lazy("Activities"), numeric=True),
+    ]
+    default_sort = "name"
+
+    def get_queryset(self):
+        assignments = models.ServiceAssignment.objects.filter(commissioner=OuterRef("pk"))
+        activities = models.Activity.objects.filter(commissioner=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                assignment_count=count_of(assignments),
+                activity_count=count_of(activities),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for record in context["object_list"]:
+            record.employer_shown = employer_of(record)
+        return context
+
+
+def count_of(queryset):
+    """The number of rows of a correlated subquery (0 when none), without a join that would
+    multiply the list's rows."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def employer_of(commissioner):
+    if commissioner.employer_id:
+        return commissioner.employer
+    return commissioner.employer_name or ""
+
+
+class CommissionerDetail(DetailView):
+    model = models.Commissioner
+    related = ("field", "employer", "organisation", "person", "user")
+    facts = [
+        Shown("kind"),
+        Shown("person"),
+        Shown("organisation"),
+        Shown("employer"),
+        Shown("employer_name"),
+        Shown("field"),
+        Shown("expertise"),
+        Shown("phone"),
+        Shown("user"),
+        Shown("appointed_on"),
+        Shown("year"),
+        Shown("dispatched_by"),
+        Shown("note"),
+        Shown("activity_total", label=gettext_lazy("Activities")),
+        Shown("trainee_total", label=gettext_lazy("Trainees")),
+        Shown("material_total", label=gettext_lazy("Materials handed out")),
+    ]
+
+    def get_object(self, queryset=None):
+        record = super().get_object(queryset)
+        totals = self.visible(models.Activity).filter(commissioner=record)
+        totals = totals.aggregate(
+            n=Count("pk"), trainees=Sum("trainees"), materials=Sum("materials")
+        )
+        record.activity_total = totals["n"]
+        record.trainee_total = totals["trainees"] or 0
+        record.material_total = totals["materials"] or 0
+        return record
+
+    def sections(self):
+        record, user = self.object, self.request.user
+        found = []
+        if record.kind == CommissionerKind.TEAM:
+            members = self.visible(models.CommissionerMember).filter(commissioner=record)
+            found.append(
+                self.children(
+                    members.select_related("person", "user"),
+                    [
+                        Shown("name", link=True),
+                        Shown("role"),
+                        Shown("person"),
+                        Shown("phone"),
+                        Shown("user"),
+                    ],
+                )
+            )
+        assignments = self.visible(models.ServiceAssignment).filter(commissioner=record)
+        found.append(
+            self.children(
+                assignments.select_related("town", "enterprise"),
+                [
+                    Shown("town", link=True),
+                    Shown("village"),
+                    Shown("enterprise"),
+                    Shown("started_on"),
+                    Shown("ended_on"),
+                ],
+            )
+        )
+        activities = self.visible(models.Activity).filter(commissioner=record)
+        writes = user.has_perm("services.add_activity") and commissioner_domain.may_act_for(
+            user, record
+        )
+        found.append(
+            self.linked(
+                capfirst(models.Activity._meta.verbose_name_plural),
+                activities.select_related("kind", "town"),
+                ACTIVITY_COLUMNS,
+                add_url=f"{reverse('services:activity-create')}?commissioner={record.pk}"
+                if writes
+                else "",
+                list_url=self.list_of(models.Activity, f"?commissioner={record.pk}"),
+            )
+        )
+        return found
+
+
+class CommissionerMemberDetail(DetailView):
+    model = models.CommissionerMember
+    parent = "commissioner"
+    related = ("commissioner", "person", "user")
+    facts = [
+        Shown("commissioner"),
+        Shown("name"),
+        Shown("role"),
+        Shown("person"),
+        Shown("phone"),
+        Shown("user"),
+    ]
+
+
+ASSIGNMENT_COLUMNS = [
+    COMMISSIONER,
+    Shown("town", sort="town__code", link=True),
+    Shown("village", sort="village"),
+    Shown("enterprise", sort="enterprise__name"),
+    Shown("started_on", sort="started_on"),
+    Shown("ended_on", sort="ended_on"),
+]
+
+
+class ServiceAssignmentList(RecordListView):
+    model = models.ServiceAssignment
+    filterset_class = filters.ServiceAssignmentFilter
+    related = ("commissioner", "town", "enterprise")
+    creatable = False  # entered on the commissioner's page
+    columns = ASSIGNMENT_COLUMNS
+    default_sort = "-started_on"
+
+
+class ServiceAssignmentDetail(DetailView):
+    model = models.ServiceAssignment
+    parent = "commissioner"
+    related = ("commissioner", "town", "enterprise")
+    facts = [
+        Shown("commissioner"),
+        Shown("town"),
+        Shown("village"),
+        Shown("enterprise"),
+        Shown("started_on"),
+        Shown("ended_on"),
+        Shown("tasks"),
+    ]
+
+    def sections(self):
+        record, user = self.object, self.request.user
+        activities = self.visible(models.Activity).filter(assignment=record)
+        writes = user.has_perm("services.add_activity") and commissioner_domain.may_act_for(
+            user, record.commissioner
+        )
+        query = f"?commissioner={record.commissioner_id}&assignment={record.pk}"
+        return [
+            self.linked(
+                capfirst(models.Activity._meta.verbose_name_plural),
+                activities.select_related("kind", "town"),
+                ACTIVITY_COLUMNS,
+                add_url=reverse("services:activity-create") + query if writes else "",
+                list_url=self.list_of(models.Activity, f"?assignment={record.pk}"),
+            )
+        ]
+
+
+class ActivityList(RecordListView):
+    model = models.Activity
+    filterset_class = filters.ActivityFilter
+    related = ("commissioner", "kind", "town")
+    columns = [Shown("held_on", sort="held_on", link=True), COMMISSIONER, *ACTIVITY_COLUMNS[1:]]
+    default_sort = "-held_on"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["create_url"] and not forms.writable_commissioners(self.request.user).exists():
+            context["create_url"] = ""
+        return context
+
+
+class ActivityDetail(DetailView):
+    model = models.Activity
+    related = ("commissioner", "assignment__town", "kind", "town")
+    template_name = "services/activity_detail.html"
+    facts = [
+        Shown("commissioner"),
+        Shown("assignment"),
+        Shown("held_on"),
+        Shown("kind"),
+        Shown("place"),
+        Shown("town"),
+        Shown("trainees"),
+        Shown("materials"),
+        Shown("summary"),
+    ]
+
+
+class ActivityEdit(RecordEditView):
+    """A bureau user logs an activity on a commissioner's behalf, or a commissioner's login on
+    its own; through the domain (``log_activity``, ``update_activity``), which checks that the
+    user acts for the commissioner."""
+
+    form_class = forms.ActivityForm
+
+    def save(self, form):
+        data, user = form.cleaned_data, self.request.user
+        values = {
+            name: data.get(name) for name in commissioner_domain.EDITABLE if name in form.fields
+        }
+        values["place"] = values.get("place") or ""
+        values["summary"] = values.get("summary") or ""
+        commissioner = data.get("commissioner") or form.instance.commissioner
+        if form.instance.pk is None:
+            return commissioner_domain.log_activity(user, commissioner, **values)
+        # The stored record, not the form's instance (which already holds the new values).
+        stored = models.Activity.objects.get(pk=form.instance.pk)
+        if commissioner.pk != stored.commissioner_id:
+            values["commissioner"] = commissioner
+        return commissioner_domain.update_activity(stored, user, data.get("version") or 0, **values)
+
+
+# Training institutions -------------------------------------------------------------------------
+
+
+class TrainingInstitutionList(RecordListView):
+    model = models.TrainingInstitution
+    filterset_class = filters.TrainingInstitutionFilter
+    related = ("town",)
+    columns = [
+        Shown("name", sort="name", link=True),
+        Shown("operator", sort="operator"),
+        Shown("town", sort="town__code"),
+        Shown("status", sort="status"),
+        Labelled(
+            "admission_status",
+            label=gettext_lazy("Admission"),
+            sort="admission_status",
+            labels=AdmissionStatus,
+        ),
+        Shown("address"),
+    ]
+    default_sort = "name"
+
+    def scoped_queryset(self):
+        return super().scoped_queryset().with_admission()
+
+
+class TrainingInstitutionDetail(DetailView):
+    model = models.TrainingInstitution
+    template_name = "services/institution_detail.html"
+    related = ("town",)
+    facts = [
+        Shown("operator"),
+        Shown("uscc"),
+        Shown("address"),
+        Shown("town"),
+        Shown("courses"),
+        Shown("status"),
+        Shown("note"),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record = self.object
+        rows = checklist(record)
+        context["checklist"] = rows
+        context["admission"] = status_of(row.result for row in rows)
+        if self.may("change", obj=record) and (
+            self.may("add", models.InstitutionCheck) or self.may("change", models.InstitutionCheck)
+        ):
+            context["checklist_url"] = reverse(
+                "services:traininginstitution-checklist", args=[record.pk]
+            )
+        return context
+
+    def sections(self):
+        record = self.object
+        contacts = self.visible(models.InstitutionContact).filter(institution=record)
+        visits = self.visible(models.InstitutionVisit).filter(institution=record)
+        return [
+            self.children(
+                contacts,
+                [Shown("name", link=True), Shown("role"), Shown("phone"), Shown("email")],
+            ),
+            self.children(
+                visits,
+                [
+                    Shown("visited_on", link=True),
+                    Shown("visitors"),
+                    Shown("findings"),
+                    Shown("rectification_required"),
+                    Shown("rectification_due"),
+                    Shown("rectified_on"),
+                ],
+            ),
+        ]
+
+    def history_children(self):
+        return list(self.object.checks.all())
+
+
+class InstitutionContactDetail(DetailView):
+    model = models.InstitutionContact
+    parent = "institution"
+    related = ("institution",)
+    facts = [
+        Shown("institution"),
+        Shown("name"),
+        Shown("role"),
+        Shown("phone"),
+        Shown("email"),
+    ]
+
+
+class InstitutionVisitList(RecordListView):
+    model = models.InstitutionVisit
+    filterset_class = filters.InstitutionVisitFilter
+    related = ("institution__town",)
+    creatable = False  # entered on the institution's page
+    columns = [
+        Shown("visited_on", sort="visited_on", link=True),
+        Shown("institution", sort="institution__name"),
+        Shown("institution__town", label=gettext_lazy("Town")),
+        Shown("visitors"),
+        Shown("rectification_required", sort="rectification_required"),
+        Shown("rectification_due", sort="rectification_due"),
+        Shown("rectified_on", sort="rectified_on"),
+    ]
+    default_sort = "-visited_on"
+
+
+class InstitutionVisitDetail(DetailView):
+    model = models.InstitutionVisit
+    parent = "institution"
+    related = ("institution",)
+    facts = [
+        Shown("institution"),
+        Shown("visited_on"),
+        Shown("visitors"),
+        Shown("findings"),
+        Shown("rectification_required"),
+        Shown("rectification_due"),
+        Shown("rectified_on"),
+        Shown("closure_note"),
+    ]
+
+    def actions(self):
+        record = self.object
+        if (
+            record.rectification_required
+            and record.rectified_on is None
+            and self.may("change", obj=record)
+        ):
+            url = reverse("services:institutionvisit-close", args=[record.pk])
+            return [action("close", _("Close the rectification"), url)]
+        return []
+
+
+class InstitutionCheckDetail(DetailView):
+    model = models.InstitutionCheck
+    parent = "institution"
+    related = ("institution", "criterion", "checked_by")
+    facts = [
+        Shown("institution"),
+        Shown("criterion"),
+        Shown("result"),
+        Shown("note"),
+        Shown("checked_on"),
+        Shown("checked_by"),
+    ]
+
+    def edit_url(self):
+        institution = self.object.institution
+        if self.may("change", obj=self.object) and self.may(
+            "change", models.TrainingInstitution, institution
+        ):
+            return reverse("services:traininginstitution-checklist", args=[institution.pk])
+        return ""
+
+
+# Field visits ----------------------------------------------------------------------------------
+
+
+def overdue(record) -> bool:
+    return record.is_overdue(timezone.localdate())
+
+
+FOLLOW_UP_COLUMNS = [
+    Shown("action", link=True),
+    Shown("owner"),
+    Shown("owner_body"),
+    Shown("due_on"),
+    Shown("closed_on"),
+    Computed("overdue", label=gettext_lazy("Overdue"), compute=overdue),
+]
+
+
+class FieldVisitList(RecordListView):
+    model = models.FieldVisit
+    filterset_class = filters.FieldVisitFilter
+    related = ("host_organisation", "town")
+    columns = [
+        Shown("visited_on", sort="visited_on", link=True),
+        Shown("leader_name", sort="leader_name"),
+        Shown("leader_kind", sort="leader_kind"),
+        Shown("host_shown", label=gettext_lazy("Host")),
+        Shown("host_kind", sort="host_kind"),
+        Shown("town", sort="town__code"),
+        Shown("issue_count", label=gettext_lazy("Issues raised"), numeric=True),
+        Shown("open_count", label=gettext_lazy("Follow-ups open"), numeric=True),
+    ]
+    default_sort = "-visited_on"
+
+    def get_queryset(self):
+        issues = models.VisitIssue.objects.filter(visit=OuterRef("pk"))
+        open_ones = models.FollowUp.objects.open().filter(issue__visit=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset()
+            .annotate(issue_count=count_of(issues), open_count=count_of(open_ones))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for record in context["object_list"]:
+            record.host_shown = record.host_organisation or record.host_name
+        return context
+
+
+class FieldVisitDetail(DetailView):
+    model = models.FieldVisit
+    related = ("host_organisation", "town")
+    facts = [
+        Shown("visited_on"),
+        Shown("leader_name"),
+        Shown("leader_kind"),
+        Shown("leader_body"),
+        Shown("host_kind"),
+        Shown("host_organisation"),
+        Shown("host_name"),
+        Shown("town"),
+        Shown("purpose"),
+        Shown("summary"),
+    ]
+
+    def sections(self):
+        record = self.object
+        issues = self.visible(models.VisitIssue).filter(visit=record)
+        follow_ups = self.visible(models.FollowUp).filter(issue__visit=record)
+        return [
+            self.children(
+                issues.select_related("category").annotate(follow_up_count=Count("follow_ups")),
+                [
+                    Shown("description", link=True),
+                    Shown("category"),
+                    Shown("follow_up_count", label=gettext_lazy("Follow-ups"), numeric=True),
+                ],
+            ),
+            self.linked(
+                capfirst(models.FollowUp._meta.verbose_name_plural),
+                follow_ups.select_related("issue", "owner"),
+                [Shown("issue"), *FOLLOW_UP_COLUMNS],
+                list_url=self.list_of(models.FollowUp, f"?visit={record.pk}"),
+            ),
+        ]
+
+
+class VisitIssueDetail(DetailView):
+    model = models.VisitIssue
+    parent = "visit"
+    related = ("visit", "category")
+    facts = [Shown("visit"), Shown("description"), Shown("category")]
+
+    def sections(self):
+        follow_ups = self.visible(models.FollowUp).filter(issue=self.object)
+        return [self.children(follow_ups.select_related("owner"), FOLLOW_UP_COLUMNS)]
+
+    def history_children(self):
+        return list(self.object.follow_ups.all())
+
+
+class FollowUpList(RecordListView):
+    model = models.FollowUp
+    filterset_class = filters.FollowUpFilter
+    related = ("owner", "issue__visit__host_organisation", "issue__visit__town")
+    creatable = False  # entered on the issue's page
+    columns = [
+        Shown("due_on", sort="due_on"),
+        Shown("action", link=True),
+        Shown("owner", sort="owner__username"),
+        Shown("owner_body", sort="owner_body"),
+        Shown("issue__visit", label=gettext_lazy("Field visit"), sort="issue__visit__visited_on"),
+        Shown("closed_on", sort="closed_on"),
+        Computed("overdue", label=gettext_lazy("Overdue"), compute=overdue),
+    ]
+    default_sort = "due_on"
+
+
+class FollowUpDetail(DetailView):
+    model = models.FollowUp
+    parent = "issue"
+    related = ("issue__visit", "owner")
+    facts = [
+        Shown("issue__visit", label=gettext_lazy("Field visit")),
+        Shown("issue"),
+        Shown("action"),
+        Shown("owner"),
+        Shown("owner_body"),
+        Shown("due_on"),
+        Shown("closed_on"),
+        Shown("result"),
+        Computed("overdue", label=gettext_lazy("Overdue"), compute=overdue),
+    ]
+
+    def edit_url(self):
+        return super().edit_url() if self.object.closed_on is None else ""
+
+    def actions(self):
+        record = self.object
+        if record.closed_on is None and self.may("change", obj=record):
+            url = reverse("services:followup-close", args=[record.pk])
+            return [action("close", _("Close the follow-up"), url)]
+        return []
+
+
+# Policies --------------------------------------------------------------------------------------
+
+
+class PolicyList(RecordListView):
+    model = models.Policy
+    filterset_class = filters.PolicyFilter
+    columns = [
+        Shown("title", sort="title", link=True),
+        Shown("domain", sort="domain"),
+        Shown("issuer", sort="issuer"),
+        Shown("version_count", label=gettext_lazy("Versions"), numeric=True),
+        Shown("in_force", label=gettext_lazy("Version in force"), sort="in_force"),
+        Labelled("open_state", label=gettext_lazy("Being revised"), labels=VersionState),
+    ]
+    default_sort = "title"
+
+    def get_queryset(self):
+        today = timezone.localdate()
+        versions = models.PolicyVersion.objects.filter(policy=OuterRef("pk"))
+        in_force = versions.in_force(today).order_by("-number").values("number")[:1]
+        open_state = versions.filter(
+            state__in=[VersionState.DRAFT, VersionState.CONSULTATION]
+        ).values("state")[:1]
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                version_count=count_of(versions),
+                in_force=Subquery(in_force),
+                open_state=Subquery(open_state),
+            )
+        )
+
+
+class PolicyEdit(RecordEditView):
+    """A new policy is created with its first draft (``policies.create_policy``); an edit
+    changes the policy's own facts."""
+
+    form_class = forms.PolicyForm
+
+    def save(self, form):
+        if form.instance.pk:
+            return super().save(form)
+        data = form.cleaned_data
+        try:
+            return policies.create_policy(
+                self.request.user,
+                title=data["title"],
+                domain=data["domain"],
+                issuer=data.get("issuer") or "",
+                note=data.get("note") or "",
+                summary=data.get("summary") or "",
+                text=data.get("text") or "",
+            )
+        except ServicesError as error:
+            raise as_validation_error(error, form) from None
+
+
+VERSION_COLUMNS = [
+    Shown("number", link=True),
+    Shown("title"),
+    Shown("state"),
+    Shown("effective_from"),
+    Shown("effective_to"),
+    Shown("adopted_on"),
+    Shown("document_number"),
+]
+
+
+def may_start_version(user, policy) -> bool:
+    return user.has_perm(policies.ADD) and user.has_perm(policies.CHANGE_POLICY, policy)
+
+
+class PolicyDetail(DetailView):
+    model = models.Policy
+    facts = [
+        Shown("domain"),
+        Shown("issuer"),
+        Shown("note"),
+        Shown("in_force_today", label=gettext_lazy("Version in force today")),
+        Shown("open_version_shown", label=gettext_lazy("Being revised")),
+    ]
+
+    def get_object(self, queryset=None):
+        record = super().get_object(queryset)
+        self.versions = list(
+            self.visible(models.PolicyVersion).filter(policy=record).order_by("-number")
+        )
+        today = timezone.localdate()
+        in_force = models.PolicyVersion.objects.in_force(today).filter(policy=record).first()
+        record.in_force_today = in_force
+        record.open_version_shown = next((v for v in self.versions if v.is_open), None)
+        return record
+
+    def sections(self):
+        section = self.related_records(
+            capfirst(models.PolicyVersion._meta.verbose_name_plural),
+            self.versions,
+            VERSION_COLUMNS,
+            model=models.PolicyVersion,
+        )
+        section.key = "policyversion"
+        return [section]
+
+    def post_actions(self):
+        record = self.object
+        if record.open_version_shown is None and may_start_version(self.request.user, record):
+            url = reverse("services:policy-new-version", args=[record.pk])
+            return [action("new_version", _("Start a new version"), url)]
+        return []
+
+    def history_children(self):
+        return list(self.object.versions.all())
+
+
+class PolicyVersionDetail(DetailView):
+    model = models.PolicyVersion
+    parent = "policy"
+    template_name = "services/policyversion_detail.html"
+    related = ("policy",)
+    facts = [
+        Shown("policy"),
+        Shown("number"),
+        Shown("state"),
+        Shown("summary"),
+        Shown("effective_from"),
+        Shown("effective_to"),
+        Shown("adopted_on"),
+        Shown("document_number"),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record = self.object
+        opinions = list(
+            self.visible(models.ConsultationOpinion)
+            .filter(policy_version=record)
+            .select_related("organisation")
+        )
+        replies = record.state == VersionState.CONSULTATION and self.may("change", obj=record)
+        for opinion in opinions:
+            opinion.reply_url = (
+                reverse("services:consultationopinion-reply", args=[opinion.pk])
+                if replies and opinion.outstanding
+                else ""
+            )
+        context["opinions"] = opinions
+        context["outstanding"] = [o.body for o in opinions if o.outstanding]
+        return context
+
+    def edit_url(self):
+        record = self.object
+        if record.state == VersionState.DRAFT and self.may("change", obj=record):
+            return reverse("services:policyversion-edit", args=[record.pk])
+        return ""
+
+    def actions(self):
+        record = self.object
+        return [
+            action(
+                step.id, step.label, reverse(f"services:policyversion-{step.id}", args=[record.pk])
+            )
+            for step in policies.available(record, self.request.user)
+        ]
+
+    def post_actions(self):
+        record = self.object
+        if record.state != VersionState.ADOPTED or record.policy.open_version is not None:
+            return []
+        if not may_start_version(self.request.user, record.policy):
+            return []
+        url = reverse("services:policy-new-version", args=[record.policy_id])
+        return [action("new_version", _("Start a new version"), url)]
+
+    def history_children(self):
+        return list(self.object.opinions.all())
+
+
+class ConsultationOpinionDetail(DetailView):
+    model = models.ConsultationOpinion
+    parent = "policy_version"
+    related = ("policy_version__policy", "organisation")
+    facts = [
+        Shown("policy_version"),
+        Shown("body"),
+        Shown("organisation"),
+        Shown("requested_on"),
+        Shown("replied_on"),
+        Shown("position"),
+        Shown("opinion"),
+    ]
+
+    def edit_url(self):
+        return ""
+
+    def actions(self):
+        record = self.object
+        if (
+            record.outstanding
+            and record.policy_version.state == VersionState.CONSULTATION
+            and self.may("change", models.PolicyVersion, record.policy_version)
+        ):
+            url = reverse("services:consultationopinion-reply", args=[record.pk])
+            return [action("reply", _("Record the reply"), url)]
+        return []
