@@ -1,0 +1,765 @@
+"""Excel imports of the earthquake-prevention records (registered as ``seismic.<model name>``).
+
+Each row creates a record, or updates the record with the same natural key (a project's town
+and name; an inspection's project and date; a shelter's town and name …), so an exported file
+re-imports unchanged and a second import updates instead of duplicating. Like every import:
+checked first, then all rows or none (``core.domain.imports``).
+
+Every row runs through its model's own validation (``clean_fields`` and ``clean``: a hospital
+building without its grade, a declared class below the rules, a shelter area of zero, a
+rectification closed before the inspection …), so a value the pages would refuse is a row error
+naming its row and column, never a half-written file.
+
+A row's town must be within the importer's reach (``towns.towns_within_scope``); the
+construction project an inspection belongs to is named by its name and town and must be within
+the importer's data scope; so must the organisations that own a record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kechuang.core.domain.imports import RowError, register
+from kechuang.core.enums import CodeList
+from kechuang.core.interfaces.excel import cell_text
+from kechuang.platforms.interfaces.importers import (
+    RecordImporter,
+    Row,
+    choice_values,
+    code_items,
+    split_list,
+)
+from kechuang.registry.domain.uscc import normalise_uscc
+from kechuang.registry.models import Organisation, Town
+
+from .. import models
+from ..domain import fortification as fx
+from ..domain import shelters
+from ..enums import (
+    AssessmentResult,
+    BudgetSource,
+    BuildingUse,
+    Finding,
+    FortificationClass,
+    HospitalGrade,
+    MeasuresIntensity,
+    OutreachKind,
+    PlanKind,
+    PlanStatus,
+    ProjectKind,
+    RaisedKind,
+    ShelterClass,
+    SiteKind,
+    SiteLevel,
+    StationKind,
+    StationStatus,
+    TrainingKind,
+)
+from . import columns as c
+from .towns import towns_within_scope
+
+UNKNOWN_TOWN = gettext_lazy("Unknown town “%(value)s”.")
+TOWN_OUT_OF_SCOPE = gettext_lazy(
+    "The town “%(value)s” is outside your data scope: you cannot add its records."
+)
+
+
+def import_permission(model) -> str:
+    return f"seismic.import_{model._meta.model_name}"
+
+
+# Reading the cells the rules module knows (kinds, uses, grades, classes) ---------------------
+
+
+def coded(row: Row, field: str, rules_enum, choices=None, *, required=False) -> str | None:
+    """The stable code a cell names: the rules module's code, Chinese or English name or a
+    short form (甲, 乙类, 二级医院 …), or a choice's label in a language of the site."""
+    text = row.text(field, required=required)
+    if not text:
+        return None
+    try:
+        return rules_enum.coerce(text).code
+    except fx.UnknownChoiceError:
+        pass
+    if choices is not None:
+        found = choice_values(choices).get(text)
+        if found is not None:
+            return found
+    allowed = "、".join(member.label_zh for member in rules_enum)
+    raise RowError(
+        row.header(field),
+        _("Unknown value “%(value)s”; use one of: %(allowed)s.")
+        % {"value": text, "allowed": allowed},
+    )
+
+
+INTENSITY = re.compile(r"^\s*(\d+)\s*度?\s*$")
+
+
+def measures_intensity(row: Row, field: str) -> int:
+    """An intensity of 6 to 9 degrees (``7`` or ``7度``)."""
+    text = row.text(field, required=True)
+    match = INTENSITY.match(text)
+    value = int(match.group(1)) if match else None
+    if value not in MeasuresIntensity.values:
+        raise RowError(
+            row.header(field),
+            _("“%(value)s” is not an intensity: write a whole number from %(low)d to %(high)d.")
+            % {"value": text, "low": fx.MIN_INTENSITY, "high": fx.MAX_INTENSITY},
+        )
+    return value
+
+
+def tri_state(row: Row, field: str) -> bool | None:
+    """是 / 否, or None for an empty cell (the importer then decides)."""
+    text = row.text(field).lower()
+    if not text:
+        return None
+    if text in c.YES:
+        return True
+    if text in c.NO:
+        return False
+    raise RowError(row.header(field), _("Write 是 or 否, not “%(value)s”.") % {"value": text})
+
+
+def flag(row: Row, field: str) -> bool:
+    return bool(tri_state(row, field))
+
+
+def positive_area(row: Row, field: str) -> Decimal:
+    """A shelter's effective area: square metres greater than zero (GB 21734-2008)."""
+    text = row.text(field, required=True).replace(",", "")
+    try:
+        area = shelters.effective_area(text)
+    except shelters.InvalidAreaError as error:
+        raise RowError(row.header(field), str(error)) from None
+    try:
+        return area.quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise RowError(
+            row.header(field), _("%(value)s is out of range.") % {"value": text}
+        ) from None
+
+
+class SeismicImporter(RecordImporter):
+    """A record importer of this area: the area's import permission per record kind, the
+    model's own validation for every row, and towns within the importer's reach."""
+
+    town_field = "town"  # the column naming the record's town ("" when it has none)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        model = getattr(cls, "model", None)
+        if model is not None:
+            name = model._meta.model_name
+            cls.key = f"seismic.{name}"
+            cls.permission = import_permission(model)
+            cls.list_url_name = f"seismic:{name}-list"
+
+    # -- lookups --------------------------------------------------------------------------------
+    @cached_property
+    def towns(self) -> dict[str, int]:
+        """Every town's id by its code and by its name."""
+        found = {}
+        for pk, code, name in Town.objects.values_list("pk", "code", "name"):
+            found[code] = found[name] = pk
+        return found
+
+    @cached_property
+    def reachable_towns(self) -> set[int]:
+        return set(towns_within_scope(self.user).values_list("pk", flat=True))
+
+    def town(self, row: Row, field: str = "town", *, required=True) -> int | None:
+        text = row.text(field, required=required)
+        if not text:
+            return None
+        pk = self.towns.get(text)
+        if pk is None:
+            raise RowError(row.header(field), UNKNOWN_TOWN % {"value": text})
+        if pk not in self.reachable_towns:
+            raise RowError(row.header(field), TOWN_OUT_OF_SCOPE % {"value": text})
+        return pk
+
+    def visible_organisations(self, cells, field: str):
+        """The importer's organisations a code/name column pair may name."""
+        return self.organisations(cells, field, Organisation.objects.visible_to(self.user))
+
+    # -- the model's own validation -------------------------------------------------------------
+    @cached_property
+    def relation_fields(self) -> list[str]:
+        return [f.name for f in self.model._meta.get_fields() if f.is_relation]
+
+    def problems(self, fields: dict) -> dict[str, str]:
+        """What the model's validation says about the row's values (the first message of each
+        field); relations are checked by the lookups, not again here."""
+        values = {name: value for name, value in fields.items() if name not in self.many_to_many}
+        record = self.model(**values)
+        try:
+            record.clean_fields(exclude=self.relation_fields)
+            record.clean()
+        except ValidationError as error:
+            return {name: messages[0] for name, messages in error.message_dict.items()}
+        return {}
+
+    def column_of(self, name: str) -> str:
+        if name == NON_FIELD_ERRORS:
+            return self.key_headers
+        return super().column_of(name)
+
+
+# Zonation ------------------------------------------------------------------------------------
+
+
+@register
+class TownZonationImporter(SeismicImporter):
+    """Each town's basic peak ground acceleration (one row per town)."""
+
+    label = gettext_lazy("Seismic zonation import")
+    columns = c.TOWN_ZONATION_COLUMNS
+    model = models.TownZonation
+    natural_key = ("town_id",)
+    preview = ("town", "pga")
+
+    def read(self, row):
+        return {
+            "town_id": self.town(row),
+            "pga": self.pga(row),
+            "characteristic_period": row.decimal("characteristic_period"),
+            "source": row.text("source") or models.TownZonation._meta.get_field("source").default,
+            "effective_from": row.date("effective_from"),
+            "note": row.text("note", max_length=2000),
+        }
+
+    @staticmethod
+    def pga(row) -> Decimal:
+        text = row.text("pga", required=True)
+        try:
+            return fx.parse_pga(text)
+        except fx.UnknownPGAError:
+            allowed = "、".join(fx.format_pga(v) for v in fx.BASIC_PGA_VALUES)
+            raise RowError(
+                row.header("pga"),
+                _(
+                    "“%(value)s” is not a basic peak ground acceleration of GB 18306-2015 "
+                    "(%(allowed)s)."
+                )
+                % {"value": text, "allowed": allowed},
+            ) from None
+
+
+# Construction projects and inspections -------------------------------------------------------
+
+
+class OwnerIndex:
+    """The organisations within the importer's scope a project's owner columns may name."""
+
+    def __init__(self, queryset, codes, names):
+        codes = {normalise_uscc(code) for code in codes if code}
+        self.by_code, self.by_name, self.names = {}, defaultdict(list), {}
+        rows = queryset.filter(Q(uscc__in=codes) | Q(name__in=set(names))).values_list(
+            "pk", "uscc", "name"
+        )
+        for pk, uscc, name in rows.distinct():
+            if uscc:
+                self.by_code[uscc] = pk
+            self.by_name[name].append(pk)
+            self.names[pk] = name
+
+
+@register
+class ConstructionProjectImporter(SeismicImporter):
+    """Construction projects by town and name. The owner is an organisation of the registry
+    (by credit code, or by its exact name) or, when it is not registered, its name as written."""
+
+    label = gettext_lazy("Construction project import")
+    columns = c.CONSTRUCTION_PROJECT_COLUMNS
+    model = models.ConstructionProject
+    natural_key = ("town_id", "name")
+    preview = ("town", "name")
+
+    def prepare(self, cells):
+        self.owners = OwnerIndex(
+            Organisation.objects.visible_to(self.user),
+            self.texts(cells, "owner_uscc"),
+            self.texts(cells, "owner_name"),
+        )
+
+    def read(self, row):
+        started_on = row.date("started_on")
+        start_year = row.year("start_year")
+        if start_year is None:
+            if started_on is None:
+                raise RowError(
+                    row.header("start_year"),
+                    _("Give the year construction started, or the start date."),
+                )
+            start_year = started_on.year
+        owner, owner_name = self.owner(row)
+        return {
+            "town_id": self.town(row),
+            "name": row.text("name", required=True),
+            "owner_id": owner,
+            "owner_name": owner_name,
+            "address": row.text("address", max_length=255),
+            "kind": coded(row, "kind", fx.ProjectKind, ProjectKind, required=True),
+            "building_use": coded(row, "building_use", fx.BuildingUse, BuildingUse)
+            or fx.BuildingUse.OTHER.code,
+            "hospital_grade": coded(row, "hospital_grade", fx.HospitalGrade, HospitalGrade) or "",
+            "declared_class": coded(
+                row, "declared_class", fx.FortificationClass, FortificationClass
+            )
+            or "",
+            "started_on": started_on,
+            "start_year": start_year,
+            "floors": row.integer("floors"),
+            "height_m": row.decimal("height_m"),
+            "note": row.text("note", max_length=2000),
+        }
+
+    def owner(self, row) -> tuple[int | None, str]:
+        """(the owning organisation's id, the owner's name as written when it is none or
+        differs from the organisation's name)."""
+        code, name = row.text("owner_uscc"), row.text("owner_name")
+        if code:
+            pk = self.owners.by_code.get(normalise_uscc(code))
+            if pk is None:
+                raise RowError(
+                    row.header("owner_uscc"),
+                    _("No organisation within your data scope has the credit code “%(value)s”.")
+                    % {"value": code},
+                )
+            return pk, "" if name in ("", self.owners.names[pk]) else name
+        named = self.owners.by_name.get(name, [])
+        if len(named) > 1:
+            raise RowError(
+                row.header("owner_name"),
+                _(
+                    "Several organisations are named “%(value)s”: give the unified social "
+                    "credit code instead."
+                )
+                % {"value": name},
+            )
+        if named:
+            return named[0], ""
+        return None, name
+
+
+@register
+class InspectionImporter(SeismicImporter):
+    """Seismic-safety inspections, one per project and date. The project is named by its name
+    and town and must be within the importer's data scope; the designed class by 甲/乙/丙/丁
+    (or its code). An empty finding is the rules' verdict (below the requirement or
+    compliant); an empty "rectification required" follows the finding.
+
+    The export adds the required class and intensities and the flag computed by the rules; an
+    import ignores those columns (they are never stored), so the exported file re-imports."""
+
+    label = gettext_lazy("Seismic-safety inspection import")
+    columns = c.INSPECTION_COLUMNS
+    model = models.Inspection
+    natural_key = ("project_id", "inspected_on")
+    preview = ("inspected_on", "project")
+
+    def header_map(self, header_row):
+        computed = set()
+        for column in c.INSPECTION_COMPUTED_COLUMNS:
+            computed |= {column.header, column.header_en.lower()}
+        kept = [
+            ""
+            if cell_text(cell).rstrip("*").strip() in computed
+            or cell_text(cell).rstrip("*").strip().lower() in computed
+            else cell
+            for cell in header_row
+        ]
+        return super().header_map(kept)
+
+    def prepare(self, cells):
+        self.projects = defaultdict(list)
+        visible = models.ConstructionProject.objects.visible_to(self.user).filter(
+            name__in=self.texts(cells, "project")
+        )
+        for project in visible.values(
+            "pk",
+            "name",
+            "town_id",
+            "kind",
+            "building_use",
+            "hospital_grade",
+            "declared_class",
+            "town__zonation__pga",
+        ):
+            self.projects[project["town_id"], project["name"]].append(project)
+        self.findings = choice_values(Finding)
+
+    def read(self, row):
+        project = self.project(row)
+        designed = measures_intensity(row, "designed_measures_intensity")
+        finding = row.pick("finding", self.findings)
+        if finding is None:
+            finding = self.verdict(row, project, designed)
+        required = tri_state(row, "rectification_required")
+        if required is None:
+            required = finding == Finding.BELOW_REQUIREMENT
+        return {
+            "project_id": project["pk"],
+            "inspected_on": row.date("inspected_on", required=True),
+            "inspectors": row.text("inspectors", required=True),
+            "designed_class": coded(
+                row,
+                "designed_class",
+                fx.FortificationClass,
+                FortificationClass,
+                required=True,
+            ),
+            "designed_measures_intensity": designed,
+            "finding": finding,
+            "findings": row.text("findings", max_length=5000),
+            "rectification_required": required,
+            "rectification_due": row.date("rectification_due"),
+            "rectified_on": row.date("rectified_on"),
+            "closure_note": row.text("closure_note", max_length=5000),
+        }
+
+    def project(self, row) -> dict:
+        town_text = row.text("town", required=True)
+        town = self.towns.get(town_text)
+        if town is None:
+            raise RowError(row.header("town"), UNKNOWN_TOWN % {"value": town_text})
+        name = row.text("project", required=True)
+        found = self.projects.get((town, name), [])
+        if not found:
+            raise RowError(
+                row.header("project"),
+                _("No construction project “%(name)s” in %(town)s within your data scope.")
+                % {"name": name, "town": town_text},
+            )
+        if len(found) > 1:
+            raise RowError(
+                row.header("project"),
+                _(
+                    "Several construction projects in %(town)s are named “%(name)s”; record "
+                    "this inspection on the project's page."
+                )
+                % {"name": name, "town": town_text},
+            )
+        return found[0]
+
+    def verdict(self, row, project, designed: int) -> str:
+        """The finding the rules give a design (for a row that leaves it empty)."""
+        if project["town__zonation__pga"] is None:
+            raise RowError(
+                row.header("finding"),
+                _(
+                    "The project's town has no seismic zonation setting, so the rules cannot "
+                    "judge the design: give the finding."
+                ),
+            )
+        try:
+            evaluation = fx.evaluate(
+                project["kind"],
+                project["building_use"],
+                project["town__zonation__pga"],
+                designed,
+                hospital_grade=project["hospital_grade"] or None,
+                declared=project["declared_class"] or None,
+            )
+        except fx.FortificationError as error:
+            raise RowError(row.header("finding"), str(error)) from None
+        return Finding.BELOW_REQUIREMENT if evaluation.below_requirement else Finding.COMPLIANT
+
+
+# Registries ----------------------------------------------------------------------------------
+
+
+@register
+class RaisedFortificationImporter(SeismicImporter):
+    label = gettext_lazy("Raised-fortification import")
+    columns = c.RAISED_FORTIFICATION_COLUMNS
+    model = models.RaisedFortification
+    natural_key = ("town_id", "kind", "name")
+    preview = ("town", "name")
+
+    def prepare(self, cells):
+        self.kinds = choice_values(RaisedKind)
+        self.owners = self.visible_organisations(cells, "organisation")
+
+    def read(self, row):
+        return {
+            "name": row.text("name", required=True),
+            "kind": row.pick("kind", self.kinds, required=True),
+            "town_id": self.town(row),
+            "organisation_id": row.organisation("organisation", self.owners),
+            "year_completed": row.year("year_completed"),
+            "basic_class": coded(row, "basic_class", fx.FortificationClass, FortificationClass)
+            or "",
+            "raised_to": row.text("raised_to"),
+            "note": row.text("note", max_length=2000),
+        }
+
+
+@register
+class DemonstrationSiteImporter(SeismicImporter):
+    """Demonstration sites by name and level (a site may hold several levels)."""
+
+    label = gettext_lazy("Demonstration site import")
+    columns = c.DEMONSTRATION_SITE_COLUMNS
+    model = models.DemonstrationSite
+    natural_key = ("name", "level")
+    preview = ("level", "name")
+
+    def prepare(self, cells):
+        self.levels = choice_values(SiteLevel)
+        self.kinds = choice_values(SiteKind)
+        self.owners = self.visible_organisations(cells, "organisation")
+
+    def read(self, row):
+        designated_on = row.date("designated_on")
+        year = row.year("designated_year")
+        if year is None:
+            if designated_on is None:
+                raise RowError(
+                    row.header("designated_year"),
+                    _("Give the year of the designation, or its date."),
+                )
+            year = designated_on.year
+        return {
+            "name": row.text("name", required=True),
+            "level": row.pick("level", self.levels, required=True),
+            "kind": row.pick("kind", self.kinds, required=True),
+            "town_id": self.town(row),
+            "organisation_id": row.organisation("organisation", self.owners),
+            "designated_on": designated_on,
+            "designated_year": year,
+            "revoked_on": row.date("revoked_on"),
+            "note": row.text("note", max_length=2000),
+        }
+
+
+@register
+class ShelterImporter(SeismicImporter):
+    """Emergency shelters by town and name; the area must be more than zero square metres (the
+    capacity is worked out from it, never imported)."""
+
+    label = gettext_lazy("Emergency shelter import")
+    columns = c.SHELTER_COLUMNS
+    model = models.Shelter
+    natural_key = ("town_id", "name")
+    many_to_many = ("facilities",)
+    preview = ("town", "name")
+
+    def prepare(self, cells):
+        self.classes = choice_values(ShelterClass)
+        self.facility_items = code_items(CodeList.SHELTER_FACILITY)
+
+    def read(self, row):
+        return {
+            "name": row.text("name", required=True),
+            "town_id": self.town(row),
+            "address": row.text("address", max_length=255),
+            "shelter_class": row.pick("shelter_class", self.classes, required=True),
+            "effective_area": positive_area(row, "effective_area"),
+            "facilities": self.facilities(row),
+            "opened_year": row.year("opened_year"),
+            "note": row.text("note", max_length=2000),
+        }
+
+    def facilities(self, row) -> list[int]:
+        found = set()
+        for part in split_list(row.text("facilities", max_length=2000)):
+            if part not in self.facility_items:
+                raise RowError(
+                    row.header("facilities"),
+                    _("Unknown facility “%(value)s”.") % {"value": part},
+                )
+            found.add(self.facility_items[part])
+        return sorted(found)
+
+
+@register
+class MonitoringStationImporter(SeismicImporter):
+    label = gettext_lazy("Monitoring station import")
+    columns = c.MONITORING_STATION_COLUMNS
+    model = models.MonitoringStation
+    natural_key = ("name",)
+    preview = ("town", "name")
+
+    def prepare(self, cells):
+        self.kinds = choice_values(StationKind)
+        self.statuses = choice_values(StationStatus)
+
+    def read(self, row):
+        return {
+            "name": row.text("name", required=True),
+            "kind": row.pick("kind", self.kinds, required=True),
+            "town_id": self.town(row),
+            "address": row.text("address", max_length=255),
+            "status": row.pick("status", self.statuses) or StationStatus.OPERATING,
+            "established_on": row.date("established_on"),
+            "note": row.text("note", max_length=2000),
+        }
+
+
+@register
+class TrainingImporter(SeismicImporter):
+    """Training sessions by date and title (a city-wide session has no town)."""
+
+    label = gettext_lazy("Training import")
+    columns = c.TRAINING_COLUMNS
+    model = models.Training
+    natural_key = ("held_on", "title")
+    preview = ("held_on", "title")
+
+    def prepare(self, cells):
+        self.kinds = choice_values(TrainingKind)
+
+    def read(self, row):
+        return {
+            "held_on": row.date("held_on", required=True),
+            "title": row.text("title", required=True),
+            "town_id": self.town(row, required=False),
+            "kind": row.pick("kind", self.kinds) or TrainingKind.RURAL_BUILDERS,
+            "attendees": row.integer("attendees", required=True),
+            "organiser": row.text("organiser"),
+            "note": row.text("note", max_length=2000),
+        }
+
+
+@register
+class HouseDesignImporter(SeismicImporter):
+    label = gettext_lazy("House design import")
+    columns = c.HOUSE_DESIGN_COLUMNS
+    model = models.HouseDesign
+    natural_key = ("year", "title")
+    preview = ("year", "title")
+
+    def read(self, row):
+        return {
+            "year": row.year("year", required=True),
+            "title": row.text("title", required=True),
+            "designer": row.text("designer"),
+            "selected": flag(row, "selected"),
+            "note": row.text("note", max_length=2000),
+        }
+
+
+@register
+class OutreachEventImporter(SeismicImporter):
+    label = gettext_lazy("Outreach event import")
+    columns = c.OUTREACH_EVENT_COLUMNS
+    model = models.OutreachEvent
+    natural_key = ("held_on", "title")
+    preview = ("held_on", "title")
+
+    def prepare(self, cells):
+        self.kinds = choice_values(OutreachKind)
+
+    def read(self, row):
+        return {
+            "held_on": row.date("held_on", required=True),
+            "title": row.text("title", required=True),
+            "kind": row.pick("kind", self.kinds, required=True),
+            "town_id": self.town(row, required=False),
+            "participants": row.integer("participants") or 0,
+            "organiser": row.text("organiser"),
+            "note": row.text("note", max_length=2000),
+        }
+
+
+@register
+class BudgetLineImporter(SeismicImporter):
+    label = gettext_lazy("Budget line import")
+    columns = c.BUDGET_LINE_COLUMNS
+    model = models.BudgetLine
+    natural_key = ("year", "item")
+    preview = ("year", "item")
+
+    def prepare(self, cells):
+        self.sources = choice_values(BudgetSource)
+
+    def read(self, row):
+        return {
+            "year": row.year("year", required=True),
+            "item": row.text("item", required=True),
+            "amount": row.decimal("amount", required=True),
+            "source": row.pick("source", self.sources) or BudgetSource.FISCAL_BUDGET,
+            "note": row.text("note", max_length=2000),
+        }
+
+
+@register
+class PlanDocumentImporter(SeismicImporter):
+    """Plans and documents by title and issue date."""
+
+    label = gettext_lazy("Plan and document import")
+    columns = c.PLAN_DOCUMENT_COLUMNS
+    model = models.PlanDocument
+    natural_key = ("title", "issued_on")
+    preview = ("document_number", "title")
+
+    def prepare(self, cells):
+        self.kinds = choice_values(PlanKind)
+        self.statuses = choice_values(PlanStatus)
+
+    def read(self, row):
+        return {
+            "title": row.text("title", required=True),
+            "kind": row.pick("kind", self.kinds, required=True),
+            "document_number": row.text("document_number", max_length=100),
+            "issuer": row.text("issuer"),
+            "issued_on": row.date("issued_on"),
+            "effective_from": row.date("effective_from"),
+            "effective_to": row.date("effective_to"),
+            "status": row.pick("status", self.statuses) or PlanStatus.ISSUED,
+            "note": row.text("note", max_length=2000),
+        }
+
+
+@register
+class AssessmentImporter(SeismicImporter):
+    """The provincial assessment's result, one row per year."""
+
+    label = gettext_lazy("Provincial assessment import")
+    columns = c.ASSESSMENT_COLUMNS
+    model = models.Assessment
+    natural_key = ("year",)
+    preview = ("year", "result")
+
+    def prepare(self, cells):
+        self.results = choice_values(AssessmentResult)
+
+    def read(self, row):
+        return {
+            "year": row.year("year", required=True),
+            "result": row.pick("result", self.results, required=True),
+            "assessor": row.text("assessor")
+            or models.Assessment._meta.get_field("assessor").default,
+            "note": row.text("note", max_length=2000),
+        }
+
+
+IMPORTERS = {
+    importer.model._meta.model_name: importer
+    for importer in (
+        TownZonationImporter,
+        ConstructionProjectImporter,
+        InspectionImporter,
+        RaisedFortificationImporter,
+        DemonstrationSiteImporter,
+        ShelterImporter,
+        MonitoringStationImporter,
+        TrainingImporter,
+        HouseDesignImporter,
+        OutreachEventImporter,
+        BudgetLineImporter,
+        PlanDocumentImporter,
+        AssessmentImporter,
+    )
+}
