@@ -28,6 +28,7 @@ AREAS = (
     "hitech_zone",
     "agri",
     "projects",
+    "seismic",
 )
 ENTRIES = fact_map()
 
