@@ -104,7 +104,8 @@ DEMO_ACCOUNTS = (
         "tepaiyuan",
         "演示科技特派员",
         RoleCode.COMMISSIONER,
-        sees="仅本人创建的记录",
+        # kechuang/services/demo.py links it to the commissioner 顾春华(演示).
+        sees="仅本人(科技特派员顾春华)的派驻信息与服务日志",
     ),
 )
 

@@ -29,6 +29,7 @@ AREAS = (
     "agri",
     "projects",
     "seismic",
+    "commissioners",
 )
 ENTRIES = fact_map()
 
