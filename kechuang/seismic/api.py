@@ -1,0 +1,344 @@
+"""Earthquake-prevention records under /api/v1/seismic/: scoped like the pages (a town officer
+reaches their town's records, an organisation user the projects it owns and their
+inspections), versioned edits (409 on a stale version), and references within the caller's
+scope — the records a write attaches to (a project, a station, an organisation) and the town it
+puts a record in.
+
+* Construction projects carry their ``evaluation`` (required class, site and required
+  intensities, the flag, each rule step with its source), computed by the rules on every read.
+* Inspections are recorded through ``domain.records.record_inspection`` (an omitted finding is
+  the rules' verdict) and carry the requirement and flag computed in SQL; a rectification is
+  closed through the ``close-rectification`` action.
+* Shelters carry their computed ``capacity``.
+* ``assessments/consecutive-excellent/?year=2020`` counts the consecutive excellent years.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import OuterRef, ProtectedError, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from kechuang.core.api import ModelRulesPermission, ScopedModelViewSet
+from kechuang.core.domain.concurrency import ConcurrentEditError
+from kechuang.platforms.api import PlatformMixin
+from kechuang.registry.api import Conflict, VersionedMixin, stale_version_message
+
+from . import models
+from .domain import assessments, records, requirement
+from .domain import fortification as fx
+from .enums import (
+    AssessmentResult,
+    BudgetSource,
+    BuildingUse,
+    Finding,
+    OutreachKind,
+    PlanKind,
+    PlanStatus,
+    ProjectKind,
+    RaisedKind,
+    ShelterClass,
+    SiteKind,
+    SiteLevel,
+    StationKind,
+    StationStatus,
+    TrainingKind,
+)
+from .interfaces import serializers as s
+from .interfaces.towns import towns_within_scope
+
+# Permissions -----------------------------------------------------------------------------------
+
+
+class ActionRulesPermission(ModelRulesPermission):
+    """The role permission of the request's method, or of the action (``action_verbs``)."""
+
+    def _perm(self, request, view) -> str:
+        meta = view.queryset.model._meta
+        verb = getattr(view, "action_verbs", {}).get(view.action) or self.actions[request.method]
+        return f"{meta.app_label}.{verb}_{meta.model_name}"
+
+
+class SeismicViewSet(PlatformMixin, VersionedMixin, ScopedModelViewSet):
+    """A record of the area: writes refer only to records within the caller's scope and put a
+    record only in a town within it; a record others refer to is not deleted (409)."""
+
+    permission_classes = [IsAuthenticated, ActionRulesPermission]
+    action_verbs: dict[str, str] = {}
+
+    def check_relations(self, serializer):
+        super().check_relations(serializer)
+        town = serializer.validated_data.get("town")
+        if town is None:
+            return
+        instance = serializer.instance
+        if instance is not None and instance.town_id == town.pk:
+            return  # a town the record already has may stay
+        if not towns_within_scope(self.request.user).filter(pk=town.pk).exists():
+            raise exceptions.ValidationError({"town": [_("This town is outside your data scope.")]})
+
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except ProtectedError:
+            raise Conflict(
+                _("Other records refer to this record; delete or move them first.")
+            ) from None
+
+
+def town_filter():
+    return django_filters.CharFilter(field_name="town__code", help_text="The town's code.")
+
+
+def filterset(model, **declared):
+    """A FilterSet of ``model`` with the ``declared`` filters."""
+    meta = type("Meta", (), {"model": model, "fields": []})
+    return type(
+        f"Seismic{model.__name__}Filter", (django_filters.FilterSet,), {"Meta": meta, **declared}
+    )
+
+
+def viewset(model, filters: dict, *, relations=(), related=(), prefetch=(), base=SeismicViewSet):
+    """The viewset of ``model``: its serializer, filters, the ``relations`` the caller must be
+    able to view, and what its rows read (``related``, ``prefetch``)."""
+    return type(
+        f"Seismic{model.__name__}ViewSet",
+        (base,),
+        {
+            "queryset": model.objects.select_related(*related).prefetch_related(*prefetch),
+            "serializer_class": s.SERIALIZERS[model],
+            "filterset_class": filterset(model, **filters),
+            "scoped_relations": relations,
+        },
+    )
+
+
+def choice(choices, field_name=None):
+    extra = {"field_name": field_name} if field_name else {}
+    return django_filters.ChoiceFilter(choices=choices, **extra)
+
+
+def year(field_name: str):
+    lookup = "exact" if field_name.endswith("year") else "year"
+    return django_filters.NumberFilter(field_name=field_name, lookup_expr=lookup)
+
+
+# Zonation, projects and inspections ------------------------------------------------------------
+
+TownZonationViewSet = viewset(models.TownZonation, {"town": town_filter()}, related=("town",))
+
+
+class ConstructionProjectViewSet(
+    viewset(
+        models.ConstructionProject,
+        {
+            "town": town_filter(),
+            "kind": choice(ProjectKind.choices),
+            "building_use": choice(BuildingUse.choices),
+            "start_year": year("start_year"),
+            "owner": django_filters.NumberFilter(field_name="owner"),
+        },
+        relations=("owner",),
+        related=("town__zonation", "owner"),
+    )
+):
+    def get_queryset(self):
+        latest = models.Inspection.objects.filter(project=OuterRef("pk")).order_by(
+            "-inspected_on", "-id"
+        )
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                **{s.LATEST_DESIGN: Subquery(latest.values("designed_measures_intensity")[:1])}
+            )
+        )
+
+
+class InspectionFilter(django_filters.FilterSet):
+    project = django_filters.NumberFilter(field_name="project")
+    town = django_filters.CharFilter(field_name="project__town__code", help_text="The town's code.")
+    kind = choice(ProjectKind.choices, "project__kind")
+    finding = choice(Finding.choices)
+    year = year("inspected_on")
+    rectification_required = django_filters.BooleanFilter()
+    rectification_open = django_filters.BooleanFilter(
+        method="filter_open", help_text="Rectification required and not closed yet."
+    )
+    below_requirement = django_filters.BooleanFilter(
+        field_name=requirement.BELOW, help_text="The design below the rules' requirement."
+    )
+    inspected_from = django_filters.DateFilter(field_name="inspected_on", lookup_expr="gte")
+    inspected_to = django_filters.DateFilter(field_name="inspected_on", lookup_expr="lte")
+
+    class Meta:
+        model = models.Inspection
+        fields = []
+
+    def filter_open(self, queryset, name, value):
+        open_ones = queryset.filter(rectification_required=True, rectified_on__isnull=True)
+        return open_ones if value else queryset.exclude(pk__in=open_ones.values("pk"))
+
+
+class InspectionViewSet(SeismicViewSet):
+    queryset = models.Inspection.objects.with_requirement().select_related("project")
+    serializer_class = s.SERIALIZERS[models.Inspection]
+    filterset_class = InspectionFilter
+    scoped_relations = ("project",)
+    action_verbs = {"close_rectification": "change"}
+
+    def perform_create(self, serializer):
+        self.check_relations(serializer)
+        data = serializer.validated_data
+        try:
+            serializer.instance = records.record_inspection(
+                data["project"],
+                self.request.user,
+                inspected_on=data["inspected_on"],
+                inspectors=data["inspectors"],
+                designed_class=data["designed_class"],
+                designed_measures_intensity=data["designed_measures_intensity"],
+                finding=data.get("finding"),
+                findings=data.get("findings", ""),
+                rectification_required=data.get("rectification_required"),
+                rectification_due=data.get("rectification_due"),
+            )
+        except DjangoPermissionDenied:
+            raise exceptions.PermissionDenied() from None
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(error.message_dict) from None
+        except fx.FortificationError as error:  # no finding given and the rules cannot judge
+            raise exceptions.ValidationError({"finding": [str(error)]}) from None
+
+    @extend_schema(
+        request=s.SeismicCloseRectificationSerializer,
+        responses=s.SeismicInspectionSerializer,
+        description="Close the rectification the inspection required: the date it was done and "
+        "a note (409 when the version given is stale).",
+    )
+    @action(detail=True, methods=["post"], url_path="close-rectification")
+    def close_rectification(self, request, pk=None):
+        inspection = self.get_object()
+        form = s.SeismicCloseRectificationSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        try:
+            closed = records.close_rectification(
+                inspection,
+                data["rectified_on"],
+                data["closure_note"],
+                request.user,
+                expected_version=data.get("version"),
+            )
+        except ConcurrentEditError as error:
+            raise Conflict(stale_version_message(error)) from None
+        except records.RectificationError as error:
+            raise exceptions.ValidationError({"rectified_on": [str(error)]}) from None
+        except DjangoPermissionDenied:
+            raise exceptions.PermissionDenied() from None
+        return Response(self.get_serializer(self.get_queryset().get(pk=closed.pk)).data)
+
+
+# Registries ------------------------------------------------------------------------------------
+
+RaisedFortificationViewSet = viewset(
+    models.RaisedFortification,
+    {"town": town_filter(), "kind": choice(RaisedKind.choices), "year": year("year_completed")},
+    relations=("organisation",),
+    related=("town",),
+)
+DemonstrationSiteViewSet = viewset(
+    models.DemonstrationSite,
+    {
+        "town": town_filter(),
+        "level": choice(SiteLevel.choices),
+        "kind": choice(SiteKind.choices),
+        "year": year("designated_year"),
+    },
+    relations=("organisation",),
+    related=("town",),
+)
+ShelterViewSet = viewset(
+    models.Shelter,
+    {"town": town_filter(), "shelter_class": choice(ShelterClass.choices)},
+    related=("town",),
+    prefetch=("facilities",),
+)
+MonitoringStationViewSet = viewset(
+    models.MonitoringStation,
+    {
+        "town": town_filter(),
+        "kind": choice(StationKind.choices),
+        "status": choice(StationStatus.choices),
+    },
+    related=("town",),
+)
+StationUpgradeViewSet = viewset(
+    models.StationUpgrade,
+    {"station": django_filters.NumberFilter(field_name="station"), "year": year("upgraded_on")},
+    relations=("station",),
+)
+TrainingViewSet = viewset(
+    models.Training,
+    {"town": town_filter(), "kind": choice(TrainingKind.choices), "year": year("held_on")},
+    related=("town",),
+)
+HouseDesignViewSet = viewset(
+    models.HouseDesign,
+    {"year": year("year"), "selected": django_filters.BooleanFilter()},
+)
+OutreachEventViewSet = viewset(
+    models.OutreachEvent,
+    {"town": town_filter(), "kind": choice(OutreachKind.choices), "year": year("held_on")},
+    related=("town",),
+)
+BudgetLineViewSet = viewset(
+    models.BudgetLine, {"year": year("year"), "source": choice(BudgetSource.choices)}
+)
+PlanDocumentViewSet = viewset(
+    models.PlanDocument, {"kind": choice(PlanKind.choices), "status": choice(PlanStatus.choices)}
+)
+
+
+class AssessmentViewSet(
+    viewset(
+        models.Assessment,
+        {"year": year("year"), "result": choice(AssessmentResult.choices)},
+    )
+):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "year",
+                OpenApiTypes.INT,
+                description="The last year of the run (default: the latest year assessed).",
+            )
+        ],
+        responses=s.SeismicConsecutiveExcellentSerializer,
+        description="Consecutive years rated excellent up to the year, from the assessments "
+        "within the caller's scope; a gap year or another result ends the run.",
+    )
+    @action(detail=False, methods=["get"], url_path="consecutive-excellent")
+    def consecutive_excellent(self, request):
+        results = dict(self.get_queryset().values_list("year", "result"))
+        text = request.query_params.get("year", "")
+        if text:
+            try:
+                up_to = int(text)
+            except ValueError:
+                raise exceptions.ValidationError({"year": [_("Give a year.")]}) from None
+        else:
+            up_to = max(results, default=timezone.localdate().year)
+        run = assessments.consecutive_run(results, up_to)
+        return Response({"year": up_to, "consecutive_excellent_years": run})

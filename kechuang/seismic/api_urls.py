@@ -1,0 +1,41 @@
+"""Earthquake-prevention records under /api/v1/seismic/."""
+
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from . import api
+from .interfaces import importers  # noqa: F401  (registers the seismic importers; see below)
+
+# The importers register themselves when imported. The app's ready() is the place for that (so
+# the background worker knows them without loading the URLs); until it does, loading the URLs
+# registers them for the web process.
+
+router = SimpleRouter()
+router.register("town-zonations", api.TownZonationViewSet, basename="seismic-town-zonation")
+router.register(
+    "construction-projects",
+    api.ConstructionProjectViewSet,
+    basename="seismic-construction-project",
+)
+router.register("inspections", api.InspectionViewSet, basename="seismic-inspection")
+router.register(
+    "raised-fortifications",
+    api.RaisedFortificationViewSet,
+    basename="seismic-raised-fortification",
+)
+router.register(
+    "demonstration-sites", api.DemonstrationSiteViewSet, basename="seismic-demonstration-site"
+)
+router.register("shelters", api.ShelterViewSet, basename="seismic-shelter")
+router.register(
+    "monitoring-stations", api.MonitoringStationViewSet, basename="seismic-monitoring-station"
+)
+router.register("station-upgrades", api.StationUpgradeViewSet, basename="seismic-station-upgrade")
+router.register("trainings", api.TrainingViewSet, basename="seismic-training")
+router.register("house-designs", api.HouseDesignViewSet, basename="seismic-house-design")
+router.register("outreach-events", api.OutreachEventViewSet, basename="seismic-outreach-event")
+router.register("budget-lines", api.BudgetLineViewSet, basename="seismic-budget-line")
+router.register("plan-documents", api.PlanDocumentViewSet, basename="seismic-plan-document")
+router.register("assessments", api.AssessmentViewSet, basename="seismic-assessment")
+
+urlpatterns = [path("seismic/", include(router.urls))]

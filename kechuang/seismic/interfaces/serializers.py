@@ -1,0 +1,273 @@
+"""API representations of the earthquake-prevention records.
+
+Towns are named by their division codes, code-list items (shelter facilities) by their codes,
+other records by id. Records carry a version; an update names it (a stale one answers 409).
+Every write runs the model's own validation (``clean()``), so the API refuses what the pages
+refuse, with the same messages.
+
+What the rules compute is read-only and never stored: a construction project's ``evaluation``
+(required class, intensities, the flag, and every rule step with its source), an inspection's
+required class and intensities and its ``below_requirement`` flag, a shelter's ``capacity``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from kechuang.core.enums import CodeList
+from kechuang.registry.interfaces.serializers import CodeField
+from kechuang.registry.models import Town
+
+from .. import models
+from ..domain import fortification as fx
+from ..domain import requirement
+from ..enums import FortificationClass
+
+LATEST_DESIGN = "latest_designed_intensity"  # annotation of the projects' queryset (api.py)
+
+
+def town_field(**kwargs):
+    return serializers.SlugRelatedField(slug_field="code", queryset=Town.objects.all(), **kwargs)
+
+
+class SeismicSerializer(serializers.ModelSerializer):
+    """A record with its version; the values are checked together by the model's ``clean()``."""
+
+    version = serializers.IntegerField(
+        required=False, help_text="The version an edit starts from; a stale one answers 409."
+    )
+
+    class Meta:
+        fields = "__all__"
+        read_only_fields = ["created_by", "is_demo"]
+
+    def validate(self, attrs):
+        model = self.Meta.model
+        values = {}
+        if self.instance is not None:
+            values = {f.attname: getattr(self.instance, f.attname) for f in model._meta.fields}
+        for name, value in attrs.items():
+            if name == "version":
+                continue
+            field = model._meta.get_field(name)
+            if field.many_to_many:
+                continue
+            if field.is_relation:
+                values[field.attname] = value.pk if value is not None else None
+            else:
+                values[name] = value
+        try:
+            model(**values).clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        return attrs
+
+
+def serializer(model, **declared):
+    meta = type("Meta", (SeismicSerializer.Meta,), {"model": model})
+    return type(
+        f"Seismic{model.__name__}Serializer", (SeismicSerializer,), {"Meta": meta, **declared}
+    )
+
+
+# Evaluation of a construction project ----------------------------------------------------------
+
+
+class SeismicStepSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="The rule applied (Chinese, as the standard words it).")
+    source = serializers.CharField(help_text="The clause of the standard, e.g. GB 50223-2008 …")
+
+
+class SeismicEvaluationSerializer(serializers.Serializer):
+    """The rules applied to a project (``domain/fortification.py``), computed on every read."""
+
+    available = serializers.BooleanField(
+        help_text="False when the rules cannot decide (no zonation setting for the town, or a "
+        "hospital building without its grade); ``message`` says why."
+    )
+    message = serializers.CharField(allow_blank=True)
+    pga = serializers.CharField(allow_null=True, help_text="The town's basic PGA, e.g. 0.05g.")
+    site_intensity = serializers.IntegerField(allow_null=True)
+    required_class = serializers.CharField(allow_null=True, help_text="a, b, c or d (甲乙丙丁).")
+    required_class_label = serializers.CharField(allow_blank=True)
+    required_measures_intensity = serializers.IntegerField(allow_null=True)
+    above_9 = serializers.BooleanField()
+    designed_measures_intensity = serializers.IntegerField(
+        allow_null=True, help_text="The latest inspection's design (null: never inspected)."
+    )
+    below_requirement = serializers.BooleanField(
+        allow_null=True, help_text="The design below the requirement (null: not decidable)."
+    )
+    steps = SeismicStepSerializer(many=True)
+
+
+def _rule_error_message(error: fx.FortificationError) -> str:
+    # The models' translatable wording of the pure module's errors.
+    return models._pure_error_message(error)
+
+
+def evaluate_project(project: models.ConstructionProject) -> dict:
+    """The project's evaluation as the API shows it: what the rules require at its town and,
+    when it has been inspected, whether the latest design meets it."""
+    result = {
+        "available": False,
+        "message": "",
+        "pga": None,
+        "site_intensity": None,
+        "required_class": None,
+        "required_class_label": "",
+        "required_measures_intensity": None,
+        "above_9": False,
+        "designed_measures_intensity": None,
+        "below_requirement": None,
+        "steps": [],
+    }
+    if hasattr(project, LATEST_DESIGN):
+        designed = getattr(project, LATEST_DESIGN)
+    else:
+        latest = project.latest_inspection()
+        designed = latest.designed_measures_intensity if latest else None
+    try:
+        pga = project.pga()
+        needed = project.class_requirement()
+        measures = fx.required_measures(needed.fortification_class, pga)
+        evaluation = project.evaluation(designed) if designed is not None else None
+    except fx.FortificationError as error:
+        result["message"] = _rule_error_message(error)
+        return result
+    steps = evaluation.steps if evaluation else (*needed.steps, *measures.steps)
+    result |= {
+        "available": True,
+        "pga": fx.format_pga(pga),
+        "site_intensity": measures.site_intensity,
+        "required_class": measures.fortification_class.code,
+        "required_class_label": str(FortificationClass(measures.fortification_class.code).label),
+        "required_measures_intensity": measures.measures_intensity,
+        "above_9": measures.above_9,
+        "designed_measures_intensity": designed,
+        "below_requirement": evaluation.below_requirement if evaluation else None,
+        "steps": [{"text": step.text, "source": step.source} for step in steps],
+    }
+    return result
+
+
+_ProjectBase = serializer(models.ConstructionProject, town=town_field())
+
+
+class SeismicConstructionProjectSerializer(_ProjectBase):
+    evaluation = serializers.SerializerMethodField(
+        help_text="Computed by the fortification rules on every read; never stored."
+    )
+
+    @extend_schema_field(SeismicEvaluationSerializer)
+    def get_evaluation(self, project) -> dict:
+        return evaluate_project(project)
+
+
+# Inspections -----------------------------------------------------------------------------------
+
+
+def inspection_requirement(inspection: models.Inspection) -> dict:
+    """Required class and intensities and the flag: from ``with_requirement()``'s annotations
+    when the queryset has them, else from the rules for this one inspection."""
+    names = (
+        requirement.REQUIRED_CLASS,
+        requirement.SITE_INTENSITY,
+        requirement.REQUIRED_MEASURES,
+        requirement.BELOW,
+    )
+    if all(hasattr(inspection, name) for name in names):
+        return {name: getattr(inspection, name) for name in names}
+    try:
+        evaluation = inspection.evaluation()
+    except fx.FortificationError:
+        return dict.fromkeys(names)
+    return {
+        requirement.REQUIRED_CLASS: evaluation.required_class.code,
+        requirement.SITE_INTENSITY: evaluation.site_intensity,
+        requirement.REQUIRED_MEASURES: evaluation.required_measures_intensity,
+        requirement.BELOW: evaluation.below_requirement,
+    }
+
+
+class SeismicRequirementSerializer(serializers.Serializer):
+    required_class = serializers.CharField(allow_null=True)
+    site_intensity = serializers.IntegerField(allow_null=True)
+    required_measures_intensity = serializers.IntegerField(allow_null=True)
+    below_requirement = serializers.BooleanField(allow_null=True)
+
+
+_InspectionBase = serializer(models.Inspection)
+
+
+class SeismicInspectionSerializer(_InspectionBase):
+    """An inspection is recorded through ``domain.records.record_inspection`` (an omitted
+    finding is the rules' verdict); its rectification is closed only through the
+    ``close-rectification`` action, so ``rectified_on`` and ``closure_note`` are read-only."""
+
+    requirement = serializers.SerializerMethodField(
+        help_text="Required class and intensities and the flag, computed by the rules "
+        "(null values: the town has no zonation setting or a hospital lacks its grade)."
+    )
+
+    class Meta(_InspectionBase.Meta):
+        read_only_fields = [*_InspectionBase.Meta.read_only_fields, "rectified_on", "closure_note"]
+
+    @extend_schema_field(SeismicRequirementSerializer)
+    def get_requirement(self, inspection) -> dict:
+        return inspection_requirement(inspection)
+
+
+class SeismicCloseRectificationSerializer(serializers.Serializer):
+    rectified_on = serializers.DateField()
+    closure_note = serializers.CharField(allow_blank=True, required=False, default="")
+    version = serializers.IntegerField(
+        required=False, help_text="The inspection's version; a stale one answers 409."
+    )
+
+
+# Shelters and the rest -------------------------------------------------------------------------
+
+_ShelterBase = serializer(
+    models.Shelter,
+    town=town_field(),
+    facilities=CodeField(CodeList.SHELTER_FACILITY, many=True, required=False),
+)
+
+
+class SeismicShelterSerializer(_ShelterBase):
+    capacity = serializers.IntegerField(
+        read_only=True,
+        help_text="People the shelter takes: the effective area ÷ 1.5 m² per person "
+        "(GB 21734-2008), rounded down; computed, never stored.",
+    )
+
+
+class SeismicConsecutiveExcellentSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    consecutive_excellent_years = serializers.IntegerField(
+        help_text="Consecutive years rated excellent up to the year (a gap year or another "
+        "result ends the run)."
+    )
+
+
+OPTIONAL_TOWN = {"allow_null": True, "required": False}
+
+SERIALIZERS = {
+    models.TownZonation: serializer(models.TownZonation, town=town_field()),
+    models.ConstructionProject: SeismicConstructionProjectSerializer,
+    models.Inspection: SeismicInspectionSerializer,
+    models.RaisedFortification: serializer(models.RaisedFortification, town=town_field()),
+    models.DemonstrationSite: serializer(models.DemonstrationSite, town=town_field()),
+    models.Shelter: SeismicShelterSerializer,
+    models.MonitoringStation: serializer(models.MonitoringStation, town=town_field()),
+    models.StationUpgrade: serializer(models.StationUpgrade),
+    models.Training: serializer(models.Training, town=town_field(**OPTIONAL_TOWN)),
+    models.HouseDesign: serializer(models.HouseDesign),
+    models.OutreachEvent: serializer(models.OutreachEvent, town=town_field(**OPTIONAL_TOWN)),
+    models.BudgetLine: serializer(models.BudgetLine),
+    models.PlanDocument: serializer(models.PlanDocument),
+    models.Assessment: serializer(models.Assessment),
+}
