@@ -37,6 +37,7 @@ from .domain.institutions import checklist, status_of
 from .enums import AdmissionStatus, CommissionerKind, VersionState
 from .interfaces import exporters, filters, forms
 from .reference import EXPORTS, IMPORTS
+from .views_export import may_export_contacts
 
 # Shapes ----------------------------------------------------------------------------------------
 
@@ -410,6 +411,7 @@ class ActivityEdit(RecordEditView):
 
 class TrainingInstitutionList(RecordListView):
     model = models.TrainingInstitution
+    template_name = "services/institution_list.html"
     filterset_class = filters.TrainingInstitutionFilter
     related = ("town",)
     columns = [
@@ -429,6 +431,12 @@ class TrainingInstitutionList(RecordListView):
 
     def scoped_queryset(self):
         return super().scoped_queryset().with_admission()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if may_export_contacts(self.request.user):
+            context["contacts_url"] = reverse("services:traininginstitution-contacts")
+        return context
 
 
 class TrainingInstitutionDetail(DetailView):

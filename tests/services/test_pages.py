@@ -279,6 +279,9 @@ def test_a_team_member_logs_and_sees_the_teams_activities(client, w):
     assert {a.pk for a in w.team_acts} < shown
     assert shown == set(Activity.objects.filter(commissioner=w.team).values_list("pk", flat=True))
     assert Activity.objects.filter(commissioner=w.team, created_by=w.m1_user).count() == 1
+    team_page = page(client, w.team.get_absolute_url())
+    assert "无账号组员" in team_page
+    assert f"{url('activity-create')}?commissioner={w.team.pk}" in team_page
 
 
 def test_staff_log_an_activity_for_a_commissioner_and_edit_it(client, w):
@@ -321,6 +324,26 @@ def test_a_commissioner_page_shows_members_assignments_and_activity_totals(clien
     assert team.trainee_total == sum(a.trainees for a in w.team_acts)
 
 
+def test_lists_offer_export_and_import_by_permission(client, w, p):
+    client.force_login(w.staff)
+    commissioners = page(client, url("commissioner-list"))
+    institutions = page(client, url("traininginstitution-list"))
+    assert url("commissioner-export") in commissioners
+    assert reverse("core:import-upload", args=["services.commissioner"]) in commissioners
+    assert url("traininginstitution-contacts") in institutions
+
+    client.force_login(w.east_officer)
+    commissioners = page(client, url("commissioner-list"))
+    institutions = page(client, url("traininginstitution-list") + "?status=operating")
+    assert url("commissioner-export") not in commissioners
+    assert "core/imports" not in institutions and "/imports/" not in institutions
+    assert url("traininginstitution-export") in institutions
+    assert url("traininginstitution-contacts") + "?status=operating" in institutions
+    download = client.get(url("traininginstitution-contacts") + "?status=operating")
+    assert download.status_code == 200
+    assert client.get(url("commissioner-export")).status_code == 403
+
+
 # A town officer ---------------------------------------------------------------------------------
 
 
@@ -335,6 +358,7 @@ def test_a_town_officer_sees_only_the_towns_records(client, w, p):
     assert [v.pk for v in lists["fieldvisit"]] == [p.visit["east"].pk]
     assert [f.pk for f in lists["followup"]] == [p.follow_up["east"].pk]
     assert {v.institution_id for v in lists["institutionvisit"]} == {p.inst["east"].pk}
+    assert {a.town_id for a in lists["serviceassignment"]} == {w.east.pk}
     for record in (p.inst["west"], p.visit["west"], p.follow_up["west"], w.b_acts[0], w.b):
         assert client.get(record.get_absolute_url()).status_code == 404, record
     assert client.get(url("policy-list")).status_code == 403
