@@ -306,7 +306,7 @@ def save_commissioners(lookups: Lookups, rng: random.Random) -> dict[str, Commis
                 "appointed_on": plan.appointed_on,
                 "year": plan.appointed_on.year,
                 "dispatched_by": plan.dispatched_by,
-                "note": "" if not plan.is_demo else "演示数据",
+                "note": f"联系科室:{RURAL_SECTION}" + ("(演示数据)" if plan.is_demo else ""),
                 "is_demo": plan.is_demo,
             }
         )
