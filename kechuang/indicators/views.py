@@ -33,6 +33,8 @@ AREAS = {
     "agriculture": gettext_lazy("Agricultural innovation"),
     "signings": gettext_lazy("Investment signings"),
     "projects": gettext_lazy("Plan projects"),
+    "seismic": gettext_lazy("Earthquake prevention"),
+    "services": gettext_lazy("Services"),
 }
 
 
