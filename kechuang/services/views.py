@@ -69,6 +69,10 @@ class RecordListView(record_views.RecordListView):
     """A services list: its export (the IO helper's ``EXPORTS``), import and their
     permissions follow from the model's name."""
 
+    def visible(self, model):
+        """Records of another kind within the user's scope (what the list's figures count)."""
+        return model.objects.visible_to(self.request.user)
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         name = cls.model._meta.model_name
@@ -174,8 +178,8 @@ class CommissionerList(RecordListView):
     default_sort = "name"
 
     def get_queryset(self):
-        assignments = models.ServiceAssignment.objects.filter(commissioner=OuterRef("pk"))
-        activities = models.Activity.objects.filter(commissioner=OuterRef("pk"))
+        assignments = self.visible(models.ServiceAssignment).filter(commissioner=OuterRef("pk"))
+        activities = self.visible(models.Activity).filter(commissioner=OuterRef("pk"))
         return (
             super()
             .get_queryset()
@@ -606,8 +610,8 @@ class FieldVisitList(RecordListView):
     default_sort = "-visited_on"
 
     def get_queryset(self):
-        issues = models.VisitIssue.objects.filter(visit=OuterRef("pk"))
-        open_ones = models.FollowUp.objects.open().filter(issue__visit=OuterRef("pk"))
+        issues = self.visible(models.VisitIssue).filter(visit=OuterRef("pk"))
+        open_ones = self.visible(models.FollowUp).open().filter(issue__visit=OuterRef("pk"))
         return (
             super()
             .get_queryset()
@@ -735,7 +739,7 @@ class PolicyList(RecordListView):
 
     def get_queryset(self):
         today = timezone.localdate()
-        versions = models.PolicyVersion.objects.filter(policy=OuterRef("pk"))
+        versions = self.visible(models.PolicyVersion).filter(policy=OuterRef("pk"))
         in_force = versions.in_force(today).order_by("-number").values("number")[:1]
         open_state = versions.filter(
             state__in=[VersionState.DRAFT, VersionState.CONSULTATION]
@@ -806,7 +810,8 @@ class PolicyDetail(DetailView):
             self.visible(models.PolicyVersion).filter(policy=record).order_by("-number")
         )
         today = timezone.localdate()
-        in_force = models.PolicyVersion.objects.in_force(today).filter(policy=record).first()
+        in_force = self.visible(models.PolicyVersion).in_force(today).filter(policy=record)
+        in_force = in_force.first()
         record.in_force_today = in_force
         record.open_version_shown = next((v for v in self.versions if v.is_open), None)
         return record

@@ -348,11 +348,14 @@ def test_lists_offer_export_and_import_by_permission(client, w, p):
 
 
 def test_a_town_officer_sees_only_the_towns_records(client, w, p):
+    ActivityFactory(commissioner=w.team, town=w.west, place="西镇活动")
     client.force_login(w.east_officer)
 
     lists = {name: client.get(url(f"{name}-list")).context["object_list"] for name in LISTS[:-1]}
 
     assert {c.name for c in lists["commissioner"]} == {"东特派员", "东团队"}
+    # The team's figures count what the officer sees: not its activity in the west.
+    assert {c.name: c.activity_count for c in lists["commissioner"]} == {"东特派员": 2, "东团队": 2}
     assert {a.pk for a in lists["activity"]} == {a.pk for a in w.a_acts + w.team_acts}
     assert [i.name for i in lists["traininginstitution"]] == ["东科技培训学校"]
     assert [v.pk for v in lists["fieldvisit"]] == [p.visit["east"].pk]
