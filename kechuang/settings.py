@@ -225,6 +225,7 @@ SPECTACULAR_SETTINGS = {
     # One name for a choice set several fields share (else the schema warns).
     "ENUM_NAME_OVERRIDES": {
         "SeismicFortificationClassEnum": "kechuang.seismic.enums.FortificationClass",
+        "PolicyVersionStateEnum": "kechuang.services.enums.VersionState",
     },
 }
 

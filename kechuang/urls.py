@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("kechuang.projects.api_urls")),
     path("api/v1/", include("kechuang.indicators.api_urls")),
     path("api/v1/", include("kechuang.seismic.api_urls")),
+    path("api/v1/", include("kechuang.services.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,526 @@
+"""The services records under /api/v1/services/: scoped like the pages, filtered like the lists,
+versioned edits (409 on a stale version), and references within the caller's scope.
+
+* Every record is listed and read within the caller's data scope (a commissioner's login: its
+  own commissioner's records; a town officer: the town's). A record created or changed must
+  stay within it, and may refer only to records the caller can see (else 400).
+* Activities are logged through ``domain.commissioners.log_activity`` and edited through
+  ``update_activity``: a commissioner's login writes only for the commissioner it acts for.
+* Policies and their versions are read here and move through the workflow actions
+  (``domain.policies``): ``POST policies/`` (a policy with its first draft),
+  ``policies/{id}/new-version/``, ``policy-versions/{id}/start-consultation/``, ``…/adopt/``,
+  ``…/withdraw/``, ``consultation-opinions/{id}/reply/``; a draft's text is edited with a
+  versioned ``PATCH policy-versions/{id}/``.
+* Follow-ups close through ``follow-ups/{id}/close/``; ``follow-ups/overdue/`` lists the
+  caller's overdue ones. A visit's rectification closes through
+  ``institution-visits/{id}/close-rectification/``.
+
+A domain step refused answers 403 (may not), 409 (the record's state or version changed) or
+400 (bad input, with the message and, where there is one, the field).
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from kechuang.accounts.scope import restrict
+from kechuang.core.api import ModelRulesPermission, ScopedModelViewSet
+from kechuang.core.domain.concurrency import ConcurrentEditError
+from kechuang.platforms.api import PlatformMixin
+from kechuang.registry.api import Conflict, VersionedMixin, stale_version_message
+from kechuang.registry.models import Organisation
+
+from . import models
+from .domain import commissioners, institutions, policies, visits
+from .domain.errors import ServicesError
+from .interfaces import filters
+from .interfaces import serializers as s
+
+# Errors ------------------------------------------------------------------------------------------
+
+
+class Refused(exceptions.APIException):
+    """A step refused for a reason the caller can act on."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "refused"
+
+
+def domain_call(function, *args, **kwargs):
+    """Run a domain step, answering its refusals: 403 when the user may not, 409 when the
+    record's state or version no longer allows it, 400 for bad input (by field)."""
+    try:
+        return function(*args, **kwargs)
+    except DjangoPermissionDenied as error:
+        raise exceptions.PermissionDenied(str(error) or None) from None
+    except policies.WrongStateError as error:
+        raise Conflict(str(error)) from None
+    except ConcurrentEditError as error:
+        raise Conflict(stale_version_message(error)) from None
+    except ServicesError as error:
+        if error.field:
+            raise exceptions.ValidationError({error.field: [str(error)]}) from None
+        raise Refused(str(error)) from None
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError(s.model_errors(error)) from None
+
+
+def expected_version(data) -> int:
+    expected = data.pop("version", None)
+    if expected is None:
+        raise exceptions.ValidationError(
+            {"version": _("Give the version of the record your change starts from.")}
+        )
+    return expected
+
+
+# Permissions and the shared behaviour ------------------------------------------------------------
+
+
+class ActionPermission(ModelRulesPermission):
+    """The role permission of the request's method, or of the action's verb for actions (the
+    domain step then checks its own permission); the record must be in scope."""
+
+    def _perm(self, request, view) -> str:
+        meta = view.queryset.model._meta
+        verb = getattr(view, "action_verbs", {}).get(view.action) or self.actions[request.method]
+        return f"{meta.app_label}.{verb}_{meta.model_name}"
+
+
+class ServicesMixin(PlatformMixin):
+    """References within the caller's scope (``PlatformMixin``); what is written must stay
+    within it (a town officer cannot file a record under another town); a record still in
+    use is not deleted (409)."""
+
+    permission_classes = [permissions.IsAuthenticated, ActionPermission]
+    action_verbs: dict[str, str] = {}
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            super().perform_create(serializer)
+            self.check_within_scope(serializer.instance)
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            super().perform_update(serializer)
+            self.check_within_scope(serializer.instance)
+
+    def check_within_scope(self, record):
+        model = type(record)
+        if not restrict(model._default_manager.filter(pk=record.pk), self.request.user).exists():
+            raise exceptions.ValidationError(
+                {
+                    api_settings.NON_FIELD_ERRORS_KEY: [
+                        _(
+                            "This %(model)s would be outside your data scope: you may not "
+                            "file it there."
+                        )
+                        % {"model": model._meta.verbose_name}
+                    ]
+                }
+            )
+
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except ProtectedError:
+            raise Conflict(
+                _("%(record)s “%(name)s” is still in use and cannot be deleted.")
+                % {"record": capfirst(instance._meta.verbose_name), "name": instance}
+            ) from None
+
+
+class RecordViewSet(ServicesMixin, VersionedMixin, ScopedModelViewSet):
+    """Creates record their creator; updates name the version they start from."""
+
+
+def viewset(model, serializer, *, filterset=None, fields=(), relations=(), related=()):
+    attributes = {
+        "queryset": model.objects.select_related(*related),
+        "serializer_class": serializer,
+        "scoped_relations": relations,
+    }
+    if filterset is not None:
+        attributes["filterset_class"] = filterset
+    else:
+        attributes["filterset_fields"] = list(fields)
+    return type(f"{model.__name__}ViewSet", (RecordViewSet,), attributes)
+
+
+# Tech commissioners --------------------------------------------------------------------------------
+
+
+class CommissionerFilter(filters.CommissionerFilter):
+    """The list's filters; the town a commissioner serves in is given by its code (a string,
+    which the schema cannot guess from the filter's method)."""
+
+    def serving_in(self, queryset, name, value: str):
+        return super().serving_in(queryset, name, value)
+
+
+CommissionerViewSet = viewset(
+    models.Commissioner,
+    s.CommissionerSerializer,
+    filterset=CommissionerFilter,
+    related=("field",),
+)
+CommissionerMemberViewSet = viewset(
+    models.CommissionerMember,
+    s.CommissionerMemberSerializer,
+    fields=("commissioner", "role"),
+    relations=("commissioner",),
+)
+ServiceAssignmentViewSet = viewset(
+    models.ServiceAssignment,
+    s.ServiceAssignmentSerializer,
+    filterset=filters.ServiceAssignmentFilter,
+    relations=("commissioner",),
+    related=("town",),
+)
+
+
+class ActivityViewSet(
+    viewset(
+        models.Activity,
+        s.ActivitySerializer,
+        filterset=filters.ActivityFilter,
+        relations=("commissioner", "assignment"),
+        related=("kind", "town"),
+    )
+):
+    """Logged and edited through the domain, which checks that the caller acts for the
+    commissioner (its login or a team member's) or may change the commissioner (staff)."""
+
+    def perform_create(self, serializer):
+        self.check_relations(serializer)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        commissioner = data.pop("commissioner")
+        with transaction.atomic():
+            serializer.instance = domain_call(
+                commissioners.log_activity, self.request.user, commissioner, **data
+            )
+            self.check_within_scope(serializer.instance)
+
+    def perform_update(self, serializer):
+        self.check_relations(serializer)
+        data = dict(serializer.validated_data)
+        expected = expected_version(data)
+        changes = {
+            name: value
+            for name, value in data.items()
+            if name in commissioners.EDITABLE or name == "commissioner"
+        }
+        with transaction.atomic():
+            domain_call(
+                commissioners.update_activity,
+                serializer.instance,
+                self.request.user,
+                expected,
+                **changes,
+            )
+            self.check_within_scope(serializer.instance)
+
+
+# Training institutions ------------------------------------------------------------------------------
+
+
+class TrainingInstitutionViewSet(
+    viewset(
+        models.TrainingInstitution,
+        s.TrainingInstitutionSerializer,
+        filterset=filters.TrainingInstitutionFilter,
+        related=("town",),
+    )
+):
+    """With each institution's admission status, computed from its checks."""
+
+    queryset = models.TrainingInstitution.objects.with_admission().select_related("town")
+
+
+InstitutionContactViewSet = viewset(
+    models.InstitutionContact,
+    s.InstitutionContactSerializer,
+    fields=("institution",),
+    relations=("institution",),
+)
+
+
+class InstitutionVisitViewSet(
+    viewset(
+        models.InstitutionVisit,
+        s.InstitutionVisitSerializer,
+        filterset=filters.InstitutionVisitFilter,
+        relations=("institution",),
+    )
+):
+    action_verbs = {"close_rectification": "view"}
+
+    @extend_schema(
+        request=s.CloseVisitRectificationSerializer, responses=s.InstitutionVisitSerializer
+    )
+    @action(detail=True, methods=["post"], url_path="close-rectification")
+    def close_rectification(self, request, pk=None):
+        visit = self.get_object()
+        given = s.CloseVisitRectificationSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        domain_call(
+            institutions.close_rectification,
+            visit,
+            request.user,
+            on=given.validated_data.get("on"),
+            note=given.validated_data["note"],
+        )
+        return Response(self.get_serializer(visit).data)
+
+
+class InstitutionCheckViewSet(
+    viewset(
+        models.InstitutionCheck,
+        s.InstitutionCheckSerializer,
+        fields=("institution", "result"),
+        relations=("institution",),
+        related=("criterion",),
+    )
+):
+    """A check records who made it."""
+
+    def perform_create(self, serializer):
+        serializer.validated_data["checked_by"] = self.request.user
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer):
+        serializer.validated_data["checked_by"] = self.request.user
+        super().perform_update(serializer)
+
+
+# Field visits --------------------------------------------------------------------------------------
+
+FieldVisitViewSet = viewset(
+    models.FieldVisit,
+    s.FieldVisitSerializer,
+    filterset=filters.FieldVisitFilter,
+    related=("town",),
+)
+VisitIssueViewSet = viewset(
+    models.VisitIssue,
+    s.VisitIssueSerializer,
+    fields=("visit",),
+    relations=("visit",),
+    related=("category",),
+)
+
+
+class FollowUpViewSet(
+    viewset(
+        models.FollowUp,
+        s.FollowUpSerializer,
+        filterset=filters.FollowUpFilter,
+        relations=("issue",),
+    )
+):
+    """Closed through ``close`` (``domain.visits.close_follow_up``); ``overdue`` lists the
+    caller's follow-ups past their due date."""
+
+    action_verbs = {"close": "view", "overdue": "view"}
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    @extend_schema(request=s.CloseFollowUpSerializer, responses=s.FollowUpSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        follow_up = self.get_object()
+        given = s.CloseFollowUpSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        domain_call(
+            visits.close_follow_up,
+            follow_up,
+            request.user,
+            result=given.validated_data["result"],
+            on=given.validated_data.get("on"),
+        )
+        return Response(self.get_serializer(follow_up).data)
+
+    @action(detail=False, methods=["get"])
+    def overdue(self, request):
+        records = visits.overdue_follow_ups(request.user, timezone.localdate())
+        page = self.paginate_queryset(records)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+# Policies ------------------------------------------------------------------------------------------
+
+
+class PolicyViewSet(ServicesMixin, ScopedModelViewSet):
+    """Policies with their versions; a new one through ``create_policy`` (with its first
+    draft); a next version through ``new-version``. Not edited or deleted here."""
+
+    queryset = models.Policy.objects.prefetch_related("versions")
+    serializer_class = s.PolicySerializer
+    filterset_class = filters.PolicyFilter
+    http_method_names = ["get", "post", "head", "options"]
+    action_verbs = {"new_version": "view"}
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = domain_call(
+            policies.create_policy,
+            self.request.user,
+            title=data.get("title", ""),
+            domain=data.get("domain"),
+            issuer=data.get("issuer", ""),
+            note=data.get("note", ""),
+            summary=data.get("summary", ""),
+            text=data.get("text", ""),
+        )
+
+    @extend_schema(request=None, responses={201: s.PolicyVersionSerializer})
+    @action(detail=True, methods=["post"], url_path="new-version")
+    def new_version(self, request, pk=None):
+        policy = self.get_object()
+        draft = domain_call(policies.new_version, policy, request.user)
+        data = s.PolicyVersionSerializer(draft, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class PolicyVersionViewSet(ServicesMixin, ScopedModelViewSet):
+    """A policy's versions: read, a draft edited (``PATCH`` naming its version), the workflow
+    steps as actions."""
+
+    queryset = models.PolicyVersion.objects.select_related("policy").prefetch_related("opinions")
+    serializer_class = s.PolicyVersionSerializer
+    filterset_fields = ["policy", "state"]
+    http_method_names = ["get", "put", "patch", "post", "head", "options"]
+    action_verbs = {
+        "start_consultation": "view",
+        "adopt": "view",
+        "withdraw": "view",
+        "transitions": "view",
+    }
+
+    def create(self, request, *args, **kwargs):
+        raise exceptions.MethodNotAllowed(
+            request.method, detail=_("Start a new version from its policy (new-version).")
+        )
+
+    def perform_destroy(self, instance):  # pragma: no cover - DELETE is not offered
+        raise exceptions.MethodNotAllowed("DELETE")
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        expected = expected_version(data)
+        fields = {name: data[name] for name in policies.DRAFT_FIELDS if name in data}
+        domain_call(policies.save_draft, serializer.instance, self.request.user, expected, **fields)
+
+    def answer(self, version):
+        version = self.get_queryset().get(pk=version.pk)
+        return Response(self.get_serializer(version).data)
+
+    @extend_schema(responses=s.PolicyStepSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def transitions(self, request, pk=None):
+        version = self.get_object()
+        steps = policies.available(version, request.user)
+        return Response([s.PolicyStepSerializer.of(step) for step in steps])
+
+    @extend_schema(request=s.StartConsultationSerializer, responses=s.PolicyVersionSerializer)
+    @action(detail=True, methods=["post"], url_path="start-consultation")
+    def start_consultation(self, request, pk=None):
+        version = self.get_object()
+        given = s.StartConsultationSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        wanted = list(dict.fromkeys(data["organisations"]))
+        found = {
+            o.pk: o for o in Organisation.objects.visible_to(request.user).filter(pk__in=wanted)
+        }
+        missing = [pk for pk in wanted if pk not in found]
+        if missing:
+            raise exceptions.ValidationError(
+                {
+                    "organisations": [
+                        _("No organisation %(ids)s within your data scope.")
+                        % {"ids": ", ".join(str(pk) for pk in missing)}
+                    ]
+                }
+            )
+        bodies = [found[pk] for pk in wanted] + data["bodies"]
+        domain_call(
+            policies.start_consultation,
+            version,
+            bodies,
+            request.user,
+            on=data.get("on"),
+            comment=data["comment"],
+        )
+        return self.answer(version)
+
+    @extend_schema(request=s.AdoptVersionSerializer, responses=s.PolicyVersionSerializer)
+    @action(detail=True, methods=["post"])
+    def adopt(self, request, pk=None):
+        version = self.get_object()
+        given = s.AdoptVersionSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        domain_call(
+            policies.adopt,
+            version,
+            request.user,
+            data["effective_from"],
+            on=data.get("on"),
+            document_number=data["document_number"],
+            comment=data["comment"],
+        )
+        return self.answer(version)
+
+    @extend_schema(request=s.WithdrawVersionSerializer, responses=s.PolicyVersionSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        version = self.get_object()
+        given = s.WithdrawVersionSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        domain_call(
+            policies.withdraw, version, request.user, comment=data["comment"], on=data.get("on")
+        )
+        return self.answer(version)
+
+
+class ConsultationOpinionViewSet(ServicesMixin, viewsets.ReadOnlyModelViewSet):
+    """The bodies consulted on a version; a reply is recorded through ``reply``."""
+
+    queryset = models.ConsultationOpinion.objects.all()
+    serializer_class = s.ConsultationOpinionSerializer
+    filterset_fields = ["policy_version"]
+    action_verbs = {"reply": "view"}
+
+    def get_queryset(self):
+        return restrict(super().get_queryset(), self.request.user)
+
+    @extend_schema(request=s.OpinionReplySerializer, responses=s.ConsultationOpinionSerializer)
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        opinion = self.get_object()
+        given = s.OpinionReplySerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        domain_call(
+            policies.record_opinion,
+            opinion,
+            request.user,
+            position=data["position"],
+            text=data["opinion"],
+            replied_on=data.get("replied_on"),
+        )
+        return Response(self.get_serializer(opinion).data)

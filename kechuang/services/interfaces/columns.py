@@ -1,0 +1,119 @@
+"""The Excel columns of the services imports and exports, defined once: the import template,
+the export and the import read the same list, so an exported file re-imports unchanged.
+
+An organisation is given by two columns, its credit code and its name (the import takes the
+code when there is one, else the exact name; the export writes both). Records are named as
+people name them: a commissioner by its name, a town by its name or code, a code-list item or a
+choice by its label.
+
+The follow-up, policy and institution-contact lists are exports only (reports to read, not
+templates to fill in).
+"""
+
+from kechuang.core.domain.imports import Column
+from kechuang.platforms.interfaces.columns import organisation
+
+COMMISSIONER_COLUMNS = [
+    Column("名称", "name", "Name", required=True),
+    Column("类型", "kind", "Kind", required=True),
+    *organisation("法人单位", "Legal entity", "organisation"),
+    *organisation("工作单位", "Employer", "employer"),
+    Column("专业领域", "field", "Expertise field"),
+    Column("专长", "expertise", "Expertise"),
+    Column("联系电话", "phone", "Phone"),
+    Column("选派日期", "appointed_on", "Appointed on"),
+    Column("选派年度", "year", "Year of appointment"),
+    Column("派出单位", "dispatched_by", "Dispatching body"),
+    Column("备注", "note", "Note"),
+]
+
+SERVICE_ASSIGNMENT_COLUMNS = [
+    Column("科技特派员", "commissioner", "Tech commissioner", required=True),
+    Column("服务镇街道", "town", "Town", required=True),
+    Column("服务村(社区)", "village", "Village or community"),
+    *organisation("服务企业", "Enterprise", "enterprise"),
+    Column("开始日期", "started_on", "Started on", required=True),
+    Column("结束日期", "ended_on", "Ended on"),
+    Column("任务目标", "tasks", "Tasks and goals"),
+]
+
+ACTIVITY_COLUMNS = [
+    Column("科技特派员", "commissioner", "Tech commissioner", required=True),
+    Column("日期", "held_on", "Date", required=True),
+    Column("活动类型", "kind", "Kind", required=True),
+    Column("镇街道", "town", "Town"),
+    Column("地点", "place", "Place"),
+    # The assignment the activity belongs to, named by the day it started and its village (and
+    # the activity's town when the commissioner has several such assignments).
+    Column("派驻开始日期", "assignment", "Assignment started on"),
+    Column("派驻村(社区)", "assignment_village", "Assignment village"),
+    Column("培训人数", "trainees", "Trainees"),
+    Column("发放资料(份)", "materials", "Materials handed out"),
+    Column("活动内容", "summary", "Summary"),
+]
+
+TRAINING_INSTITUTION_COLUMNS = [
+    Column("机构名称", "name", "Name", required=True),
+    Column("统一社会信用代码", "uscc", "USCC"),
+    Column("举办者", "operator", "Operator"),
+    Column("地址", "address", "Address"),
+    Column("镇街道", "town", "Town", required=True),
+    Column("培训课程", "courses", "Courses"),
+    Column("经营状态", "status", "Status"),
+    Column("备注", "note", "Note"),
+]
+
+FIELD_VISIT_COLUMNS = [
+    Column("走访日期", "visited_on", "Visited on", required=True),
+    Column("带队领导", "leader_name", "Leader", required=True),
+    Column("领导类型", "leader_kind", "Leader kind"),
+    Column("领导所在单位", "leader_body", "Leader's body"),
+    Column("走访对象类型", "host_kind", "Host kind"),
+    # The host: a registry organisation (by code, or by its exact name), or just a name.
+    *organisation("走访对象", "Host", "host"),
+    Column("镇街道", "town", "Town"),
+    Column("走访目的", "purpose", "Purpose"),
+    Column("走访情况", "summary", "Summary"),
+]
+
+FOLLOW_UP_COLUMNS = [
+    Column("走访日期", "visited_on", "Visited on"),
+    Column("走访对象", "host", "Host"),
+    Column("镇街道", "town", "Town"),
+    Column("反映问题", "issue", "Issue"),
+    Column("问题类别", "category", "Category"),
+    Column("跟进措施", "action", "Action"),
+    Column("责任人", "owner", "Owner"),
+    Column("责任单位", "owner_body", "Responsible body"),
+    Column("办结时限", "due_on", "Due on"),
+    Column("办结日期", "closed_on", "Closed on"),
+    Column("办理结果", "result", "Result"),
+    Column("是否逾期", "overdue", "Overdue"),
+]
+
+POLICY_COLUMNS = [
+    Column("政策名称", "title", "Title"),
+    Column("领域", "domain", "Domain"),
+    Column("发布单位", "issuer", "Issuer"),
+    Column("现行版本", "adopted_number", "Version in force"),
+    Column("现行版本标题", "adopted_title", "Title of the version in force"),
+    Column("文号", "document_number", "Document number"),
+    Column("通过日期", "adopted_on", "Adopted on"),
+    Column("生效日期", "effective_from", "Effective from"),
+    Column("失效日期", "effective_to", "Effective to"),
+    Column("修订中版本", "open_number", "Version under revision"),
+    Column("修订状态", "open_state", "Revision state"),
+    Column("待反馈意见单位", "outstanding", "Bodies yet to reply"),
+    Column("备注", "note", "Note"),
+]
+
+INSTITUTION_CONTACT_COLUMNS = [
+    Column("机构名称", "institution", "Institution"),
+    Column("镇街道", "town", "Town"),
+    Column("地址", "address", "Address"),
+    Column("举办者", "operator", "Operator"),
+    Column("联系人", "name", "Contact"),
+    Column("职务", "role", "Role"),
+    Column("联系电话", "phone", "Phone"),
+    Column("电子邮箱", "email", "E-mail"),
+]

@@ -1,0 +1,231 @@
+"""Excel exports of the services lists. ``EXPORTS`` holds the exports of the lists that import
+(in their import template's columns, so an export re-imports unchanged) and of the follow-ups
+and policies (reports), keyed by model name for the list views; ``INSTITUTION_CONTACTS`` is the
+training institutions' contact list (one row per contact, with its institution)."""
+
+from django.utils import timezone
+
+from kechuang.core.interfaces.excel import Export
+
+from .. import models
+from ..enums import VersionState
+from .columns import (
+    ACTIVITY_COLUMNS,
+    COMMISSIONER_COLUMNS,
+    FIELD_VISIT_COLUMNS,
+    FOLLOW_UP_COLUMNS,
+    INSTITUTION_CONTACT_COLUMNS,
+    POLICY_COLUMNS,
+    SERVICE_ASSIGNMENT_COLUMNS,
+    TRAINING_INSTITUTION_COLUMNS,
+)
+
+
+def organisation(field: str, org) -> dict:
+    if org is None:
+        return {}
+    return {f"{field}_uscc": org.uscc, f"{field}_name": org.name}
+
+
+def name_of(item) -> str:
+    """The name of a code-list item or town ("" for none)."""
+    return item.name if item is not None else ""
+
+
+def yes_no(value: bool) -> str:
+    return "是" if value else "否"
+
+
+def commissioner_row(c) -> dict:
+    employer = organisation("employer", c.employer) or {"employer_name": c.employer_name}
+    # (with a registry employer, the name kept for one outside the registry is not exported:
+    # the import leaves it as it is)
+    return {
+        "name": c.name,
+        "kind": c.get_kind_display(),
+        **organisation("organisation", c.organisation),
+        **employer,
+        "field": name_of(c.field),
+        "expertise": c.expertise,
+        "phone": c.phone,
+        "appointed_on": c.appointed_on,
+        "year": c.year,
+        "dispatched_by": c.dispatched_by,
+        "note": c.note,
+    }
+
+
+COMMISSIONERS = Export(
+    sheet="科技特派员",
+    columns=COMMISSIONER_COLUMNS,
+    loader=lambda: models.Commissioner.objects.select_related("organisation", "employer", "field"),
+    row=commissioner_row,
+)
+
+SERVICE_ASSIGNMENTS = Export(
+    sheet="科技特派员派驻",
+    columns=SERVICE_ASSIGNMENT_COLUMNS,
+    loader=lambda: models.ServiceAssignment.objects.select_related(
+        "commissioner", "town", "enterprise"
+    ),
+    row=lambda a: {
+        "commissioner": a.commissioner.name,
+        "town": a.town.name,
+        "village": a.village,
+        **organisation("enterprise", a.enterprise),
+        "started_on": a.started_on,
+        "ended_on": a.ended_on,
+        "tasks": a.tasks,
+    },
+)
+
+ACTIVITIES = Export(
+    sheet="科技特派员服务活动",
+    columns=ACTIVITY_COLUMNS,
+    loader=lambda: models.Activity.objects.select_related(
+        "commissioner", "kind", "town", "assignment"
+    ),
+    row=lambda a: {
+        "commissioner": a.commissioner.name,
+        "held_on": a.held_on,
+        "kind": a.kind.name,
+        "town": a.town.name,
+        "place": a.place,
+        "assignment": a.assignment.started_on if a.assignment else None,
+        "assignment_village": a.assignment.village if a.assignment else "",
+        "trainees": a.trainees,
+        "materials": a.materials,
+        "summary": a.summary,
+    },
+)
+
+TRAINING_INSTITUTIONS = Export(
+    sheet="科技类校外培训机构",
+    columns=TRAINING_INSTITUTION_COLUMNS,
+    loader=lambda: models.TrainingInstitution.objects.select_related("town"),
+    row=lambda i: {
+        "name": i.name,
+        "uscc": i.uscc,
+        "operator": i.operator,
+        "address": i.address,
+        "town": i.town.name,
+        "courses": i.courses,
+        "status": i.get_status_display(),
+        "note": i.note,
+    },
+)
+
+
+def field_visit_row(v) -> dict:
+    host = v.host_organisation
+    return {
+        "visited_on": v.visited_on,
+        "leader_name": v.leader_name,
+        "leader_kind": v.get_leader_kind_display(),
+        "leader_body": v.leader_body,
+        "host_kind": v.get_host_kind_display(),
+        "host_uscc": host.uscc if host else "",
+        "host_name": v.host_name or (host.name if host else ""),
+        "town": name_of(v.town),
+        "purpose": v.purpose,
+        "summary": v.summary,
+    }
+
+
+FIELD_VISITS = Export(
+    sheet="走访调研",
+    columns=FIELD_VISIT_COLUMNS,
+    loader=lambda: models.FieldVisit.objects.select_related("host_organisation", "town"),
+    row=field_visit_row,
+)
+
+
+def follow_up_row(f, today=None) -> dict:
+    visit = f.issue.visit
+    owner = f.owner
+    return {
+        "visited_on": visit.visited_on,
+        "host": visit.host,
+        "town": name_of(visit.town),
+        "issue": f.issue.description,
+        "category": name_of(f.issue.category),
+        "action": f.action,
+        "owner": (owner.get_full_name() or owner.get_username()) if owner else "",
+        "owner_body": f.owner_body,
+        "due_on": f.due_on,
+        "closed_on": f.closed_on,
+        "result": f.result,
+        "overdue": yes_no(f.is_overdue(today or timezone.localdate())),
+    }
+
+
+FOLLOW_UPS = Export(
+    sheet="走访问题跟进",
+    columns=FOLLOW_UP_COLUMNS,
+    loader=lambda: models.FollowUp.objects.select_related(
+        "owner",
+        "issue__category",
+        "issue__visit__town",
+        "issue__visit__host_organisation",
+    ),
+    row=follow_up_row,
+)
+
+
+def policy_row(p) -> dict:
+    versions = list(p.versions.all())  # prefetched, newest first
+    adopted = next((v for v in versions if v.state == VersionState.ADOPTED), None)
+    open_version = next((v for v in versions if v.is_open), None)
+    outstanding = []
+    if open_version is not None:
+        outstanding = [o.body for o in open_version.opinions.all() if o.outstanding]
+    return {
+        "title": p.title,
+        "domain": p.get_domain_display(),
+        "issuer": p.issuer,
+        "adopted_number": adopted.number if adopted else None,
+        "adopted_title": adopted.title if adopted else "",
+        "document_number": adopted.document_number if adopted else "",
+        "adopted_on": adopted.adopted_on if adopted else None,
+        "effective_from": adopted.effective_from if adopted else None,
+        "effective_to": adopted.effective_to if adopted else None,
+        "open_number": open_version.number if open_version else None,
+        "open_state": open_version.get_state_display() if open_version else "",
+        "outstanding": "、".join(outstanding),
+        "note": p.note,
+    }
+
+
+POLICIES = Export(
+    sheet="政策",
+    columns=POLICY_COLUMNS,
+    loader=lambda: models.Policy.objects.prefetch_related("versions__opinions"),
+    row=policy_row,
+)
+
+INSTITUTION_CONTACTS = Export(
+    sheet="科技类校外培训机构联系人",
+    columns=INSTITUTION_CONTACT_COLUMNS,
+    loader=lambda: models.InstitutionContact.objects.select_related("institution__town"),
+    row=lambda c: {
+        "institution": c.institution.name,
+        "town": c.institution.town.name,
+        "address": c.institution.address,
+        "operator": c.institution.operator,
+        "name": c.name,
+        "role": c.role,
+        "phone": c.phone,
+        "email": c.email,
+    },
+)
+
+# The list exports by model name (the list views take theirs with ``EXPORTS.get(name)``).
+EXPORTS: dict[str, Export] = {
+    "commissioner": COMMISSIONERS,
+    "serviceassignment": SERVICE_ASSIGNMENTS,
+    "activity": ACTIVITIES,
+    "traininginstitution": TRAINING_INSTITUTIONS,
+    "fieldvisit": FIELD_VISITS,
+    "followup": FOLLOW_UPS,
+    "policy": POLICIES,
+}

@@ -1,0 +1,287 @@
+"""API representations of the services records. Code-list items and towns are named by their
+stable codes, other records by id. Records carry their version: an edit names the version it
+started from (409 when someone saved in between). A record's values are checked together by the
+model's own rules (``clean()`` and its constraints), as the forms and imports check them.
+
+Some values change only through the domain's steps, so they are read-only here: a follow-up's
+closure (the ``close`` action), a rectification's closure, a policy version's state and dates
+(the workflow actions), a consultation's replies.
+"""
+
+import copy
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from kechuang.core.enums import CodeList
+from kechuang.registry.interfaces.serializers import CodeField
+from kechuang.registry.models import Town
+
+from .. import models
+from ..domain.institutions import admission_status
+from ..enums import OpinionPosition, PolicyDomain
+
+VERSION_HELP = "The version an edit starts from; a stale one answers 409."
+
+
+def town_field(**kwargs):
+    return serializers.SlugRelatedField(slug_field="code", queryset=Town.objects.all(), **kwargs)
+
+
+def model_errors(error: DjangoValidationError) -> dict | list:
+    """A model's ValidationError as the API reports errors (by field)."""
+    if not hasattr(error, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+    found = {}
+    for field, messages in error.message_dict.items():
+        key = api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field
+        found.setdefault(key, []).extend(messages)
+    return found
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    """A record with its version; its values checked by the model's ``clean()`` and
+    constraints."""
+
+    version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
+
+    class Meta:
+        fields = "__all__"
+        read_only_fields = ["created_by", "is_demo", "created_at", "updated_at"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        record = copy.copy(self.instance) if self.instance is not None else model()
+        for name, value in attrs.items():
+            field = model._meta.get_field(name) if name != "version" else None
+            if field is not None and not field.many_to_many:
+                setattr(record, name, value)
+        try:
+            record.clean()
+            record.validate_constraints()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(model_errors(error)) from None
+        return attrs
+
+
+def serializer(model, *, read_only=(), **declared):
+    """The serializer of ``model`` with ``declared`` fields and more read-only ones."""
+    meta = type(
+        "Meta",
+        (RecordSerializer.Meta,),
+        {"model": model, "read_only_fields": [*RecordSerializer.Meta.read_only_fields, *read_only]},
+    )
+    return type(f"{model.__name__}Serializer", (RecordSerializer,), {"Meta": meta, **declared})
+
+
+CommissionerSerializer = serializer(
+    models.Commissioner, field=CodeField(CodeList.TECH_FIELD, allow_null=True, required=False)
+)
+CommissionerMemberSerializer = serializer(models.CommissionerMember)
+ServiceAssignmentSerializer = serializer(models.ServiceAssignment, town=town_field())
+ActivitySerializer = serializer(
+    models.Activity,
+    kind=CodeField(CodeList.SERVICE_ACTIVITY_KIND),
+    # Empty: the assignment's town.
+    town=town_field(required=False),
+)
+
+_InstitutionBase = serializer(models.TrainingInstitution, town=town_field())
+
+
+class TrainingInstitutionSerializer(_InstitutionBase):
+    admission_status = serializers.SerializerMethodField(
+        help_text="Computed from the admission checks: admitted, not_admitted or pending."
+    )
+
+    def get_admission_status(self, institution) -> str:
+        status = getattr(institution, "admission_status", None)
+        return str(status if status is not None else admission_status(institution).value)
+
+    def validate_uscc(self, value):
+        return value or None
+
+
+InstitutionContactSerializer = serializer(models.InstitutionContact)
+InstitutionVisitSerializer = serializer(
+    models.InstitutionVisit, read_only=("rectified_on", "closure_note")
+)
+InstitutionCheckSerializer = serializer(
+    models.InstitutionCheck,
+    read_only=("checked_by",),
+    criterion=CodeField(CodeList.INSTITUTION_CRITERION),
+)
+FieldVisitSerializer = serializer(
+    models.FieldVisit, town=town_field(allow_null=True, required=False)
+)
+VisitIssueSerializer = serializer(
+    models.VisitIssue, category=CodeField(CodeList.VISIT_ISSUE_CATEGORY)
+)
+
+
+class FollowUpSerializer(serializer(models.FollowUp, read_only=("closed_on", "result"))):
+    overdue = serializers.SerializerMethodField(help_text="Not closed and past its due date.")
+
+    def get_overdue(self, follow_up) -> bool:
+        today = self.context.get("today")
+        return today is not None and follow_up.is_overdue(today)
+
+
+# Policies: read here, changed through the workflow actions ---------------------------------------
+
+
+class ConsultationOpinionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.ConsultationOpinion
+        fields = [
+            "id",
+            "policy_version",
+            "body",
+            "organisation",
+            "requested_on",
+            "replied_on",
+            "position",
+            "opinion",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PolicyVersionSerializer(serializers.ModelSerializer):
+    """A version; a draft's title, summary, text and document number may be edited (naming the
+    version the edit started from), everything else moves through the workflow actions."""
+
+    opinions = ConsultationOpinionSerializer(many=True, read_only=True)
+    version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
+
+    class Meta:
+        model = models.PolicyVersion
+        fields = [
+            "id",
+            "policy",
+            "number",
+            "title",
+            "summary",
+            "text",
+            "document_number",
+            "state",
+            "effective_from",
+            "effective_to",
+            "adopted_on",
+            "opinions",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "policy",
+            "number",
+            "state",
+            "effective_from",
+            "effective_to",
+            "adopted_on",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class VersionSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.PolicyVersion
+        fields = ["id", "number", "title", "state", "effective_from", "effective_to"]
+        read_only_fields = fields
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    """A policy and its versions (newest first). A new policy starts with its first version, a
+    draft of ``text``."""
+
+    versions = VersionSummarySerializer(many=True, read_only=True)
+    summary = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    text = serializers.CharField(write_only=True, required=False, allow_blank=True)
+
+    class Meta:
+        model = models.Policy
+        fields = [
+            "id",
+            "title",
+            "domain",
+            "issuer",
+            "note",
+            "summary",
+            "text",
+            "versions",
+            "is_demo",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["is_demo", "version", "created_at", "updated_at"]
+        extra_kwargs = {"domain": {"default": PolicyDomain.OTHER}}
+
+
+# The inputs of the actions -------------------------------------------------------------------------
+
+
+class StartConsultationSerializer(serializers.Serializer):
+    bodies = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list
+    )
+    organisations = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
+    on = serializers.DateField(required=False)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AdoptVersionSerializer(serializers.Serializer):
+    effective_from = serializers.DateField()
+    on = serializers.DateField(required=False)
+    document_number = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=100
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class WithdrawVersionSerializer(serializers.Serializer):
+    comment = serializers.CharField()
+    on = serializers.DateField(required=False)
+
+
+class OpinionReplySerializer(serializers.Serializer):
+    position = serializers.ChoiceField(choices=OpinionPosition.choices)
+    opinion = serializers.CharField(required=False, allow_blank=True, default="")
+    replied_on = serializers.DateField(required=False)
+
+
+class CloseFollowUpSerializer(serializers.Serializer):
+    result = serializers.CharField()
+    on = serializers.DateField(required=False)
+
+
+class CloseVisitRectificationSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PolicyStepSerializer(serializers.Serializer):
+    """A step the user may take on a version now."""
+
+    id = serializers.CharField()
+    label = serializers.CharField()
+    to_state = serializers.CharField()
+    needs_comment = serializers.BooleanField()
+
+    @staticmethod
+    def of(step) -> dict:
+        return {
+            "id": step.id,
+            "label": str(step.label),
+            "to_state": str(step.to_state),
+            "needs_comment": step.needs_comment,
+        }
