@@ -331,3 +331,46 @@ def test_the_schema_documents_the_endpoints_without_warnings(client, w):
     client.force_login(w.staff)
     served = client.get("/api/schema/")
     assert served.status_code == 200 and b"/api/v1/services/policies/" in served.content
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "commissioners",
+        "assignments",
+        "activities",
+        "training-institutions",
+        "institution-checks",
+        "field-visits",
+        "visit-issues",
+        "follow-ups",
+        "policies",
+        "policy-versions",
+    ],
+)
+def test_lists_take_the_same_queries_however_many_rows(client, w, endpoint):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import ConsultationOpinionFactory, PolicyVersionFactory
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/api/v1/services/{endpoint}/")
+        assert response.status_code == 200, response.content
+        return len(queries)
+
+    def more():
+        institution = TrainingInstitutionFactory(town=w.east)
+        InstitutionCheckFactory(institution=institution)
+        FollowUpFactory(issue=VisitIssueFactory(visit=FieldVisitFactory(town=w.east)))
+        ConsultationOpinionFactory(policy_version=PolicyVersionFactory())
+        ActivityFactory(commissioner=w.b, town=w.west)
+
+    client.force_login(w.staff)
+    more()
+    few = count()
+    for _ in range(3):
+        more()
+
+    assert count() == few

@@ -550,8 +550,9 @@ def test_the_exports_write_the_import_templates_headers(w):
         assert len(rows) == 1 + model.objects.count()
 
 
-def test_staff_user_kind_is_not_needed_to_import_for_a_commissioner(client, w):
-    """Whoever may change commissioners (a custom role) writes for those within their scope."""
+def test_a_town_clerk_imports_for_the_commissioners_serving_in_the_town(client, w):
+    """Whoever may change commissioners (here a custom role of a town office) writes for
+    those within their data scope."""
     clerk = user(
         "clerk",
         kind=UserKind.STAFF,
