@@ -583,3 +583,27 @@ def test_a_town_clerk_imports_for_the_commissioners_serving_in_the_town(client, 
     )
 
     assert errors(job) == [(3, "科技特派员")]  # 西特派员 serves elsewhere
+
+
+@pytest.mark.parametrize(
+    ("key", "column_list"),
+    [
+        ("services.commissioner", columns.COMMISSIONER_COLUMNS),
+        ("services.serviceassignment", columns.SERVICE_ASSIGNMENT_COLUMNS),
+        ("services.activity", columns.ACTIVITY_COLUMNS),
+        ("services.traininginstitution", columns.TRAINING_INSTITUTION_COLUMNS),
+        ("services.fieldvisit", columns.FIELD_VISIT_COLUMNS),
+    ],
+)
+def test_the_import_pages_and_templates_are_served(client, w, key, column_list):
+    from python_calamine import CalamineWorkbook
+
+    client.force_login(w.staff)
+
+    page = client.get(reverse("core:import-upload", args=[key]))
+    template = client.get(reverse("core:import-template", args=[key]))
+
+    assert page.status_code == 200
+    assert template.status_code == 200
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(template.content)).get_sheet_by_index(0)
+    assert rows.to_python()[0] == [c.header for c in column_list]
