@@ -12,6 +12,7 @@ urlpatterns = [
     path("registry/", include("kechuang.registry.urls")),
     path("platforms/", include("kechuang.platforms.urls")),
     path("projects/", include("kechuang.projects.urls")),
+    path("seismic/", include("kechuang.seismic.urls")),
     path("services/", include("kechuang.services.urls")),
     path("indicators/", include("kechuang.indicators.urls")),
     path("api/v1/", include("kechuang.registry.api_urls")),

@@ -1,0 +1,320 @@
+"""Filters of the earthquake-prevention lists. Towns and code-list items are named by their stable
+codes (``?town=330482101&kind=school&below_requirement=true``), a parent record by its id
+(``?project=3``), which is how a record's page links to the list of its children.
+
+"Below the requirement" is computed by the rules in SQL (``with_requirement()``), never stored:
+the filter asks the same annotation the list shows.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.domain.choices import code_list_choices
+from kechuang.core.enums import CodeList
+from kechuang.core.interfaces.filters import YesNoFilter
+from kechuang.platforms.interfaces.filters import SearchFilterSet, parent, town, year_filter
+
+from .. import models
+from ..domain import requirement
+from ..enums import (
+    PGA_CHOICES,
+    AssessmentResult,
+    BudgetSource,
+    BuildingUse,
+    Finding,
+    FortificationClass,
+    OutreachKind,
+    PlanKind,
+    PlanStatus,
+    ProjectKind,
+    RaisedKind,
+    ShelterClass,
+    SiteKind,
+    SiteLevel,
+    StationKind,
+    StationStatus,
+    TrainingKind,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+def date_from(field_name: str, label=None):
+    return django_filters.DateFilter(
+        label=label or _("From"), field_name=field_name, lookup_expr="gte", widget=DATE_INPUT
+    )
+
+
+def date_to(field_name: str, label=None):
+    return django_filters.DateFilter(
+        label=label or _("To"), field_name=field_name, lookup_expr="lte", widget=DATE_INPUT
+    )
+
+
+def choice(label, choices, field_name=None):
+    extra = {"field_name": field_name} if field_name else {}
+    return django_filters.ChoiceFilter(label=label, choices=choices, **extra)
+
+
+LATEST_DESIGN = "latest_designed_intensity"
+LATEST_INSPECTION = "latest_inspected_on"
+
+
+def with_latest_design(queryset):
+    """Construction projects with the rules' requirement (``with_requirement()``), their latest
+    inspection's date and designed measures intensity, and ``below_requirement``: that design
+    below the required measures (NULL when never inspected or the requirement is unknown) —
+    what ``ConstructionProject.evaluation()`` decides for one project, for a whole list."""
+    latest = models.Inspection.objects.filter(project=OuterRef("pk")).order_by(
+        "-inspected_on", "-id"
+    )
+    return (
+        queryset.with_requirement()
+        .annotate(
+            **{
+                LATEST_DESIGN: Subquery(latest.values("designed_measures_intensity")[:1]),
+                LATEST_INSPECTION: Subquery(latest.values("inspected_on")[:1]),
+            }
+        )
+        .annotate(
+            **{
+                requirement.BELOW: requirement.below_expression(
+                    LATEST_DESIGN, requirement.REQUIRED_MEASURES
+                )
+            }
+        )
+    )
+
+
+class BelowRequirementFilter(YesNoFilter):
+    """Records whose design is below the required fortification (computed by the rules); "no"
+    keeps those that meet it, records whose requirement is unknown are in neither."""
+
+    def __init__(self, *args, annotate=None, **kwargs):
+        kwargs.setdefault("label", _("Below the requirement"))
+        super().__init__(*args, **kwargs)
+        self.annotate = annotate
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        if requirement.BELOW not in qs.query.annotations:
+            qs = self.annotate(qs)
+        return qs.filter(**{requirement.BELOW: value})
+
+
+class TownZonationFilter(SearchFilterSet):
+    search_fields = ("town__name", "source", "note")
+    town = town("town")
+    pga = choice(_("Basic peak ground acceleration"), PGA_CHOICES)
+
+    class Meta:
+        model = models.TownZonation
+        fields = ["q", "town", "pga"]
+
+
+class ConstructionProjectFilter(SearchFilterSet):
+    search_fields = ("name", "owner_name", "owner__name", "address")
+    town = town("town")
+    kind = choice(_("Kind"), ProjectKind.choices)
+    building_use = choice(_("Building use"), BuildingUse.choices)
+    start_year = year_filter(_("Year construction started"))
+    below_requirement = BelowRequirementFilter(annotate=with_latest_design)
+    inspected = YesNoFilter(label=_("Inspected"), method="filter_inspected")
+
+    class Meta:
+        model = models.ConstructionProject
+        fields = [
+            "q",
+            "town",
+            "kind",
+            "building_use",
+            "start_year",
+            "below_requirement",
+            "inspected",
+        ]
+
+    def filter_inspected(self, queryset, name, value):
+        inspected = Q(pk__in=models.Inspection.objects.values("project"))
+        return queryset.filter(inspected if value else ~inspected)
+
+
+class InspectionFilter(SearchFilterSet):
+    search_fields = ("project__name", "project__owner_name", "inspectors", "findings")
+    project = parent()
+    town = town("project__town")
+    kind = choice(_("Project kind"), ProjectKind.choices, "project__kind")
+    year = year_filter(field_name="inspected_on__year")
+    inspected_from = date_from("inspected_on", _("Inspected from"))
+    inspected_to = date_to("inspected_on", _("Inspected until"))
+    finding = choice(_("Finding"), Finding.choices)
+    designed_class = choice(_("Designed class"), FortificationClass.choices)
+    below_requirement = BelowRequirementFilter(annotate=lambda qs: qs.with_requirement())
+    open_rectification = YesNoFilter(label=_("Rectification open"), method="filter_open")
+
+    class Meta:
+        model = models.Inspection
+        fields = [
+            "q",
+            "project",
+            "town",
+            "kind",
+            "year",
+            "inspected_from",
+            "inspected_to",
+            "finding",
+            "designed_class",
+            "below_requirement",
+            "open_rectification",
+        ]
+
+    def filter_open(self, queryset, name, value):
+        open_ = Q(rectification_required=True, rectified_on__isnull=True)
+        return queryset.filter(open_ if value else ~open_)
+
+
+class RaisedFortificationFilter(SearchFilterSet):
+    search_fields = ("name", "organisation__name", "raised_to", "note")
+    town = town("town")
+    kind = choice(_("Kind"), RaisedKind.choices)
+    year_completed = year_filter(_("Year completed"))
+
+    class Meta:
+        model = models.RaisedFortification
+        fields = ["q", "town", "kind", "year_completed"]
+
+
+class DemonstrationSiteFilter(SearchFilterSet):
+    search_fields = ("name", "organisation__name", "note")
+    town = town("town")
+    level = choice(_("Level"), SiteLevel.choices)
+    kind = choice(_("Kind"), SiteKind.choices)
+    designated_year = year_filter(_("Year designated"))
+    in_force_on = django_filters.DateFilter(
+        label=_("In force on"), method="in_force", widget=DATE_INPUT
+    )
+
+    class Meta:
+        model = models.DemonstrationSite
+        fields = ["q", "town", "level", "kind", "designated_year", "in_force_on"]
+
+    def in_force(self, queryset, name, value):
+        return queryset.in_force(value)
+
+
+class ShelterFilter(SearchFilterSet):
+    search_fields = ("name", "address", "note")
+    town = town("town")
+    shelter_class = choice(_("Class"), ShelterClass.choices)
+    facility = django_filters.ChoiceFilter(
+        label=_("Facility"),
+        choices=code_list_choices(CodeList.SHELTER_FACILITY),
+        field_name="facilities__code",
+        distinct=True,
+    )
+    opened_year = year_filter(_("Year opened"))
+
+    class Meta:
+        model = models.Shelter
+        fields = ["q", "town", "shelter_class", "facility", "opened_year"]
+
+
+class MonitoringStationFilter(SearchFilterSet):
+    search_fields = ("name", "address", "note")
+    town = town("town")
+    kind = choice(_("Kind"), StationKind.choices)
+    status = choice(_("Status"), StationStatus.choices)
+
+    class Meta:
+        model = models.MonitoringStation
+        fields = ["q", "town", "kind", "status"]
+
+
+class StationUpgradeFilter(SearchFilterSet):
+    search_fields = ("station__name", "description")
+    station = parent()
+    year = year_filter(field_name="upgraded_on__year")
+
+    class Meta:
+        model = models.StationUpgrade
+        fields = ["q", "station", "year"]
+
+
+class TrainingFilter(SearchFilterSet):
+    search_fields = ("title", "organiser", "note")
+    town = town("town")
+    kind = choice(_("Kind"), TrainingKind.choices)
+    year = year_filter(field_name="held_on__year")
+    held_from = date_from("held_on", _("Held from"))
+    held_to = date_to("held_on", _("Held until"))
+
+    class Meta:
+        model = models.Training
+        fields = ["q", "town", "kind", "year", "held_from", "held_to"]
+
+
+class HouseDesignFilter(SearchFilterSet):
+    search_fields = ("title", "designer", "note")
+    year = year_filter()
+    selected = YesNoFilter(label=_("Selected"))
+
+    class Meta:
+        model = models.HouseDesign
+        fields = ["q", "year", "selected"]
+
+
+class OutreachEventFilter(SearchFilterSet):
+    search_fields = ("title", "organiser", "note")
+    town = town("town")
+    kind = choice(_("Kind"), OutreachKind.choices)
+    year = year_filter(field_name="held_on__year")
+    held_from = date_from("held_on", _("Held from"))
+    held_to = date_to("held_on", _("Held until"))
+
+    class Meta:
+        model = models.OutreachEvent
+        fields = ["q", "town", "kind", "year", "held_from", "held_to"]
+
+
+class BudgetLineFilter(SearchFilterSet):
+    search_fields = ("item", "note")
+    year = year_filter()
+    source = choice(_("Source"), BudgetSource.choices)
+
+    class Meta:
+        model = models.BudgetLine
+        fields = ["q", "year", "source"]
+
+
+class PlanDocumentFilter(SearchFilterSet):
+    search_fields = ("title", "document_number", "issuer", "note")
+    kind = choice(_("Kind"), PlanKind.choices)
+    status = choice(_("Status"), PlanStatus.choices)
+    year = year_filter(_("Year issued"), field_name="issued_on__year")
+    in_force_on = django_filters.DateFilter(
+        label=_("In force on"), method="in_force", widget=DATE_INPUT
+    )
+
+    class Meta:
+        model = models.PlanDocument
+        fields = ["q", "kind", "status", "year", "in_force_on"]
+
+    def in_force(self, queryset, name, value):
+        return queryset.in_force(value)
+
+
+class AssessmentFilter(SearchFilterSet):
+    search_fields = ("assessor", "note")
+    result = choice(_("Result"), AssessmentResult.choices)
+    year_from = django_filters.NumberFilter(
+        label=_("From year"), field_name="year", lookup_expr="gte", min_value=1900, max_value=2100
+    )
+    year_to = django_filters.NumberFilter(
+        label=_("Until year"), field_name="year", lookup_expr="lte", min_value=1900, max_value=2100
+    )
+
+    class Meta:
+        model = models.Assessment
+        fields = ["q", "result", "year_from", "year_to"]

@@ -1,0 +1,316 @@
+"""Forms of the earthquake-prevention records. Each record is checked by its model's ``clean()``
+(a shelter's area must be above zero, a hospital's medical building needs the hospital grade, a
+declared class may not be below the rules …), so the form, the import and the API refuse the
+same values with the same messages. Records that carry a version carry it in the form: an edit
+made on a stale copy is refused.
+
+A town officer enters records of their own town only: the town choices are the towns their
+data scope reaches (a record of another town would vanish from their sight once saved).
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.interfaces.forms import StyledFormMixin
+from kechuang.core.models import TrackedModel
+from kechuang.platforms.interfaces.forms import platform_formfield
+from kechuang.registry.models import Organisation
+
+from .. import models
+from ..domain import fortification as fx
+from ..enums import Finding
+from .towns import towns_within_scope
+
+
+class RecordForm(StyledFormMixin, forms.ModelForm):
+    """An earthquake-prevention record's form. ``town_fields`` are limited to the towns the
+    user reaches; ``owner_fields`` to the organisations the user sees."""
+
+    town_fields: tuple[str, ...] = ()
+    owner_fields: tuple[str, ...] = ()
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        formfield_callback = platform_formfield
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not isinstance(self.instance, TrackedModel):
+            del self.fields["version"]
+        elif self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        for name in self.town_fields:
+            if name in self.fields:
+                self.fields[name].queryset = towns_within_scope(user).order_by("code")
+        for name in self.owner_fields:
+            if name in self.fields:
+                self.fields[name].queryset = Organisation.objects.visible_to(user)
+
+
+class ChildForm(RecordForm):
+    """A record entered on its parent's page; ``parent`` names the foreign key the view sets."""
+
+    parent = ""
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        exclude.discard(self.parent)
+        return exclude
+
+
+class YearFromDateMixin:
+    """``year_field`` may be left empty when ``date_field`` is given: it is that date's year."""
+
+    year_field = ""
+    date_field = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.year_field].required = False
+        self.fields[self.year_field].help_text = _("Left empty: the year of the date.")
+
+    def clean(self):
+        cleaned = super().clean()
+        on, year = cleaned.get(self.date_field), cleaned.get(self.year_field)
+        if year is None and self.year_field not in self.errors:
+            if on is not None:
+                cleaned[self.year_field] = on.year
+            elif self.date_field not in self.errors:
+                self.add_error(self.year_field, _("Give the date or the year."))
+        return cleaned
+
+
+class TownZonationForm(RecordForm):
+    town_fields = ("town",)
+
+    class Meta(RecordForm.Meta):
+        model = models.TownZonation
+        fields = ["town", "pga", "characteristic_period", "source", "effective_from", "note"]
+
+
+class ConstructionProjectForm(YearFromDateMixin, RecordForm):
+    town_fields = ("town",)
+    owner_fields = ("owner",)
+    year_field = "start_year"
+    date_field = "started_on"
+
+    class Meta(RecordForm.Meta):
+        model = models.ConstructionProject
+        fields = [
+            "name",
+            "owner",
+            "owner_name",
+            "town",
+            "address",
+            "kind",
+            "building_use",
+            "hospital_grade",
+            "declared_class",
+            "started_on",
+            "start_year",
+            "floors",
+            "height_m",
+            "note",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        missing = not cleaned.get("owner") and not cleaned.get("owner_name", "").strip()
+        if missing and "owner" not in self.errors:
+            self.add_error("owner_name", _("Name the owner: from the registry or as written."))
+        return cleaned
+
+
+class InspectionForm(ChildForm):
+    """An inspection entered on its project's page. A new one may leave the finding to the rules
+    (below the requirement when the design is below the required fortification, then with a
+    rectification required); its rectification is closed later, on its page."""
+
+    parent = "project"
+
+    class Meta(RecordForm.Meta):
+        model = models.Inspection
+        fields = [
+            "inspected_on",
+            "inspectors",
+            "designed_class",
+            "designed_measures_intensity",
+            "finding",
+            "findings",
+            "rectification_required",
+            "rectification_due",
+            "rectified_on",
+            "closure_note",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            del self.fields["rectified_on"]
+            del self.fields["closure_note"]
+            finding = self.fields["finding"]
+            finding.required = False
+            finding.choices = [("", _("Decided by the rules")), *Finding.choices]
+            self.initial["finding"] = ""  # not the model's default: the rules decide
+            finding.help_text = _(
+                "Left to the rules: below the requirement when the designed measures intensity "
+                "is below the required one (a rectification is then required)."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk or cleaned.get("finding") or "finding" in self.errors:
+            return cleaned
+        designed = cleaned.get("designed_measures_intensity")
+        if designed is None:
+            return cleaned
+        try:
+            evaluation = self.instance.project.evaluation(designed)
+        except fx.FortificationError as error:
+            self.add_error("finding", str(error))
+            return cleaned
+        if evaluation.below_requirement:
+            cleaned["finding"] = Finding.BELOW_REQUIREMENT
+            cleaned["rectification_required"] = True
+        else:
+            cleaned["finding"] = Finding.COMPLIANT
+        return cleaned
+
+
+class CloseRectificationForm(StyledFormMixin, forms.Form):
+    rectified_on = forms.DateField(
+        label=_("Rectified on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    closure_note = forms.CharField(
+        label=_("Closure note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RaisedFortificationForm(RecordForm):
+    town_fields = ("town",)
+    owner_fields = ("organisation",)
+
+    class Meta(RecordForm.Meta):
+        model = models.RaisedFortification
+        fields = [
+            "name",
+            "kind",
+            "town",
+            "organisation",
+            "year_completed",
+            "basic_class",
+            "raised_to",
+            "note",
+        ]
+
+
+class DemonstrationSiteForm(YearFromDateMixin, RecordForm):
+    town_fields = ("town",)
+    owner_fields = ("organisation",)
+    year_field = "designated_year"
+    date_field = "designated_on"
+
+    class Meta(RecordForm.Meta):
+        model = models.DemonstrationSite
+        fields = [
+            "name",
+            "level",
+            "kind",
+            "town",
+            "organisation",
+            "designated_on",
+            "designated_year",
+            "revoked_on",
+            "note",
+        ]
+
+
+class ShelterForm(RecordForm):
+    town_fields = ("town",)
+
+    class Meta(RecordForm.Meta):
+        model = models.Shelter
+        fields = [
+            "name",
+            "town",
+            "address",
+            "shelter_class",
+            "effective_area",
+            "facilities",
+            "opened_year",
+            "note",
+        ]
+        widgets = {"facilities": forms.CheckboxSelectMultiple}
+
+
+class MonitoringStationForm(RecordForm):
+    town_fields = ("town",)
+
+    class Meta(RecordForm.Meta):
+        model = models.MonitoringStation
+        fields = ["name", "kind", "town", "address", "status", "established_on", "note"]
+
+
+class StationUpgradeForm(ChildForm):
+    parent = "station"
+
+    class Meta(RecordForm.Meta):
+        model = models.StationUpgrade
+        fields = ["upgraded_on", "description", "funding"]
+
+
+class TrainingForm(RecordForm):
+    town_fields = ("town",)
+
+    class Meta(RecordForm.Meta):
+        model = models.Training
+        fields = ["held_on", "town", "kind", "title", "attendees", "organiser", "note"]
+
+
+class HouseDesignForm(RecordForm):
+    class Meta(RecordForm.Meta):
+        model = models.HouseDesign
+        fields = ["year", "title", "designer", "selected", "note"]
+
+
+class OutreachEventForm(RecordForm):
+    town_fields = ("town",)
+
+    class Meta(RecordForm.Meta):
+        model = models.OutreachEvent
+        fields = ["title", "kind", "held_on", "town", "participants", "organiser", "note"]
+
+
+class BudgetLineForm(RecordForm):
+    class Meta(RecordForm.Meta):
+        model = models.BudgetLine
+        fields = ["year", "item", "amount", "source", "note"]
+
+
+class PlanDocumentForm(RecordForm):
+    class Meta(RecordForm.Meta):
+        model = models.PlanDocument
+        fields = [
+            "title",
+            "kind",
+            "document_number",
+            "issuer",
+            "issued_on",
+            "effective_from",
+            "effective_to",
+            "status",
+            "note",
+        ]
+
+
+class AssessmentForm(RecordForm):
+    class Meta(RecordForm.Meta):
+        model = models.Assessment
+        fields = ["year", "result", "assessor", "note"]
