@@ -141,8 +141,7 @@ FIELD_VISITS = Export(
 
 
 def follow_up_row(f, today=None) -> dict:
-    visit = f.issue.visit
-    owner = f.owner
+    visit, owner = f.issue.visit, f.owner
     return {
         "visited_on": visit.visited_on,
         "host": visit.host,
@@ -150,7 +149,7 @@ def follow_up_row(f, today=None) -> dict:
         "issue": f.issue.description,
         "category": name_of(f.issue.category),
         "action": f.action,
-        "owner": (owner.get_full_name() or owner.get_username()) if owner else "",
+        "owner": str(owner) if owner else "",
         "owner_body": f.owner_body,
         "due_on": f.due_on,
         "closed_on": f.closed_on,

@@ -16,6 +16,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from kechuang.core.enums import CodeList
+from kechuang.registry.domain.uscc import normalise_uscc
 from kechuang.registry.interfaces.serializers import CodeField
 from kechuang.registry.models import Town
 
@@ -102,7 +103,7 @@ class TrainingInstitutionSerializer(_InstitutionBase):
         return str(status if status is not None else admission_status(institution).value)
 
     def validate_uscc(self, value):
-        return value or None
+        return normalise_uscc(value or "") or None
 
 
 InstitutionContactSerializer = serializer(models.InstitutionContact)
