@@ -4,11 +4,6 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from . import api
-from .interfaces import importers  # noqa: F401  (registers the seismic importers; see below)
-
-# The importers register themselves when imported. The app's ready() is the place for that (so
-# the background worker knows them without loading the URLs); until it does, loading the URLs
-# registers them for the web process.
 
 router = SimpleRouter()
 router.register("town-zonations", api.TownZonationViewSet, basename="seismic-town-zonation")

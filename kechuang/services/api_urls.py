@@ -4,10 +4,6 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from . import api
-from .interfaces import importers  # noqa: F401  (registers the services importers, see below)
-
-# The importers register when this URLconf loads (the web process). The app's ``ready()`` should
-# import them too, so that the background import worker, which loads no URLconf, finds them.
 
 router = SimpleRouter()
 router.register("commissioners", api.CommissionerViewSet, basename="services-commissioner")

@@ -11,3 +11,6 @@ class ServicesConfig(AppConfig):
         from .views_home import home_panels
 
         return home_panels(user)
+
+    def ready(self):
+        from .interfaces import importers  # noqa: F401  (registers the services importers)
