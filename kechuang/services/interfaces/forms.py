@@ -17,6 +17,7 @@ from kechuang.core.enums import CodeList
 from kechuang.core.interfaces.forms import StyledFormMixin
 from kechuang.core.models import CodeItem, TrackedModel
 from kechuang.platforms.interfaces.forms import OrganisationField
+from kechuang.registry.domain.towns import every_town_within_scope, towns_within_scope
 from kechuang.registry.models import Organisation, Person
 
 from .. import models
@@ -71,8 +72,14 @@ def staff_logins():
 class RecordForm(StyledFormMixin, forms.ModelForm):
     """A services record's form: knows its user, offers the active code-list items, and carries
     the version the edit started from. The model's own ``clean()`` rules come back as the form's
-    errors (a ModelForm validates the instance)."""
+    errors (a ModelForm validates the instance).
 
+    What the record is filed under stays within the user's data scope, as the API demands:
+    ``town_fields`` offer the towns the user reaches (and must be given by a user who does not
+    reach them all: a town officer's record of no town would leave their sight); organisations
+    are those the user sees, or the one the record already names."""
+
+    town_fields: tuple[str, ...] = ()
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -89,6 +96,16 @@ class RecordForm(StyledFormMixin, forms.ModelForm):
             if name in self.fields and isinstance(self.fields[name], forms.ModelChoiceField):
                 current = getattr(self.instance, f"{name}_id", None)
                 self.fields[name].queryset = active_items(code_list, current)
+        for name in self.town_fields:
+            if name in self.fields:
+                self.fields[name].queryset = towns_within_scope(user).order_by("code")
+                if not every_town_within_scope(user):
+                    self.fields[name].required = True
+        for name, field in self.fields.items():
+            if isinstance(field, OrganisationField):
+                current = getattr(self.instance, f"{name}_id", None) or 0
+                visible = Organisation.objects.visible_to(user).values("pk")
+                field.queryset = Organisation.objects.filter(Q(pk__in=visible) | Q(pk=current))
 
 
 class ChildForm(RecordForm):
@@ -163,6 +180,7 @@ class CommissionerMemberForm(ChildForm):
 
 class ServiceAssignmentForm(ChildForm):
     parent = "commissioner"
+    town_fields = ("town",)
 
     class Meta(RecordForm.Meta):
         model = models.ServiceAssignment
@@ -253,6 +271,8 @@ def writable_commissioners(user):
 
 
 class TrainingInstitutionForm(RecordForm):
+    town_fields = ("town",)
+
     class Meta(RecordForm.Meta):
         model = models.TrainingInstitution
         fields = ["name", "operator", "uscc", "address", "town", "courses", "status", "note"]
@@ -355,6 +375,8 @@ class ChecklistForm(StyledFormMixin, forms.Form):
 
 
 class FieldVisitForm(RecordForm):
+    town_fields = ("town",)
+
     class Meta(RecordForm.Meta):
         model = models.FieldVisit
         fields = [

@@ -1,0 +1,37 @@
+"""Which towns a user may file records under.
+
+Most area records belong to a town and are seen through the town's office (a town officer
+reaches their own town's records). A record a form, an import or an API call puts in a town
+must stay within the writer's reach, so a town officer cannot file a record under another town
+(it would leave their sight and enter another officer's). The rule is the data scope itself,
+asked of the towns: a town is within reach when its office is among the departments the user's
+roles reach (every town for a role that sees all).
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from kechuang.accounts.scope import ScopePaths, scope_filter
+
+from ..models import Town
+
+
+class _TownReach:
+    """The data scope of a town itself: its responsible office (for :func:`scope_filter`)."""
+
+    scope_paths = ScopePaths(department="office")
+    _meta = Town._meta
+    _base_manager = Town._base_manager
+
+
+def towns_within_scope(user) -> QuerySet[Town]:
+    """The towns whose records ``user`` reaches through the data scope of their roles."""
+    condition = scope_filter(_TownReach, user)
+    towns = Town.objects.all()
+    return towns if condition is None else towns.filter(condition)
+
+
+def every_town_within_scope(user) -> bool:
+    """Whether ``user`` reaches the records of every town (and of none: a city-wide record)."""
+    return scope_filter(_TownReach, user) is None
