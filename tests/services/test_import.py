@@ -607,3 +607,63 @@ def test_the_import_pages_and_templates_are_served(client, w, key, column_list):
     assert template.status_code == 200
     rows = CalamineWorkbook.from_filelike(io.BytesIO(template.content)).get_sheet_by_index(0)
     assert rows.to_python()[0] == [c.header for c in column_list]
+
+
+def test_a_town_clerk_imports_only_into_the_town_and_hosts_within_scope(client, w):
+    """A town office's importer files institutions and field visits under its own town, names
+    a field visit's town, and links only organisations it sees: the file is refused as a whole,
+    each bad row named with its column."""
+    clerk = user(
+        "town-importer",
+        kind=UserKind.STAFF,
+        department=w.east.office,
+        roles=[
+            role(
+                "east-importer",
+                DataScope.DEPARTMENT,
+                [
+                    *(f"services.{a}_traininginstitution" for a in ("view", "add", "change")),
+                    *(f"services.{a}_fieldvisit" for a in ("view", "add", "change")),
+                    "services.import_traininginstitution",
+                    "services.import_fieldvisit",
+                ],
+            )
+        ],
+    )
+    west_firm = OrganisationFactory(name="西镇走访企业", town=w.west)
+    east_firm = OrganisationFactory(name="东镇走访企业", town=w.east)
+    client.force_login(clerk)
+
+    def institution(name, town):
+        return {"name": name, "operator": "某公司", "town": town.name}
+
+    _, institutions = upload(
+        client,
+        "services.traininginstitution",
+        workbook(
+            columns.TRAINING_INSTITUTION_COLUMNS,
+            [institution("东镇学校", w.east), institution("西镇学校", w.west)],
+        ),
+    )
+
+    def visit(host, town, **values):
+        row = {"visited_on": "2021-03-01", "leader_name": "局长", "host_name": host}
+        return {**row, "town": town.name if town else "", **values}
+
+    _, visits = upload(
+        client,
+        "services.fieldvisit",
+        workbook(
+            columns.FIELD_VISIT_COLUMNS,
+            [
+                visit(east_firm.name, w.east),
+                visit("某园区", w.west),
+                visit("某孵化器", None),
+                visit("", w.east, host_uscc=west_firm.uscc),
+            ],
+        ),
+    )
+
+    assert errors(institutions) == [(3, "镇街道")]
+    assert errors(visits) == [(3, "镇街道"), (4, "镇街道"), (5, "走访对象统一社会信用代码")]
+    assert not TrainingInstitution.objects.exists() and not FieldVisit.objects.exists()

@@ -28,8 +28,9 @@ from kechuang.platforms.interfaces.importers import (
     choice_values,
     code_items,
 )
+from kechuang.registry.domain.towns import every_town_within_scope, towns_within_scope
 from kechuang.registry.domain.uscc import normalise_uscc
-from kechuang.registry.models import Town
+from kechuang.registry.models import Organisation, Town
 
 from ..enums import CommissionerKind, HostKind, InstitutionStatus, LeaderKind
 from ..models import (
@@ -48,10 +49,17 @@ from .columns import (
 )
 
 UNKNOWN_TOWN = gettext_lazy("Unknown town “%(value)s”.")
+TOWN_OUT_OF_SCOPE = gettext_lazy("No town “%(value)s” within your data scope.")
 
 
 def towns() -> dict[str, int]:
     return by_code_and_name(Town.objects.all())
+
+
+def reachable_towns(user) -> dict[str, int]:
+    """The towns whose records ``user`` reaches: a record filed under another town would leave
+    the importer's sight (and enter another town officer's)."""
+    return by_code_and_name(towns_within_scope(user))
 
 
 def writable_commissioners(user) -> dict[str, list[int]]:
@@ -91,7 +99,8 @@ def period_problem(start, end) -> str | None:
 
 
 class ServicesImporter(RecordImporter):
-    """The services' imports: the permission is the model's import permission."""
+    """The services' imports: the permission is the model's import permission; organisations
+    are those the importer sees (as on the pages and in the API)."""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -99,6 +108,21 @@ class ServicesImporter(RecordImporter):
 
     def problems(self, fields):
         return {}
+
+    def organisations(self, cells, field: str, queryset=None):
+        visible = Organisation.objects.visible_to(self.user)
+        return super().organisations(cells, field, visible if queryset is None else queryset)
+
+    def town_of(self, row, *, required=True) -> int | None:
+        """The row's town among those the importer reaches; a town is needed by an importer
+        who does not reach every town (a record of no town would leave their sight)."""
+        unknown = UNKNOWN_TOWN if self.every_town else TOWN_OUT_OF_SCOPE
+        required = required or not self.every_town
+        return row.pick("town", self.towns, required=required, unknown=str(unknown))
+
+    def reach_towns(self) -> None:
+        self.towns = reachable_towns(self.user)
+        self.every_town = every_town_within_scope(self.user)
 
 
 @register
@@ -203,13 +227,13 @@ class ServiceAssignmentImporter(ServicesImporter):
 
     def prepare(self, cells):
         self.commissioners = writable_commissioners(self.user)
-        self.towns = towns()
+        self.reach_towns()
         self.enterprises = self.organisations(cells, "enterprise")
 
     def read(self, row):
         return {
             "commissioner_id": commissioner_of(row, self.commissioners),
-            "town_id": row.pick("town", self.towns, required=True, unknown=str(UNKNOWN_TOWN)),
+            "town_id": self.town_of(row),
             "village": row.text("village", max_length=100),
             "enterprise_id": row.organisation("enterprise", self.enterprises),
             "started_on": row.date("started_on", required=True),
@@ -330,7 +354,7 @@ class TrainingInstitutionImporter(ServicesImporter):
     preview = ("uscc", "name")
 
     def prepare(self, cells):
-        self.towns = towns()
+        self.reach_towns()
         self.statuses = choice_values(InstitutionStatus)
 
     def read(self, row):
@@ -340,7 +364,7 @@ class TrainingInstitutionImporter(ServicesImporter):
             "uscc": uscc or None,
             "operator": row.text("operator"),
             "address": row.text("address", max_length=255),
-            "town_id": row.pick("town", self.towns, required=True, unknown=str(UNKNOWN_TOWN)),
+            "town_id": self.town_of(row),
             "courses": row.text("courses", max_length=5000),
             "status": row.pick("status", self.statuses) or InstitutionStatus.OPERATING,
             "note": row.text("note", max_length=5000),
@@ -394,7 +418,7 @@ class FieldVisitImporter(ServicesImporter):
     preview = ("host_uscc", "host_name")
 
     def prepare(self, cells):
-        self.towns = towns()
+        self.reach_towns()
         self.leader_kinds = choice_values(LeaderKind)
         self.host_kinds = choice_values(HostKind)
         self.hosts = self.organisations(cells, "host")
@@ -410,7 +434,7 @@ class FieldVisitImporter(ServicesImporter):
             "host_kind": row.pick("host_kind", self.host_kinds) or HostKind.ENTERPRISE,
             "host_organisation_id": host,
             "host_name": host_name,
-            "town_id": row.pick("town", self.towns, unknown=str(UNKNOWN_TOWN)),
+            "town_id": self.town_of(row, required=False),
             "purpose": row.text("purpose"),
             "summary": row.text("summary", max_length=5000),
         }
