@@ -55,7 +55,7 @@ from .enums import (
     TrainingKind,
 )
 from .interfaces import serializers as s
-from .interfaces.towns import towns_within_scope
+from .interfaces.towns import reaches_every_town, towns_within_scope
 
 # Permissions -----------------------------------------------------------------------------------
 
@@ -78,8 +78,17 @@ class SeismicViewSet(PlatformMixin, VersionedMixin, ScopedModelViewSet):
 
     def check_relations(self, serializer):
         super().check_relations(serializer)
-        town = serializer.validated_data.get("town")
+        data = serializer.validated_data
+        town = data.get("town")
         if town is None:
+            # A record without a town is city-wide: only a caller who reaches every town
+            # may leave a record's town empty (a town officer's would vanish from their sight).
+            has_town = any(f.name == "town" for f in serializer.Meta.model._meta.fields)
+            leaves_empty = "town" in data or serializer.instance is None
+            if has_town and leaves_empty and not reaches_every_town(self.request.user):
+                raise exceptions.ValidationError(
+                    {"town": [_("Give the town: a record without one is outside your data scope.")]}
+                )
             return
         instance = serializer.instance
         if instance is not None and instance.town_id == town.pk:

@@ -468,3 +468,23 @@ def test_the_schema_documents_the_endpoints_without_warnings(client, w):
     served = client.get("/api/schema/")
     assert served.status_code == 200
     assert b"/api/v1/seismic/construction-projects/" in served.content
+
+
+def test_a_town_officer_cannot_leave_a_records_town_empty(client, w):
+    training = {"held_on": "2020-07-15", "title": "农村建筑工匠培训", "attendees": 30}
+    client.force_login(w.officer)
+
+    for town in ({}, {"town": None}):
+        response = post(client, f"{API}/trainings/", {**training, **town})
+        assert response.status_code == 400, response.content
+        assert "town" in response.json()
+    created = post(client, f"{API}/trainings/", {**training, "town": w.east.code})
+    assert created.status_code == 201, created.content
+    emptied = patch(
+        client, f"{API}/trainings/{created.json()['id']}/", {"town": None, "version": 1}
+    )
+    assert emptied.status_code == 400
+    assert "town" in emptied.json()
+
+    client.force_login(w.staff)  # reaches every town: a city-wide training
+    assert post(client, f"{API}/trainings/", training).status_code == 201

@@ -540,3 +540,17 @@ def test_every_export_reimports_unchanged(client, w):
         ), model_name
         record.refresh_from_db()
         assert record.version == 1, model_name
+
+
+def test_an_importer_limited_to_a_town_names_the_town_of_every_row(client, w):
+    training = {"held_on": "2020-07-15", "title": "农村建筑工匠培训", "attendees": 30}
+    rows = [training, {**training, "title": "第二期", "town": "东震镇"}]
+    content = workbook(columns.TRAINING_COLUMNS, rows)
+    client.force_login(w.east_importer)
+
+    _, job = upload(client, "seismic.training", content)
+    assert [(e["row"], e["column"]) for e in job.errors] == [(2, "镇街道")]
+
+    client.force_login(w.staff)  # reaches every town: a city-wide training
+    _, job = upload(client, "seismic.training", content)
+    assert job.errors == []

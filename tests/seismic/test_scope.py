@@ -109,3 +109,32 @@ def test_staff_leaders_and_administrators_hold_every_permission(make_user, role)
             assert user.has_perm(f"seismic.{action}_{model_name}"), (role, action, model_name)
     assert user.has_perm("seismic.import_inspection")
     assert user.has_perm("seismic.export_shelter")
+
+
+def test_a_town_officer_must_give_the_town_of_a_training_or_outreach_event(make_user, two_towns):
+    """A record without a town is city-wide: a town officer who left it empty would file a
+    record outside their own sight. Staff, who reach every town, may leave it empty."""
+    from kechuang.seismic.interfaces.forms import OutreachEventForm, TrainingForm
+
+    own_town, _other = two_towns
+    officer = make_user("town_officer", department=own_town.office)
+    staff = make_user("staff")
+    training = {
+        "held_on": "2020-07-15",
+        "kind": "rural_builders",
+        "title": "工匠培训",
+        "attendees": 30,
+    }
+    event = {
+        "title": "5·12宣传",
+        "kind": "prevention_week",
+        "held_on": "2020-05-12",
+        "participants": 9,
+    }
+
+    for form_class, data in ((TrainingForm, training), (OutreachEventForm, event)):
+        form = form_class(data, user=officer)
+        assert not form.is_valid()
+        assert "town" in form.errors
+        assert form_class({**data, "town": own_town.pk}, user=officer).is_valid()
+        assert form_class(data, user=staff).is_valid(), form_class(data, user=staff).errors

@@ -19,12 +19,13 @@ from kechuang.registry.models import Organisation
 from .. import models
 from ..domain import fortification as fx
 from ..enums import Finding
-from .towns import towns_within_scope
+from .towns import reaches_every_town, towns_within_scope
 
 
 class RecordForm(StyledFormMixin, forms.ModelForm):
     """An earthquake-prevention record's form. ``town_fields`` are limited to the towns the
-    user reaches; ``owner_fields`` to the organisations the user sees."""
+    user reaches (and required unless they reach every town: a record without a town is
+    city-wide); ``owner_fields`` to the organisations the user sees."""
 
     town_fields: tuple[str, ...] = ()
     owner_fields: tuple[str, ...] = ()
@@ -40,9 +41,11 @@ class RecordForm(StyledFormMixin, forms.ModelForm):
             del self.fields["version"]
         elif self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        every_town = reaches_every_town(user)
         for name in self.town_fields:
             if name in self.fields:
                 self.fields[name].queryset = towns_within_scope(user).order_by("code")
+                self.fields[name].required |= not every_town
         for name in self.owner_fields:
             if name in self.fields:
                 self.fields[name].queryset = Organisation.objects.visible_to(user)

@@ -64,7 +64,7 @@ from ..enums import (
     TrainingKind,
 )
 from . import columns as c
-from .towns import towns_within_scope
+from .towns import reaches_every_town, towns_within_scope
 
 UNKNOWN_TOWN = gettext_lazy("Unknown town “%(value)s”.")
 TOWN_OUT_OF_SCOPE = gettext_lazy(
@@ -177,8 +177,14 @@ class SeismicImporter(RecordImporter):
     def reachable_towns(self) -> set[int]:
         return set(towns_within_scope(self.user).values_list("pk", flat=True))
 
+    @cached_property
+    def every_town(self) -> bool:
+        return reaches_every_town(self.user)
+
     def town(self, row: Row, field: str = "town", *, required=True) -> int | None:
-        text = row.text(field, required=required)
+        """The town a row names, within the importer's reach; required unless the importer
+        reaches every town (a record without a town is city-wide)."""
+        text = row.text(field, required=required or not self.every_town)
         if not text:
             return None
         pk = self.towns.get(text)

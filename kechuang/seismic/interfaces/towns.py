@@ -23,6 +23,12 @@ class _TownReach:
     _base_manager = Town._base_manager
 
 
+def reaches_every_town(user) -> bool:
+    """Whether ``user``'s roles reach every town (only then may a record have no town: a
+    town-less record is city-wide, outside a town officer's sight once saved)."""
+    return scope_filter(_TownReach, user) is None
+
+
 def towns_within_scope(user) -> QuerySet[Town]:
     """The towns whose records ``user`` reaches through the data scope of their roles."""
     condition = scope_filter(_TownReach, user)
