@@ -293,7 +293,7 @@ class ConstructionProjectDetail(DetailView):
         return [self.children(inspections, INSPECTION_COLUMNS)]
 
     def history_children(self):
-        return list(self.object.inspections.all())
+        return list(self.visible(models.Inspection).filter(project=self.object))
 
 
 class InspectionList(RecordListView):
@@ -577,7 +577,7 @@ class MonitoringStationDetail(DetailView):
         return [self.children(upgrades, UPGRADE_COLUMNS)]
 
     def history_children(self):
-        return list(self.object.upgrades.all())
+        return list(self.visible(models.StationUpgrade).filter(station=self.object))
 
 
 class StationUpgradeList(RecordListView):

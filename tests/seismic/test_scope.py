@@ -138,3 +138,39 @@ def test_a_town_officer_must_give_the_town_of_a_training_or_outreach_event(make_
         assert "town" in form.errors
         assert form_class({**data, "town": own_town.pk}, user=officer).is_valid()
         assert form_class(data, user=staff).is_valid(), form_class(data, user=staff).errors
+
+
+@pytest.mark.parametrize(
+    "parent_name, child_field",
+    [("constructionproject", "project"), ("monitoringstation", "station")],
+)
+def test_a_records_history_shows_only_the_children_the_reader_sees(
+    client, make_user, two_towns, parent_name, child_field
+):
+    """Someone who sees only what they created sees their project's (station's) page, but not
+    the history of inspections (upgrades) others recorded on it."""
+    from kechuang.accounts.enums import DataScope, UserKind
+    from kechuang.seismic.reference import perms
+    from tests.factories import role, user
+
+    reader = user(
+        "seismic-self-reader",
+        kind=UserKind.STAFF,
+        roles=[role("seismic-self", DataScope.SELF, perms(("view",)))],
+    )
+    parent = make(parent_name, two_towns[0])
+    parent.created_by = reader
+    parent.save()
+    if parent_name == "constructionproject":
+        child = InspectionFactory(project=parent, inspectors="王保密")
+    else:
+        child = StationUpgradeFactory(station=parent, description="王保密")
+    child.description = child.inspectors = "王保密改"  # an edit the history would show
+    child.save()
+    assert not type(child).objects.visible_to(reader).exists()
+
+    client.force_login(reader)
+    response = client.get(parent.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "王保密" not in response.content.decode()
