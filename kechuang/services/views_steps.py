@@ -151,7 +151,8 @@ class CloseRectification(StepView):
 
 class Checklist(StepView):
     """The institution's result on every active criterion, recorded at once: the changed rows
-    are written through ``record_check`` in one transaction (all or none)."""
+    are written through ``record_check`` in one transaction (all or none; none when someone
+    recorded a criterion since the form was opened)."""
 
     model = models.TrainingInstitution
     permission = "services.change_traininginstitution"
@@ -165,9 +166,15 @@ class Checklist(StepView):
         user = self.request.user
         changes = self.bound_form.changes()
         with transaction.atomic():
-            for criterion, result, note in changes:
+            for criterion, result, note, seen in changes:
                 record_check(
-                    self.record, criterion, result, user, note=note, checked_on=data["checked_on"]
+                    self.record,
+                    criterion,
+                    result,
+                    user,
+                    note=note,
+                    checked_on=data["checked_on"],
+                    expected_version=seen,
                 )
         done = _("%(count)d results of the admission checklist recorded.") % {"count": len(changes)}
         return self.record, done

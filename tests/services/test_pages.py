@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kechuang.core.enums import CodeList
 from kechuang.services.enums import ActivityKind, CheckResult, Criterion, VersionState
@@ -395,12 +395,21 @@ def test_a_town_officer_records_a_visit_issue_and_follow_up_in_the_town(client, 
 # Training institutions: the checklist ----------------------------------------------------------
 
 
+def checklist_seen(client, institution) -> dict:
+    """The checklist form's date and the versions of the checks it shows."""
+    form = client.get(url("traininginstitution-checklist", institution.pk)).context["form"]
+    data = {"checked_on": "2021-05-10"}
+    for name in form.fields:
+        if name.startswith("version_"):
+            data[name] = form[name].value()
+    return data
+
+
 def test_the_checklist_is_recorded_in_one_go_and_gives_the_status(client, w, p):
     institution = p.inst["east"]
     client.force_login(w.staff)
-    form = client.get(url("traininginstitution-checklist", institution.pk)).context["form"]
-    codes = [row.criterion.code for row in form.rows]
-    data = {"checked_on": "2021-05-10"}
+    data = checklist_seen(client, institution)
+    codes = [name.removeprefix("version_") for name in data if name.startswith("version_")]
     for code in codes:
         data[f"result_{code}"] = CheckResult.MET
     data[f"result_{Criterion.FEE_DISCLOSURE}"] = CheckResult.NOT_APPLICABLE
@@ -413,6 +422,7 @@ def test_the_checklist_is_recorded_in_one_go_and_gives_the_status(client, w, p):
     assert shown.context["admission"] == "admitted"
     assert 'data-status="admitted"' in shown.content.decode()
 
+    data.update(checklist_seen(client, institution))
     data[f"result_{Criterion.FIRE_ACCEPTANCE}"] = CheckResult.NOT_MET
     data[f"note_{Criterion.FIRE_ACCEPTANCE}"] = "消防验收未通过"
     client.post(url("traininginstitution-checklist", institution.pk), data)
@@ -560,3 +570,27 @@ def test_my_activities_query_count_does_not_grow_with_rows(client, w):
     few = count_queries(client, reverse("services:my-activities"))
     add_rows(w, 5)
     assert count_queries(client, reverse("services:my-activities")) == few
+
+
+def test_a_checklist_saved_over_someone_elses_change_is_refused_whole(client, w, p):
+    from kechuang.core.domain.concurrency import ConcurrentEditError
+    from kechuang.services.domain.institutions import record_check
+
+    institution = p.inst["east"]
+    client.force_login(w.staff)
+    data = checklist_seen(client, institution)
+    for name in list(data):
+        if name.startswith("version_"):
+            data[f"result_{name.removeprefix('version_')}"] = CheckResult.MET
+    # Meanwhile a colleague records a criterion the form showed unchecked.
+    record_check(institution, Criterion.FIRE_ACCEPTANCE, CheckResult.NOT_MET, w.leader)
+    before = {c.criterion_id: (c.result, c.version) for c in institution.checks.all()}
+
+    response = client.post(url("traininginstitution-checklist", institution.pk), data)
+
+    assert response.status_code == 400
+    # The refusal of a stale edit, in the reader's language.
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        stale = str(ConcurrentEditError.message)
+    assert response.context["form"].non_field_errors() == [stale]
+    assert {c.criterion_id: (c.result, c.version) for c in institution.checks.all()} == before

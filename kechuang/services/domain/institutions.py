@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kechuang.core.domain.concurrency import ConcurrentEditError
 from kechuang.core.enums import CodeList
 from kechuang.core.models import CodeItem
 
@@ -65,8 +66,13 @@ def record_check(
     *,
     note: str = "",
     checked_on: dt.date | None = None,
+    expected_version: int | None = None,
 ) -> InstitutionCheck:
-    """Set the institution's result on one criterion (creating or replacing the check)."""
+    """Set the institution's result on one criterion (creating or replacing the check).
+
+    ``expected_version`` is the version of the check the user saw (0: no check yet); when
+    given, a check someone recorded or changed in between refuses the write
+    (``ConcurrentEditError``)."""
     if result not in CheckResult.values:
         raise ServicesError(_("“%(value)s” is not a check result.") % {"value": result}, "result")
     criterion = code_item(CodeList.INSTITUTION_CRITERION, criterion, "criterion")
@@ -76,6 +82,9 @@ def record_check(
         # criterion at once give one check, the later result.
         locked = TrainingInstitution.objects.select_for_update().get(pk=institution.pk)
         check = InstitutionCheck.objects.filter(institution=locked, criterion=criterion).first()
+        current = check.version if check else 0
+        if expected_version is not None and expected_version != current:
+            raise ConcurrentEditError(current, expected_version)
         if check is None:
             require(user, "services.add_institutioncheck")
             require(user, "services.change_traininginstitution", locked)

@@ -343,16 +343,29 @@ class ChecklistForm(StyledFormMixin, forms.Form):
                 initial=row.check.note if row.check else "",
                 widget=forms.TextInput,
             )
+            # The version of the check the user saw (0: none yet): a check recorded or changed
+            # by someone else in between refuses the whole checklist.
+            self.fields[f"version_{code}"] = forms.IntegerField(
+                initial=row.check.version if row.check else 0,
+                min_value=0,
+                widget=forms.HiddenInput,
+            )
 
     def lines(self):
-        """(row, result field, note field) for the template."""
+        """(row, result field, note field, version field) for the template."""
         return [
-            (row, self[f"result_{row.criterion.code}"], self[f"note_{row.criterion.code}"])
+            (
+                row,
+                self[f"result_{row.criterion.code}"],
+                self[f"note_{row.criterion.code}"],
+                self[f"version_{row.criterion.code}"],
+            )
             for row in self.rows
         ]
 
     def changes(self) -> list[tuple]:
-        """(criterion, result, note) of the rows whose result or note changed."""
+        """(criterion, result, note, the version seen) of the rows whose result or note
+        changed."""
         found = []
         for row in self.rows:
             code = row.criterion.code
@@ -361,7 +374,7 @@ class ChecklistForm(StyledFormMixin, forms.Form):
             if not result:
                 continue
             if row.check is None or row.check.result != result or row.check.note != note:
-                found.append((row.criterion, result, note))
+                found.append((row.criterion, result, note, self.cleaned_data[f"version_{code}"]))
         return found
 
     def clean_checked_on(self):
