@@ -128,7 +128,9 @@ def inspections_chart(figures: dashboard.InspectionFigures) -> Chart:
 
 
 def shelters_chart(towns: list[dashboard.TownShelters], year: int) -> Chart:
-    data = [datum(t.capacity, list_url("shelter", town=t.code), t.town) for t in towns]
+    data = [
+        datum(t.capacity, list_url("shelter", town=t.code, opened_by=year), t.town) for t in towns
+    ]
     option = {
         "grid": {"left": 10, "right": 60, "top": 20, "bottom": 30, "containLabel": True},
         "xAxis": value_axis(""),
@@ -146,7 +148,7 @@ def shelters_chart(towns: list[dashboard.TownShelters], year: int) -> Chart:
         Row(
             t.town,
             [
-                Cell(number(t.shelters), list_url("shelter", town=t.code)),
+                Cell(number(t.shelters), list_url("shelter", town=t.code, opened_by=year)),
                 Cell(f"{t.area:,.2f}"),
                 Cell(number(t.capacity)),
             ],
@@ -255,7 +257,7 @@ class Dashboard(PermissionRequiredMixin, TemplateView):
                     "key": "capacity",
                     "label": _("Shelter capacity (people)"),
                     "text": number(sum(t.capacity for t in towns)),
-                    "url": reverse("seismic:shelter-list"),
+                    "url": list_url("shelter", opened_by=year),
                 },
                 {
                     "key": "participants",

@@ -168,3 +168,16 @@ def test_the_dashboard_needs_the_permission(client, make_user):
     client.force_login(make_user("expert"))
 
     assert client.get(DASHBOARD).status_code == 403
+
+
+def test_the_shelter_figures_drill_to_the_shelters_they_count(client, city):
+    ShelterFactory(town=city["east"], effective_area=Decimal("600"), opened_year=2021)  # later
+    client.force_login(city["staff"])
+
+    context = client.get(DASHBOARD, {"year": 2020}).context
+    row = chart(context, "chart-shelters").rows[0]  # 东看板镇: two shelters open by 2020
+    card = next(card for card in context["headlines"] if card["key"] == "capacity")
+
+    assert row.cells[0].text == "2"
+    assert client.get(row.cells[0].url).context["total"] == 2
+    assert client.get(card["url"]).context["total"] == 2  # the west one opens in 2021

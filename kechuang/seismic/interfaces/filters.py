@@ -215,10 +215,18 @@ class ShelterFilter(SearchFilterSet):
         distinct=True,
     )
     opened_year = year_filter(_("Year opened"))
+    opened_by = django_filters.NumberFilter(
+        label=_("Open by the end of"), method="filter_opened_by", min_value=1900, max_value=2100
+    )
 
     class Meta:
         model = models.Shelter
-        fields = ["q", "town", "shelter_class", "facility", "opened_year"]
+        fields = ["q", "town", "shelter_class", "facility", "opened_year", "opened_by"]
+
+    def filter_opened_by(self, queryset, name, value):
+        """Shelters open by the end of the year: opened then or before, or the year unknown
+        (what the shelter indicators and the dashboard count)."""
+        return queryset.filter(Q(opened_year__isnull=True) | Q(opened_year__lte=value))
 
 
 class MonitoringStationFilter(SearchFilterSet):
