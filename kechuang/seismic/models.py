@@ -445,8 +445,11 @@ class Inspection(TrackedModel):
             value = getattr(self, name)
             if value and self.inspected_on and value < self.inspected_on:
                 errors.setdefault(name, gettext("This date comes before the inspection."))
-        if self.inspected_on and self.inspected_on > timezone.localdate():
+        today = timezone.localdate()
+        if self.inspected_on and self.inspected_on > today:
             errors["inspected_on"] = gettext("The inspection date is in the future.")
+        if self.rectified_on and self.rectified_on > today:
+            errors.setdefault("rectified_on", gettext("The rectification date is in the future."))
         if self.closure_note and not self.rectified_on:
             errors.setdefault(
                 "closure_note", gettext("A closure note needs the date of the rectification.")

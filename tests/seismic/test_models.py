@@ -251,12 +251,21 @@ def test_inspection_dates_must_be_sane():
     with pytest.raises(ValidationError) as error:
         inspection.full_clean()
     assert set(error.value.message_dict) == {"rectification_due", "rectified_on"}
-    future = InspectionFactory.build(
-        project=project, inspected_on=dt.date.today().replace(year=dt.date.today().year + 1)
-    )
+    next_year = dt.date.today() + dt.timedelta(days=366)
+    future = InspectionFactory.build(project=project, inspected_on=next_year)
     with pytest.raises(ValidationError) as error:
         future.full_clean()
     assert "inspected_on" in error.value.message_dict
+    # closed in the future (an edit of the inspection; closing it says the same)
+    closed_later = InspectionFactory.build(
+        project=project,
+        inspected_on=dt.date(2020, 6, 1),
+        rectification_required=True,
+        rectified_on=next_year,
+    )
+    with pytest.raises(ValidationError) as error:
+        closed_later.full_clean()
+    assert set(error.value.message_dict) == {"rectified_on"}
     bad_intensity = InspectionFactory.build(project=project, designed_measures_intensity=5)
     with pytest.raises(ValidationError) as error:
         bad_intensity.full_clean()
