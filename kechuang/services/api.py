@@ -411,7 +411,8 @@ class PolicyVersionViewSet(ServicesMixin, ScopedModelViewSet):
 
     def create(self, request, *args, **kwargs):
         raise exceptions.MethodNotAllowed(
-            request.method, detail=_("Start a new version from its policy (new-version).")
+            request.method,
+            detail=_("A new version is started from its policy: POST policies/{id}/new-version/."),
         )
 
     def perform_destroy(self, instance):  # pragma: no cover - DELETE is not offered

@@ -140,7 +140,10 @@ class Commissioner(TrackedModel):
         _("year of appointment"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
     dispatched_by = models.CharField(
-        _("dispatching body"), max_length=200, blank=True, help_text=_("派出单位")
+        _("dispatching body"),
+        max_length=200,
+        blank=True,
+        help_text=_("The body that sends the commissioner out."),
     )
     note = models.TextField(_("note"), blank=True)
 
@@ -766,7 +769,10 @@ class FollowUp(TrackedModel):
         help_text=_("The staff member responsible."),
     )
     owner_body = models.CharField(
-        _("responsible body"), max_length=200, blank=True, help_text=_("责任单位")
+        _("responsible body"),
+        max_length=200,
+        blank=True,
+        help_text=_("The body responsible for the action."),
     )
     due_on = models.DateField(_("due on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)

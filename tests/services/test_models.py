@@ -157,3 +157,27 @@ def test_grants(reference_data):
     for code in (RoleCode.STAFF, RoleCode.LEADER, RoleCode.ADMIN):
         assert set(reference.FULL) <= perms(code)
         assert "services.adopt_policyversion" in perms(code)
+
+
+def test_field_names_and_help_texts_are_english_msgids():
+    """Chinese comes from the catalogue: a msgid written in Chinese would show untranslated to
+    an English reader."""
+    import re
+
+    from django.apps import apps
+    from django.utils import translation
+
+    from kechuang.core.models import TrackedModel
+
+    cjk = re.compile(r"[\u3400-\u9fff]")
+    shared = {field.name for field in TrackedModel._meta.get_fields()}
+    with translation.override(None):
+        texts = [
+            (model.__name__, field.name, str(text))
+            for model in apps.get_app_config("services").get_models()
+            for field in model._meta.get_fields()
+            if not field.auto_created and field.name not in shared
+            for text in (getattr(field, "verbose_name", ""), getattr(field, "help_text", ""))
+        ]
+    assert texts
+    assert [t for t in texts if cjk.search(t[2])] == []
