@@ -594,3 +594,41 @@ def test_a_checklist_saved_over_someone_elses_change_is_refused_whole(client, w,
         stale = str(ConcurrentEditError.message)
     assert response.context["form"].non_field_errors() == [stale]
     assert {c.criterion_id: (c.result, c.version) for c in institution.checks.all()} == before
+
+
+def add_children(w, p, n: int) -> None:
+    """Records shown on the detail pages of 东团队, the east institution, field visit, issue,
+    the policy and its version."""
+    from .factories import CommissionerMemberFactory
+
+    institution, visit = p.inst["east"], p.visit["east"]
+    issue = p.follow_up["east"].issue
+    for _ in range(n):
+        CommissionerMemberFactory(commissioner=w.team, user=None)
+        assignment = ServiceAssignmentFactory(commissioner=w.team, town=w.east)
+        ActivityFactory(commissioner=w.team, assignment=assignment, town=w.east)
+        InstitutionContactFactory(institution=institution)
+        InstitutionVisitFactory(institution=institution)
+        other = VisitIssueFactory(visit=visit)
+        FollowUpFactory(issue=other, owner=w.staff)
+        FollowUpFactory(issue=issue, owner=w.staff)
+        ConsultationOpinionFactory(policy_version=p.version)
+
+
+def test_detail_query_count_does_not_grow_with_children(client, w, p):
+    client.force_login(w.staff)
+    pages = [
+        w.team.get_absolute_url(),
+        p.inst["east"].get_absolute_url(),
+        p.visit["east"].get_absolute_url(),
+        p.follow_up["east"].issue.get_absolute_url(),
+        p.policy.get_absolute_url(),
+        p.version.get_absolute_url(),
+    ]
+    add_children(w, p, 2)
+    few = [count_queries(client, address) for address in pages]
+
+    add_children(w, p, 4)
+    many = [count_queries(client, address) for address in pages]
+
+    assert dict(zip(pages, many, strict=True)) == dict(zip(pages, few, strict=True))
