@@ -240,3 +240,13 @@ def test_policies_are_the_bureaus(client, w, who):
         assert client.get(address).status_code in (403, 404), address
     assert client.post(url("policy-new-version", version.policy_id)).status_code in (403, 404)
     assert PolicyVersion.objects.filter(policy=version.policy).count() == 1
+
+
+def test_a_policy_versions_page_keeps_its_document_files(client, w):
+    from .factories import PolicyFactory, PolicyVersionFactory
+
+    version = PolicyVersionFactory(policy=PolicyFactory(created_by=w.staff))
+    client.force_login(w.staff)
+    html = client.get(version.get_absolute_url()).content.decode()
+    assert 'data-testid="attachments"' in html
+    assert 'data-testid="attachment-file"' in html  # staff may add the signed document
