@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from kechuang.seismic import enums
 from kechuang.seismic.domain import fortification as fx
@@ -30,6 +31,14 @@ from .factories import (
     ShelterFactory,
     zoned_town,
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in English (the msgids), whatever the site's language."""
+    with translation.override("en"):
+        yield
+
 
 # --------------------------------------------------------------------------- codes
 

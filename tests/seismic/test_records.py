@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from kechuang.audit.enums import AuditAction
 from kechuang.audit.models import AuditEvent
@@ -20,6 +21,14 @@ from kechuang.seismic.models import Inspection
 from .factories import ConstructionProjectFactory, InspectionFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in English (the msgids), whatever the site's language."""
+    with translation.override("en"):
+        yield
+
 
 DESIGN = {
     "inspected_on": dt.date(2020, 6, 1),
