@@ -105,3 +105,49 @@ def test_staff_still_choose_any_town_and_may_leave_a_visit_without_one(client, w
     assert {w.east, w.west} <= set(towns)
     assert response.status_code == 302
     assert FieldVisit.objects.get(purpose="全市").town is None
+
+
+def test_the_activity_form_offers_only_assignments_within_scope(client, w):
+    """A town office's clerk who may log activities for the commissioners serving in the town
+    is not offered (nor accepts) their assignments in another town."""
+    from kechuang.accounts.enums import DataScope, UserKind
+    from kechuang.core.enums import CodeList
+    from tests.factories import role, user
+
+    from .factories import ServiceAssignmentFactory, item
+
+    a_west = ServiceAssignmentFactory(commissioner=w.a, town=w.west, village="西村")
+    clerk = user(
+        "east-clerk",
+        kind=UserKind.STAFF,
+        department=w.east.office,
+        roles=[
+            role(
+                "east-activity-clerk",
+                DataScope.DEPARTMENT,
+                [
+                    "services.view_commissioner",
+                    "services.change_commissioner",
+                    *(f"services.{a}_activity" for a in ("view", "add", "change")),
+                ],
+            )
+        ],
+    )
+    client.force_login(clerk)
+
+    offered = client.get(url("activity-create")).context["form"].fields["assignment"].queryset
+    refused = client.post(
+        url("activity-create"),
+        {
+            "commissioner": w.a.pk,
+            "assignment": a_west.pk,
+            "held_on": "2020-08-01",
+            "kind": item(CodeList.SERVICE_ACTIVITY_KIND, "technical_training").pk,
+            "town": w.east.pk,
+            "trainees": 1,
+            "materials": 0,
+        },
+    )
+
+    assert w.a_east in offered and a_west not in offered
+    assert "assignment" in refused.context["form"].errors

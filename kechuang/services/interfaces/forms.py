@@ -216,7 +216,8 @@ class ActivityForm(RecordForm):
             self.fields["commissioner"].queryset = commissioners.order_by("name", "pk")
         assignment = self.fields["assignment"]
         assignment.queryset = (
-            models.ServiceAssignment.objects.filter(commissioner__in=commissioners.values("pk"))
+            models.ServiceAssignment.objects.visible_to(self.user)
+            .filter(commissioner__in=commissioners.values("pk"))
             .select_related("commissioner", "town")
             .order_by("commissioner__name", "-started_on", "pk")
         )
