@@ -163,8 +163,10 @@ class ConstructionProjectViewSet(
     )
 ):
     def get_queryset(self):
-        latest = models.Inspection.objects.filter(project=OuterRef("pk")).order_by(
-            "-inspected_on", "-id"
+        latest = (
+            models.Inspection.objects.visible_to(self.request.user)
+            .filter(project=OuterRef("pk"))
+            .order_by("-inspected_on", "-id")
         )
         return (
             super()

@@ -297,8 +297,12 @@ class ConstructionProject(TrackedModel):
     def owner_display(self) -> str:
         return self.owner.name if self.owner_id else self.owner_name
 
-    def latest_inspection(self) -> Inspection | None:
-        return self.inspections.order_by("-inspected_on", "-id").first()
+    def latest_inspection(self, user=None) -> Inspection | None:
+        """The latest inspection (of those ``user`` may see, when given)."""
+        inspections = self.inspections.all()
+        if user is not None:
+            inspections = inspections.visible_to(user)
+        return inspections.order_by("-inspected_on", "-id").first()
 
     def pga(self):
         """The town's basic PGA; :class:`MissingZonationError` when it has no setting."""

@@ -177,7 +177,7 @@ def requirement_of(project: models.ConstructionProject, designed: int | None = N
     ]
     panel["steps"] += list(measures.steps)
     if designed is None:
-        latest = project.latest_inspection()
+        latest = project.latest_inspection(user)
         designed = latest.designed_measures_intensity if latest else None
     if designed is not None:
         evaluation = project.evaluation(designed)
@@ -264,7 +264,10 @@ class ConstructionProjectList(RecordListView):
     default_sort = "-start_year"
 
     def get_base_queryset(self):
-        return filters.with_latest_design(models.ConstructionProject.objects.all())
+        return filters.with_latest_design(
+            models.ConstructionProject.objects.all(),
+            models.Inspection.objects.visible_to(self.request.user),
+        )
 
 
 class ConstructionProjectDetail(DetailView):

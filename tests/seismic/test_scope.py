@@ -3,6 +3,7 @@ records; an organisation user sees only the construction projects it owns and th
 inspections; bureau staff see everything."""
 
 import pytest
+from django.urls import reverse
 
 from kechuang.seismic import models
 from kechuang.seismic.reference import RECORDS, TOWN_RECORDS
@@ -174,3 +175,33 @@ def test_a_records_history_shows_only_the_children_the_reader_sees(
 
     assert response.status_code == 200
     assert "王保密" not in response.content.decode()
+
+
+def test_a_projects_latest_design_is_judged_from_the_inspections_the_reader_sees(
+    client, make_user, two_towns
+):
+    """A reader who sees the project (they created it) but not an inspection others recorded
+    on it does not learn that inspection's design: not in the list, the page or the API."""
+    from kechuang.accounts.enums import DataScope, UserKind
+    from kechuang.seismic.reference import perms
+    from tests.factories import role, user
+
+    reader = user(
+        "seismic-self-reader",
+        kind=UserKind.STAFF,
+        roles=[role("seismic-self", DataScope.SELF, perms(("view",)))],
+    )
+    project = ConstructionProjectFactory(town=two_towns[0], created_by=reader)
+    InspectionFactory(project=project, designed_measures_intensity=6)  # below: 乙 needs 7
+    assert project.evaluation().below_requirement  # as staff would see it
+    client.force_login(reader)
+
+    listed = client.get(reverse("seismic:constructionproject-list")).context["object_list"]
+    assert [(p.pk, p.latest_designed_intensity, p.below_requirement) for p in listed] == [
+        (project.pk, None, None)
+    ]
+    page = client.get(project.get_absolute_url()).context["requirement"]
+    assert page["below"] is None
+    api = client.get(f"/api/v1/seismic/construction-projects/{project.pk}/").json()
+    assert api["evaluation"]["designed_measures_intensity"] is None
+    assert api["evaluation"]["below_requirement"] is None

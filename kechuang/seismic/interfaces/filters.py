@@ -62,14 +62,15 @@ LATEST_DESIGN = "latest_designed_intensity"
 LATEST_INSPECTION = "latest_inspected_on"
 
 
-def with_latest_design(queryset):
+def with_latest_design(queryset, inspections=None):
     """Construction projects with the rules' requirement (``with_requirement()``), their latest
     inspection's date and designed measures intensity, and ``below_requirement``: that design
     below the required measures (NULL when never inspected or the requirement is unknown) —
-    what ``ConstructionProject.evaluation()`` decides for one project, for a whole list."""
-    latest = models.Inspection.objects.filter(project=OuterRef("pk")).order_by(
-        "-inspected_on", "-id"
-    )
+    what ``ConstructionProject.evaluation()`` decides for one project, for a whole list.
+    ``inspections``: those the reader may see (default: all)."""
+    if inspections is None:
+        inspections = models.Inspection.objects.all()
+    latest = inspections.filter(project=OuterRef("pk")).order_by("-inspected_on", "-id")
     return (
         queryset.with_requirement()
         .annotate(
