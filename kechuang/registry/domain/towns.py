@@ -32,6 +32,7 @@ def towns_within_scope(user) -> QuerySet[Town]:
     return towns if condition is None else towns.filter(condition)
 
 
-def every_town_within_scope(user) -> bool:
-    """Whether ``user`` reaches the records of every town (and of none: a city-wide record)."""
+def reaches_every_town(user) -> bool:
+    """Whether ``user``'s roles reach every town (only then may a record have no town: a
+    town-less record is city-wide, outside a town officer's sight once saved)."""
     return scope_filter(_TownReach, user) is None

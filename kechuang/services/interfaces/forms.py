@@ -17,7 +17,7 @@ from kechuang.core.enums import CodeList
 from kechuang.core.interfaces.forms import StyledFormMixin
 from kechuang.core.models import CodeItem, TrackedModel
 from kechuang.platforms.interfaces.forms import OrganisationField
-from kechuang.registry.domain.towns import every_town_within_scope, towns_within_scope
+from kechuang.registry.domain.towns import reaches_every_town, towns_within_scope
 from kechuang.registry.models import Organisation, Person
 
 from .. import models
@@ -99,7 +99,7 @@ class RecordForm(StyledFormMixin, forms.ModelForm):
         for name in self.town_fields:
             if name in self.fields:
                 self.fields[name].queryset = towns_within_scope(user).order_by("code")
-                if not every_town_within_scope(user):
+                if not reaches_every_town(user):
                     self.fields[name].required = True
         for name, field in self.fields.items():
             if isinstance(field, OrganisationField):

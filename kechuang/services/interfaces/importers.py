@@ -28,7 +28,7 @@ from kechuang.platforms.interfaces.importers import (
     choice_values,
     code_items,
 )
-from kechuang.registry.domain.towns import every_town_within_scope, towns_within_scope
+from kechuang.registry.domain.towns import reaches_every_town, towns_within_scope
 from kechuang.registry.domain.uscc import normalise_uscc
 from kechuang.registry.models import Organisation, Town
 
@@ -122,7 +122,7 @@ class ServicesImporter(RecordImporter):
 
     def reach_towns(self) -> None:
         self.towns = reachable_towns(self.user)
-        self.every_town = every_town_within_scope(self.user)
+        self.every_town = reaches_every_town(self.user)
 
 
 @register
