@@ -667,3 +667,35 @@ def test_a_town_clerk_imports_only_into_the_town_and_hosts_within_scope(client, 
     assert errors(institutions) == [(3, "镇街道")]
     assert errors(visits) == [(3, "镇街道"), (4, "镇街道"), (5, "走访对象统一社会信用代码")]
     assert not TrainingInstitution.objects.exists() and not FieldVisit.objects.exists()
+
+
+def test_a_credit_code_held_outside_the_importers_scope_is_refused_without_its_name(client, w):
+    west = TrainingInstitutionFactory(name="西镇机密学校", town=w.west, uscc=make_uscc(7331))
+    clerk = user(
+        "code-importer",
+        kind=UserKind.STAFF,
+        department=w.east.office,
+        roles=[
+            role(
+                "east-code-importer",
+                DataScope.DEPARTMENT,
+                [
+                    *(f"services.{a}_traininginstitution" for a in ("view", "add", "change")),
+                    "services.import_traininginstitution",
+                ],
+            )
+        ],
+    )
+    client.force_login(clerk)
+
+    _, job = upload(
+        client,
+        "services.traininginstitution",
+        workbook(
+            columns.TRAINING_INSTITUTION_COLUMNS,
+            [{"name": "东镇学校", "uscc": west.uscc, "town": w.east.name}],
+        ),
+    )
+
+    assert errors(job) == [(2, "统一社会信用代码")]
+    assert "西镇机密学校" not in job.errors[0]["message"]

@@ -376,6 +376,12 @@ class TrainingInstitutionImporter(ServicesImporter):
         holders = dict(
             TrainingInstitution.objects.filter(uscc__in=codes).values_list("uscc", "name")
         )
+        # Only an institution the importer may see is named.
+        named = set(
+            TrainingInstitution.objects.visible_to(self.user)
+            .filter(uscc__in=codes)
+            .values_list("uscc", flat=True)
+        )
         seen, kept = {}, []
         for row in result.rows:
             fields = row.values["fields"]
@@ -389,12 +395,13 @@ class TrainingInstitutionImporter(ServicesImporter):
                 )
                 continue
             if code and holders.get(code, fields["name"]) != fields["name"]:
-                result.add_error(
-                    row.number,
-                    self.headers["uscc"],
+                message = (
                     _("The training institution “%(name)s” already has this code.")
-                    % {"name": holders[code]},
+                    % {"name": holders[code]}
+                    if code in named
+                    else _("Another training institution already has this code.")
                 )
+                result.add_error(row.number, self.headers["uscc"], message)
                 continue
             if code:
                 seen[code] = row.number
