@@ -33,6 +33,7 @@ from kechuang.core.api import ModelRulesPermission, ScopedModelViewSet
 from kechuang.core.domain.concurrency import ConcurrentEditError
 from kechuang.platforms.api import PlatformMixin
 from kechuang.registry.api import Conflict, VersionedMixin, stale_version_message
+from kechuang.registry.domain.towns import reaches_every_town, towns_within_scope
 
 from . import models
 from .domain import assessments, records, requirement
@@ -55,7 +56,6 @@ from .enums import (
     TrainingKind,
 )
 from .interfaces import serializers as s
-from .interfaces.towns import reaches_every_town, towns_within_scope
 
 # Permissions -----------------------------------------------------------------------------------
 

@@ -14,12 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.core.interfaces.forms import StyledFormMixin
 from kechuang.core.models import TrackedModel
 from kechuang.platforms.interfaces.forms import platform_formfield
+from kechuang.registry.domain.towns import reaches_every_town, towns_within_scope
 from kechuang.registry.models import Organisation
 
 from .. import models
 from ..domain import fortification as fx
 from ..enums import Finding
-from .towns import reaches_every_town, towns_within_scope
 
 
 class RecordForm(StyledFormMixin, forms.ModelForm):

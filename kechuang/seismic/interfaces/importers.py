@@ -37,6 +37,7 @@ from kechuang.platforms.interfaces.importers import (
     code_items,
     split_list,
 )
+from kechuang.registry.domain.towns import reaches_every_town, towns_within_scope
 from kechuang.registry.domain.uscc import normalise_uscc
 from kechuang.registry.models import Organisation, Town
 
@@ -64,7 +65,6 @@ from ..enums import (
     TrainingKind,
 )
 from . import columns as c
-from .towns import reaches_every_town, towns_within_scope
 
 UNKNOWN_TOWN = gettext_lazy("Unknown town “%(value)s”.")
 TOWN_OUT_OF_SCOPE = gettext_lazy(
