@@ -103,6 +103,10 @@ ROLE_GRANTS = {
     RoleCode.COMMISSIONER: [
         *perms(("view",), ("commissioner", "commissionermember", "serviceassignment")),
         *perms(("view", "add", "change"), ("activity",)),
+        # Their own activity log to and from Excel (the importer writes only for the
+        # commissioner the login acts for; the export is their scope).
+        "services.import_activity",
+        "services.export_activity",
     ],
 }
 

@@ -83,9 +83,10 @@ def errors(job) -> list[tuple[int, str]]:
 
 
 def importing_commissioner(login):
-    """A commissioner's login that may also import its activity log (the shipped role may
-    not): the commissioner grants with the import permission, self data scope."""
-    perms = [*ROLE_GRANTS[RoleCode.COMMISSIONER], "services.import_activity"]
+    """A commissioner's login with the shipped commissioner grants (importing its own activity
+    log among them), self data scope."""
+    perms = ROLE_GRANTS[RoleCode.COMMISSIONER]
+    assert "services.import_activity" in perms
     login.roles.set([role(f"importing-{login.pk}", DataScope.SELF, perms)])
     return login
 
@@ -326,11 +327,11 @@ def test_a_commissioner_cannot_update_another_commissioners_activity_by_import(c
 
 
 def test_imports_need_the_import_permission(client, w):
-    client.force_login(w.a_user)  # the shipped commissioner role does not import
+    client.force_login(w.a_user)  # the commissioner imports its activity log, nothing else
     response, job = upload(
         client,
-        "services.activity",
-        workbook(columns.ACTIVITY_COLUMNS, [activity_row(w.a, town=w.east.name)]),
+        "services.serviceassignment",
+        workbook(columns.SERVICE_ASSIGNMENT_COLUMNS, []),
     )
     assert (response.status_code, job) == (403, None)
     client.force_login(w.east_officer)
