@@ -6,8 +6,7 @@ from django import forms
 from django.db.models import DateField, TextField
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.interfaces.forms import StyledFormMixin
-from kechuang.core.models import TrackedModel
+from kechuang.registry.interfaces import record_forms
 from kechuang.registry.models import Organisation, Person
 
 from .. import models
@@ -97,28 +96,16 @@ def platform_formfield(field, **kwargs):
     return field.formfield(**kwargs)
 
 
-class RecordForm(StyledFormMixin, forms.ModelForm):
-    """A platform record's form: checks the values together (``domain.records.problems``).
+class RecordForm(record_forms.RecordForm):
+    """A platform record's form (the registry's record form: version, user, organisations in
+    scope) that checks the values together (``domain.records.problems``).
 
     ``owner_fields`` name the organisation fields whose organisation the editor must reach (a
     record of an organisation outside their scope would vanish from their sight once saved).
     """
 
-    owner_fields: tuple[str, ...] = ()
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
     class Meta:
         formfield_callback = platform_formfield
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        if not isinstance(self.instance, TrackedModel):
-            del self.fields["version"]  # the edit a save starts from: only versioned records
-        elif self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-        for name in self.owner_fields:
-            self.fields[name].queryset = Organisation.objects.visible_to(user)
 
     def clean(self):
         cleaned = super().clean()
@@ -128,17 +115,8 @@ class RecordForm(StyledFormMixin, forms.ModelForm):
         return cleaned
 
 
-class ChildForm(RecordForm):
-    """A record entered on its parent's page. ``parent`` names the foreign key to the parent:
-    the view sets it on the instance (it is not in the form), and it still takes part in the
-    unique checks."""
-
-    parent = ""
-
-    def _get_validation_exclusions(self):
-        exclude = super()._get_validation_exclusions()
-        exclude.discard(self.parent)
-        return exclude
+class ChildForm(record_forms.ChildMixin, RecordForm):
+    """A record entered on its parent's page (``parent``: the foreign key the view sets)."""
 
 
 class RDInstitutionForm(RecordForm):

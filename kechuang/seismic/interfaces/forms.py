@@ -12,54 +12,25 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.interfaces.forms import StyledFormMixin
-from kechuang.core.models import TrackedModel
 from kechuang.platforms.interfaces.forms import platform_formfield
-from kechuang.registry.domain.towns import reaches_every_town, towns_within_scope
-from kechuang.registry.models import Organisation
+from kechuang.registry.interfaces import record_forms
 
 from .. import models
 from ..domain import fortification as fx
 from ..enums import Finding
 
 
-class RecordForm(StyledFormMixin, forms.ModelForm):
-    """An earthquake-prevention record's form. ``town_fields`` are limited to the towns the
-    user reaches (and required unless they reach every town: a record without a town is
-    city-wide); ``owner_fields`` to the organisations the user sees."""
-
-    town_fields: tuple[str, ...] = ()
-    owner_fields: tuple[str, ...] = ()
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class RecordForm(record_forms.RecordForm):
+    """An earthquake-prevention record's form: the registry's record form (version, user,
+    ``town_fields`` limited to the towns the user reaches and required unless they reach every
+    town, ``owner_fields`` to the organisations the user sees)."""
 
     class Meta:
         formfield_callback = platform_formfield
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        if not isinstance(self.instance, TrackedModel):
-            del self.fields["version"]
-        elif self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-        every_town = reaches_every_town(user)
-        for name in self.town_fields:
-            if name in self.fields:
-                self.fields[name].queryset = towns_within_scope(user).order_by("code")
-                self.fields[name].required |= not every_town
-        for name in self.owner_fields:
-            if name in self.fields:
-                self.fields[name].queryset = Organisation.objects.visible_to(user)
 
-
-class ChildForm(RecordForm):
+class ChildForm(record_forms.ChildMixin, RecordForm):
     """A record entered on its parent's page; ``parent`` names the foreign key the view sets."""
-
-    parent = ""
-
-    def _get_validation_exclusions(self):
-        exclude = super()._get_validation_exclusions()
-        exclude.discard(self.parent)
-        return exclude
 
 
 class YearFromDateMixin:

@@ -7,17 +7,15 @@ own whose values go to the domain functions, never straight onto the record."""
 import datetime as dt
 
 from django import forms
-from django.db.models import DateField, Q, TextField
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.enums import RoleCode, UserKind
 from kechuang.accounts.models import User
-from kechuang.core.enums import CodeList
 from kechuang.core.interfaces.forms import StyledFormMixin
-from kechuang.core.models import CodeItem, TrackedModel
-from kechuang.platforms.interfaces.forms import OrganisationField
-from kechuang.registry.domain.towns import reaches_every_town, towns_within_scope
+from kechuang.platforms.interfaces.forms import platform_formfield
+from kechuang.registry.interfaces import record_forms
 from kechuang.registry.models import Organisation, Person
 
 from .. import models
@@ -25,34 +23,9 @@ from ..domain.institutions import checklist
 from ..domain.policies import DRAFT_FIELDS
 from ..enums import CheckResult, CommissionerKind, OpinionPosition, PolicyDomain
 
-CODE_LISTS = {
-    "field": CodeList.TECH_FIELD,
-    "kind": CodeList.SERVICE_ACTIVITY_KIND,
-    "category": CodeList.VISIT_ISSUE_CATEGORY,
-}
-
 
 def date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def services_formfield(field, **kwargs):
-    """Form fields of the model fields, as the services forms want them."""
-    if isinstance(field, DateField):
-        kwargs["widget"] = date_input()
-    elif field.related_model is Organisation:
-        kwargs["form_class"] = OrganisationField
-    elif isinstance(field, TextField):
-        kwargs["widget"] = forms.Textarea(attrs={"rows": 3})
-    return field.formfield(**kwargs)
-
-
-def active_items(code_list: str, current_id=None):
-    """The active items of a code list, and the one a record already has (even if retired)."""
-    condition = Q(active=True)
-    if current_id:
-        condition |= Q(pk=current_id)
-    return CodeItem.objects.filter(condition, code_list=code_list).order_by("sort", "code")
 
 
 def commissioner_logins():
@@ -69,55 +42,24 @@ def staff_logins():
     return User.objects.filter(is_active=True, kind=UserKind.STAFF).order_by("username")
 
 
-class RecordForm(StyledFormMixin, forms.ModelForm):
-    """A services record's form: knows its user, offers the active code-list items, and carries
-    the version the edit started from. The model's own ``clean()`` rules come back as the form's
-    errors (a ModelForm validates the instance).
+class RecordForm(record_forms.RecordForm):
+    """A services record's form: the registry's record form, with every organisation field
+    scoped (the organisations the user sees, or the one the record already names) and the
+    active code-list items offered (and the item a record already has). ``town_fields`` offer
+    the towns the user reaches (and must be given by a user who does not reach them all). The
+    model's own ``clean()`` rules come back as the form's errors (a ModelForm validates the
+    instance)."""
 
-    What the record is filed under stays within the user's data scope, as the API demands:
-    ``town_fields`` offer the towns the user reaches (and must be given by a user who does not
-    reach them all: a town officer's record of no town would leave their sight); organisations
-    are those the user sees, or the one the record already names."""
-
-    town_fields: tuple[str, ...] = ()
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    owner_fields = record_forms.ALL_ORGANISATIONS
+    active_code_items = True
 
     class Meta:
-        formfield_callback = services_formfield
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        if not isinstance(self.instance, TrackedModel):
-            del self.fields["version"]
-        elif self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-        for name, code_list in CODE_LISTS.items():
-            if name in self.fields and isinstance(self.fields[name], forms.ModelChoiceField):
-                current = getattr(self.instance, f"{name}_id", None)
-                self.fields[name].queryset = active_items(code_list, current)
-        for name in self.town_fields:
-            if name in self.fields:
-                self.fields[name].queryset = towns_within_scope(user).order_by("code")
-                if not reaches_every_town(user):
-                    self.fields[name].required = True
-        for name, field in self.fields.items():
-            if isinstance(field, OrganisationField):
-                current = getattr(self.instance, f"{name}_id", None) or 0
-                visible = Organisation.objects.visible_to(user).values("pk")
-                field.queryset = Organisation.objects.filter(Q(pk__in=visible) | Q(pk=current))
+        formfield_callback = platform_formfield
 
 
-class ChildForm(RecordForm):
+class ChildForm(record_forms.ChildMixin, RecordForm):
     """A record entered on its parent's page; ``parent`` names the foreign key to the parent
     (the view sets it; it is not in the form but takes part in the unique checks)."""
-
-    parent = ""
-
-    def _get_validation_exclusions(self):
-        exclude = super()._get_validation_exclusions()
-        exclude.discard(self.parent)
-        return exclude
 
 
 # Tech commissioners ----------------------------------------------------------------------------
