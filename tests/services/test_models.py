@@ -147,6 +147,8 @@ def test_grants(reference_data):
         "services.view_activity",
         "services.add_activity",
         "services.change_activity",
+        "services.import_activity",
+        "services.export_activity",
     }
     officer = perms(RoleCode.TOWN_OFFICER)
     assert "services.change_fieldvisit" in officer
