@@ -34,6 +34,9 @@ class ScopePaths:
     department: Path = None  # to a Department primary key
     organisation: Path = None  # to an Organisation primary key
     creator: Path = None  # to the user who created (or otherwise owns) the record
+    # The records are public documents (city-wide plans, yearly results …): data scope does not
+    # limit them, whoever a role lets view (or change) the model reaches every one.
+    public: bool = False
 
 
 def _lookups(path: Path) -> tuple[str, ...]:
@@ -89,7 +92,7 @@ def scope_filter(model, user) -> Q | None:
     nothing = Q(pk__in=[])
     if user is None or not user.is_authenticated or not user.is_active:
         return nothing
-    if user.is_superuser:
+    if user.is_superuser or paths.public:
         return None
     if user.organisation_id:
         # Organisation users see their own organisation's records and nothing else.

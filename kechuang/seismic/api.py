@@ -172,7 +172,10 @@ class ConstructionProjectViewSet(
             super()
             .get_queryset()
             .annotate(
-                **{s.LATEST_DESIGN: Subquery(latest.values("designed_measures_intensity")[:1])}
+                **{
+                    s.LATEST_DESIGN: Subquery(latest.values("designed_measures_intensity")[:1]),
+                    s.LATEST_CLASS: Subquery(latest.values("designed_class")[:1]),
+                }
             )
         )
 
@@ -188,7 +191,8 @@ class InspectionFilter(django_filters.FilterSet):
         method="filter_open", help_text="Rectification required and not closed yet."
     )
     below_requirement = django_filters.BooleanFilter(
-        field_name=requirement.BELOW, help_text="The design below the rules' requirement."
+        field_name=requirement.BELOW,
+        help_text="The design below the rules' requirement (its class or its measures).",
     )
     inspected_from = django_filters.DateFilter(field_name="inspected_on", lookup_expr="gte")
     inspected_to = django_filters.DateFilter(field_name="inspected_on", lookup_expr="lte")

@@ -11,9 +11,9 @@ the records behind it. What counts as what:
   ``HIGH_RISE`` and ``MAJOR_PROJECT``;
 * a project inspected in a year counts once, however many inspections it had that year; a "new"
   project is one whose construction started in that year;
-* an inspection is flagged when its designed measures intensity is below the one the rules
-  require (computed in SQL from the town's zonation, ``InspectionQuerySet.flagged``), whatever
-  the inspector's finding says;
+* an inspection is flagged when its designed class is below the class the rules require or its
+  designed measures intensity is below the required one (computed in SQL from the town's
+  zonation, ``InspectionQuerySet.flagged``), whatever the inspector's finding says;
 * outreach bases and demonstration sites (防震减灾科普教育基地和示范社区、示范学校、示范企业)
   are the sites in force of the kinds science-education base, community, school and enterprise,
   at any level — not the demonstration villages nor the activity centres;

@@ -58,6 +58,9 @@ from .enums import (
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 TOWN_SCOPE = ScopePaths(department="town__office", creator="created_by")
+# The city's public documents (house designs, plans, the yearly assessments): whoever may view
+# them sees every one, whatever their data scope (see reference.PUBLIC).
+PUBLIC_SCOPE = ScopePaths(creator="created_by", public=True)
 
 
 def io_permissions(model_name: str, plural) -> list[tuple[str, str]]:
@@ -169,9 +172,11 @@ class TownZonation(TrackedModel):
 
 
 class ConstructionProjectQuerySet(ScopedQuerySet):
-    def with_requirement(self):
+    def with_requirement(self, designed: str | None = None, designed_class: str | None = None):
         """Annotate ``required_class``, ``site_intensity`` and ``required_measures_intensity``
-        (NULL when the town has no zonation setting or a hospital lacks its grade)."""
+        (NULL when the town has no zonation setting or a hospital lacks its grade); given the
+        names of a designed measures intensity and class annotated before (e.g. the latest
+        inspection's), also ``below_requirement``."""
         return requirement.annotate_requirement(
             self,
             kind="kind",
@@ -179,6 +184,8 @@ class ConstructionProjectQuerySet(ScopedQuerySet):
             grade="hospital_grade",
             declared="declared_class",
             pga="town__zonation__pga",
+            designed=designed,
+            designed_class=designed_class,
         )
 
     def started_in(self, year: int):
@@ -320,16 +327,19 @@ class ConstructionProject(TrackedModel):
         """The required measures at the project's town (raises when the town has no zonation)."""
         return fx.required_measures(self.class_requirement().fortification_class, self.pga())
 
-    def evaluation(self, designed_measures_intensity: int | None = None) -> fx.Evaluation:
-        """The rules applied to the project: the town's PGA and the designed measures intensity
-        given, or else the latest inspection's. Raises :class:`MissingZonationError`,
-        :class:`NoDesignError` or the pure module's errors."""
+    def evaluation(
+        self, designed_measures_intensity: int | None = None, designed_class: str | None = None
+    ) -> fx.Evaluation:
+        """The rules applied to the project: the town's PGA and the design given (measures
+        intensity and, when given, class), or else the latest inspection's. Raises
+        :class:`MissingZonationError`, :class:`NoDesignError` or the pure module's errors."""
         pga = self.pga()
         if designed_measures_intensity is None:
             latest = self.latest_inspection()
             if latest is None:
                 raise NoDesignError(self)
             designed_measures_intensity = latest.designed_measures_intensity
+            designed_class = latest.designed_class
         return fx.evaluate(
             self.kind,
             self.building_use,
@@ -337,14 +347,16 @@ class ConstructionProject(TrackedModel):
             designed_measures_intensity,
             hospital_grade=self.hospital_grade or None,
             declared=self.declared_class or None,
+            designed_class=designed_class or None,
         )
 
 
 class InspectionQuerySet(ScopedQuerySet):
     def with_requirement(self):
         """Annotate, in SQL, ``required_class``, ``site_intensity``,
-        ``required_measures_intensity`` and ``below_requirement`` (the designed measures
-        intensity below the required one; NULL when the requirement is unknown)."""
+        ``required_measures_intensity`` and ``below_requirement`` (the designed class below the
+        required class or the designed measures intensity below the required one; NULL when
+        the requirement is unknown)."""
         return requirement.annotate_requirement(
             self,
             kind="project__kind",
@@ -353,6 +365,7 @@ class InspectionQuerySet(ScopedQuerySet):
             declared="project__declared_class",
             pga="project__town__zonation__pga",
             designed="designed_measures_intensity",
+            designed_class="designed_class",
         )
 
     def flagged(self):
@@ -472,8 +485,9 @@ class Inspection(TrackedModel):
         return self.inspected_on.year
 
     def evaluation(self) -> fx.Evaluation:
-        """The rules applied to this inspection's design (the pure module's explanation)."""
-        return self.project.evaluation(self.designed_measures_intensity)
+        """The rules applied to this inspection's design, its class and measures intensity
+        (the pure module's explanation)."""
+        return self.project.evaluation(self.designed_measures_intensity, self.designed_class)
 
 
 # Registries --------------------------------------------------------------------------------------
@@ -814,7 +828,7 @@ class HouseDesign(TrackedModel):
     note = models.TextField(_("note"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths(creator="created_by")
+    scope_paths = PUBLIC_SCOPE
 
     class Meta:
         verbose_name = _("house design")
@@ -923,7 +937,7 @@ class PlanDocument(TrackedModel):
     note = models.TextField(_("note"), blank=True)
 
     objects = PlanDocumentQuerySet.as_manager()
-    scope_paths = ScopePaths(creator="created_by")
+    scope_paths = PUBLIC_SCOPE
 
     class Meta:
         verbose_name = _("plan or document")
@@ -962,7 +976,7 @@ class Assessment(TrackedModel):
     note = models.TextField(_("note"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths(creator="created_by")
+    scope_paths = PUBLIC_SCOPE
 
     class Meta:
         verbose_name = _("provincial assessment")

@@ -44,6 +44,11 @@ RECORDS = (
 )
 # Records with import and export permissions (``seismic.import_<model>``, ``export_<model>``).
 EXPORTABLE = tuple(model for model in RECORDS if model != "stationupgrade")
+# The city's public documents: whoever may view them sees every one (no data scope), as the
+# projects area does with its published calls. Their models declare ``ScopePaths(public=True)``.
+PUBLIC = ("housedesign", "plandocument", "assessment")
+# Records for the bureau's staff and leaders only: no town officer sees them.
+BUREAU_ONLY = ("budgetline",)
 # Records that belong to a town: a town officer keeps their town's.
 TOWN_RECORDS = (
     "constructionproject",
@@ -72,7 +77,10 @@ ROLE_GRANTS = {
     RoleCode.ADMIN: FULL,
     RoleCode.LEADER: FULL,
     RoleCode.STAFF: FULL,
-    RoleCode.TOWN_OFFICER: [*perms(("view",)), *perms(("add", "change"), TOWN_RECORDS)],
+    RoleCode.TOWN_OFFICER: [
+        *perms(("view",), tuple(m for m in RECORDS if m not in BUREAU_ONLY)),
+        *perms(("add", "change"), TOWN_RECORDS),
+    ],
     RoleCode.ORGANISATION: perms(("view",), ("constructionproject", "inspection")),
 }
 

@@ -146,12 +146,34 @@ def _class_label(cls: fx.FortificationClass) -> str:
     return FortificationClass(cls.code).label
 
 
-def requirement_of(project: models.ConstructionProject, designed: int | None = None, user=None):
+SHORTFALL_LABELS = {
+    fx.SHORT_OF_CLASS: gettext_lazy("The designed class is below the required class."),
+    fx.SHORT_OF_MEASURES: gettext_lazy(
+        "The designed measures intensity is below the required one."
+    ),
+}
+
+
+def requirement_of(
+    project: models.ConstructionProject,
+    designed: int | None = None,
+    user=None,
+    designed_class: str | None = None,
+):
     """The required fortification of ``project`` for its page: ``rows`` (label, value) of the
     result, ``steps`` (each rule applied with its source), ``below`` (the flag, None when there
-    is no design to judge) and ``problem`` (why the requirement cannot be worked out, e.g. the
-    town has no zonation setting, with ``fix_url`` to enter it)."""
-    panel = {"rows": [], "steps": [], "below": None, "problem": "", "fix_url": ""}
+    is no design to judge), ``shortfalls`` (what the design falls short in: its class, its
+    measures) and ``problem`` (why the requirement cannot be worked out, e.g. the town has no
+    zonation setting, with ``fix_url`` to enter it). Without ``designed``, the design is the
+    latest inspection's the user may see."""
+    panel = {
+        "rows": [],
+        "steps": [],
+        "below": None,
+        "shortfalls": [],
+        "problem": "",
+        "fix_url": "",
+    }
     try:
         needed = project.class_requirement()
     except fx.FortificationError as error:
@@ -179,10 +201,14 @@ def requirement_of(project: models.ConstructionProject, designed: int | None = N
     if designed is None:
         latest = project.latest_inspection(user)
         designed = latest.designed_measures_intensity if latest else None
+        designed_class = latest.designed_class if latest else None
     if designed is not None:
-        evaluation = project.evaluation(designed)
+        evaluation = project.evaluation(designed, designed_class)
         panel["steps"] = list(evaluation.steps)
         panel["below"] = evaluation.below_requirement
+        panel["shortfalls"] = [SHORTFALL_LABELS[s] for s in evaluation.shortfalls]
+        if evaluation.designed_class is not None:
+            panel["rows"].append((_("Designed class"), _class_label(evaluation.designed_class)))
         panel["rows"].append(
             (_("Designed measures intensity"), _("%(n)d degrees") % {"n": designed})
         )
@@ -354,7 +380,10 @@ class InspectionDetail(DetailView):
     def requirement_panel(self):
         inspection = self.object
         return requirement_of(
-            inspection.project, inspection.designed_measures_intensity, self.request.user
+            inspection.project,
+            inspection.designed_measures_intensity,
+            self.request.user,
+            inspection.designed_class,
         )
 
     def get_context_data(self, **kwargs):

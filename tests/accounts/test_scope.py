@@ -117,3 +117,30 @@ def test_expert_without_registry_role_sees_nothing(towns):
     expert = user("expert", kind=UserKind.EXPERT)
 
     assert names(Organisation.objects.visible_to(expert)) == []
+
+
+def test_public_records_are_not_limited_by_data_scope(towns):
+    """``ScopePaths(public=True)``: every active user's scope reaches every record (the role
+    permission alone decides whether they see the kind at all); inactive users still nothing."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from kechuang.accounts.scope import ScopePaths, scope_filter
+
+    class PublicDocument:
+        scope_paths = ScopePaths(public=True)
+
+    class OwnDocument:
+        scope_paths = ScopePaths()
+
+    _, east, _ = towns
+    officer = staff_user("officer", DataScope.DEPARTMENT, department=east.office)
+    own = staff_user("own", DataScope.SELF)
+    company = organisation_user(OrganisationFactory(name="甲", town=east))
+    inactive = staff_user("inactive", DataScope.ALL)
+    inactive.is_active = False
+
+    for reader in (officer, own, company):
+        assert scope_filter(PublicDocument, reader) is None
+        assert scope_filter(OwnDocument, reader) is not None
+    for reader in (inactive, AnonymousUser()):
+        assert scope_filter(PublicDocument, reader) is not None

@@ -281,11 +281,12 @@ def test_a_project_shows_the_rules_evaluation_with_its_steps(client, w):
         for row in client.get(f"{API}/construction-projects/").json()["results"]
     }
 
-    expected = fx.evaluate("school", "teaching", Decimal("0.10"), 7)
+    expected = fx.evaluate("school", "teaching", Decimal("0.10"), 7, designed_class="b")
     assert evaluation["available"] is True
     assert (evaluation["pga"], evaluation["site_intensity"]) == ("0.10g", 7)
     assert (evaluation["required_class"], evaluation["required_measures_intensity"]) == ("b", 8)
     assert (evaluation["designed_measures_intensity"], evaluation["below_requirement"]) == (7, True)
+    assert (evaluation["designed_class"], evaluation["shortfalls"]) == ("b", ["measures"])
     assert evaluation["steps"] == [{"text": s.text, "source": s.source} for s in expected.steps]
     assert any(step["source"] == fx.SRC_EDUCATION for step in evaluation["steps"])
     assert listed["东湖小学教学楼"] == evaluation
@@ -294,7 +295,28 @@ def test_a_project_shows_the_rules_evaluation_with_its_steps(client, w):
     hospital = listed["门诊楼"]
     assert (hospital["required_class"], hospital["required_measures_intensity"]) == ("b", 7)
     assert (hospital["designed_measures_intensity"], hospital["below_requirement"]) == (None, None)
+    assert (hospital["designed_class"], hospital["shortfalls"]) == (None, [])
     assert hospital["steps"][0]["source"] == fx.SRC_HOSPITAL
+
+
+def test_a_design_of_a_lower_class_is_flagged_in_the_api(client, w):
+    """A school teaching building designed as 丙 where 乙 is required is below the requirement
+    even with measures high enough: on the project, its inspection and the filter."""
+    client.force_login(w.staff)
+    inspection = InspectionFactory(
+        project=w.school,
+        inspected_on=dt.date(2020, 6, 1),
+        designed_class=FortificationClass.C,
+        designed_measures_intensity=9,
+    )
+    evaluation = client.get(f"{API}/construction-projects/{w.school.pk}/").json()["evaluation"]
+    assert (evaluation["below_requirement"], evaluation["shortfalls"]) == (True, ["class"])
+    assert evaluation["designed_class"] == "c"
+    assert any("设计抗震设防类别丙类" in step["text"] for step in evaluation["steps"])
+    row = client.get(f"{API}/inspections/{inspection.pk}/").json()
+    assert row["requirement"]["below_requirement"] is True
+    flagged = client.get(f"{API}/inspections/", {"below_requirement": "true"}).json()["results"]
+    assert [r["id"] for r in flagged] == [inspection.pk]
 
 
 def test_the_evaluation_is_read_only(client, w):

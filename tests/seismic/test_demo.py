@@ -93,6 +93,23 @@ def test_the_flagged_inspections_are_those_found_below_the_requirement(demo):
         assert inspection.required_measures_intensity == evaluation.required_measures_intensity
 
 
+def test_demo_designs_have_the_class_the_rules_require_except_the_deliberate_ones(demo):
+    """Every demo design is of the required class and flagged only when it was found below the
+    requirement (every year), where both its class (丙 for 乙) and its measures fall short."""
+    inspections = Inspection.objects.with_requirement().filter(project__is_demo=True)
+    flagged = {i.pk for i in inspections if i.below_requirement}
+    found_below = set(
+        inspections.filter(finding=Finding.BELOW_REQUIREMENT).values_list("pk", flat=True)
+    )
+    assert flagged == found_below
+    for inspection in inspections.select_related("project__town"):
+        if inspection.pk in flagged:
+            assert (inspection.required_class, inspection.designed_class) == ("b", "c")
+            assert inspection.evaluation().shortfalls == ("class", "measures")
+        else:
+            assert inspection.designed_class == inspection.required_class, inspection
+
+
 def test_builder_trainings_are_one_session_per_town(demo):
     sessions = Training.objects.filter(kind=TrainingKind.RURAL_BUILDERS, held_on__year=2020)
     assert sorted(sessions.values_list("town_id", flat=True)) == sorted(

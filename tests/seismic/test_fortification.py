@@ -291,3 +291,71 @@ def test_codes_are_stable():
         "other",
     ]
     assert BuildingUse.MEDICAL_TECHNOLOGY.code == "medical_technology"
+
+
+# Strictness written from GB 50223-2008 §3.0.2 (甲 the strictest, 丁 the least strict).
+STRICTNESS = {"a": 3, "b": 2, "c": 1, "d": 0}
+
+
+@pytest.mark.parametrize(
+    ("declared", "designed_class", "designed"),
+    list(itertools.product(["", "a", "b"], CLASSES, range(6, 10))),
+)
+def test_designed_class_and_measures_both_decide_the_flag(declared, designed_class, designed):
+    # A school teaching building at 0.05g: 乙 required unless 甲 is declared; measures at 7.
+    required = "a" if declared == "a" else "b"
+    result = evaluate(
+        "school", "teaching", "0.05", designed, declared=declared or None,
+        designed_class=designed_class,
+    )  # fmt: skip
+    class_short = STRICTNESS[designed_class] < STRICTNESS[required]
+    measures_short = designed < 7
+    assert result.required_class.code == required
+    assert result.designed_class.code == designed_class
+    assert result.class_below is class_short
+    assert result.measures_below is measures_short
+    assert result.below_requirement is (class_short or measures_short)
+    assert result.shortfalls == tuple(
+        name for name, short in (("class", class_short), ("measures", measures_short)) if short
+    )
+
+
+def test_teaching_building_designed_c_where_b_is_required_is_flagged_despite_its_measures():
+    result = evaluate("school", "teaching", "0.10", 9, designed_class="丙")
+    assert result.required_class is FortificationClass.B
+    assert not result.measures_below
+    assert result.class_below
+    assert result.below_requirement
+    assert result.shortfalls == ("class",)
+    step = next(s for s in result.steps if "设计抗震设防类别" in s.text)
+    assert "丙类（标准设防类）低于要求的乙类（重点设防类）" in step.text
+    assert step.source == "GB 50223-2008 第6.0.8条"  # the rule that requires 乙
+    assert any("抗震措施满足要求" in s.text for s in result.steps)
+
+
+def test_the_class_step_cites_the_declaration_when_it_sets_the_class():
+    result = evaluate("major_project", "other", "0.05", 7, declared="a", designed_class="b")
+    step = next(s for s in result.steps if "设计抗震设防类别" in s.text)
+    assert "低于要求的甲类（特殊设防类）" in step.text
+    assert step.source == "GB 50223-2008 第3.0.2条"
+    assert result.shortfalls == ("class",)
+
+
+def test_a_stricter_designed_class_meets_the_requirement():
+    result = evaluate("hospital", "inpatient", "0.05", 7, hospital_grade="三级", designed_class="a")
+    assert result.class_below is False
+    assert not result.below_requirement
+    assert any("设防类别满足要求" in s.text for s in result.steps)
+
+
+def test_without_a_designed_class_only_the_measures_are_compared():
+    result = evaluate("school", "teaching", "0.05", 7)
+    assert result.designed_class is None
+    assert result.class_below is None
+    assert not result.below_requirement
+    assert not any("设计抗震设防类别" in s.text for s in result.steps)
+
+
+def test_an_unknown_designed_class_is_refused():
+    with pytest.raises(UnknownChoiceError, match="fortification class"):
+        evaluate("school", "teaching", "0.05", 7, designed_class="戊")

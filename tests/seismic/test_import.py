@@ -235,6 +235,26 @@ def test_a_good_inspections_file_imports_with_the_rules_verdict(client, w):
     assert verify() is None
 
 
+def test_an_imported_design_of_a_lower_class_gets_the_rules_verdict(client, w):
+    """丙 designed where 乙 is required, measures met (8 degrees at 0.10g): below the
+    requirement; 甲 designed with the same measures meets it."""
+    client.force_login(w.staff)
+    rows = [
+        inspection_row(designed_class="丙"),
+        inspection_row(inspected_on="2020-10-08", designed_class="甲"),
+    ]
+
+    _, job = upload(client, "seismic.inspection", workbook(columns.INSPECTION_COLUMNS, rows))
+    assert job.status == ImportStatus.READY, job.errors
+    confirm(client, job)
+
+    lower = Inspection.objects.get(project=w.school, designed_class=FortificationClass.C)
+    higher = Inspection.objects.get(project=w.school, designed_class=FortificationClass.A)
+    assert (lower.finding, lower.rectification_required) == (Finding.BELOW_REQUIREMENT, True)
+    assert (higher.finding, higher.rectification_required) == (Finding.COMPLIANT, False)
+    assert set(Inspection.objects.flagged()) == {lower}
+
+
 def test_the_inspections_export_reimports_unchanged_ignoring_its_computed_columns(client, w):
     client.force_login(w.staff)
     flagged = InspectionFactory(

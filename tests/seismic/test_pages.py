@@ -226,13 +226,19 @@ def test_a_town_officer_files_records_only_in_their_town(client, w):
     assert not models.Shelter.objects.filter(name="西镇越权避难场所").exists()
 
 
-def test_a_town_officer_sees_no_city_wide_records_of_others(client, w):
+def test_a_town_officer_sees_the_citys_public_documents_but_not_the_budget(client, w):
+    """House designs, plans and assessments are the city's public documents: a town officer
+    sees those the bureau entered; the budget lines are for the bureau only."""
     client.force_login(w.officer)
 
     for name in CITY_WIDE:
+        if name == "budgetline":
+            assert client.get(url(name, "list")).status_code == 403
+            assert client.get(w.ours[name].get_absolute_url()).status_code in (403, 404)
+            continue
         listed = results(page(client, url(name, "list")))
-        assert shown_text(w.ours[name]) not in listed, name
-        assert client.get(w.ours[name].get_absolute_url()).status_code == 404, name
+        assert shown_text(w.ours[name]) in listed, name
+        assert client.get(w.ours[name].get_absolute_url()).status_code == 200, name
 
 
 # Query counts -----------------------------------------------------------------------------------
@@ -498,6 +504,52 @@ def test_lists_show_and_filter_the_computed_flag(client, w):
     # the finding written was "compliant": the flag comes from the rules, not from it
     row = re.search(r"<tr>(?:(?!</tr>).)*偏低中学教学楼(?:(?!</tr>).)*</tr>", every, re.S)
     assert row and 'data-testid="flag-below"' in row.group(0)
+
+
+def test_a_design_of_a_lower_class_is_flagged_in_the_lists_and_says_why(client, w):
+    """丙 designed where 乙 is required, with measures high enough: flagged on the lists and
+    the project's page, which says the class is what falls short."""
+    project = school_in(w.east, "低类别中学教学楼")
+    InspectionFactory(
+        project=project, designed_class=FortificationClass.C, designed_measures_intensity=9
+    )
+    meets = school_in(w.east, "达标中学教学楼")
+    InspectionFactory(
+        project=meets, designed_class=FortificationClass.B, designed_measures_intensity=9
+    )
+    client.force_login(w.staff)
+
+    flagged = page(client, url("inspection", "list") + "?below_requirement=true")
+    projects = page(client, url("constructionproject", "list") + "?below_requirement=true")
+    with translation.override("en"):
+        panel = client.get(project.get_absolute_url()).context["requirement"]
+
+    assert "低类别中学教学楼" in flagged and "达标中学教学楼" not in flagged
+    assert "低类别中学教学楼" in projects and "达标中学教学楼" not in projects
+    assert panel["below"] is True
+    assert [str(s) for s in panel["shortfalls"]] == [
+        "The designed class is below the required class."
+    ]
+    assert any("设计抗震设防类别丙类" in step.text for step in panel["steps"])
+
+
+def test_a_new_inspection_of_a_lower_class_left_to_the_rules_is_found_below(client, w):
+    project = school_in(w.east)
+    client.force_login(w.staff)
+    response = client.post(
+        url("inspection", "create", project.pk),
+        {
+            "inspected_on": "2021-05-10",
+            "inspectors": "张三",
+            "designed_class": FortificationClass.C,
+            "designed_measures_intensity": "8",
+            "finding": "",
+        },
+    )
+    assert response.status_code == 302
+    inspection = project.inspections.get()
+    assert inspection.finding == Finding.BELOW_REQUIREMENT
+    assert inspection.rectification_required
 
 
 def test_a_new_inspection_left_to_the_rules_is_found_below_the_requirement(client, w):

@@ -72,6 +72,19 @@ def test_a_design_meeting_the_requirement_is_compliant(make_user, school):
     assert not Inspection.objects.flagged().exists()
 
 
+def test_a_design_of_a_lower_class_is_found_below_even_with_its_measures_met(make_user, school):
+    """A teaching building designed as 丙 where 乙 is required: below the requirement although
+    its measures (8 degrees where 7 are required) are enough."""
+    staff = make_user("staff")
+    inspection = record_inspection(
+        school, staff, designed_measures_intensity=8, **(DESIGN | {"designed_class": "c"})
+    )
+    assert inspection.finding == Finding.BELOW_REQUIREMENT
+    assert inspection.rectification_required
+    assert list(Inspection.objects.flagged()) == [inspection]
+    assert inspection.evaluation().shortfalls == ("class",)
+
+
 def test_a_stated_finding_is_kept_and_the_flag_still_computed(make_user, school):
     staff = make_user("staff")
     inspection = record_inspection(

@@ -63,4 +63,6 @@ def test_shipped_roles_hold_the_grants(reference_data):
         )
     )
     assert {"view_inspection", "add_inspection", "change_shelter"} <= officer_perms
+    assert {"view_housedesign", "view_plandocument", "view_assessment"} <= officer_perms
     assert not {"delete_inspection", "change_townzonation", "add_budgetline"} & officer_perms
+    assert "view_budgetline" not in officer_perms  # the budget is for the bureau only

@@ -1,6 +1,8 @@
 """The required fortification computed in SQL (``with_requirement()``) equals the pure rules
 (``fortification.evaluate``) for every combination of project kind × building use × hospital
-grade × declared class × the town's PGA × designed measures intensity."""
+grade × declared class × the town's PGA × designed measures intensity, and for every required
+class and measures × designed class × designed measures intensity (the designed class is
+rotated over a project's inspections, so each project has four rather than sixteen)."""
 
 import itertools
 
@@ -8,6 +10,7 @@ import pytest
 from django.db.models import Count
 
 from kechuang.seismic.domain import fortification as fx
+from kechuang.seismic.interfaces.filters import LATEST_CLASS, LATEST_DESIGN, with_latest_design
 from kechuang.seismic.models import ConstructionProject, Inspection
 from tests.factories import TownFactory
 
@@ -18,9 +21,19 @@ pytestmark = pytest.mark.django_db
 GRADES = ["", *(g.code for g in fx.HospitalGrade)]
 DECLARED = ["", *(c.code for c in fx.FortificationClass)]
 INTENSITIES = range(fx.MIN_INTENSITY, fx.MAX_INTENSITY + 1)
+CLASSES = [c.code for c in fx.FortificationClass]
+DESIGN_FIELDS = (
+    "project__kind",
+    "project__building_use",
+    "project__hospital_grade",
+    "project__declared_class",
+    "project__town__zonation__pga",
+    "designed_measures_intensity",
+    "designed_class",
+)
 
 
-def expected(kind, use, grade, declared, pga, designed):
+def expected(kind, use, grade, declared, pga, designed, designed_class=None):
     """(required class, site intensity, required measures, below) by the pure rules; the
     requirement is None where the rules refuse to decide (no PGA, a hospital without grade)."""
     site = None if pga is None else fx.intensity_for_pga(pga)
@@ -31,7 +44,9 @@ def expected(kind, use, grade, declared, pga, designed):
             return None, None, None, None
         return cls.fortification_class.code, None, None, None
     try:
-        result = fx.evaluate(kind, use, pga, designed, grade or None, declared or None)
+        result = fx.evaluate(
+            kind, use, pga, designed, grade or None, declared or None, designed_class or None
+        )
     except fx.MissingHospitalGradeError:
         return None, site, None, None
     return (
@@ -60,16 +75,18 @@ def every_combination():
             fx.ProjectKind, fx.BuildingUse, GRADES, DECLARED
         )
     )
+    # Each project: every intensity once, with the designed class shifted by the project's
+    # place, so across the projects that share a requirement every class meets every intensity.
     Inspection.objects.bulk_create(
         Inspection(
             project=project,
             inspected_on="2020-06-01",
             inspectors="测试",
-            designed_class=fx.FortificationClass.C.code,
+            designed_class=CLASSES[(index + offset) % len(CLASSES)],
             designed_measures_intensity=designed,
         )
-        for project in projects
-        for designed in INTENSITIES
+        for index, project in enumerate(projects)
+        for offset, designed in enumerate(INTENSITIES)
     )
     return len(projects)
 
@@ -77,52 +94,55 @@ def every_combination():
 def test_sql_requirement_equals_the_pure_rules_for_every_combination(
     every_combination, django_assert_num_queries
 ):
-    fields = (
-        "project__kind",
-        "project__building_use",
-        "project__hospital_grade",
-        "project__declared_class",
-        "project__town__zonation__pga",
-        "designed_measures_intensity",
-    )
     with django_assert_num_queries(1):
         rows = list(
             Inspection.objects.with_requirement().values_list(
-                *fields,
+                *DESIGN_FIELDS,
                 "required_class",
                 "site_intensity",
                 "required_measures_intensity",
                 "below_requirement",
             )
         )
+    n = len(DESIGN_FIELDS)
     per_town = len(fx.ProjectKind) * len(fx.BuildingUse) * len(GRADES) * len(DECLARED)
     assert every_combination == per_town * (len(fx.BASIC_PGA_VALUES) + 1)
     assert len(rows) == every_combination * len(INTENSITIES)
     mismatches = [
-        (row[:6], row[6:], expected(*row[:6]))
-        for row in rows
-        if (row[6], row[7], row[8], row[9]) != expected(*row[:6])
+        (row[:n], row[n:], expected(*row[:n])) for row in rows if row[n:] != expected(*row[:n])
     ]
     assert mismatches == []
     # Every outcome occurs, so the comparison above is not vacuous.
-    assert {row[9] for row in rows} == {True, False, None}
-    assert {row[6] for row in rows} == {"a", "b", "c", None}
-    assert {row[8] for row in rows} == {6, 7, 8, 9, None}
+    assert {row[n + 3] for row in rows} == {True, False, None}
+    assert {row[n] for row in rows} == {"a", "b", "c", None}
+    assert {row[n + 2] for row in rows} == {6, 7, 8, 9, None}
+    # Every requirement (class and measures) met by every designed class × intensity.
+    decided = {(row[n], row[n + 2], row[6], row[5]) for row in rows if row[n + 2] is not None}
+    requirements = {(cls, measures) for cls, measures, _c, _i in decided}
+    assert decided == {
+        (cls, measures, designed_class, designed)
+        for cls, measures in requirements
+        for designed_class in CLASSES
+        for designed in INTENSITIES
+    }
+    # Designs flagged for their class alone and for their measures alone both occur.
+    shortfalls = {
+        fx.evaluate(*row[:2], row[4], row[5], row[2] or None, row[3] or None, row[6]).shortfalls
+        for row in rows
+        if row[n + 3]
+    }
+    assert shortfalls == {
+        (fx.SHORT_OF_CLASS,),
+        (fx.SHORT_OF_MEASURES,),
+        (fx.SHORT_OF_CLASS, fx.SHORT_OF_MEASURES),
+    }
 
 
 def test_flagged_are_exactly_the_designs_below_the_pure_requirement(every_combination):
     flagged = set(Inspection.objects.flagged().values_list("pk", flat=True))
     below = {
         pk
-        for pk, *values in Inspection.objects.values_list(
-            "pk",
-            "project__kind",
-            "project__building_use",
-            "project__hospital_grade",
-            "project__declared_class",
-            "project__town__zonation__pga",
-            "designed_measures_intensity",
-        )
+        for pk, *values in Inspection.objects.values_list("pk", *DESIGN_FIELDS)
         if expected(*values)[3] is True
     }
     assert flagged == below
@@ -154,3 +174,45 @@ def test_the_flag_filters_and_counts_in_one_query(every_combination, django_asse
             .order_by()
         )
     assert set(counts) == {k.code for k in fx.ProjectKind}
+
+
+def test_projects_latest_design_flag_equals_their_evaluation(
+    every_combination, django_assert_num_queries
+):
+    """The project list's flag (``with_latest_design``: the latest inspection's class and
+    measures) is what ``ConstructionProject.evaluation()`` decides for each project."""
+    # A later inspection per project whose class alone falls short where 乙 or 甲 is required.
+    latest = {
+        project.pk: Inspection(
+            project=project,
+            inspected_on="2020-09-01",
+            inspectors="测试",
+            designed_class=CLASSES[project.pk % len(CLASSES)],
+            designed_measures_intensity=fx.MAX_INTENSITY,
+        )
+        for project in ConstructionProject.objects.all()
+    }
+    Inspection.objects.bulk_create(latest.values())
+    with django_assert_num_queries(1):
+        rows = list(
+            with_latest_design(ConstructionProject.objects.all()).values_list(
+                "pk",
+                "kind",
+                "building_use",
+                "hospital_grade",
+                "declared_class",
+                "town__zonation__pga",
+                LATEST_DESIGN,
+                LATEST_CLASS,
+                "below_requirement",
+            )
+        )
+    assert len(rows) == every_combination
+    mismatches = []
+    for pk, kind, use, grade, declared, pga, designed, designed_class, below in rows:
+        assert (designed, designed_class) == (fx.MAX_INTENSITY, latest[pk].designed_class)
+        want = expected(kind, use, grade, declared, pga, designed, designed_class)[3]
+        if below != want:
+            mismatches.append((pk, below, want))
+    assert mismatches == []
+    assert {row[-1] for row in rows} == {True, False, None}

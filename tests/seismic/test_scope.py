@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from kechuang.seismic import models
-from kechuang.seismic.reference import RECORDS, TOWN_RECORDS
+from kechuang.seismic.reference import PUBLIC, RECORDS, TOWN_RECORDS
 
 from .factories import (
     ConstructionProjectFactory,
@@ -75,14 +75,77 @@ def test_a_town_officer_sees_and_edits_only_the_towns_records(make_user, two_tow
     assert staff.has_perm(f"seismic.delete_{model_name}", other)
 
 
-def test_a_town_officer_sees_no_city_wide_records(make_user, two_towns):
-    from .factories import AssessmentFactory, BudgetLineFactory, HouseDesignFactory
+PUBLIC_DOCUMENTS = {
+    "housedesign": ("house-designs", "HouseDesignFactory"),
+    "plandocument": ("plan-documents", "PlanDocumentFactory"),
+    "assessment": ("assessments", "AssessmentFactory"),
+}
 
+
+@pytest.mark.parametrize("model_name", PUBLIC)
+def test_every_town_officer_sees_the_citys_public_documents(
+    client, make_user, two_towns, model_name
+):
+    """House designs, plans and the yearly assessments have no town: a town officer sees every
+    one (list, page, API) entered by the bureau, but changes none."""
+    from . import factories
+
+    endpoint, factory = PUBLIC_DOCUMENTS[model_name]
+    staff = make_user("staff")
+    record = getattr(factories, factory)(created_by=staff)
+    officer = make_user("town_officer", department=two_towns[1].office)
+    model = type(record)
+
+    assert list(model.objects.visible_to(officer)) == [record]
+    assert officer.has_perm(f"seismic.view_{model_name}", record)
+    assert not officer.has_perm(f"seismic.change_{model_name}", record)
+    assert not officer.has_perm(f"seismic.delete_{model_name}", record)
+
+    client.force_login(officer)
+    listed = client.get(reverse(f"seismic:{model_name}-list"))
+    assert listed.status_code == 200
+    assert record in listed.context["object_list"]
+    assert client.get(record.get_absolute_url()).status_code == 200
+    api = client.get(f"/api/v1/seismic/{endpoint}/")
+    assert [row["id"] for row in api.json()["results"]] == [record.pk]
+    assert client.get(f"/api/v1/seismic/{endpoint}/{record.pk}/").status_code == 200
+    assert client.post(reverse(f"seismic:{model_name}-create")).status_code == 403
+
+
+@pytest.mark.parametrize("model_name", PUBLIC)
+def test_public_documents_are_still_behind_the_view_permission(make_user, two_towns, model_name):
+    """No data scope does not mean no permission: an organisation user, whose role does not
+    view them, sees none."""
+    from . import factories
+
+    record = getattr(factories, PUBLIC_DOCUMENTS[model_name][1])()
+    user = make_user("organisation")
+    assert not user.has_perm(f"seismic.view_{model_name}", record)
+
+
+def test_budget_lines_are_for_the_bureau_only(client, make_user, two_towns):
+    from .factories import BudgetLineFactory
+
+    line = BudgetLineFactory()
     officer = make_user("town_officer", department=two_towns[0].office)
-    for factory in (AssessmentFactory, BudgetLineFactory, HouseDesignFactory):
-        record = factory()
-        assert not type(record).objects.visible_to(officer).exists()
-        assert not officer.has_perm(f"seismic.view_{type(record)._meta.model_name}", record)
+    assert not officer.has_perm("seismic.view_budgetline")
+    assert not officer.has_perm("seismic.view_budgetline", line)
+
+    client.force_login(officer)
+    home = client.get(reverse("seismic:inspection-list")).content.decode()
+    assert reverse("seismic:housedesign-list") in home  # the menu still has the public ones
+    assert reverse("seismic:budgetline-list") not in home
+    assert client.get(reverse("seismic:budgetline-list")).status_code == 403
+    assert client.get(line.get_absolute_url()).status_code in (403, 404)
+    assert client.get("/api/v1/seismic/budget-lines/").status_code == 403
+
+    staff = make_user("staff")
+    assert staff.has_perm("seismic.view_budgetline", line)
+    client.force_login(staff)
+    assert (
+        reverse("seismic:budgetline-list")
+        in client.get(reverse("seismic:inspection-list")).content.decode()
+    )
 
 
 def test_an_organisation_sees_only_its_own_projects_and_their_inspections(make_user, two_towns):

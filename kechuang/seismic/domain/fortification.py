@@ -27,6 +27,8 @@ __all__ = [
     "BASIC_PGA_VALUES",
     "MAX_INTENSITY",
     "MIN_INTENSITY",
+    "SHORT_OF_CLASS",
+    "SHORT_OF_MEASURES",
     "BuildingUse",
     "ClassRequirement",
     "Evaluation",
@@ -41,6 +43,7 @@ __all__ = [
     "Step",
     "UnknownChoiceError",
     "UnknownPGAError",
+    "class_below",
     "evaluate",
     "format_pga",
     "intensity_for_pga",
@@ -512,13 +515,26 @@ def required_measures(fortification_class: FortificationClass | str, pga: object
 
 # --------------------------------------------------------------------------- evaluation
 
+# What a design can fall short in (``Evaluation.shortfalls``).
+SHORT_OF_CLASS = "class"
+SHORT_OF_MEASURES = "measures"
+
+
+def class_below(designed: FortificationClass | str, required: FortificationClass | str) -> bool:
+    """Whether a design of class ``designed`` is below the ``required`` class: the required
+    class is stricter (e.g. 丙 where 乙 is required). A stricter design is never below."""
+    return FortificationClass.coerce(required).is_stricter_than(FortificationClass.coerce(designed))
+
 
 @dataclass(frozen=True)
 class Evaluation:
     """The outcome of checking a design against the required fortification.
 
     ``below_requirement`` is true when the designed measures intensity is lower than the
-    required one; ``steps`` lists every applied rule with its source, in order.
+    required one (``measures_below``) or, when the design's class is given, that class is lower
+    than the required class (``class_below``; None when no designed class was given);
+    ``shortfalls`` names which of the two failed. ``steps`` lists every applied rule with its
+    source, in order.
     """
 
     kind: ProjectKind
@@ -536,11 +552,25 @@ class Evaluation:
     designed_measures_intensity: int
     below_requirement: bool
     steps: tuple[Step, ...]
+    designed_class: FortificationClass | None = None
+    class_below: bool | None = None
+    measures_below: bool = False
 
     @property
     def flagged(self) -> bool:
         """Alias of ``below_requirement``: the project is to be flagged."""
         return self.below_requirement
+
+    @property
+    def shortfalls(self) -> tuple[str, ...]:
+        """What the design falls short in: :data:`SHORT_OF_CLASS` and/or
+        :data:`SHORT_OF_MEASURES`, in that order; empty when it meets the requirement."""
+        found = []
+        if self.class_below:
+            found.append(SHORT_OF_CLASS)
+        if self.measures_below:
+            found.append(SHORT_OF_MEASURES)
+        return tuple(found)
 
 
 def _check_designed(value: object) -> int:
@@ -554,6 +584,21 @@ def _check_designed(value: object) -> int:
     return value
 
 
+def _class_step(designed: FortificationClass, requirement: ClassRequirement) -> tuple[bool, Step]:
+    """The designed class compared with the required one, citing the rule that fixed the
+    required class (the last of the requirement's steps)."""
+    required = requirement.fortification_class
+    source = requirement.steps[-1].source
+    if class_below(designed, required):
+        text = (
+            f"设计抗震设防类别{designed.label_zh}低于要求的{required.label_zh}，"
+            "设防类别不满足要求（设计类别不应低于要求的抗震设防类别）"
+        )
+        return True, Step(text, source)
+    text = f"设计抗震设防类别{designed.label_zh}不低于要求的{required.label_zh}，设防类别满足要求"
+    return False, Step(text, source)
+
+
 def evaluate(
     kind: ProjectKind | str,
     use: BuildingUse | str,
@@ -561,29 +606,42 @@ def evaluate(
     designed_measures_intensity: int,
     hospital_grade: HospitalGrade | str | int | None = None,
     declared: FortificationClass | str | None = None,
+    designed_class: FortificationClass | str | None = None,
 ) -> Evaluation:
     """Evaluate a design: required class, site intensity, required measures and the flag.
 
     Combines :func:`required_class` and :func:`required_measures`; the design is flagged when
-    ``designed_measures_intensity`` (an integer 6..9) is below the required measures
-    intensity. Raises :class:`UnknownPGAError`, :class:`UnknownChoiceError`,
+    ``designed_measures_intensity`` (an integer 6..9) is below the required measures intensity
+    or, when ``designed_class`` is given, that class is lower than the required class
+    (:func:`class_below`). Raises :class:`UnknownPGAError`, :class:`UnknownChoiceError`,
     :class:`MissingHospitalGradeError` or :class:`InvalidIntensityError` on bad input.
     """
     designed = _check_designed(designed_measures_intensity)
+    design_class = (
+        None if designed_class in (None, "") else FortificationClass.coerce(designed_class)
+    )
     requirement = required_class(kind, use, hospital_grade=hospital_grade, declared=declared)
     measures = required_measures(requirement.fortification_class, pga)
-    below = designed < measures.measures_intensity
-    if below:
+    steps = [*requirement.steps]
+    short_of_class = None
+    if design_class is not None:
+        short_of_class, step = _class_step(design_class, requirement)
+        steps.append(step)
+    steps += measures.steps
+    short_of_measures = designed < measures.measures_intensity
+    if short_of_measures:
         verdict = (
-            f"设计抗震措施 {designed} 度低于要求的 {measures.measures_intensity} 度，不满足要求"
+            f"设计抗震措施 {designed} 度低于要求的 {measures.measures_intensity} 度，"
+            "抗震措施不满足要求"
         )
     else:
         verdict = (
-            f"设计抗震措施 {designed} 度不低于要求的 {measures.measures_intensity} 度，满足要求"
+            f"设计抗震措施 {designed} 度不低于要求的 {measures.measures_intensity} 度，"
+            "抗震措施满足要求"
         )
     if measures.above_9:
         verdict += f"（{NOTE_ABOVE_9}，须另行核查）"
-    steps = (*requirement.steps, *measures.steps, Step(verdict, SRC_MEASURES))
+    steps.append(Step(verdict, SRC_MEASURES))
     return Evaluation(
         kind=ProjectKind.coerce(kind),
         use=BuildingUse.coerce(use),
@@ -600,6 +658,9 @@ def evaluate(
         seismic_action=measures.seismic_action,
         requires_site_safety_evaluation=measures.requires_site_safety_evaluation,
         designed_measures_intensity=designed,
-        below_requirement=below,
-        steps=steps,
+        below_requirement=bool(short_of_class) or short_of_measures,
+        steps=tuple(steps),
+        designed_class=design_class,
+        class_below=short_of_class,
+        measures_below=short_of_measures,
     )

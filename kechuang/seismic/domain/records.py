@@ -63,7 +63,8 @@ def record_inspection(
     """Record an inspection of ``project`` on behalf of ``user``.
 
     Without a ``finding`` the rules give it: "below the requirement" when the design is below
-    the required fortification (the town needs its zonation setting then), else compliant;
+    the required fortification — its class below the required class or its measures intensity
+    below the required one (the town needs its zonation setting then) — else compliant;
     without ``rectification_required``, a rectification is required when the finding is
     "below the requirement". Raises ``PermissionDenied`` when the user may not add inspections
     or cannot see the project, ``ValidationError`` for values that do not fit together.
@@ -73,7 +74,7 @@ def record_inspection(
     if not ConstructionProject.objects.visible_to(user).filter(pk=project.pk).exists():
         raise PermissionDenied
     if finding is None:
-        below = project.evaluation(designed_measures_intensity).below_requirement
+        below = project.evaluation(designed_measures_intensity, designed_class).below_requirement
         finding = Finding.BELOW_REQUIREMENT if below else Finding.COMPLIANT
     if rectification_required is None:
         rectification_required = finding == Finding.BELOW_REQUIREMENT

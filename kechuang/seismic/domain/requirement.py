@@ -11,7 +11,7 @@ for every combination.
 The SQL is kept small: each class's condition appears once (the measures are a CASE over the
 class conditions whose branches are CASEs over the PGA), the most common minimum class is the
 complement of the others, and the flag is a plain comparison with the measures (NULL when they
-are unknown).
+are unknown) or'ed with the designed class among those below each required class.
 """
 
 from __future__ import annotations
@@ -202,10 +202,37 @@ def measures_expression(kind: str, use: str, grade: str, declared: str, pga: str
     )
 
 
-def below_expression(designed: str, required: str) -> ExpressionWrapper:
-    """True when the designed measures intensity is below the required one; NULL when either
-    is unknown (no zonation setting, or a hospital without its grade)."""
-    return ExpressionWrapper(Q(**{f"{designed}__lt": F(required)}), output_field=BooleanField())
+def class_below_condition(
+    designed_class: str, kind: str, use: str, grade: str, declared: str, pga: str
+) -> Q:
+    """Records whose designed class (at ``designed_class``) is below the required class, for
+    records whose requirement is known (a basic PGA and a decidable class: the pure rules judge
+    nothing without them). Each required class's condition appears once, with the designed
+    classes :func:`fortification.class_below` finds below it; a designed class not given ("")
+    is below nothing."""
+    classes = _class_conditions(kind, use, grade, declared)
+    parts = []
+    for required, q in classes.items():
+        if required is None:
+            continue
+        lower = [d.code for d in fx.FortificationClass if fx.class_below(d, required)]
+        if lower:
+            parts.append(q & Q(**{f"{designed_class}__in": lower}))
+    known_site = Q(**{f"{pga}__in": list(fx.BASIC_PGA_VALUES)})
+    return known_site & _any(parts)
+
+
+def below_expression(
+    designed: str, required: str, class_below: Q | None = None
+) -> ExpressionWrapper:
+    """True when the designed measures intensity is below the required one or, given
+    ``class_below`` (:func:`class_below_condition`), the designed class is below the required
+    class; NULL when the requirement or the design is unknown (no zonation setting, a hospital
+    without its grade, no inspection) and the class does not already decide it."""
+    condition = Q(**{f"{designed}__lt": F(required)})
+    if class_below is not None:
+        condition |= class_below
+    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 def annotate_requirement(
@@ -217,9 +244,11 @@ def annotate_requirement(
     declared: str,
     pga: str,
     designed: str | None = None,
+    designed_class: str | None = None,
 ):
     """``queryset`` with ``required_class``, ``site_intensity``, ``required_measures_intensity``
-    and, given the path of a designed measures intensity, ``below_requirement``."""
+    and, given the path of a designed measures intensity, ``below_requirement`` — which also
+    compares the designed class with the required one when ``designed_class`` names its path."""
     queryset = queryset.annotate(
         **{
             REQUIRED_CLASS: required_class_expression(kind, use, grade, declared),
@@ -228,5 +257,12 @@ def annotate_requirement(
         }
     )
     if designed is not None:
-        queryset = queryset.annotate(**{BELOW: below_expression(designed, REQUIRED_MEASURES)})
+        class_below = (
+            None
+            if designed_class is None
+            else class_below_condition(designed_class, kind, use, grade, declared, pga)
+        )
+        queryset = queryset.annotate(
+            **{BELOW: below_expression(designed, REQUIRED_MEASURES, class_below)}
+        )
     return queryset

@@ -59,34 +59,27 @@ def choice(label, choices, field_name=None):
 
 
 LATEST_DESIGN = "latest_designed_intensity"
+LATEST_CLASS = "latest_designed_class"
 LATEST_INSPECTION = "latest_inspected_on"
 
 
 def with_latest_design(queryset, inspections=None):
     """Construction projects with the rules' requirement (``with_requirement()``), their latest
-    inspection's date and designed measures intensity, and ``below_requirement``: that design
-    below the required measures (NULL when never inspected or the requirement is unknown) —
-    what ``ConstructionProject.evaluation()`` decides for one project, for a whole list.
+    inspection's date, designed class and designed measures intensity, and
+    ``below_requirement``: that design's class below the required class or its measures below
+    the required ones (NULL when never inspected or the requirement is unknown) — what
+    ``ConstructionProject.evaluation()`` decides for one project, for a whole list.
     ``inspections``: those the reader may see (default: all)."""
     if inspections is None:
         inspections = models.Inspection.objects.all()
     latest = inspections.filter(project=OuterRef("pk")).order_by("-inspected_on", "-id")
-    return (
-        queryset.with_requirement()
-        .annotate(
-            **{
-                LATEST_DESIGN: Subquery(latest.values("designed_measures_intensity")[:1]),
-                LATEST_INSPECTION: Subquery(latest.values("inspected_on")[:1]),
-            }
-        )
-        .annotate(
-            **{
-                requirement.BELOW: requirement.below_expression(
-                    LATEST_DESIGN, requirement.REQUIRED_MEASURES
-                )
-            }
-        )
-    )
+    return queryset.annotate(
+        **{
+            LATEST_DESIGN: Subquery(latest.values("designed_measures_intensity")[:1]),
+            LATEST_CLASS: Subquery(latest.values("designed_class")[:1]),
+            LATEST_INSPECTION: Subquery(latest.values("inspected_on")[:1]),
+        }
+    ).with_requirement(designed=LATEST_DESIGN, designed_class=LATEST_CLASS)
 
 
 class BelowRequirementFilter(YesNoFilter):

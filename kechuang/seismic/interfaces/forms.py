@@ -132,8 +132,9 @@ class InspectionForm(ChildForm):
             finding.choices = [("", _("Decided by the rules")), *Finding.choices]
             self.initial["finding"] = ""  # not the model's default: the rules decide
             finding.help_text = _(
-                "Left to the rules: below the requirement when the designed measures intensity "
-                "is below the required one (a rectification is then required)."
+                "Left to the rules: below the requirement when the designed class is below the "
+                "required class or the designed measures intensity is below the required one (a "
+                "rectification is then required)."
             )
 
     def clean(self):
@@ -144,7 +145,7 @@ class InspectionForm(ChildForm):
         if designed is None:
             return cleaned
         try:
-            evaluation = self.instance.project.evaluation(designed)
+            evaluation = self.instance.project.evaluation(designed, cleaned.get("designed_class"))
         except fx.FortificationError as error:
             self.add_error("finding", str(error))
             return cleaned

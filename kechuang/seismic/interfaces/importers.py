@@ -408,9 +408,12 @@ class InspectionImporter(SeismicImporter):
     def read(self, row):
         project = self.project(row)
         designed = measures_intensity(row, "designed_measures_intensity")
+        designed_class = coded(
+            row, "designed_class", fx.FortificationClass, FortificationClass, required=True
+        )
         finding = row.pick("finding", self.findings)
         if finding is None:
-            finding = self.verdict(row, project, designed)
+            finding = self.verdict(row, project, designed, designed_class)
         required = tri_state(row, "rectification_required")
         if required is None:
             required = finding == Finding.BELOW_REQUIREMENT
@@ -418,13 +421,7 @@ class InspectionImporter(SeismicImporter):
             "project_id": project["pk"],
             "inspected_on": row.date("inspected_on", required=True),
             "inspectors": row.text("inspectors", required=True),
-            "designed_class": coded(
-                row,
-                "designed_class",
-                fx.FortificationClass,
-                FortificationClass,
-                required=True,
-            ),
+            "designed_class": designed_class,
             "designed_measures_intensity": designed,
             "finding": finding,
             "findings": row.text("findings", max_length=5000),
@@ -458,8 +455,9 @@ class InspectionImporter(SeismicImporter):
             )
         return found[0]
 
-    def verdict(self, row, project, designed: int) -> str:
-        """The finding the rules give a design (for a row that leaves it empty)."""
+    def verdict(self, row, project, designed: int, designed_class: str) -> str:
+        """The finding the rules give a design, its class and measures intensity (for a row
+        that leaves the finding empty)."""
         if project["town__zonation__pga"] is None:
             raise RowError(
                 row.header("finding"),
@@ -476,6 +474,7 @@ class InspectionImporter(SeismicImporter):
                 designed,
                 hospital_grade=project["hospital_grade"] or None,
                 declared=project["declared_class"] or None,
+                designed_class=designed_class or None,
             )
         except fx.FortificationError as error:
             raise RowError(row.header("finding"), str(error)) from None

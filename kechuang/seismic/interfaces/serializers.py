@@ -25,7 +25,9 @@ from ..domain import fortification as fx
 from ..domain import requirement
 from ..enums import FortificationClass
 
-LATEST_DESIGN = "latest_designed_intensity"  # annotation of the projects' queryset (api.py)
+# Annotations of the projects' queryset (api.py): the latest visible inspection's design.
+LATEST_DESIGN = "latest_designed_intensity"
+LATEST_CLASS = "latest_designed_class"
 
 
 def town_field(**kwargs):
@@ -94,11 +96,21 @@ class SeismicEvaluationSerializer(serializers.Serializer):
     required_class_label = serializers.CharField(allow_blank=True)
     required_measures_intensity = serializers.IntegerField(allow_null=True)
     above_9 = serializers.BooleanField()
+    designed_class = serializers.CharField(
+        allow_null=True,
+        help_text="The latest inspection's designed class, a–d (null: never inspected).",
+    )
     designed_measures_intensity = serializers.IntegerField(
         allow_null=True, help_text="The latest inspection's design (null: never inspected)."
     )
     below_requirement = serializers.BooleanField(
-        allow_null=True, help_text="The design below the requirement (null: not decidable)."
+        allow_null=True,
+        help_text="The design's class below the required class or its measures intensity below "
+        "the required one (null: not decidable).",
+    )
+    shortfalls = serializers.ListField(
+        child=serializers.ChoiceField(choices=[fx.SHORT_OF_CLASS, fx.SHORT_OF_MEASURES]),
+        help_text="What the design falls short in: class, measures, both or none.",
     )
     steps = SeismicStepSerializer(many=True)
 
@@ -120,20 +132,24 @@ def evaluate_project(project: models.ConstructionProject) -> dict:
         "required_class_label": "",
         "required_measures_intensity": None,
         "above_9": False,
+        "designed_class": None,
         "designed_measures_intensity": None,
         "below_requirement": None,
+        "shortfalls": [],
         "steps": [],
     }
     if hasattr(project, LATEST_DESIGN):
         designed = getattr(project, LATEST_DESIGN)
+        designed_class = getattr(project, LATEST_CLASS, None)
     else:
         latest = project.latest_inspection()
         designed = latest.designed_measures_intensity if latest else None
+        designed_class = latest.designed_class if latest else None
     try:
         pga = project.pga()
         needed = project.class_requirement()
         measures = fx.required_measures(needed.fortification_class, pga)
-        evaluation = project.evaluation(designed) if designed is not None else None
+        evaluation = project.evaluation(designed, designed_class) if designed is not None else None
     except fx.FortificationError as error:
         result["message"] = _rule_error_message(error)
         return result
@@ -146,8 +162,10 @@ def evaluate_project(project: models.ConstructionProject) -> dict:
         "required_class_label": str(FortificationClass(measures.fortification_class.code).label),
         "required_measures_intensity": measures.measures_intensity,
         "above_9": measures.above_9,
+        "designed_class": designed_class or None,
         "designed_measures_intensity": designed,
         "below_requirement": evaluation.below_requirement if evaluation else None,
+        "shortfalls": list(evaluation.shortfalls) if evaluation else [],
         "steps": [{"text": step.text, "source": step.source} for step in steps],
     }
     return result
