@@ -23,7 +23,7 @@ WORKER_LOG := var/worker.log
 I18N_IGNORE := --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'var/*' \
 	--ignore 'build/*' --ignore 'dist/*' --ignore 'node_modules/*'
 
-.PHONY: help install demo stop test lint bench bench-indicators bench-assignment bench-deadline messages clean distclean
+.PHONY: help install demo stop test lint bench bench-indicators bench-assignment bench-deadline bench-seismic messages clean distclean
 
 help: ## List the targets
 	@echo "科创 kechuang — make targets:"
@@ -95,6 +95,9 @@ bench-assignment: install ## Optimal expert assignment, 10k applications × 20k 
 
 bench-deadline: install ## 200 submissions in a call's last minute, gunicorn + own PostgreSQL db (BENCH_ARGS=--burst)
 	$(VENV)/bin/python bench/deadline.py $(BENCH_ARGS)
+
+bench-seismic: install ## Earthquake-prevention figures, 200k projects × 1M inspections, own PostgreSQL db (BENCH_ARGS=--scale 0.01)
+	KECHUANG_MODE=test $(VENV)/bin/python bench/seismic.py $(BENCH_ARGS)
 
 messages: export KECHUANG_MODE := demo
 messages: install ## Update and compile the zh_Hans translations in kechuang/locale
