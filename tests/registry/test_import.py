@@ -337,3 +337,35 @@ def test_kinds_are_read_in_any_of_the_sites_languages(client, staff):
         )
     )
     assert kinds == {"某大学": "university", "某学校": "school", "某所": "research_org"}
+
+
+def test_an_organisation_changed_after_the_check_refuses_the_import(client, staff, world):
+    """A colleague's edit between the preview and the confirmation is never overwritten: the
+    whole import is refused and asks for a new check."""
+    code = make_uscc(7)
+    _, job = upload(client, workbook([row(code, "七号公司", town="东镇")]))
+    client.post(reverse("core:import-confirm", args=[job.pk]))
+    _, job = upload(client, workbook([row(code, "七号公司（导入）", town="东镇")]))
+    assert job.preview[0]["action"] == "update"
+    org = Organisation.objects.get(uscc=code)
+    Organisation.objects.filter(pk=org.pk).update(name="七号公司（同事）", version=org.version + 1)
+
+    client.post(reverse("core:import-confirm", args=[job.pk]))
+    job.refresh_from_db()
+
+    assert job.status == ImportStatus.INVALID
+    assert [e["row"] for e in job.errors] == [2]
+    assert Organisation.objects.get(uscc=code).name == "七号公司（同事）"
+
+
+def test_an_organisation_registered_after_the_check_refuses_the_import(client, staff, world):
+    code = make_uscc(8)
+    _, job = upload(client, workbook([row(code, "八号公司", town="东镇")]))
+    assert job.preview[0]["action"] == "create"
+    Organisation.objects.create(uscc=code, name="八号公司（同事登记）", kind="enterprise")
+
+    client.post(reverse("core:import-confirm", args=[job.pk]))
+    job.refresh_from_db()
+
+    assert job.status == ImportStatus.INVALID
+    assert Organisation.objects.get(uscc=code).name == "八号公司（同事登记）"

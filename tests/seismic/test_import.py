@@ -16,6 +16,7 @@ from python_calamine import CalamineWorkbook
 from kechuang.accounts.enums import DataScope, RoleCode, UserKind
 from kechuang.audit.chain import verify
 from kechuang.audit.models import AuditEvent
+from kechuang.core.domain.imports import stale_message
 from kechuang.core.enums import ImportStatus
 from kechuang.core.models import ImportJob
 from kechuang.seismic.domain import shelters
@@ -574,3 +575,69 @@ def test_an_importer_limited_to_a_town_names_the_town_of_every_row(client, w):
     client.force_login(w.staff)  # reaches every town: a city-wide training
     _, job = upload(client, "seismic.training", content)
     assert job.errors == []
+
+
+# Concurrent edits ------------------------------------------------------------------------------
+
+
+def test_a_record_changed_between_the_check_and_the_commit_refuses_the_import(client, w):
+    """The preview said "update" of the version it saw; a colleague saving the inspection
+    before the confirmation makes the import refuse as a whole, keeping the colleague's edit."""
+    client.force_login(w.staff)
+    inspection = InspectionFactory(
+        project=w.school, inspected_on=dt.date(2020, 6, 10), findings="原记录"
+    )
+    rows = [
+        inspection_row(findings="导入的结论"),
+        inspection_row(project="西塘医院门诊楼", town=w.west.code, designed_class="乙"),
+    ]
+    _, job = upload(client, "seismic.inspection", workbook(columns.INSPECTION_COLUMNS, rows))
+    assert job.status == ImportStatus.READY, job.errors
+    assert [p["action"] for p in job.preview] == ["update", "create"]
+
+    Inspection.objects.filter(pk=inspection.pk).update(
+        findings="同事刚改的结论", version=inspection.version + 1
+    )
+    before = Inspection.objects.count()
+    job = confirm(client, job)
+
+    assert job.status == ImportStatus.INVALID
+    assert job.errors == [
+        {"row": 2, "column": "项目名称、检查日期", "message": stale_message()}
+    ], job.errors
+    inspection.refresh_from_db()
+    assert inspection.findings == "同事刚改的结论"
+    assert Inspection.objects.count() == before  # the other row was not written either
+
+
+def test_a_record_created_between_the_check_and_the_commit_refuses_the_import(client, w):
+    client.force_login(w.staff)
+    rows = [inspection_row()]
+    _, job = upload(client, "seismic.inspection", workbook(columns.INSPECTION_COLUMNS, rows))
+    assert [p["action"] for p in job.preview] == ["create"]
+    InspectionFactory(project=w.school, inspected_on=dt.date(2020, 6, 10), findings="同事新建")
+
+    job = confirm(client, job)
+
+    assert job.status == ImportStatus.INVALID
+    assert Inspection.objects.get(project=w.school).findings == "同事新建"
+
+
+def test_the_commit_refuses_a_version_changed_after_its_last_check(w):
+    """The last check and the write are apart by moments; the write itself compares the
+    version it locked with the one the preview saw."""
+    from kechuang.core.domain.imports import CHECKED_VERSION, ParsedRow, StaleImportError
+    from kechuang.seismic.interfaces.importers import InspectionImporter
+
+    inspection = InspectionFactory(project=w.school, inspected_on=dt.date(2020, 6, 10))
+    importer = InspectionImporter(w.staff)
+    fields = {
+        "project_id": w.school.pk,
+        "inspected_on": dt.date(2020, 6, 10),
+        "findings": "导入的结论",
+    }
+    stale = ParsedRow(2, {"fields": fields, CHECKED_VERSION: inspection.version - 1})
+    with pytest.raises(StaleImportError):
+        importer.commit([stale])
+    current = ParsedRow(2, {"fields": fields, CHECKED_VERSION: inspection.version})
+    assert importer.commit([current]).updated == 1

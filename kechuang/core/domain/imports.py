@@ -106,6 +106,17 @@ class ParseResult:
         self.errors.append({"row": number, "column": column, "message": str(message)})
 
 
+CHECKED_VERSION = "checked_version"  # a row's note of the version the check saw (None: new)
+
+
+class StaleImportError(Exception):
+    """A record a row writes changed after the file was checked: nothing is imported."""
+
+
+def stale_message() -> str:
+    return _("Someone changed this record after the file was checked; check the file again.")
+
+
 @dataclass
 class CommitResult:
     created: int = 0
@@ -139,6 +150,22 @@ class Importer:
 
     def commit(self, rows: list[ParsedRow]) -> CommitResult:
         raise NotImplementedError
+
+    @staticmethod
+    def note_version(result: ParseResult, row: ParsedRow, version, column: str) -> None:
+        """Concurrent edits: remember the version of the record the row writes as the preview
+        saw it (None for a new record); when the rows are checked again before the commit, a
+        record changed — or created — since then is an error of the row."""
+        seen = row.values.setdefault(CHECKED_VERSION, version)
+        if seen != version:
+            result.add_error(row.number, column, stale_message())
+
+    @staticmethod
+    def refuse_if_stale(values: dict, version) -> None:
+        """In the commit's transaction, with the record locked: the version must still be the
+        one the check saw (a row checked before this rule existed carries none)."""
+        if CHECKED_VERSION in values and values[CHECKED_VERSION] != version:
+            raise StaleImportError(stale_message())
 
     def decode(self, values: dict) -> dict:
         """Parsed values back from their JSON form (dates and decimals arrive as strings)."""
@@ -385,6 +412,13 @@ def commit(job: ImportJob) -> None:
                 comment=str(importer.label),
             )
             chain.record_many([summary, *outcome.events], batch=batch)
+    except StaleImportError:  # rolled back: someone saved a record between check and commit
+        _finish(
+            job,
+            ImportStatus.INVALID,
+            message=_("Records changed since the check; nothing was imported."),
+        )
+        return
     except Exception as error:  # the transaction rolled back: nothing was written
         _finish(
             job,

@@ -329,10 +329,13 @@ class RecordImporter(Importer):
     def key_of(self, fields: dict) -> tuple:
         return tuple(fields[name] for name in self.natural_key)
 
-    def existing(self, rows: list[dict]) -> dict[tuple, models.Model]:
+    def existing(self, rows: list[dict], *, lock: bool = False) -> dict[tuple, models.Model]:
+        """The records the rows name by their natural key (locked for the commit if ``lock``)."""
         first = self.natural_key[0]
         wanted = {row[first] for row in rows}
         records = self.model._default_manager.filter(**{f"{first}__in": wanted})
+        if lock:
+            records = records.select_for_update(of=("self",))
         records = records.prefetch_related(*self.many_to_many)
         return {self.key_of(vars(record)): record for record in records}
 
@@ -366,9 +369,12 @@ class RecordImporter(Importer):
                 "pk", flat=True
             )
         )
+        tracked = issubclass(self.model, TrackedModel)
         for row in unique:
             record = existing.get(self.key_of(row.values["fields"]))
             row.values["action"] = "create" if record is None else "update"
+            if tracked:
+                self.note_version(result, row, getattr(record, "version", None), key_headers)
             if record is not None and record.pk not in visible:
                 result.add_error(
                     row.number,
@@ -384,12 +390,14 @@ class RecordImporter(Importer):
         outcome = CommitResult()
         values = [row.values["fields"] for row in rows]
         self.before_commit(values, outcome)
-        existing = self.existing(values)
+        existing = self.existing(values, lock=True)
         tracked = issubclass(self.model, TrackedModel)
         creates, updates, changed = [], [], set()
         links = []  # (record, many-to-many field, the ids it is to hold)
-        for fields in values:
+        for row, fields in zip(rows, values, strict=True):
             record = existing.get(self.key_of(fields))
+            if tracked:
+                self.refuse_if_stale(row.values, getattr(record, "version", None))
             fields = dict(fields)
             wanted = {name: fields.pop(name) for name in self.many_to_many if name in fields}
             if record is None:

@@ -204,17 +204,19 @@ class OrganisationImporter(Importer):
         # A code already registered must be within the importer's data scope to be updated.
         codes = list(first_seen)
         unrestricted = scope_filter(Organisation, self.user) is None
-        existing, visible = set(), set()
+        existing: dict[str, int] = {}  # code → version
+        visible = set()
         for start in range(0, len(codes), CHUNK):
             part = Organisation.objects.filter(uscc__in_array=codes[start : start + CHUNK])
-            existing.update(part.values_list("uscc", flat=True))
+            existing.update(part.values_list("uscc", "version"))
             if not unrestricted:
                 visible.update(restrict(part, self.user).values_list("uscc", flat=True))
         if unrestricted:
-            visible = existing
+            visible = existing.keys()
         for row in result.rows:
             code = row.values["uscc"]
             row.values["action"] = "update" if code in existing else "create"
+            self.note_version(result, row, existing.get(code), self.header("uscc"))
             if code in existing and code not in visible:
                 result.add_error(
                     row.number,
@@ -235,14 +237,15 @@ class OrganisationImporter(Importer):
         instances: at import sizes, building them cost more than writing them)."""
         existing = {
             org.uscc: org
-            for org in Organisation.objects.filter(
-                uscc__in_array=[r["uscc"] for r in rows]
-            ).prefetch_related("chains", "zones")
+            for org in Organisation.objects.filter(uscc__in_array=[r["uscc"] for r in rows])
+            .select_for_update(of=("self",))
+            .prefetch_related("chains", "zones")
         }
         creates, updates, changed_fields = [], [], set()
         changes_of: dict[str, dict] = {}
         for row in rows:
             org = existing.get(row["uscc"])
+            self.refuse_if_stale(row, getattr(org, "version", None))
             if org is None:
                 creates.append(
                     {"uscc": row["uscc"], "created_by_id": self.user.pk}
