@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from kechuang.audit import chain
+from kechuang.audit.chain import to_json_value
 from kechuang.audit.enums import AuditAction
 
 
@@ -69,6 +70,12 @@ def sync_rows(model, keys: tuple[str, ...], rows: list[dict], owned=None) -> Syn
 
 
 def _snapshot(obj) -> dict:
+    """A created row's values as every CREATE event records them: by field name (the history
+    shows labels and related records' names), without the bookkeeping fields."""
+    if hasattr(obj, "audit_changes"):
+        return obj.audit_changes(created=True)
     return {
-        f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if not f.primary_key
+        f.name: [None, to_json_value(getattr(obj, f.attname))]
+        for f in obj._meta.concrete_fields
+        if not f.primary_key
     }
