@@ -149,6 +149,9 @@ def history_of(obj, children=(), limit: int = 100) -> list[tuple]:
     for child in children:
         condition |= Q(model=child._meta.label_lower, object_id=str(child.pk))
     events = list(AuditEvent.objects.filter(condition).order_by("-id")[:limit])
+    label, pk = obj._meta.label_lower, str(obj.pk)
+    for event in events:  # a record entered on this page: its events name it
+        event.of_child = (event.model, event.object_id) != (label, pk)
     return present(events)
 
 

@@ -665,3 +665,23 @@ def test_an_assessment_page_counts_the_consecutive_excellent_years(client, w):
     response = client.get(models.Assessment.objects.get(year=2020).get_absolute_url())
 
     assert response.context["object"].consecutive_excellent == 5
+
+
+def test_the_history_of_a_project_names_the_inspection_an_event_is_of(client, w):
+    from kechuang.seismic.domain.records import record_inspection
+
+    project = w.ours["constructionproject"]
+    inspection = record_inspection(
+        project,
+        w.staff,
+        inspected_on=dt.date(2020, 6, 1),
+        inspectors="张三",
+        designed_class="b",
+        designed_measures_intensity=8,
+    )
+    client.force_login(w.staff)
+
+    html = page(client, project.get_absolute_url())
+
+    children = re.findall(r'data-testid="history-child">([^<]*)<', html)
+    assert children == [str(inspection)]
