@@ -632,3 +632,26 @@ def test_detail_query_count_does_not_grow_with_children(client, w, p):
     many = [count_queries(client, address) for address in pages]
 
     assert dict(zip(pages, many, strict=True)) == dict(zip(pages, few, strict=True))
+
+
+def test_a_commissioners_home_page_shows_this_years_own_log_in_figures(client, w):
+    today = timezone.localdate()
+    ActivityFactory(commissioner=w.a, town=w.east, held_on=today, trainees=40, materials=25)
+    ActivityFactory(commissioner=w.a, town=w.east, held_on=today, trainees=2, materials=0)
+    ActivityFactory(commissioner=w.a, town=w.east, held_on=dt.date(today.year - 1, 6, 1))
+    ActivityFactory(commissioner=w.b, town=w.west, held_on=today, trainees=99, materials=99)
+
+    client.force_login(w.a_user)
+    panels = client.get(reverse("core:home")).context["panels"]
+    client.force_login(w.staff)
+    staff_panels = client.get(reverse("core:home")).context["panels"]
+
+    mine = {str(p["title"]): p["value"] for p in panels if p["url"] == url("my-activities")}
+    year = today.year
+    assert mine == {
+        f"My activities in {year}": 2 + sum(a.held_on.year == year for a in w.a_acts),
+        f"Trainees in {year}": 42 + sum(a.trainees for a in w.a_acts if a.held_on.year == year),
+        f"Materials handed out in {year}": 25
+        + sum(a.materials for a in w.a_acts if a.held_on.year == year),
+    }
+    assert not [p for p in staff_panels if p["url"] == url("my-activities")]
