@@ -9,3 +9,20 @@ class SeismicConfig(AppConfig):
 
     def ready(self):
         from .interfaces import importers  # noqa: F401  (registers the seismic importers)
+
+    def home_panels(self, user):
+        """Open rectifications of seismic-safety inspections within the user's scope."""
+        from django.urls import reverse
+
+        from .models import Inspection
+
+        if not user.has_perm("seismic.view_inspection"):
+            return []
+        count = Inspection.objects.visible_to(user).open_rectifications().count()
+        return [
+            {
+                "title": _("Open seismic rectifications"),
+                "value": count,
+                "url": reverse("seismic:inspection-list") + "?open_rectification=true",
+            }
+        ]

@@ -685,3 +685,32 @@ def test_the_history_of_a_project_names_the_inspection_an_event_is_of(client, w)
 
     children = re.findall(r'data-testid="history-child">([^<]*)<', html)
     assert children == [str(inspection)]
+
+
+def test_the_home_page_counts_open_rectifications_within_scope_as_the_list_shows_them(client, w):
+    open_east = InspectionFactory(
+        project=w.ours["constructionproject"],
+        finding=Finding.BELOW_REQUIREMENT,
+        rectification_required=True,
+        rectification_due=dt.date(2020, 9, 30),
+    )
+    InspectionFactory(
+        project=w.theirs["constructionproject"],
+        finding=Finding.BELOW_REQUIREMENT,
+        rectification_required=True,
+        rectification_due=dt.date(2020, 9, 30),
+    )
+    expected = {
+        "staff": models.Inspection.objects.open_rectifications().count(),
+        "officer": models.Inspection.objects.open_rectifications()
+        .filter(project__town=w.east)
+        .count(),
+    }
+    assert open_east in models.Inspection.objects.open_rectifications()
+
+    for who in ("staff", "officer"):
+        client.force_login(getattr(w, who))
+        panels = client.get(reverse("core:home")).context["panels"]
+        [panel] = [p for p in panels if "open_rectification" in p["url"]]
+        listed = client.get(panel["url"]).context["paginator"].count
+        assert panel["value"] == listed == expected[who], who
