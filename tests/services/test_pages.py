@@ -649,9 +649,8 @@ def test_a_commissioners_home_page_shows_this_years_own_log_in_figures(client, w
     mine = {str(p["title"]): p["value"] for p in panels if p["url"] == url("my-activities")}
     year = today.year
     assert mine == {
-        f"My activities in {year}": 2 + sum(a.held_on.year == year for a in w.a_acts),
-        f"Trainees in {year}": 42 + sum(a.trainees for a in w.a_acts if a.held_on.year == year),
-        f"Materials handed out in {year}": 25
-        + sum(a.materials for a in w.a_acts if a.held_on.year == year),
+        f"{year}年我的服务活动": 2 + sum(a.held_on.year == year for a in w.a_acts),
+        f"{year}年受训人数": 42 + sum(a.trainees for a in w.a_acts if a.held_on.year == year),
+        f"{year}年发放资料": 25 + sum(a.materials for a in w.a_acts if a.held_on.year == year),
     }
     assert not [p for p in staff_panels if p["url"] == url("my-activities")]
