@@ -602,9 +602,9 @@ def test_a_record_changed_between_the_check_and_the_commit_refuses_the_import(cl
     job = confirm(client, job)
 
     assert job.status == ImportStatus.INVALID
-    assert job.errors == [
-        {"row": 2, "column": "项目名称、检查日期", "message": stale_message()}
-    ], job.errors
+    assert job.errors == [{"row": 2, "column": "项目名称、检查日期", "message": stale_message()}], (
+        job.errors
+    )
     inspection.refresh_from_db()
     assert inspection.findings == "同事刚改的结论"
     assert Inspection.objects.count() == before  # the other row was not written either
