@@ -867,7 +867,7 @@ V2_TEXT = (
 def save_policy(lookups: Lookups) -> str:
     """The policy through its real workflow, once (an existing policy is left alone)."""
     if Policy.objects.filter(title=POLICY_TITLE).exists():
-        return "已存在"
+        return "已有,未改动"
     staff = lookups.users[STAFF]
     policy = policies.create_policy(
         staff,
@@ -927,7 +927,7 @@ def save_policy(lookups: Lookups) -> str:
     # The texts and opinions are synthetic (the policy itself is the seeds').
     policy.versions.update(is_demo=True)
     ConsultationOpinion.objects.filter(policy_version__policy=policy).update(is_demo=True)
-    return "新建"
+    return "已按修订流程建立(第 1 版已施行,第 2 版征求意见中)"
 
 
 # -- entry point ------------------------------------------------------------------------------
@@ -944,5 +944,5 @@ def load(stdout) -> None:
     stdout.write(
         f"服务:科技特派员 {len(commissioners)} 名(队)、服务日志 {activities} 条、"
         f"科技类校外培训机构 {len(institutions)} 家、走访调研 {visits} 次(跟进事项 "
-        f"{follow_ups} 项)、科技金融政策{policy}"
+        f"{follow_ups} 项)、{POLICY_TITLE}:{policy}"
     )
