@@ -83,9 +83,6 @@ SIGNED_PROJECT_COLUMNS = [
     Column("投资方", "investor", "Investor"),
 ]
 
-YES = {"是", "y", "yes", "true", "1"}
-NO = {"否", "n", "no", "false", "0", ""}
-
 INCUBATION_PROJECT_COLUMNS = [
     Column("研究院", "institute", "Institute", required=True),
     Column("项目名称", "name", "Project", required=True),
@@ -158,5 +155,3 @@ MAJOR_PROJECT_COLUMNS = [
     Column("产能单位", "capacity_unit", "Capacity unit"),
     Column("达产年产值(万元)", "output_at_capacity", "Output at capacity (10k yuan/year)"),
 ]
-
-LIST_SEPARATORS = "、,，;；\n"

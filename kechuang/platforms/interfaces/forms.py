@@ -2,98 +2,16 @@
 select of every enterprise would be too long); dates are date pickers; records that carry a
 version carry it in the form, so a stale edit is refused."""
 
-from django import forms
-from django.db.models import DateField, TextField
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.registry.interfaces import record_forms
-from kechuang.registry.models import Organisation, Person
+from kechuang.registry.interfaces.record_forms import record_formfield
+from kechuang.registry.models import Person
 
 from .. import models
-from ..domain.lookups import NotFound, OrganisationIndex
 from ..domain.records import problems
 from .application_forms import rd_levels
 from .rd_forms import check_year
-
-ORGANISATION_HELP = _("Unified social credit code, or the exact name.")
-
-
-class OrganisationField(forms.ModelChoiceField):
-    """An organisation typed as its credit code or exact name."""
-
-    widget = forms.TextInput
-
-    def __init__(self, queryset, **kwargs):
-        super().__init__(queryset, **kwargs)
-        self.help_text = self.help_text or ORGANISATION_HELP
-
-    def prepare_value(self, value):
-        if isinstance(value, int):  # the initial value of a model form: the id
-            value = self.queryset.model._default_manager.filter(pk=value).first()
-        if isinstance(value, Organisation):
-            return value.uscc or value.name
-        return value or ""
-
-    def to_python(self, value):
-        if value in self.empty_values or not str(value).strip():
-            return None
-        try:
-            pk = OrganisationIndex(self.queryset, [str(value)]).find(str(value))
-        except NotFound as error:
-            raise forms.ValidationError(str(error), code="invalid_choice") from None
-        return self.queryset.get(pk=pk)
-
-
-class OrganisationsField(forms.ModelMultipleChoiceField):
-    """Organisations typed one per line, each as its credit code or exact name."""
-
-    widget = forms.Textarea(attrs={"rows": 3})
-
-    def __init__(self, queryset, **kwargs):
-        super().__init__(queryset, **kwargs)
-        self.help_text = _("One per line: unified social credit code, or the exact name.")
-
-    def prepare_value(self, value):
-        if not value:
-            return ""
-        if isinstance(value, str):
-            return value
-        items = [v for v in value if isinstance(v, Organisation)]
-        ids = [v for v in value if not isinstance(v, Organisation)]
-        items += list(self.queryset.model._default_manager.filter(pk__in=ids))
-        return "\n".join(org.uscc or org.name for org in items)
-
-    def clean(self, value):
-        lines = [line.strip() for line in (value or "").splitlines() if line.strip()]
-        if not lines:
-            if self.required:
-                raise forms.ValidationError(self.error_messages["required"], code="required")
-            return self.queryset.none()
-        index = OrganisationIndex(self.queryset, lines)
-        ids, problems = [], []
-        for line in lines:
-            try:
-                ids.append(index.find(line))
-            except NotFound as error:
-                problems.append(str(error))
-        if problems:
-            raise forms.ValidationError(problems)
-        return self.queryset.filter(pk__in=ids)
-
-    def has_changed(self, initial, data):
-        return self.prepare_value(initial) != (data or "").strip()
-
-
-def platform_formfield(field, **kwargs):
-    """Form fields of the model fields, as the platform forms want them."""
-    if isinstance(field, DateField):
-        kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    elif field.related_model is Organisation:
-        form_class = OrganisationsField if field.many_to_many else OrganisationField
-        kwargs["form_class"] = form_class
-    elif isinstance(field, TextField):
-        kwargs["widget"] = forms.Textarea(attrs={"rows": 3})
-    return field.formfield(**kwargs)
 
 
 class RecordForm(record_forms.RecordForm):
@@ -105,7 +23,7 @@ class RecordForm(record_forms.RecordForm):
     """
 
     class Meta:
-        formfield_callback = platform_formfield
+        formfield_callback = record_formfield
 
     def clean(self):
         cleaned = super().clean()

@@ -13,7 +13,7 @@ not reached. An imported project's state is its history; a project already on re
 state only through its workflow, so a row may not change it.
 
 The generic machinery (reading cells, matching rows to records, writing in bulk with audit
-events) is the platform area's ``RecordImporter``.
+events) is the registry's ``RecordImporter`` (``registry/interfaces/record_import.py``).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from django.utils.translation import gettext_lazy
 
 from kechuang.core.domain.imports import RowError, register
 from kechuang.core.enums import CodeList
-from kechuang.platforms.domain.lookups import NotFound, OrganisationIndex
-from kechuang.platforms.interfaces.importers import (
+from kechuang.registry.domain.lookups import NotFound, OrganisationIndex
+from kechuang.registry.interfaces.record_import import (
     RecordImporter,
     choice_values,
     code_items,

@@ -12,23 +12,107 @@ scope, as the list, the import and the API do:
 - with ``active_code_items``, code-list selects offer the active items, and the item the record
   already has (even if retired).
 
-How a model field becomes a form field (the organisation field typed as a credit code, date
-pickers …) is the area's ``Meta.formfield_callback``.
+How a model field becomes a form field is the area's ``Meta.formfield_callback``;
+``record_formfield`` is the usual one (organisations typed as their credit code or exact name
+with ``OrganisationField``/``OrganisationsField``, date pickers, text areas).
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q
+from django.db.models import DateField, Q, TextField
+from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.interfaces.forms import StyledFormMixin
 from kechuang.core.models import CodeItem, TrackedModel
 
+from ..domain.lookups import NotFound, OrganisationIndex
 from ..domain.towns import reaches_every_town, towns_within_scope
 from ..models import Organisation
 
 ALL_ORGANISATIONS = "__all__"
+ORGANISATION_HELP = _("Unified social credit code, or the exact name.")
+
+
+class OrganisationField(forms.ModelChoiceField):
+    """An organisation typed as its credit code or exact name."""
+
+    widget = forms.TextInput
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, **kwargs)
+        self.help_text = self.help_text or ORGANISATION_HELP
+
+    def prepare_value(self, value):
+        if isinstance(value, int):  # the initial value of a model form: the id
+            value = self.queryset.model._default_manager.filter(pk=value).first()
+        if isinstance(value, Organisation):
+            return value.uscc or value.name
+        return value or ""
+
+    def to_python(self, value):
+        if value in self.empty_values or not str(value).strip():
+            return None
+        try:
+            pk = OrganisationIndex(self.queryset, [str(value)]).find(str(value))
+        except NotFound as error:
+            raise forms.ValidationError(str(error), code="invalid_choice") from None
+        return self.queryset.get(pk=pk)
+
+
+class OrganisationsField(forms.ModelMultipleChoiceField):
+    """Organisations typed one per line, each as its credit code or exact name."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, **kwargs)
+        self.help_text = _("One per line: unified social credit code, or the exact name.")
+
+    def prepare_value(self, value):
+        if not value:
+            return ""
+        if isinstance(value, str):
+            return value
+        items = [v for v in value if isinstance(v, Organisation)]
+        ids = [v for v in value if not isinstance(v, Organisation)]
+        items += list(self.queryset.model._default_manager.filter(pk__in=ids))
+        return "\n".join(org.uscc or org.name for org in items)
+
+    def clean(self, value):
+        lines = [line.strip() for line in (value or "").splitlines() if line.strip()]
+        if not lines:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return self.queryset.none()
+        index = OrganisationIndex(self.queryset, lines)
+        ids, problems = [], []
+        for line in lines:
+            try:
+                ids.append(index.find(line))
+            except NotFound as error:
+                problems.append(str(error))
+        if problems:
+            raise forms.ValidationError(problems)
+        return self.queryset.filter(pk__in=ids)
+
+    def has_changed(self, initial, data):
+        return self.prepare_value(initial) != (data or "").strip()
+
+
+def record_formfield(field, **kwargs):
+    """Form fields of the model fields, as the areas' record forms want them (a
+    ``Meta.formfield_callback``): date pickers, organisations typed as their credit code or exact
+    name, text areas for long text."""
+    if isinstance(field, DateField):
+        kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    elif field.related_model is Organisation:
+        form_class = OrganisationsField if field.many_to_many else OrganisationField
+        kwargs["form_class"] = form_class
+    elif isinstance(field, TextField):
+        kwargs["widget"] = forms.Textarea(attrs={"rows": 3})
+    return field.formfield(**kwargs)
 
 
 class RecordForm(StyledFormMixin, forms.ModelForm):

@@ -12,8 +12,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.interfaces.forms import StyledFormMixin
-from kechuang.platforms.interfaces.forms import platform_formfield
 from kechuang.registry.interfaces import record_forms
+from kechuang.registry.interfaces.record_forms import record_formfield
 
 from .. import models
 from ..domain import fortification as fx
@@ -26,7 +26,7 @@ class RecordForm(record_forms.RecordForm):
     town, ``owner_fields`` to the organisations the user sees)."""
 
     class Meta:
-        formfield_callback = platform_formfield
+        formfield_callback = record_formfield
 
 
 class ChildForm(record_forms.ChildMixin, RecordForm):

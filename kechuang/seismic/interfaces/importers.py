@@ -30,15 +30,15 @@ from django.utils.translation import gettext_lazy
 from kechuang.core.domain.imports import RowError, register
 from kechuang.core.enums import CodeList
 from kechuang.core.interfaces.excel import cell_text
-from kechuang.platforms.interfaces.importers import (
+from kechuang.registry.domain.towns import reaches_every_town, towns_within_scope
+from kechuang.registry.domain.uscc import normalise_uscc
+from kechuang.registry.interfaces.record_import import (
     RecordImporter,
     Row,
     choice_values,
     code_items,
     split_list,
 )
-from kechuang.registry.domain.towns import reaches_every_town, towns_within_scope
-from kechuang.registry.domain.uscc import normalise_uscc
 from kechuang.registry.models import Organisation, Town
 
 from .. import models

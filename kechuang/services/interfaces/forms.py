@@ -1,5 +1,5 @@
 """Forms of the services pages. Organisations are typed as their credit code or exact name (the
-platform forms' field); code-list selects offer the active items (and the item a record already
+registry's record field); code-list selects offer the active items (and the item a record already
 has); dates are date pickers; records that carry a version carry it in the form, so a stale edit
 is refused. Workflow steps (policy versions, follow-ups, rectifications) have forms of their
 own whose values go to the domain functions, never straight onto the record."""
@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.accounts.enums import RoleCode, UserKind
 from kechuang.accounts.models import User
 from kechuang.core.interfaces.forms import StyledFormMixin
-from kechuang.platforms.interfaces.forms import platform_formfield
 from kechuang.registry.interfaces import record_forms
+from kechuang.registry.interfaces.record_forms import record_formfield
 from kechuang.registry.models import Organisation, Person
 
 from .. import models
@@ -54,7 +54,7 @@ class RecordForm(record_forms.RecordForm):
     active_code_items = True
 
     class Meta:
-        formfield_callback = platform_formfield
+        formfield_callback = record_formfield
 
 
 class ChildForm(record_forms.ChildMixin, RecordForm):

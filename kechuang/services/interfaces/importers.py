@@ -22,14 +22,14 @@ from django.utils.translation import gettext_lazy
 
 from kechuang.core.domain.imports import RowError, register
 from kechuang.core.enums import CodeList
-from kechuang.platforms.interfaces.importers import (
+from kechuang.registry.domain.towns import reaches_every_town, towns_within_scope
+from kechuang.registry.domain.uscc import normalise_uscc
+from kechuang.registry.interfaces.record_import import (
     RecordImporter,
     by_code_and_name,
     choice_values,
     code_items,
 )
-from kechuang.registry.domain.towns import reaches_every_town, towns_within_scope
-from kechuang.registry.domain.uscc import normalise_uscc
 from kechuang.registry.models import Organisation, Town
 
 from ..enums import CommissionerKind, HostKind, InstitutionStatus, LeaderKind
@@ -105,9 +105,6 @@ class ServicesImporter(RecordImporter):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls.permission = f"services.import_{cls.model._meta.model_name}"
-
-    def problems(self, fields):
-        return {}
 
     def organisations(self, cells, field: str, queryset=None):
         visible = Organisation.objects.visible_to(self.user)

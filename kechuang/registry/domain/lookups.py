@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from kechuang.registry.domain.uscc import normalise_uscc
+from .uscc import normalise_uscc
 
 CHUNK = 2000
 
