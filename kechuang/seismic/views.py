@@ -346,8 +346,26 @@ class InspectionList(RecordListView):
     ]
     default_sort = "-inspected_on"
 
+    # The requirement is worked out in SQL for the rows shown, not for the whole list: the
+    # total count then needs no joins to projects and zonations (bench/seismic.py). Sorting or
+    # filtering by it puts it on the whole list (the flag filter annotates by itself).
+    COMPUTED = {requirement.BELOW, requirement.REQUIRED_MEASURES}
+
     def get_base_queryset(self):
-        return models.Inspection.objects.with_requirement()
+        inspections = models.Inspection.objects.all()
+        if self.request.GET.get("sort", "").lstrip("-") in self.COMPUTED:
+            inspections = inspections.with_requirement()
+        return inspections
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = context["object_list"]
+        if requirement.BELOW not in rows.query.annotations:
+            ids = [row.pk for row in rows]
+            shown = models.Inspection.objects.with_requirement().select_related(*self.related)
+            by_pk = shown.in_bulk(ids)
+            context["object_list"] = [by_pk[pk] for pk in ids]
+        return context
 
 
 class InspectionDetail(DetailView):

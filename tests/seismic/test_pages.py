@@ -714,3 +714,23 @@ def test_the_home_page_counts_open_rectifications_within_scope_as_the_list_shows
         [panel] = [p for p in panels if "open_rectification" in p["url"]]
         listed = client.get(panel["url"]).context["paginator"].count
         assert panel["value"] == listed == expected[who], who
+
+
+def test_the_inspection_list_counts_without_the_rules_and_works_them_out_for_the_rows(client, w):
+    project = w.ours["constructionproject"]
+    low = InspectionFactory(project=project, designed_measures_intensity=6)
+    InspectionFactory(project=project, designed_measures_intensity=9)
+    client.force_login(w.staff)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url("inspection", "list"))
+    count_sql = next(q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper())
+    assert "seismic_townzonation" not in count_sql
+    rows = {row.pk: row for row in response.context["object_list"]}
+    assert rows[low.pk].below_requirement is True
+
+    for sort in ("-below_requirement", "required_measures_intensity"):
+        response = client.get(url("inspection", "list") + f"?sort={sort}")
+        assert response.status_code == 200, sort
+    flags = [row.below_requirement for row in response.context["object_list"]]
+    assert flags.count(True) >= 1
