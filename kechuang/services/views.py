@@ -96,7 +96,6 @@ class DetailView(RecordDetailView):
     the parent's address. ``actions`` are links to the record's steps, ``post_actions`` steps
     taken with one button."""
 
-    template_name = "services/detail.html"
     parent = ""
 
     def get_context_data(self, **kwargs):
