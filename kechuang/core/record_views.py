@@ -166,11 +166,16 @@ SECTION_ROWS = 10  # records shown per section (or per group of one) on a detail
 
 
 class RecordDetailView(ScopedDetailView):
-    """A record's facts, the sections of records shown with it, and its history."""
+    """A record's facts, the sections of records shown with it, and its history.
+
+    A record entered on its parent's page names the parent's foreign key in ``parent``: its page
+    leads back to the parent, and its edit form lives under the parent's address. ``actions()``
+    are links to the record's steps, ``post_actions()`` steps taken with one button."""
 
     template_name = "records/record_detail.html"
     facts: list[Shown] = []
     related: tuple[str, ...] = ()
+    parent = ""
 
     @property
     def permission(self):
@@ -180,19 +185,38 @@ class RecordDetailView(ScopedDetailView):
         return self.model._default_manager.select_related(*self.related)
 
     def get_context_data(self, **kwargs):
-        model, user = self.model, self.request.user
+        model = self.model
         context = super().get_context_data(**kwargs)
+        parent = getattr(self.object, self.parent) if self.parent else None
         context.update(
             title=str(self.object),
             kind=capfirst(model._meta.verbose_name),
             facts=labelled(model, self.facts),
             sections=self.sections(),
-            list_url=reverse(url_name(model, "list")),
-            edit_url=reverse(url_name(model, "edit"), args=[self.object.pk])
-            if user.has_perm(perm("change", model), self.object)
-            else "",
+            parent=parent,
+            list_url=record_url(parent) if parent else self.list_of(model, ""),
+            edit_url=self.edit_url(),
+            actions=self.actions(),
+            post_actions=self.post_actions(),
         )
         return context
+
+    def edit_url(self) -> str:
+        """The record's form (under its parent's address), if the user may change it."""
+        record = self.object
+        if not self.request.user.has_perm(perm("change", self.model), record):
+            return ""
+        args = [getattr(record, f"{self.parent}_id"), record.pk] if self.parent else [record.pk]
+        try:
+            return reverse(url_name(self.model, "edit"), args=args)
+        except NoReverseMatch:
+            return ""
+
+    def actions(self) -> list[dict]:
+        return []
+
+    def post_actions(self) -> list[dict]:
+        return []
 
     def sections(self) -> list[Section]:
         return []

@@ -13,21 +13,15 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kechuang.core import record_views
-from kechuang.core.interfaces.display import Shown, formatted, record_url
-from kechuang.core.record_views import (
-    RecordDetailView,
-    RecordEditView,
-    labelled,
-    perm,
-    url_name,
-)
+from kechuang.core.interfaces.display import Shown, formatted
+from kechuang.core.record_views import RecordDetailView, RecordEditView, perm
 
 from . import models
 from .domain import commissioners as commissioner_domain
@@ -91,50 +85,10 @@ def as_validation_error(error: ServicesError, form) -> ValidationError:
 
 
 class DetailView(RecordDetailView):
-    """A services record's page. A record entered on its parent's page names the parent's
-    foreign key in ``parent``: its page leads back to the parent, and its edit form lives under
-    the parent's address. ``actions`` are links to the record's steps, ``post_actions`` steps
-    taken with one button."""
-
-    parent = ""
-
-    def get_context_data(self, **kwargs):
-        # The shared detail page's context, with the parent's page and edit form where the
-        # record has a parent.
-        context = super(RecordDetailView, self).get_context_data(**kwargs)
-        model = self.model
-        parent = getattr(self.object, self.parent) if self.parent else None
-        context.update(
-            title=str(self.object),
-            kind=capfirst(model._meta.verbose_name),
-            facts=labelled(model, self.facts),
-            sections=self.sections(),
-            parent=parent,
-            list_url=record_url(parent) if parent else self.list_of(model, ""),
-            edit_url=self.edit_url(),
-            actions=self.actions(),
-            post_actions=self.post_actions(),
-        )
-        return context
+    """A services record's page (the shared one, with sections of records kept elsewhere)."""
 
     def may(self, action: str, model=None, obj=None) -> bool:
         return self.request.user.has_perm(perm(action, model or self.model), obj)
-
-    def edit_url(self) -> str:
-        record = self.object
-        if not self.may("change", obj=record):
-            return ""
-        args = [getattr(record, f"{self.parent}_id"), record.pk] if self.parent else [record.pk]
-        try:
-            return reverse(url_name(self.model, "edit"), args=args)
-        except NoReverseMatch:
-            return ""
-
-    def actions(self) -> list[dict]:
-        return []
-
-    def post_actions(self) -> list[dict]:
-        return []
 
     def linked(self, title, records, columns, *, model=None, add_url="", list_url="", key=""):
         section = self.related_records(title, records, columns, model=model)
