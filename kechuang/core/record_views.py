@@ -104,17 +104,23 @@ class RecordExportView(LoginRequiredMixin, View):
         view = self.list_view()
         view.setup(request)
         view.check_permission()
-        export = view.export
-        spool = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it when sent)
-        count = export.write(spool, view.filtered_queryset())
-        chain.record(
-            AuditAction.EXPORT,
-            changes={"filters": request.GET.dict(), "rows": count},
-            comment=_("%(list)s export") % {"list": capfirst(view.model._meta.verbose_name_plural)},
-        )
-        spool.seek(0)
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return FileResponse(spool, as_attachment=True, filename=f"{export.sheet}-{stamp}.xlsx")
+        comment = _("%(list)s export") % {"list": capfirst(view.model._meta.verbose_name_plural)}
+        return excel_download(request, view.export, view.filtered_queryset(), comment)
+
+
+def excel_download(request, export: Export, queryset, comment: str) -> FileResponse:
+    """``queryset`` written as ``export`` to a workbook sent as a download, the export audited
+    with the filters it was asked with and its row count."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it when sent)
+    count = export.write(spool, queryset)
+    chain.record(
+        AuditAction.EXPORT,
+        changes={"filters": request.GET.dict(), "rows": count},
+        comment=comment,
+    )
+    spool.seek(0)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return FileResponse(spool, as_attachment=True, filename=f"{export.sheet}-{stamp}.xlsx")
 
 
 @dataclass

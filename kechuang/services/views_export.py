@@ -3,17 +3,12 @@ institution's name, town, address and operator. The institutions are those of th
 institution list with the same filters (``?town=…&status=…&q=…``), within the user's data
 scope; the download is audited like every export."""
 
-import tempfile
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from kechuang.audit import chain
-from kechuang.audit.enums import AuditAction
+from kechuang.core.record_views import excel_download
 
 from .interfaces.exporters import INSTITUTION_CONTACTS
 from .interfaces.filters import TrainingInstitutionFilter
@@ -47,15 +42,9 @@ class InstitutionContactsExportView(LoginRequiredMixin, View):
     def get(self, request):
         if not may_export_contacts(request.user):
             raise PermissionDenied
-        spool = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it when sent)
-        count = INSTITUTION_CONTACTS.write(spool, contacts_of(request.user, request.GET))
-        chain.record(
-            AuditAction.EXPORT,
-            changes={"filters": request.GET.dict(), "rows": count},
-            comment=_("Training institution contact list export"),
-        )
-        spool.seek(0)
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return FileResponse(
-            spool, as_attachment=True, filename=f"{INSTITUTION_CONTACTS.sheet}-{stamp}.xlsx"
+        return excel_download(
+            request,
+            INSTITUTION_CONTACTS,
+            contacts_of(request.user, request.GET),
+            _("Training institution contact list export"),
         )
