@@ -236,6 +236,7 @@ def server_environment(url: str, var_dir: Path) -> dict[str, str]:
             "KECHUANG_MODE": "production",
             "KECHUANG_DEBUG": "0",
             "KECHUANG_SECRET_KEY": secrets.token_urlsafe(50),
+            "KECHUANG_AUDIT_KEYS": "bench:" + secrets.token_urlsafe(32),
             "KECHUANG_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "KECHUANG_VAR_DIR": str(var_dir),
             "KECHUANG_LOG_LEVEL": "WARNING",

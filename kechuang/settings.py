@@ -43,6 +43,44 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "kechuang-insecure-key-for-demo-and-tests-only"
 
+
+def audit_keys(value: str, *, min_length: int) -> dict[str, str]:
+    """``id:secret,id:secret`` → {id: secret}, in order: the first signs new audit events, the
+    others only verify events signed before a rotation (audit/chain.py)."""
+    keys = {}
+    for item in value.split(","):
+        if not item.strip():
+            continue
+        key_id, _, secret = item.strip().partition(":")
+        bare = key_id.replace("-", "").replace("_", "")
+        if not (key_id and len(key_id) <= 32 and bare.isascii() and bare.isalnum()):
+            raise ImproperlyConfigured(
+                "KECHUANG_AUDIT_KEYS: each key is id:secret, the id 1-32 letters, digits, - or _."
+            )
+        if len(secret) < min_length:
+            raise ImproperlyConfigured(
+                f"KECHUANG_AUDIT_KEYS: the secret of key {key_id!r} must have at least "
+                f"{min_length} characters."
+            )
+        if key_id in keys:
+            raise ImproperlyConfigured(f"KECHUANG_AUDIT_KEYS: key id {key_id!r} appears twice.")
+        keys[key_id] = secret
+    return keys
+
+
+# The audit log's HMAC keys live outside the database, so that whoever can write the database
+# still cannot re-sign an edited history. Production refuses to start without one.
+KECHUANG_AUDIT_KEYS = audit_keys(
+    os.environ.get("KECHUANG_AUDIT_KEYS", ""), min_length=8 if RELAXED else 32
+)
+if not KECHUANG_AUDIT_KEYS:
+    if not RELAXED:
+        raise ImproperlyConfigured(
+            "KECHUANG_AUDIT_KEYS must be set outside demo and test mode (KECHUANG_MODE): "
+            "id:secret, e.g. 2026:<python -c 'import secrets; print(secrets.token_urlsafe(32))'>."
+        )
+    KECHUANG_AUDIT_KEYS = {"insecure": "kechuang-insecure-audit-key-for-demo-and-tests-only"}
+
 ALLOWED_HOSTS = env_list("KECHUANG_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("KECHUANG_CSRF_TRUSTED_ORIGINS", "")
 

@@ -23,9 +23,11 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One entry of the append-only, hash-chained audit log.
 
-    ``hash`` is SHA-256 over the event's content and ``prev_hash``, the hash of the event
-    before it, so that editing, deleting or reordering an event breaks the chain
-    (see :mod:`kechuang.audit.chain`).
+    ``hash`` is HMAC-SHA256, with the key named by ``key_id`` (settings.KECHUANG_AUDIT_KEYS,
+    kept outside the database), over the event's content and ``prev_hash``, the hash of the
+    event before it, so that editing, deleting or reordering an event breaks the chain and
+    cannot be re-signed without the key (see :mod:`kechuang.audit.chain`). Events written
+    before the keys existed have no ``key_id`` and a plain SHA-256 hash.
     """
 
     at = models.DateTimeField(_("time"))
@@ -49,6 +51,7 @@ class AuditEvent(models.Model):
     batch = models.UUIDField(_("batch"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=32, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 

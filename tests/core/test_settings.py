@@ -30,7 +30,11 @@ def test_production_requires_a_secret_key():
 
 
 def test_production_defaults_are_debug_off_and_secure_cookies(tmp_path):
-    result = settings_in(KECHUANG_SECRET_KEY="x" * 50, KECHUANG_VAR_DIR=str(tmp_path))
+    result = settings_in(
+        KECHUANG_SECRET_KEY="x" * 50,
+        KECHUANG_AUDIT_KEYS="k1:" + "y" * 40,
+        KECHUANG_VAR_DIR=str(tmp_path),
+    )
 
     assert result.stdout.split() == ["False", "True", "True", "django.db.backends.sqlite3"]
 
