@@ -234,7 +234,7 @@ def test_digests_kept_earlier_still_match_a_grown_log(tmp_path):
 
     write(1)
 
-    assert "3 kept digests match" in verify_output("--digest", str(digests))
+    assert "Kept digests matched: 3" in verify_output("--digest", str(digests))
 
 
 def test_truncate_and_move_the_head_is_detected_with_a_digest(tmp_path):
@@ -331,3 +331,14 @@ def test_production_refuses_to_start_without_an_audit_key(tmp_path):
     assert refused.returncode != 0
     assert "KECHUANG_AUDIT_KEYS must be set" in refused.stderr
     assert started.stdout.split() == ["['k2026',", "'k2025']"]
+
+
+def test_digests_can_be_read_from_stdin_as_the_cron_line_does(monkeypatch):
+    write(1)
+    kept = chain.head_digest().line() + "\n"
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(kept))
+    assert "Kept digests matched: 1" in verify_output("--digest", "-")
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    with pytest.raises(CommandError, match="hold no digest"):
+        call_command("audit_verify", "--digest", "-")

@@ -74,6 +74,6 @@ class Command(BaseCommand):
             newest = max(d.event_id for d in digests)
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"{len(digests)} kept digests match (the newest at event #{newest})."
+                    f"Kept digests matched: {len(digests)} (the newest at event #{newest})."
                 )
             )
