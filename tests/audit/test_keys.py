@@ -342,3 +342,14 @@ def test_digests_can_be_read_from_stdin_as_the_cron_line_does(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     with pytest.raises(CommandError, match="hold no digest"):
         call_command("audit_verify", "--digest", "-")
+
+
+def test_a_large_batch_is_signed_too():
+    """Above bulk.COPY_THRESHOLD, PostgreSQL writes the events through COPY."""
+    events = [chain.pending(AuditAction.IMPORT, comment=f"row {n}") for n in range(250)]
+
+    chain.record_many(events)
+
+    written = AuditEvent.objects.order_by("-id")[:250]
+    assert {e.key_id for e in written} == {next(iter(chain.signing_keys()))}
+    assert chain.verify() is None
