@@ -91,6 +91,26 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
+# HTTPS only: plain-HTTP requests are redirected and browsers told (HSTS) to use HTTPS for a
+# year. Behind a proxy that terminates TLS and does both itself, turn them off here
+# (KECHUANG_SSL_REDIRECT=0, KECHUANG_HSTS_SECONDS=0).
+SECURE_SSL_REDIRECT = SECURE and env_bool("KECHUANG_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("KECHUANG_HSTS_SECONDS", "31536000")) if SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KECHUANG_HSTS_INCLUDE_SUBDOMAINS", False)
+# Content-Security-Policy (core/middleware.py), in every mode: scripts and styles only from
+# files the site serves — no inline script or style, no eval — and never framed.
+KECHUANG_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 SESSION_COOKIE_AGE = 8 * 3600
 
 INSTALLED_APPS = [
@@ -123,6 +143,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "kechuang.core.middleware.RequestArrivalMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "kechuang.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,8 +155,10 @@ MIDDLEWARE = [
 ]
 
 if not RELAXED:
-    # Production serves collected static files itself; demo and tests use Django's finders.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    # Production serves collected static files itself (after the HTTPS redirect and the
+    # security headers); demo and tests use Django's finders.
+    after_headers = MIDDLEWARE.index("kechuang.core.middleware.ContentSecurityPolicyMiddleware")
+    MIDDLEWARE.insert(after_headers + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "kechuang.urls"
 WSGI_APPLICATION = "kechuang.wsgi.application"

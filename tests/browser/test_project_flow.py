@@ -36,16 +36,14 @@ def zh(label) -> str:
 
 
 @pytest.fixture
-def log_in(browser, live_server):
+def log_in(new_context, live_server):
     """``log_in(username)``: a page of a new browser (zh-CN) logged in as that user. JavaScript
-    errors of every page are collected in ``log_in.errors``."""
-    contexts = []
+    errors of every page are collected in ``log_in.errors`` (CSP violations fail the test)."""
 
     def open_as(username: str):
-        context = browser.new_context(locale="zh-CN")
+        context = new_context()
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
-        contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: open_as.errors.append(f"{username}: {error}"))
         page.goto(f"{live_server.url}/accounts/login/")
@@ -56,9 +54,7 @@ def log_in(browser, live_server):
         return page
 
     open_as.errors = []
-    yield open_as
-    for context in contexts:
-        context.close()
+    return open_as
 
 
 def open_my_portal(page):
