@@ -86,9 +86,11 @@ def _department_ids(user, role) -> set[int] | None:
     return set()
 
 
-def scope_filter(model, user) -> Q | None:
-    """The Q that limits ``model`` to what ``user`` may see; None means no limit."""
-    paths: ScopePaths = getattr(model, "scope_paths", ScopePaths())
+def scope_filter(model, user, paths: ScopePaths | None = None) -> Q | None:
+    """The Q that limits ``model`` to what ``user`` may see (or, with ``paths``, reach through
+    them); None means no limit."""
+    if paths is None:
+        paths = getattr(model, "scope_paths", ScopePaths())
     nothing = Q(pk__in=[])
     if user is None or not user.is_authenticated or not user.is_active:
         return nothing
@@ -119,6 +121,39 @@ def scope_filter(model, user) -> Q | None:
 def restrict(queryset: models.QuerySet, user) -> models.QuerySet:
     condition = scope_filter(queryset.model, user)
     return queryset if condition is None else queryset.filter(condition)
+
+
+def reference_paths(model) -> ScopePaths | None:
+    """How records of ``model`` may be referred to by a write: through its ``scope_paths``;
+    None for records anyone may name (code lists, towns, zones …: reference data, whose choice
+    the written record's own scope decides)."""
+    return getattr(model, "scope_paths", None)
+
+
+def reference_filter(model, user) -> Q | None:
+    """The Q of the records of ``model`` that a write by ``user`` may refer to (None: any).
+
+    A record created or changed by a form, an import or an API call may name only records the
+    user reaches, so that an id typed into a request cannot attach — and so show — a record
+    from outside the user's scope, nor file the record under someone else's organisation.
+    Forms and serializers limit their choices with it (``referable``).
+    """
+    paths = reference_paths(model)
+    if paths is None:
+        return None
+    return scope_filter(model, user, paths)
+
+
+def referable(queryset: models.QuerySet, user, keep=()) -> models.QuerySet:
+    """``queryset`` limited to what ``user`` may refer to, and the records of ``keep`` (the ids
+    the record already refers to: keeping a reference is no new reach)."""
+    condition = reference_filter(queryset.model, user)
+    if condition is None:
+        return queryset
+    keep = [pk for pk in keep if pk is not None]
+    if keep:
+        condition |= Q(pk__in=keep)
+    return queryset.filter(condition)
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -2,12 +2,9 @@
 filters, versioned edits (409 on a stale version) for records that carry a version."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Field
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
-from kechuang.accounts.scope import restrict
 from kechuang.core.api import ScopedModelViewSet
 from kechuang.core.models import TrackedModel
 from kechuang.registry.api import VersionedMixin
@@ -18,25 +15,10 @@ from .interfaces import filters
 from .interfaces.serializers import SERIALIZERS
 
 
-def scoped_references(model) -> list:
-    """The fields of ``model`` that refer to records with a data scope (organisations, people,
-    platform records): foreign keys, one-to-one and many-to-many fields."""
-    return [
-        field
-        for field in model._meta.get_fields()
-        if isinstance(field, Field)
-        and field.is_relation
-        and not field.auto_created
-        and hasattr(field.related_model, "scope_paths")
-    ]
-
-
 class PlatformMixin:
-    """A new or changed record may refer only to records the user can see (else 400, naming
-    the field): an id typed into a request must not attach — and so show — someone else's
-    person or organisation. References a record already has may stay. ``scoped_relations``
-    name the records it attaches to (its parent, its host): for those the user also needs the
-    permission to view them."""
+    """The records a new or changed record attaches to (``scoped_relations``: its parent, its
+    host) need the user's permission to view them, beyond being within the user's reach (which
+    ``core.api.ScopedReferencesMixin`` sees to for every reference)."""
 
     scoped_relations: tuple[str, ...] = ()
 
@@ -63,44 +45,6 @@ class PlatformMixin:
                 raise exceptions.ValidationError(
                     {name: _("This record is outside your data scope.")}
                 )
-        errors = {}
-        for field in scoped_references(serializer.Meta.model):
-            if field.name not in serializer.validated_data:
-                continue
-            outside = self.outside_scope(field, serializer)
-            if outside:
-                message = _(
-                    "“%(field)s” refers to %(model)s %(ids)s, which is outside your data scope."
-                ) % {
-                    "field": capfirst(field.verbose_name),
-                    "model": field.related_model._meta.verbose_name,
-                    "ids": ", ".join(str(pk) for pk in outside),
-                }
-                errors[field.name] = [message]
-        if errors:
-            raise exceptions.ValidationError(errors)
-
-    def outside_scope(self, field, serializer) -> list:
-        """Ids the request gives ``field`` that the user cannot see (those the record already
-        refers to excepted)."""
-        value = serializer.validated_data[field.name]
-        wanted = {item.pk for item in value} if field.many_to_many else {getattr(value, "pk", None)}
-        wanted.discard(None)
-        instance = serializer.instance
-        if instance is not None and instance.pk is not None:
-            if field.many_to_many:
-                wanted -= set(getattr(instance, field.name).values_list("pk", flat=True))
-            else:
-                wanted.discard(getattr(instance, field.attname))
-        if not wanted:
-            return []
-        model = field.related_model
-        visible = set(
-            restrict(model._default_manager.filter(pk__in=wanted), self.request.user).values_list(
-                "pk", flat=True
-            )
-        )
-        return sorted(wanted - visible)
 
 
 class PlatformViewSet(PlatformMixin, ScopedModelViewSet):

@@ -19,11 +19,9 @@ import json
 import tempfile
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import Q
 from django.http import FileResponse
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -34,7 +32,12 @@ from rest_framework.response import Response
 from kechuang.audit import chain
 from kechuang.audit.enums import AuditAction
 from kechuang.audit.models import AuditEvent
-from kechuang.core.api import ModelRulesPermission, ScopedModelViewSet
+from kechuang.core.api import (
+    ModelRulesPermission,
+    ScopedModelViewSet,
+    ScopedReferencesMixin,
+    delete_or_conflict,
+)
 from kechuang.core.domain.concurrency import ConcurrentEditError
 from kechuang.core.middleware import received_at
 from kechuang.platforms.api import PlatformMixin
@@ -137,30 +140,18 @@ def domain_call(function, *args, **kwargs):
 
 
 class ProjectMixin(PlatformMixin):
-    """References within the caller's scope (``PlatformMixin``), except organisations a record
-    only *names* by their credit code (``named_relations``: a cooperator, an expert's
-    organisation, an agency), which may be any; a record still in use is not deleted (409)."""
+    """References within the caller's reach (``ScopedReferencesMixin``), except organisations
+    a record only *names* by their credit code (``unscoped_references``: a cooperator, an
+    expert's organisation, an agency), which may be any; a record still in use is not deleted
+    (409)."""
 
-    named_relations: tuple[str, ...] = ()
     permission_classes = [permissions.IsAuthenticated, ActionRulesPermission]
 
-    def outside_scope(self, field, serializer) -> list:
-        if field.name in self.named_relations:
-            return []
-        return super().outside_scope(field, serializer)
-
     def perform_destroy(self, instance):
-        try:
-            with transaction.atomic():
-                instance.delete()
-        except ProtectedError:
-            raise Conflict(
-                _("%(record)s “%(name)s” is still in use and cannot be deleted.")
-                % {"record": capfirst(instance._meta.verbose_name), "name": instance}
-            ) from None
+        delete_or_conflict(instance)  # also under UnscopedViewSet, not a ScopedModelViewSet
 
 
-class UnscopedViewSet(ProjectMixin, viewsets.ModelViewSet):
+class UnscopedViewSet(ProjectMixin, ScopedReferencesMixin, viewsets.ModelViewSet):
     permission_classes = [permissions.IsAuthenticated, UnscopedRulesPermission]
 
 
@@ -180,7 +171,7 @@ def may_see_results(user) -> bool:
         summary="The review results of the call as an Excel workbook", responses={200: WORKBOOK}
     ),
 )
-class CallViewSet(ProjectMixin, VersionedMixin, viewsets.ModelViewSet):
+class CallViewSet(ProjectMixin, VersionedMixin, ScopedReferencesMixin, viewsets.ModelViewSet):
     queryset = models.Call.objects.select_related("programme").prefetch_related(
         "form_fields", "criteria", "phases"
     )
@@ -343,7 +334,7 @@ class ApplicationViewSet(ProjectMixin, ScopedModelViewSet):
     serializer_class = s.ApplicationSerializer
     filterset_class = filters.ApplicationFilter
     permission_classes = [permissions.IsAuthenticated, ActionRulesPermission]
-    named_relations = ("cooperators",)
+    unscoped_references = ("cooperators",)
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     ordering_fields = ["id", "number", "name", "state", "submitted_at", "approved_on"]
     action_verbs = {
@@ -483,7 +474,7 @@ class ExpertViewSet(ProjectMixin, VersionedMixin, ScopedModelViewSet):
     serializer_class = s.ExpertSerializer
     filterset_class = filters.ExpertFilter
     permission_classes = [permissions.IsAuthenticated, ActionRulesPermission]
-    named_relations = ("organisation", "declared_organisations")
+    unscoped_references = ("organisation", "declared_organisations")
     ordering_fields = ["name", "capacity", "created_at"]
     action_verbs = {"export": "export"}
 
@@ -560,7 +551,7 @@ class MeetingViewSet(ProjectMixin, VersionedMixin, ScopedModelViewSet):
     )
     serializer_class = s.MeetingSerializer
     filterset_class = filters.MeetingFilter
-    named_relations = ("agency",)
+    unscoped_references = ("agency",)
     ordering_fields = ["held_on", "year", "name"]
 
 

@@ -1,12 +1,12 @@
 import django_filters
 from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, viewsets
 from rest_framework.permissions import IsAuthenticated
 
-from kechuang.accounts.scope import restrict
-from kechuang.core.api import ScopedModelViewSet
+from kechuang.core.api import Conflict, ScopedModelViewSet
 from kechuang.core.domain.concurrency import ConcurrentEditError, claim_version
+from kechuang.core.interfaces.filters import IdFilter
 
 from .interfaces.filters import OrganisationFilter, PersonFilter
 from .interfaces.serializers import (
@@ -18,11 +18,6 @@ from .interfaces.serializers import (
     ZoneSerializer,
 )
 from .models import EnterpriseYear, Organisation, Person, Qualification, Town, Zone
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
 
 
 def stale_version_message(error: ConcurrentEditError) -> str:
@@ -84,11 +79,12 @@ class PersonViewSet(VersionedMixin, ScopedModelViewSet):
 
 
 class ChildFilter(django_filters.FilterSet):
-    organisation = django_filters.NumberFilter()
+    organisation = IdFilter()
 
 
 class OrganisationChildViewSet(ScopedModelViewSet):
-    """Yearly figures and qualifications: the parent organisation must be in scope too."""
+    """Yearly figures and qualifications: writing them changes the organisation, so it needs
+    the permission to change it (that it is within reach, ``ScopedModelViewSet`` sees to)."""
 
     filterset_class = ChildFilter
 
@@ -103,10 +99,6 @@ class OrganisationChildViewSet(ScopedModelViewSet):
         serializer.save()
 
     def _check_parent(self, organisation):
-        if not restrict(
-            Organisation.objects.filter(pk=organisation.pk), self.request.user
-        ).exists():
-            raise exceptions.ValidationError({"organisation": "该主体不在您的数据权限范围内。"})
         if not self.request.user.has_perm("registry.change_organisation", organisation):
             raise exceptions.PermissionDenied()
 

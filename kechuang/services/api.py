@@ -21,16 +21,12 @@ A domain step refused answers 403 (may not), 409 (the record's state or version 
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
-from django.db.models import ProtectedError
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from kechuang.accounts.scope import restrict
 from kechuang.core.api import ModelRulesPermission, ScopedModelViewSet
@@ -97,47 +93,11 @@ class ActionPermission(ModelRulesPermission):
 
 
 class ServicesMixin(PlatformMixin):
-    """References within the caller's scope (``PlatformMixin``); what is written must stay
-    within it (a town officer cannot file a record under another town); a record still in
-    use is not deleted (409)."""
+    """References within the caller's reach and records kept within it (``ScopedModelViewSet``
+    sees to both); a record still in use is not deleted (409)."""
 
     permission_classes = [permissions.IsAuthenticated, ActionPermission]
     action_verbs: dict[str, str] = {}
-
-    def perform_create(self, serializer):
-        with transaction.atomic():
-            super().perform_create(serializer)
-            self.check_within_scope(serializer.instance)
-
-    def perform_update(self, serializer):
-        with transaction.atomic():
-            super().perform_update(serializer)
-            self.check_within_scope(serializer.instance)
-
-    def check_within_scope(self, record):
-        model = type(record)
-        if not restrict(model._default_manager.filter(pk=record.pk), self.request.user).exists():
-            raise exceptions.ValidationError(
-                {
-                    api_settings.NON_FIELD_ERRORS_KEY: [
-                        _(
-                            "This %(model)s would be outside your data scope: you may not "
-                            "file it there."
-                        )
-                        % {"model": model._meta.verbose_name}
-                    ]
-                }
-            )
-
-    def perform_destroy(self, instance):
-        try:
-            with transaction.atomic():
-                instance.delete()
-        except ProtectedError:
-            raise Conflict(
-                _("%(record)s “%(name)s” is still in use and cannot be deleted.")
-                % {"record": capfirst(instance._meta.verbose_name), "name": instance}
-            ) from None
 
 
 class RecordViewSet(ServicesMixin, VersionedMixin, ScopedModelViewSet):
@@ -206,11 +166,9 @@ class ActivityViewSet(
         data = dict(serializer.validated_data)
         data.pop("version", None)
         commissioner = data.pop("commissioner")
-        with transaction.atomic():
-            serializer.instance = domain_call(
-                commissioners.log_activity, self.request.user, commissioner, **data
-            )
-            self.check_within_scope(serializer.instance)
+        serializer.instance = domain_call(
+            commissioners.log_activity, self.request.user, commissioner, **data
+        )
 
     def perform_update(self, serializer):
         self.check_relations(serializer)
@@ -221,15 +179,13 @@ class ActivityViewSet(
             for name, value in data.items()
             if name in commissioners.EDITABLE or name == "commissioner"
         }
-        with transaction.atomic():
-            domain_call(
-                commissioners.update_activity,
-                serializer.instance,
-                self.request.user,
-                expected,
-                **changes,
-            )
-            self.check_within_scope(serializer.instance)
+        domain_call(
+            commissioners.update_activity,
+            serializer.instance,
+            self.request.user,
+            expected,
+            **changes,
+        )
 
 
 # Training institutions ------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ def test_a_manager_cannot_attach_a_person_outside_their_scope(client, w):
     assert refused.status_code == 400
     assert list(refused.json()) == ["person"]
     message = refused.json()["person"][0]
-    assert "Person" in message and str(outsider.pk) in message and "data scope" in message
+    assert "person" in message.lower() and str(outsider.pk) in message and "data scope" in message
     assert outsider.name not in message
     assert accepted.status_code == 201, accepted.json()
     people = InstituteTalent.objects.filter(institute=institute).values_list("person", flat=True)
@@ -151,8 +151,8 @@ def test_many_to_many_references_are_checked_too(client, w):
     assert outside.status_code == 400
     assert outside.json() == {
         "partners": [
-            f"“Partners” refers to organisation {w.theirs['enterprise'].pk}, "
-            "which is outside your data scope."
+            f"There is no organisation {w.theirs['enterprise'].pk} that you may refer to here "
+            "(it does not exist or is outside your data scope)."
         ]
     }
     assert inside.status_code == 200, inside.json()

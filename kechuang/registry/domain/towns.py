@@ -16,18 +16,13 @@ from kechuang.accounts.scope import ScopePaths, scope_filter
 
 from ..models import Town
 
-
-class _TownReach:
-    """The data scope of a town itself: its responsible office (for :func:`scope_filter`)."""
-
-    scope_paths = ScopePaths(department="office")
-    _meta = Town._meta
-    _base_manager = Town._base_manager
+# The data scope of a town itself: its responsible office.
+TOWN_REACH = ScopePaths(department="office")
 
 
 def towns_within_scope(user) -> QuerySet[Town]:
     """The towns whose records ``user`` reaches through the data scope of their roles."""
-    condition = scope_filter(_TownReach, user)
+    condition = scope_filter(Town, user, TOWN_REACH)
     towns = Town.objects.all()
     return towns if condition is None else towns.filter(condition)
 
@@ -35,4 +30,4 @@ def towns_within_scope(user) -> QuerySet[Town]:
 def reaches_every_town(user) -> bool:
     """Whether ``user``'s roles reach every town (only then may a record have no town: a
     town-less record is city-wide, outside a town officer's sight once saved)."""
-    return scope_filter(_TownReach, user) is None
+    return scope_filter(Town, user, TOWN_REACH) is None

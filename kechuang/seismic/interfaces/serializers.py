@@ -35,7 +35,8 @@ def town_field(**kwargs):
 
 
 class SeismicSerializer(serializers.ModelSerializer):
-    """A record with its version; the values are checked together by the model's ``clean()``."""
+    """A record with its version; the values are checked together by the model's ``clean()``,
+    its unique fields and its constraints."""
 
     version = serializers.IntegerField(
         required=False, help_text="The version an edit starts from; a stale one answers 409."
@@ -60,8 +61,15 @@ class SeismicSerializer(serializers.ModelSerializer):
                 values[field.attname] = value.pk if value is not None else None
             else:
                 values[name] = value
+        record = model(**values)
+        # An edit is the same row: its own id is no duplicate of itself.
+        record._state.adding = self.instance is None
         try:
-            model(**values).clean()
+            record.clean()
+            # One zonation per town …: a duplicate is a 400 naming the field, not an
+            # IntegrityError when it is saved.
+            record.validate_unique()
+            record.validate_constraints()
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from None
         return attrs
