@@ -63,6 +63,9 @@ def received_at(request) -> dt.datetime:
     return getattr(request, "received_at", None) or timezone.now()
 
 
+DEBUG_PAGES = {404, 500}
+
+
 def policy_header(policy: dict[str, list[str]]) -> str:
     """A Content-Security-Policy header value from ``{directive: [source, …]}``; a directive
     with no sources is written bare (e.g. ``upgrade-insecure-requests``)."""
@@ -72,7 +75,8 @@ def policy_header(policy: dict[str, list[str]]) -> str:
 class ContentSecurityPolicyMiddleware:
     """Sends ``settings.KECHUANG_CONTENT_SECURITY_POLICY`` as the Content-Security-Policy of
     every response (pages, API, admin, API docs), in every mode, so that the browser tests run
-    under the policy production serves. A view that sets its own header keeps it.
+    under the policy production serves. A view that sets its own header keeps it; with DEBUG on,
+    Django's technical 404 and 500 pages go without.
 
     The policy admits scripts and styles only from files the site serves: no inline script,
     no inline style (attributes included), no eval. Templates load their JavaScript from
@@ -85,6 +89,8 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         policy = getattr(settings, "KECHUANG_CONTENT_SECURITY_POLICY", None)
+        if settings.DEBUG and response.status_code in DEBUG_PAGES:
+            return response  # Django's own 404 and 500 pages for developers: inline style, script
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy_header(policy)
         return response

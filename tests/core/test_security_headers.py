@@ -58,6 +58,13 @@ def test_the_policy_comes_from_the_setting(client):
     assert response["Content-Security-Policy"] == "default-src 'none'"
 
 
+@override_settings(DEBUG=True)
+def test_with_debug_on_djangos_error_pages_go_without_it(client):
+    """They are made of inline style and script; DEBUG is never on in production."""
+    assert "Content-Security-Policy" not in client.get("/no-such-page/")
+    assert "Content-Security-Policy" in client.get("/accounts/login/")
+
+
 def test_the_header_is_written_directive_by_directive():
     header = policy_header({"img-src": ["'self'", "data:"], "upgrade-insecure-requests": []})
 
