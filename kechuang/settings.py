@@ -90,7 +90,17 @@ CSRF_COOKIE_SECURE = SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
+# How many reverse proxies in front of the application append to X-Forwarded-For. 0: the
+# client's address is the socket's peer and every X-Forwarded-* header is the client's own text,
+# ignored; 1: the address the one proxy appended (the right-most entry) … (audit/context.py::
+# client_ip). Login throttling and the audit log's addresses rely on it. Only behind a declared
+# proxy is its X-Forwarded-Proto believed (that the request came in over HTTPS).
+KECHUANG_TRUSTED_PROXIES = int(os.environ.get("KECHUANG_TRUSTED_PROXIES", "0"))
+if KECHUANG_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("KECHUANG_TRUSTED_PROXIES must be 0 or more.")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if SECURE and KECHUANG_TRUSTED_PROXIES else None
+)
 # HTTPS only: plain-HTTP requests are redirected and browsers told (HSTS) to use HTTPS for a
 # year. Behind a proxy that terminates TLS and does both itself, turn them off here
 # (KECHUANG_SSL_REDIRECT=0, KECHUANG_HSTS_SECONDS=0).
@@ -218,6 +228,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "kechuang.accounts.password_validation.NotTheCurrentPasswordValidator"},
 ]
 if MODE == "test":
     # Hashing cost protects stored passwords, not test fixtures.
@@ -225,6 +236,10 @@ if MODE == "test":
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# API tokens expire this many days after they are made (accounts/tokens.py); a password
+# change or a disabled account ends them at once.
+KECHUANG_API_TOKEN_DAYS = int(os.environ.get("KECHUANG_API_TOKEN_DAYS", "30"))
 
 # Login throttling: this many failures within the window lock the username (or the IP).
 KECHUANG_LOGIN_MAX_FAILURES = int(os.environ.get("KECHUANG_LOGIN_MAX_FAILURES", "5"))
@@ -260,7 +275,7 @@ TASKS = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "kechuang.accounts.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [

@@ -2,10 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .forms import ThrottledAdminAuthenticationForm
 from .models import Department, Role, User
 
 # The admin is for administrators (superusers) only, whatever a user's other flags say.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+# Its login is throttled like the site's (by the backend); the form says why it refuses.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 @admin.register(Department)

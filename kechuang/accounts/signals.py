@@ -1,9 +1,13 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from kechuang.audit import chain
 from kechuang.audit.context import acting_as, client_ip
 from kechuang.audit.enums import AuditAction
+
+from .tokens import drop_tokens
 
 
 def _session_event(action: str, user) -> chain.PendingEvent:
@@ -37,3 +41,17 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
     with acting_as(None, ip=client_ip(request) if request else None, username=username):
         event = chain.PendingEvent(action=AuditAction.LOGIN_FAILED, object_repr=username)
         chain.record_many([event])
+
+
+@receiver(pre_save, sender=get_user_model())
+def end_tokens_with_the_password(sender, instance, update_fields=None, raw=False, **kwargs):
+    """A changed password or a disabled account ends the user's API tokens (``tokens.py``)."""
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and not {"password", "is_active"} & set(update_fields):
+        return  # e.g. last_login on every login
+    before = sender._base_manager.filter(pk=instance.pk).values("password", "is_active").first()
+    if before is None:
+        return
+    if before["password"] != instance.password or (before["is_active"] and not instance.is_active):
+        drop_tokens(instance)

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
@@ -8,6 +9,7 @@ from kechuang.audit import chain
 from kechuang.audit.enums import AuditAction
 
 from .forms import ThrottledAuthenticationForm
+from .tokens import drop_tokens, expires_at
 
 
 class LoginView(auth_views.LoginView):
@@ -19,14 +21,17 @@ class LoginView(auth_views.LoginView):
 @login_required
 def profile(request):
     token = Token.objects.filter(user=request.user).first()
-    return render(request, "accounts/profile.html", {"token": token})
+    expires = expires_at(token) if token else None
+    expired = expires is not None and expires <= timezone.now()
+    context = {"token": token, "expires": expires, "expired": expired}
+    return render(request, "accounts/profile.html", context)
 
 
 @login_required
 @require_POST
 def issue_token(request):
     """Replace the user's API token (the old one stops working)."""
-    Token.objects.filter(user=request.user).delete()
+    drop_tokens(request.user)
     Token.objects.create(user=request.user)
     chain.record(AuditAction.GRANT, request.user, comment="API token issued")
     return redirect("accounts:profile")

@@ -1,5 +1,6 @@
 """Who is acting and from where, for the audit events written while a request is served."""
 
+import ipaddress
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -56,9 +57,24 @@ def serving(request):
 
 
 def client_ip(request) -> str | None:
-    """The client's address; X-Forwarded-For is trusted only behind a configured proxy."""
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
+    """The client's address, as far as the deployment can vouch for it.
+
+    With ``KECHUANG_TRUSTED_PROXIES = 0`` (the default) that is the socket's peer
+    (``REMOTE_ADDR``): an X-Forwarded-For header is the client's own text and is ignored. Behind
+    N trusted proxies, each appends the address it received the request from, so the client's
+    address is the N-th entry from the right; anything left of it may be forged. A header with
+    fewer entries, or an entry that is no IP address, falls back to the peer.
+    """
+    peer = request.META.get("REMOTE_ADDR")
+    proxies = settings.KECHUANG_TRUSTED_PROXIES
+    if proxies <= 0:
+        return peer
+    forwarded = [item.strip() for item in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [item for item in forwarded if item]
+    if len(forwarded) < proxies:
+        return peer
+    candidate = forwarded[-proxies]
+    try:
+        return ipaddress.ip_address(candidate).compressed
+    except ValueError:
+        return peer

@@ -1,13 +1,17 @@
-from django.contrib.auth.decorators import user_passes_test
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from .models import AuditEvent
 
 
-@user_passes_test(lambda u: u.is_active and u.is_superuser)
+@login_required
 def event_list(request):
-    """The whole operation log, for administrators."""
+    """The whole operation log, for administrators; anyone else signed in is told so (403),
+    not sent to the login page (which would send them straight back)."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
     events = AuditEvent.objects.order_by("-id")
     action = request.GET.get("action")
     if action:
