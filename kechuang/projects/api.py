@@ -193,7 +193,7 @@ class CallViewSet(ProjectMixin, VersionedMixin, ScopedReferencesMixin, viewsets.
         )
         return scoring.call_results(call, applications)
 
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def results(self, request, pk=None):
         results = self.results_of(self.get_object())
         return Response(s.CallResultSerializer(results, many=True).data)
@@ -411,13 +411,13 @@ class ApplicationViewSet(ProjectMixin, ScopedModelViewSet):
         application = self.get_queryset().get(pk=application.pk)
         return Response(self.get_serializer(application).data)
 
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def transitions(self, request, pk=None):
         application = self.get_object()
         steps = workflow.available(application, request.user)
         return Response([s.AvailableTransitionSerializer.of(step) for step in steps])
 
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, pk=None):
         application = self.get_object()
         events = AuditEvent.objects.for_object(application).order_by("id")

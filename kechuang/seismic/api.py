@@ -18,8 +18,7 @@ from __future__ import annotations
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
-from django.db.models import OuterRef, ProtectedError, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -31,6 +30,7 @@ from rest_framework.response import Response
 
 from kechuang.core.api import ModelRulesPermission, ScopedModelViewSet
 from kechuang.core.domain.concurrency import ConcurrentEditError
+from kechuang.core.interfaces.filters import IdFilter, YearFilter
 from kechuang.platforms.api import PlatformMixin
 from kechuang.registry.api import Conflict, VersionedMixin, stale_version_message
 from kechuang.registry.domain.towns import reaches_every_town, towns_within_scope
@@ -96,15 +96,6 @@ class SeismicViewSet(PlatformMixin, VersionedMixin, ScopedModelViewSet):
         if not towns_within_scope(self.request.user).filter(pk=town.pk).exists():
             raise exceptions.ValidationError({"town": [_("This town is outside your data scope.")]})
 
-    def perform_destroy(self, instance):
-        try:
-            with transaction.atomic():
-                instance.delete()
-        except ProtectedError:
-            raise Conflict(
-                _("Other records refer to this record; delete or move them first.")
-            ) from None
-
 
 def town_filter():
     return django_filters.CharFilter(field_name="town__code", help_text="The town's code.")
@@ -139,8 +130,7 @@ def choice(choices, field_name=None):
 
 
 def year(field_name: str):
-    lookup = "exact" if field_name.endswith("year") else "year"
-    return django_filters.NumberFilter(field_name=field_name, lookup_expr=lookup)
+    return YearFilter(field_name=field_name)
 
 
 # Zonation, projects and inspections ------------------------------------------------------------
@@ -156,7 +146,7 @@ class ConstructionProjectViewSet(
             "kind": choice(ProjectKind.choices),
             "building_use": choice(BuildingUse.choices),
             "start_year": year("start_year"),
-            "owner": django_filters.NumberFilter(field_name="owner"),
+            "owner": IdFilter(field_name="owner"),
         },
         relations=("owner",),
         related=("town__zonation", "owner"),
@@ -181,7 +171,7 @@ class ConstructionProjectViewSet(
 
 
 class InspectionFilter(django_filters.FilterSet):
-    project = django_filters.NumberFilter(field_name="project")
+    project = IdFilter(field_name="project")
     town = django_filters.CharFilter(field_name="project__town__code", help_text="The town's code.")
     kind = choice(ProjectKind.choices, "project__kind")
     finding = choice(Finding.choices)
@@ -301,7 +291,7 @@ MonitoringStationViewSet = viewset(
 )
 StationUpgradeViewSet = viewset(
     models.StationUpgrade,
-    {"station": django_filters.NumberFilter(field_name="station"), "year": year("upgraded_on")},
+    {"station": IdFilter(field_name="station"), "year": year("upgraded_on")},
     relations=("station",),
 )
 TrainingViewSet = viewset(

@@ -308,7 +308,8 @@ class FollowUpViewSet(
         )
         return Response(self.get_serializer(follow_up).data)
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(responses=s.FollowUpSerializer(many=True))
+    @action(detail=False, methods=["get"], filter_backends=[])
     def overdue(self, request):
         records = visits.overdue_follow_ups(request.user, timezone.localdate())
         page = self.paginate_queryset(records)

@@ -1,6 +1,11 @@
 import django_filters
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
+from drf_spectacular.utils import extend_schema_field
 
 
 class YesNoFilter(django_filters.BooleanFilter):
@@ -10,3 +15,60 @@ class YesNoFilter(django_filters.BooleanFilter):
         choices = [("", _("All")), ("true", _("yes")), ("false", _("no"))]
         kwargs.setdefault("widget", forms.Select(choices=choices))
         super().__init__(*args, **kwargs)
+
+
+# The database's bigint (every id, and SQLite's largest integer): beyond it a filter is a form
+# error (400 in the API), not a crash.
+LARGEST_ID = 2**63 - 1
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": LARGEST_ID})
+class IdFilter(django_filters.NumberFilter):
+    """A record by its id (``?organisation=3``): a whole number within the ids the database
+    holds, else a form error rather than an overflow in the query."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", LARGEST_ID)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year (out of 1900..2100 it is a form error, not a crash). On a date field it
+    matches the date's year, on a number field (``year``, ``year_completed``) the number."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Year"))
+        kwargs.setdefault("min_value", FIRST_YEAR)
+        kwargs.setdefault("max_value", LAST_YEAR)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        on_a_date = (
+            self.method is None
+            and self.lookup_expr == "exact"
+            and value not in EMPTY_VALUES
+            and isinstance(self.model_field(qs.model), models.DateField)  # DateTimeField too
+        )
+        if on_a_date:
+            return self.get_method(qs)(**{f"{self.field_name}__year": value})
+        return super().filter(qs, value)
+
+    def model_field(self, model):
+        """The model field the filter reads (``None`` for an annotation)."""
+        field = None
+        for part in self.field_name.split(LOOKUP_SEP):
+            if model is None:
+                return None
+            try:
+                field = model._meta.get_field(part)
+            except FieldDoesNotExist:
+                return None
+            model = field.related_model
+        return field

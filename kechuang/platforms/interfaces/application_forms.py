@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.accounts.scope import restrict
 from kechuang.core.domain.choices import code_list_choices
 from kechuang.core.enums import CodeList
+from kechuang.core.interfaces.filters import YearFilter
 from kechuang.core.interfaces.forms import StyledFormMixin
 from kechuang.core.models import CodeItem
 from kechuang.registry.domain.uscc import normalise_uscc
@@ -128,7 +129,7 @@ class ApplicationFilter(django_filters.FilterSet):
         choices=[(WAITING_FOR_ME, _("Waiting for me")), *ApplicationState.choices],
         method="in_state",
     )
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
     level = django_filters.ChoiceFilter(
         label=_("Kind and level"),
         choices=code_list_choices(CodeList.RD_LEVEL, top_level=False),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.domain.choices import code_list_choices
 from kechuang.core.enums import CodeList
-from kechuang.core.interfaces.filters import YesNoFilter
+from kechuang.core.interfaces.filters import IdFilter, YearFilter, YesNoFilter
 from kechuang.registry.interfaces.filters import town_choices, zone_choices
 
 from .. import models
@@ -24,22 +24,16 @@ from ..enums import (
     TalentRole,
 )
 
-LARGEST_ID = 2**63 - 1  # the database's bigint: beyond it a filter is an error, not a crash
-
 
 def parent(label=None):
     """A filter by the id of the parent record (hidden on list pages)."""
-    return django_filters.NumberFilter(
-        label=label, widget=forms.HiddenInput, min_value=1, max_value=LARGEST_ID
-    )
+    return IdFilter(label=label, widget=forms.HiddenInput)
 
 
 def year_filter(label=None, field_name=None):
     """A filter by a calendar year (out of 1900..2100 it is a form error, not a crash)."""
     extra = {"field_name": field_name} if field_name else {}
-    return django_filters.NumberFilter(
-        label=label or _("Year"), min_value=1900, max_value=2100, **extra
-    )
+    return YearFilter(label=label or _("Year"), **extra)
 
 
 def town(path: str):

@@ -9,25 +9,21 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.domain.choices import code_list_choices
 from kechuang.core.enums import CodeList
-from kechuang.core.interfaces.filters import YesNoFilter
+from kechuang.core.interfaces.filters import IdFilter, YearFilter, YesNoFilter
 from kechuang.registry.interfaces.filters import town_choices, zone_choices
 
 from .. import models
 from ..enums import Category, Conclusion, Field, PanelRole, ReviewState, State
 
-LARGEST_ID = 2**63 - 1
-
 
 def parent(label=None, field_name=None):
     extra = {"field_name": field_name} if field_name else {}
-    return django_filters.NumberFilter(label=label, min_value=1, max_value=LARGEST_ID, **extra)
+    return IdFilter(label=label, **extra)
 
 
 def year_filter(label=None, field_name=None):
     extra = {"field_name": field_name} if field_name else {}
-    return django_filters.NumberFilter(
-        label=label or _("Year"), min_value=1900, max_value=2100, **extra
-    )
+    return YearFilter(label=label or _("Year"), **extra)
 
 
 class SearchFilterSet(django_filters.FilterSet):

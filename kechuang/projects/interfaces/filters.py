@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.domain.choices import code_list_choices
 from kechuang.core.enums import CodeList
-from kechuang.core.interfaces.filters import YesNoFilter
+from kechuang.core.interfaces.filters import YearFilter, YesNoFilter
 from kechuang.registry.interfaces.filters import town_choices
 
 from .. import models
@@ -22,9 +22,7 @@ WAITING_FOR_ME = "todo"
 def year_filter(label=None, field_name=None):
     """A calendar year (out of 1900..2100 it is a form error, not a crash)."""
     extra = {"field_name": field_name} if field_name else {}
-    return django_filters.NumberFilter(
-        label=label or _("Year"), min_value=1900, max_value=2100, **extra
-    )
+    return YearFilter(label=label or _("Year"), **extra)
 
 
 def search(queryset, fields, value):

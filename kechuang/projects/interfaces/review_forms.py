@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.accounts.enums import UserKind
 from kechuang.core.domain.choices import code_list_choices
 from kechuang.core.enums import CodeList
-from kechuang.core.interfaces.filters import YesNoFilter
+from kechuang.core.interfaces.filters import YearFilter, YesNoFilter
 from kechuang.core.interfaces.forms import StyledFormMixin
 from kechuang.core.models import CodeItem
 from kechuang.registry.domain.uscc import normalise_uscc, validate_uscc
@@ -357,7 +357,7 @@ class AssignmentFilter(forms.Form):
 
 class MeetingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    year = django_filters.NumberFilter(label=_("Year"), min_value=1900, max_value=2100)
+    year = YearFilter(label=_("Year"))
 
     class Meta:
         model = AcceptanceMeeting

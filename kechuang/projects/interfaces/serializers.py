@@ -18,6 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kechuang.core.enums import CodeList
+from kechuang.core.interfaces.serializers import IdField
 from kechuang.core.models import CodeItem
 from kechuang.registry.interfaces.serializers import CodeField
 from kechuang.registry.models import Organisation
@@ -258,9 +259,7 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class BatchTransitionSerializer(serializers.Serializer):
-    ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=1000
-    )
+    ids = serializers.ListField(child=IdField(), allow_empty=False, max_length=1000)
     transition = serializers.ChoiceField(choices=sorted(workflow.BY_ID))
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.domain.choices import cached_rows, code_list_choices, localised
 from kechuang.core.enums import CodeList
-from kechuang.core.interfaces.filters import YesNoFilter
+from kechuang.core.interfaces.filters import IdFilter, YearFilter, YesNoFilter
 
 from ..domain.uscc import normalise_uscc
 from ..enums import OrganisationKind
@@ -58,7 +58,7 @@ class OrganisationFilter(django_filters.FilterSet):
         field_name="industry__parent__code",
     )
     above_scale = YesNoFilter(label=_("Above designated size"), method="filter_above_scale")
-    year = django_filters.NumberFilter(label=_("Figures year"), method="noop")
+    year = YearFilter(label=_("Figures year"), method="noop")
     qualification = django_filters.ChoiceFilter(
         label=_("Holds qualification"),
         choices=code_list_choices(CodeList.QUALIFICATION_KIND),
@@ -124,7 +124,7 @@ class OrganisationFilter(django_filters.FilterSet):
 
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    organisation = django_filters.NumberFilter(widget=forms.HiddenInput)
+    organisation = IdFilter(widget=forms.HiddenInput)
     title = django_filters.ChoiceFilter(
         label=_("Title"), choices=code_list_choices(CodeList.TITLE), field_name="title__code"
     )

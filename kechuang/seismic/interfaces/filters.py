@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.domain.choices import code_list_choices
 from kechuang.core.enums import CodeList
-from kechuang.core.interfaces.filters import YesNoFilter
+from kechuang.core.interfaces.filters import YearFilter, YesNoFilter
 from kechuang.platforms.interfaces.filters import SearchFilterSet, parent, town, year_filter
 
 from .. import models
@@ -209,9 +209,7 @@ class ShelterFilter(SearchFilterSet):
         distinct=True,
     )
     opened_year = year_filter(_("Year opened"))
-    opened_by = django_filters.NumberFilter(
-        label=_("Open by the end of"), method="filter_opened_by", min_value=1900, max_value=2100
-    )
+    opened_by = YearFilter(label=_("Open by the end of"), method="filter_opened_by")
 
     class Meta:
         model = models.Shelter
@@ -310,12 +308,8 @@ class PlanDocumentFilter(SearchFilterSet):
 class AssessmentFilter(SearchFilterSet):
     search_fields = ("assessor", "note")
     result = choice(_("Result"), AssessmentResult.choices)
-    year_from = django_filters.NumberFilter(
-        label=_("From year"), field_name="year", lookup_expr="gte", min_value=1900, max_value=2100
-    )
-    year_to = django_filters.NumberFilter(
-        label=_("Until year"), field_name="year", lookup_expr="lte", min_value=1900, max_value=2100
-    )
+    year_from = YearFilter(label=_("From year"), field_name="year", lookup_expr="gte")
+    year_to = YearFilter(label=_("Until year"), field_name="year", lookup_expr="lte")
 
     class Meta:
         model = models.Assessment

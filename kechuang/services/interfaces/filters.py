@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.domain.choices import code_list_choices
 from kechuang.core.enums import CodeList
-from kechuang.core.interfaces.filters import YesNoFilter
+from kechuang.core.interfaces.filters import IdFilter, YearFilter, YesNoFilter
 from kechuang.platforms.interfaces.filters import (
-    LARGEST_ID,
     SearchFilterSet,
     parent,
     town,
@@ -41,7 +40,7 @@ def code_choice(label, code_list: str, field_name: str):
 
 def year_method(label, method: str):
     """A calendar year (out of 1900..2100 a form error) applied by ``method``."""
-    return django_filters.NumberFilter(label=label, min_value=1900, max_value=2100, method=method)
+    return YearFilter(label=label, method=method)
 
 
 def date_filter(label, field_name: str, lookup_expr: str):
@@ -195,12 +194,7 @@ class FollowUpFilter(SearchFilterSet):
 
     search_fields = ("action", "owner_body", "result", "issue__description")
     issue = parent()
-    visit = django_filters.NumberFilter(
-        field_name="issue__visit",
-        widget=forms.HiddenInput,
-        min_value=1,
-        max_value=LARGEST_ID,
-    )
+    visit = IdFilter(field_name="issue__visit", widget=forms.HiddenInput)
     state = django_filters.ChoiceFilter(label=_("State"), choices=STATES, method="in_state")
     town = town("issue__visit__town")
     category = code_choice(_("Category"), CodeList.VISIT_ISSUE_CATEGORY, "issue__category")

@@ -16,6 +16,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from kechuang.core.enums import CodeList
+from kechuang.core.interfaces.serializers import IdField
 from kechuang.registry.domain.uscc import normalise_uscc
 from kechuang.registry.interfaces.serializers import CodeField
 from kechuang.registry.models import Town
@@ -233,9 +234,7 @@ class StartConsultationSerializer(serializers.Serializer):
     bodies = serializers.ListField(
         child=serializers.CharField(max_length=200), required=False, default=list
     )
-    organisations = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list
-    )
+    organisations = serializers.ListField(child=IdField(), required=False, default=list)
     on = serializers.DateField(required=False)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
