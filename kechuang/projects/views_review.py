@@ -1039,7 +1039,7 @@ def meeting_unschedule(request, pk, slot_pk):
 @require_POST
 def meeting_panel_add(request, pk):
     meeting = _meeting(request, pk, MANAGE)
-    form = PanelForm(request.POST)
+    form = PanelForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Choose an expert of the pool and the role."))
         return redirect(meeting.get_absolute_url())

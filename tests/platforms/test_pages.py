@@ -186,16 +186,28 @@ def test_institute_manager_enters_talents_projects_and_records_for_their_institu
         {
             "kind": InstituteRecordKind.JOINT_LAB,
             "name": "联合实验室",
+            "partner": institute.organisation.uscc,
+            "occurred_on": "2023-03-01",
+        },
+    )
+    # A partner outside the manager's reach is refused, as the API refuses it.
+    outside = client.post(
+        reverse("platforms:instituterecord-create", args=[institute.pk]),
+        {
+            "kind": InstituteRecordKind.JOINT_LAB,
+            "name": "越权伙伴",
             "partner": w.ours["enterprise"].uscc,
             "occurred_on": "2023-03-01",
         },
     )
 
     assert [r.status_code for r in (talent, project, record)] == [302, 302, 302]
+    assert outside.status_code == 200 and outside.context["form"].errors["partner"]
+    assert not InstituteRecord.objects.filter(name="越权伙伴").exists()
     added = InstituteTalent.objects.get(person=person)
     assert (added.institute, added.created_by) == (institute, w.our_manager)
     assert IncubationProject.objects.get(name="光电孵化项目").institute == institute
-    assert InstituteRecord.objects.get(name="联合实验室").partner == w.ours["enterprise"]
+    assert InstituteRecord.objects.get(name="联合实验室").partner == institute.organisation
     shown = page(client, detail("institute", institute))
     assert "王研究员" in shown and "光电孵化项目" in shown and "联合实验室" in shown
 

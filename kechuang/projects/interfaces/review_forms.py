@@ -182,6 +182,7 @@ class ExpertForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         visible = Organisation.objects.visible_to(user) if user is not None else None
         for name in ("organisation", "declared_organisations"):
             if visible is not None:
@@ -393,6 +394,7 @@ class MeetingForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         if user is not None:
             self.fields["agency"].queryset = Organisation.objects.visible_to(user)
         meeting = self.instance
@@ -430,6 +432,7 @@ class ScheduleForm(StyledFormMixin, forms.Form):
 
     def __init__(self, meeting, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["session"].queryset = meeting.sessions.all()
         self.fields["session"].label_from_instance = lambda s: s.name
         visible = Application.objects.visible_to(user)
@@ -451,6 +454,10 @@ class PanelForm(StyledFormMixin, forms.Form):
         label=_("Expert"), queryset=Expert.objects.all(), widget=forms.HiddenInput
     )
     role = forms.ChoiceField(label=_("Role"), choices=PanelRole.choices, initial=PanelRole.MEMBER)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
 
 
 class ConclusionForm(StyledFormMixin, forms.Form):

@@ -121,6 +121,7 @@ class PersonForm(VersionedForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["organisation"].queryset = Organisation.objects.visible_to(user)
         self.fields["title"].queryset = CodeItem.objects.of(CodeList.TITLE)
         self.fields["talent_level"].queryset = CodeItem.objects.of(CodeList.TALENT_LEVEL)
