@@ -95,15 +95,13 @@ def write_references() -> list[Reference]:
                 if paths is None or paths.public or path in exempt:
                     continue
                 slug = getattr(relation, "slug_field", None)
-                found.append(
-                    Reference(pattern.name, action, viewset, path, many, model, slug)
-                )
+                found.append(Reference(pattern.name, action, viewset, path, many, model, slug))
     return found
 
 
 def _value(reference: Reference, record):
     value = getattr(record, reference.slug_field) if reference.slug_field else record.pk
-    if isinstance(value, int | str) is False:
+    if not isinstance(value, int | str):
         value = str(value)
     value = [value] if reference.many else value
     body = value
@@ -156,7 +154,9 @@ def test_no_write_refers_outside_the_writers_scope(client, demo):
         for reference in references:
             model = reference.model
             outside = (
-                model._default_manager.exclude(pk__in=restrict(model.objects.all(), user).values("pk"))
+                model._default_manager.exclude(
+                    pk__in=restrict(model.objects.all(), user).values("pk")
+                )
                 .order_by("pk")
                 .first()
             )
@@ -167,7 +167,9 @@ def test_no_write_refers_outside_the_writers_scope(client, demo):
             if reference.action == "create":
                 url = reverse(reference.route)
                 response = client.post(
-                    url, _value(reference, outside), content_type="application/json",
+                    url,
+                    _value(reference, outside),
+                    content_type="application/json",
                     HTTP_ACCEPT_LANGUAGE="en",
                 )
             else:
@@ -176,7 +178,9 @@ def test_no_write_refers_outside_the_writers_scope(client, demo):
                     continue
                 url = reverse(reference.route, kwargs={"pk": pk})
                 response = client.patch(
-                    url, _value(reference, outside), content_type="application/json",
+                    url,
+                    _value(reference, outside),
+                    content_type="application/json",
                     HTTP_ACCEPT_LANGUAGE="en",
                 )
             where = f"{user.username} {response.request['REQUEST_METHOD']} {url} {reference.path}"
@@ -200,7 +204,9 @@ def test_no_write_refers_outside_the_writers_scope(client, demo):
                 continue
             method = client.post if reference.action == "create" else client.patch
             control = method(
-                url, _value(reference, inside), content_type="application/json",
+                url,
+                _value(reference, inside),
+                content_type="application/json",
                 HTTP_ACCEPT_LANGUAGE="en",
             )
             if control.status_code == 400:
