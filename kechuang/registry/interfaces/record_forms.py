@@ -20,11 +20,11 @@ with ``OrganisationField``/``OrganisationsField``, date pickers, text areas).
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import DateField, Q, TextField
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.interfaces.forms import StyledFormMixin
+from kechuang.accounts.scope import referable
+from kechuang.core.interfaces.forms import StyledFormMixin, current_ids
 from kechuang.core.models import CodeItem, TrackedModel
 
 from ..domain.lookups import NotFound, OrganisationIndex
@@ -151,9 +151,10 @@ class RecordForm(StyledFormMixin, forms.ModelForm):
         else:
             names = [name for name in self.owner_fields if name in self.fields]
         for name in names:
-            visible = Organisation.objects.visible_to(self.user).values("pk")
-            self.fields[name].queryset = Organisation.objects.filter(
-                Q(pk__in=visible) | Q(pk__in=self.current_ids(name))
+            # Offered as the form is shown; the same limit holds when it is validated
+            # (``StyledFormMixin``) for every reference, owners or not.
+            self.fields[name].queryset = referable(
+                Organisation.objects.all(), self.user, self.current_ids(name)
             )
 
     def _limit_code_items(self):
@@ -169,16 +170,7 @@ class RecordForm(StyledFormMixin, forms.ModelForm):
 
     def current_ids(self, name) -> list[int]:
         """The ids the record's field ``name`` holds now (none for a new record)."""
-        try:
-            model_field = self.instance._meta.get_field(name)
-        except FieldDoesNotExist:  # a field of the form only
-            return []
-        if model_field.many_to_many:
-            if not self.instance.pk:
-                return []
-            return list(getattr(self.instance, name).values_list("pk", flat=True))
-        value = getattr(self.instance, model_field.attname, None)
-        return [] if value is None else [value]
+        return current_ids(self, name)
 
 
 class ChildMixin:
