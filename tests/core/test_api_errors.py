@@ -162,3 +162,13 @@ def test_a_date_time_before_1901_is_a_400(client, admin, opens_at):
 def test_a_year_filter_on_an_annotation_or_a_lookup_answers(client, admin, url):
     assert client.get(f"{url}?year=2020").status_code == 200
     assert client.get(f"{url}?year=0").status_code == 400
+
+
+def test_a_code_with_a_nul_character_names_no_record(client, admin):
+    response = post(
+        client,
+        "/api/v1/seismic/shelters/",
+        {"name": "避难场所", "shelter_class": "3", "effective_area": "900", "town": "33\x00"},
+    )
+    assert response.status_code == 400
+    assert "town" in response.json()

@@ -31,3 +31,13 @@ class DateTimeField(serializers.DateTimeField):
         if not FIRST_YEAR < value.year <= LAST_YEAR:
             self.fail("out_of_range")
         return value
+
+
+class SlugRelatedField(serializers.SlugRelatedField):
+    """A record by a code of it (``town: "330482101"``). A value with a NUL character names no
+    record — and is not sent to the database, whose text (PostgreSQL's) cannot hold one."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from kechuang.core.enums import CodeList
+from kechuang.core.interfaces.serializers import SlugRelatedField
 from kechuang.core.models import CodeItem, TrackedModel
 from kechuang.registry.interfaces.serializers import CodeField
 from kechuang.registry.models import Town, Zone
@@ -49,7 +50,7 @@ def serializer(model, **declared):
 
 
 def by_code(model):
-    return serializers.SlugRelatedField(
+    return SlugRelatedField(
         slug_field="code", queryset=model.objects.all(), allow_null=True, required=False
     )
 

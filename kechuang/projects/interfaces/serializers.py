@@ -18,7 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kechuang.core.enums import CodeList
-from kechuang.core.interfaces.serializers import IdField
+from kechuang.core.interfaces.serializers import IdField, SlugRelatedField
 from kechuang.core.models import CodeItem
 from kechuang.registry.interfaces.serializers import CodeField
 from kechuang.registry.models import Organisation
@@ -35,7 +35,7 @@ WITH_CODE = Organisation.objects.filter(uscc__isnull=False)
 def by_uscc(**kwargs):
     """An organisation by its unified social credit code."""
     kwargs.setdefault("queryset", WITH_CODE)
-    return serializers.SlugRelatedField(slug_field="uscc", **kwargs)
+    return SlugRelatedField(slug_field="uscc", **kwargs)
 
 
 class VersionField(serializers.IntegerField):

@@ -1,13 +1,14 @@
 from rest_framework import serializers
 
 from kechuang.core.enums import CodeList
+from kechuang.core.interfaces.serializers import SlugRelatedField
 from kechuang.core.models import CodeItem
 
 from ..domain.uscc import normalise_uscc, validate_uscc
 from ..models import EnterpriseYear, Organisation, Person, Qualification, Town, Zone
 
 
-class CodeField(serializers.SlugRelatedField):
+class CodeField(SlugRelatedField):
     """A code-list item by its code."""
 
     def __init__(self, code_list: str, **kwargs):
@@ -68,7 +69,7 @@ class QualificationSerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    town = serializers.SlugRelatedField(
+    town = SlugRelatedField(
         slug_field="code", queryset=Town.objects.all(), allow_null=True, required=False
     )
     industry = CodeField(
@@ -78,7 +79,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         required=False,
     )
     chains = CodeField(CodeList.INDUSTRY_CHAIN, many=True, required=False)
-    zones = serializers.SlugRelatedField(
+    zones = SlugRelatedField(
         slug_field="code", queryset=Zone.objects.all(), many=True, required=False
     )
     version = serializers.IntegerField(

@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kechuang.core.enums import CodeList
+from kechuang.core.interfaces.serializers import SlugRelatedField
 from kechuang.registry.interfaces.serializers import CodeField
 from kechuang.registry.models import Town
 
@@ -31,7 +32,7 @@ LATEST_CLASS = "latest_designed_class"
 
 
 def town_field(**kwargs):
-    return serializers.SlugRelatedField(slug_field="code", queryset=Town.objects.all(), **kwargs)
+    return SlugRelatedField(slug_field="code", queryset=Town.objects.all(), **kwargs)
 
 
 class SeismicSerializer(serializers.ModelSerializer):

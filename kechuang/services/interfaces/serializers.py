@@ -16,7 +16,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from kechuang.core.enums import CodeList
-from kechuang.core.interfaces.serializers import IdField
+from kechuang.core.interfaces.serializers import IdField, SlugRelatedField
 from kechuang.registry.domain.uscc import normalise_uscc
 from kechuang.registry.interfaces.serializers import CodeField
 from kechuang.registry.models import Town
@@ -29,7 +29,7 @@ VERSION_HELP = "The version an edit starts from; a stale one answers 409."
 
 
 def town_field(**kwargs):
-    return serializers.SlugRelatedField(slug_field="code", queryset=Town.objects.all(), **kwargs)
+    return SlugRelatedField(slug_field="code", queryset=Town.objects.all(), **kwargs)
 
 
 def model_errors(error: DjangoValidationError) -> dict | list:
