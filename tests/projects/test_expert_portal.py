@@ -277,15 +277,6 @@ def attach(world):
     return attachments.store(world.application, upload, world.staff)
 
 
-def experts_may_open_attachments() -> bool:
-    """Whether the application's attachments are opened to its assigned experts (the access
-    the projects app registers with core's attachments)."""
-    from kechuang.core.domain import attachments
-    from kechuang.projects.models import Application
-
-    return Application in attachments._access
-
-
 @pytest.mark.parametrize("kind", CONFLICTS)
 def test_a_conflicted_expert_cannot_download_the_applications_attachments(client, world, kind):
     attachment = attach(world)
@@ -297,10 +288,6 @@ def test_a_conflicted_expert_cannot_download_the_applications_attachments(client
     assert client.get(assignment_url(assignment)).status_code == 404
 
 
-@pytest.mark.skipif(
-    not experts_may_open_attachments(),
-    reason="the projects app does not yet open application attachments to assigned experts",
-)
 def test_an_assigned_expert_reads_the_attachments_without_changing_them(client, world):
     attachment = attach(world)
     assignment = AssignmentFactory(application=world.application, expert=world.expert_record)

@@ -17,7 +17,7 @@ from kechuang.audit.enums import AuditAction
 from kechuang.audit.models import AuditEvent
 from kechuang.core.enums import CodeList
 from kechuang.core.models import CodeItem
-from kechuang.projects.domain import assign, reviews
+from kechuang.projects.domain import reviews
 from kechuang.projects.enums import Aggregation, State
 from kechuang.projects.models import Assignment, Expert
 from kechuang.registry.domain.uscc import make_uscc
@@ -371,12 +371,6 @@ def test_unassigning_and_a_submitted_review_stays(client, world):
     assert not Assignment.objects.filter(pk=other.pk).exists()
 
 
-needs_auto = pytest.mark.skipif(
-    not hasattr(assign, "auto_assign"), reason="domain.assign.auto_assign is not there yet"
-)
-
-
-@needs_auto
 def test_automatic_assignment_from_the_page_shows_its_report(client, world):
     world.call.reviewers_per_application = 2
     world.call.save()
@@ -406,7 +400,6 @@ def test_automatic_assignment_from_the_page_shows_its_report(client, world):
     assert {a.expert for a in created} <= {*good, conflicted, world.expert_record}
 
 
-@needs_auto
 def test_automatic_assignment_explains_a_shortfall(client, world):
     ExpertFactory(name="唯一可用专家", fields=[world.field])
     ExpertFactory(name="同单位专家", fields=[world.field], organisation=world.enterprise)
