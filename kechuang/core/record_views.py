@@ -23,6 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View
 
 from kechuang.audit import chain
@@ -45,6 +46,11 @@ def url_name(model, page: str) -> str:
 
 def labelled(model, columns: list[Shown]) -> list[tuple[Shown, str]]:
     return [(column, column.label_for(model)) for column in columns]
+
+
+def create_label(model) -> str:
+    """The create button's words, from the record's own name: 新增研发机构, 新增政策 …"""
+    return pgettext("create button", "New %(record)s") % {"record": model._meta.verbose_name}
 
 
 class RecordListView(ScopedListView):
@@ -82,6 +88,7 @@ class RecordListView(ScopedListView):
             create_url=reverse(url_name(model, "create"))
             if self.creatable and user.has_perm(perm("add", model))
             else "",
+            create_label=create_label(model),
             export_url=reverse(url_name(model, "export"))
             if self.export and self.export_permission and user.has_perm(self.export_permission)
             else "",

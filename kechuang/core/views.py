@@ -4,8 +4,9 @@ scoped detail, plus the home page."""
 from django.apps import apps
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
@@ -72,17 +73,31 @@ class ScopedListView(PermissionRequiredMixin, ScopedQuerysetMixin, ListView):
             queryset = self.filterset.qs
         else:  # a bad filter value shows its error and no rows, never an unfiltered list
             queryset = self.filterset.queryset.none()
-        return queryset.order_by(*self.ordering_for(self.request.GET.get("sort", "")))
+        queryset = self.annotate(queryset)
+        return queryset.order_by(*self.ordering_for(self.request.GET.get("sort", ""), queryset))
 
-    def ordering_for(self, sort: str) -> tuple[str, ...]:
+    def annotate(self, queryset: QuerySet) -> QuerySet:
+        """The values computed in SQL that the list shows and may sort by (a list adds them
+        here, so that they exist before the list is sorted)."""
+        return queryset
+
+    def ordering_for(self, sort: str, queryset: QuerySet | None = None) -> tuple[str, ...]:
+        """The order_by expressions of the ``sort`` asked for (``-`` first: descending). A key
+        the list does not declare, or one not sorting by a field or annotation of
+        ``queryset``, is ignored: the list keeps its default order."""
+        sortable = {
+            key: fields
+            for key, fields in self.sort_fields.items()
+            if queryset is None or all(can_order_by(queryset, f) for f in fields)
+        }
         key = sort.lstrip("-")
-        if key not in self.sort_fields:
+        if key not in sortable:
             sort, key = self.default_sort, self.default_sort.lstrip("-")
-        fields = self.sort_fields[key]
+        fields = sortable.get(key, ())
         if sort.startswith("-"):
             fields = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in fields)
-        self.current_sort = sort
-        return (*fields, "-pk" if sort.startswith("-") else "pk")
+        self.current_sort = sort if fields else ""
+        return (*fields, "-pk" if fields and sort.startswith("-") else "pk")
 
     def get_queryset(self):
         return self.filtered_queryset()
@@ -132,6 +147,25 @@ class ScopedDetailView(PermissionRequiredMixin, ScopedQuerysetMixin, DetailView)
     def history_children(self):
         """Records whose history belongs on this record's page (its figures, say)."""
         return ()
+
+
+def can_order_by(queryset: QuerySet, expression: str) -> bool:
+    """Whether ``expression`` ("-town__code", "in_force") names a field of the queryset's model,
+    through its relations, or one of its annotations: only those sort."""
+    first, *rest = expression.lstrip("-").split(LOOKUP_SEP)
+    if first in queryset.query.annotations:
+        return not rest
+    model = queryset.model
+    for name in (first, *rest):
+        if model is None:
+            return False
+        if name == "pk":
+            name = model._meta.pk.name
+        try:
+            model = model._meta.get_field(name).related_model
+        except FieldDoesNotExist:
+            return False
+    return True
 
 
 def scoped_object_or_404(request, model, pk, perm: str):

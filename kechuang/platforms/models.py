@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
 from kechuang.core.enums import CodeList
@@ -392,7 +393,10 @@ class InstituteReport(TrackedModel):
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     period = models.CharField(
-        _("period"), max_length=10, choices=ReportPeriod.choices, default=ReportPeriod.YEAR
+        pgettext_lazy("report", "period"),
+        max_length=10,
+        choices=ReportPeriod.choices,
+        default=ReportPeriod.YEAR,
     )
     revenue = models.DecimalField(_("revenue (10k yuan)"), **AMOUNT)
     tech_income = models.DecimalField(_("technology income (10k yuan)"), **AMOUNT)

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
 from kechuang.audit.tracking import AuditedModel
@@ -301,7 +302,7 @@ class Person(TrackedModel):
     )
     title = models.ForeignKey(
         CodeItem,
-        verbose_name=_("title"),
+        verbose_name=pgettext_lazy("professional title", "title"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

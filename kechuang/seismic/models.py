@@ -22,7 +22,7 @@ from django.db.models.functions import Cast, Floor
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
@@ -198,7 +198,7 @@ class ConstructionProject(TrackedModel):
     name = models.CharField(_("name"), max_length=200)
     owner = models.ForeignKey(
         Organisation,
-        verbose_name=_("owner"),
+        verbose_name=pgettext_lazy("construction", "owner"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -794,7 +794,7 @@ class Training(TrackedModel):
     kind = models.CharField(
         _("kind"), max_length=20, choices=TrainingKind.choices, default=TrainingKind.RURAL_BUILDERS
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("name", "title"), max_length=200)
     attendees = models.PositiveIntegerField(_("attendees"), validators=[MinValueValidator(1)])
     organiser = models.CharField(_("organiser"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -822,7 +822,7 @@ class HouseDesign(TrackedModel):
     """A rural house design (农房户型图); ``selected`` marks the most popular ones chosen."""
 
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("name", "title"), max_length=200)
     designer = models.CharField(_("designer"), max_length=200, blank=True)
     selected = models.BooleanField(_("selected"), default=False)
     note = models.TextField(_("note"), blank=True)
@@ -846,7 +846,7 @@ class HouseDesign(TrackedModel):
 class OutreachEvent(TrackedModel):
     """An outreach event: the 5·12 week, drills, science camps, online quizzes, lectures."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("name", "title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=OutreachKind.choices)
     held_on = models.DateField(_("held on"))
     town = models.ForeignKey(
@@ -924,7 +924,7 @@ class PlanDocumentQuerySet(ScopedQuerySet):
 class PlanDocument(TrackedModel):
     """A plan, normative document or emergency plan (e.g. 平湖市城市抗震防灾专项规划)."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=PlanKind.choices)
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
     issuer = models.CharField(_("issuer"), max_length=200, blank=True)

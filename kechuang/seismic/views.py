@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from kechuang.core import record_views
@@ -268,7 +268,7 @@ class ConstructionProjectList(RecordListView):
     related = ("town", "owner")
     columns = [
         Shown("name", sort="name", link=True),
-        Shown("owner_display", label=gettext_lazy("Owner")),
+        Shown("owner_display", label=pgettext_lazy("construction", "Owner")),
         TOWN,
         Shown("kind", sort="kind"),
         Shown("building_use", sort="building_use"),
@@ -300,7 +300,7 @@ class ConstructionProjectDetail(DetailView):
     model = models.ConstructionProject
     related = ("town", "owner")
     facts = [
-        Shown("owner_display", label=gettext_lazy("Owner")),
+        Shown("owner_display", label=pgettext_lazy("construction", "Owner")),
         Shown("town"),
         Shown("address"),
         Shown("kind"),

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
 from kechuang.core.enums import CodeList
@@ -758,10 +759,10 @@ class FollowUp(TrackedModel):
     issue = models.ForeignKey(
         VisitIssue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="follow_ups"
     )
-    action = models.TextField(_("action"))
+    action = models.TextField(pgettext_lazy("follow-up", "action"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
+        verbose_name=pgettext_lazy("responsible", "owner"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -815,7 +816,7 @@ class FollowUp(TrackedModel):
 class Policy(TrackedModel):
     """A policy document (科技金融 and others); its texts are its versions."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
     domain = models.CharField(
         _("domain"), max_length=20, choices=PolicyDomain.choices, default=PolicyDomain.OTHER
     )
@@ -866,7 +867,7 @@ class PolicyVersion(TrackedModel):
         Policy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="versions"
     )
     number = models.PositiveSmallIntegerField(_("version"), validators=[MinValueValidator(1)])
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
     text = models.TextField(_("text"), blank=True)
     state = models.CharField(

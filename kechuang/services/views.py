@@ -690,21 +690,17 @@ class PolicyList(RecordListView):
     ]
     default_sort = "title"
 
-    def get_queryset(self):
+    def annotate(self, queryset):
         today = timezone.localdate()
         versions = self.visible(models.PolicyVersion).filter(policy=OuterRef("pk"))
         in_force = versions.in_force(today).order_by("-number").values("number")[:1]
         open_state = versions.filter(
             state__in=[VersionState.DRAFT, VersionState.CONSULTATION]
         ).values("state")[:1]
-        return (
-            super()
-            .get_queryset()
-            .annotate(
-                version_count=count_of(versions),
-                in_force=Subquery(in_force),
-                open_state=Subquery(open_state),
-            )
+        return queryset.annotate(
+            version_count=count_of(versions),
+            in_force=Subquery(in_force),
+            open_state=Subquery(open_state),
         )
 
 

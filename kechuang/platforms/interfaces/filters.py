@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kechuang.core.domain.choices import code_list_choices
 from kechuang.core.enums import CodeList
@@ -145,7 +146,9 @@ class InstituteReportFilter(SearchFilterSet):
     search_fields = ("institute__organisation__name", "note")
     institute = parent()
     year = year_filter()
-    period = django_filters.ChoiceFilter(label=_("Period"), choices=ReportPeriod.choices)
+    period = django_filters.ChoiceFilter(
+        label=pgettext_lazy("report", "Period"), choices=ReportPeriod.choices
+    )
 
     class Meta:
         model = models.InstituteReport

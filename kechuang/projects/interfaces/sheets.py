@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import xlsxwriter
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ..enums import Conclusion
 from ..models import AcceptanceMeeting, MeetingSession, SessionProject
@@ -131,7 +132,7 @@ def sign_in_headers() -> list[str]:
         _("No."),
         _("Name"),
         _("Organisation"),
-        _("Title"),
+        pgettext("professional title", "Title"),
         _("Panel role or project"),
         _("Phone"),
         _("Signature"),
@@ -285,7 +286,7 @@ def score_sheet(meeting: AcceptanceMeeting) -> bytes:
             (_("Undertaking organisation"), application.undertaker.name),
             (_("Project leader"), application.leader_name),
             (
-                _("Period"),
+                pgettext("project dates", "Period"),
                 f"{_date(application.starts_on)} — {_date(application.current_end)}",
             ),
             (_("Task contract number"), application.contract_number),

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kechuang.core.domain.choices import cached_rows, code_list_choices, localised
 from kechuang.core.enums import CodeList
@@ -126,7 +127,9 @@ class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     organisation = IdFilter(widget=forms.HiddenInput)
     title = django_filters.ChoiceFilter(
-        label=_("Title"), choices=code_list_choices(CodeList.TITLE), field_name="title__code"
+        label=pgettext_lazy("professional title", "Title"),
+        choices=code_list_choices(CodeList.TITLE),
+        field_name="title__code",
     )
     talent_level = django_filters.ChoiceFilter(
         label=_("Talent level"),

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kechuang.accounts.enums import RoleCode, UserKind
 from kechuang.accounts.models import User
@@ -422,7 +423,7 @@ class PolicyForm(RecordForm):
 class DraftForm(StyledFormMixin, forms.Form):
     """A draft version's text (saved through ``domain.policies.save_draft``)."""
 
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
     summary = forms.CharField(
         label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
