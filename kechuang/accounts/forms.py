@@ -4,7 +4,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.audit.context import client_ip
-from kechuang.core.interfaces.forms import StyledFormMixin
 
 from .throttle import is_locked_out
 
@@ -25,8 +24,23 @@ class LockoutMessageMixin:
         return super().clean()
 
 
-class ThrottledAuthenticationForm(LockoutMessageMixin, StyledFormMixin, AuthenticationForm):
-    """The site's login form."""
+class ThrottledAuthenticationForm(LockoutMessageMixin, AuthenticationForm):
+    """The site's login form, in Tabler's classes. It styles its two text inputs itself:
+    ``core.interfaces.forms.StyledFormMixin`` sits above accounts (it keeps references within
+    the data scope of ``accounts.scope``), so accounts may not import it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+
+    def full_clean(self):
+        super().full_clean()
+        self.style()
+
+    def style(self):
+        for name, field in self.fields.items():
+            invalid = bool(self._errors) and name in self._errors  # never validate from here
+            field.widget.attrs["class"] = "form-control is-invalid" if invalid else "form-control"
 
 
 class ThrottledAdminAuthenticationForm(LockoutMessageMixin, AdminAuthenticationForm):

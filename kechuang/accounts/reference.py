@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
 
+from kechuang.discovery import project_modules
+
 from .enums import DataScope, DepartmentKind, RoleCode
 from .models import Department, Role
 
@@ -173,8 +175,6 @@ ROLES = [
 def area_grants() -> dict[str, list[str]]:
     """Permissions the later areas give the shipped roles: each area's ``reference.py`` may
     declare ``ROLE_GRANTS = {role code: ["app.codename", …]}`` next to its own data."""
-    from kechuang.core.management.commands.load_reference import project_modules
-
     grants: dict[str, list[str]] = {}
     for module in project_modules("reference"):
         for code, perms in getattr(module, "ROLE_GRANTS", {}).items():

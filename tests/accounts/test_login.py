@@ -104,3 +104,12 @@ def test_role_assignment_is_audited(client):
 
     event = AuditEvent.objects.filter(model="accounts.user", object_id=str(user.pk)).latest("id")
     assert event.changes == {"roles": {"added": ["extra"]}}
+
+
+def test_login_form_inputs_carry_tablers_classes_and_mark_the_missing_field(client):
+    """The login form styles itself (accounts may not import core's StyledFormMixin)."""
+    page = client.get(LOGIN).content.decode()
+    assert page.count('class="form-control"') == 2
+
+    page = client.post(LOGIN, {"username": "wang", "password": ""}).content.decode()
+    assert 'class="form-control is-invalid"' in page

@@ -7,8 +7,9 @@ from django.db import transaction
 
 from kechuang.accounts.demo import account_rows
 from kechuang.audit.context import acting_as
+from kechuang.discovery import project_modules
 
-from .load_reference import load_reference, project_modules
+from .load_reference import load_reference
 
 HEADERS = ("角色", "用户名", "密码", "姓名", "可见范围")
 

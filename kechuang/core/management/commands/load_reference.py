@@ -1,32 +1,10 @@
 """``kechuang load_reference``: the reference data every installation needs (idempotent)."""
 
-import importlib
-import importlib.util
-from types import ModuleType
-
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from kechuang.audit.context import acting_as
-
-PROJECT_PACKAGE = "kechuang."
-
-
-def project_modules(name: str) -> list[ModuleType]:
-    """The ``<app>.<name>`` modules of the project's apps, in INSTALLED_APPS order.
-
-    The order matters: later apps' data refers to earlier apps' (towns point to the
-    departments of accounts, enterprises to the code lists of core).
-    """
-    modules = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith(PROJECT_PACKAGE):
-            continue
-        dotted = f"{config.name}.{name}"
-        if importlib.util.find_spec(dotted) is not None:
-            modules.append(importlib.import_module(dotted))
-    return modules
+from kechuang.discovery import project_modules
 
 
 def load_reference() -> list[str]:
