@@ -152,6 +152,39 @@ class ScopedReferencesMixin:
         return serializer
 
 
+class ScopedRelationsMixin:
+    """The records a new or changed record attaches to (``scoped_relations``: its parent, its
+    host) need the user's permission to view them, beyond being within the user's reach (which
+    ``ScopedReferencesMixin`` sees to for every reference). Lists are in the model's order, then
+    by id, so pages never overlap."""
+
+    scoped_relations: tuple[str, ...] = ()
+
+    @property
+    def ordering(self):
+        return [*self.queryset.model._meta.ordering, "pk"]
+
+    def perform_create(self, serializer):
+        self.check_relations(serializer)
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer):
+        self.check_relations(serializer)
+        super().perform_update(serializer)
+
+    def check_relations(self, serializer):
+        user = self.request.user
+        for name in self.scoped_relations:
+            target = serializer.validated_data.get(name)
+            if target is None:
+                continue
+            meta = target._meta
+            if not user.has_perm(f"{meta.app_label}.view_{meta.model_name}", target):
+                raise exceptions.ValidationError(
+                    {name: _("This record is outside your data scope.")}
+                )
+
+
 class ScopedModelViewSet(ScopedReferencesMixin, viewsets.ModelViewSet):
     """A viewset whose every query goes through the user's data scope, and whose writes stay
     within it: references limited (``ScopedReferencesMixin``), and a record the write would

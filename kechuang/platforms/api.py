@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
-from kechuang.core.api import ScopedModelViewSet
+from kechuang.core.api import ScopedModelViewSet, ScopedRelationsMixin
 from kechuang.core.models import TrackedModel
 from kechuang.registry.api import VersionedMixin
 
@@ -15,43 +15,11 @@ from .interfaces import filters
 from .interfaces.serializers import SERIALIZERS
 
 
-class PlatformMixin:
-    """The records a new or changed record attaches to (``scoped_relations``: its parent, its
-    host) need the user's permission to view them, beyond being within the user's reach (which
-    ``core.api.ScopedReferencesMixin`` sees to for every reference)."""
-
-    scoped_relations: tuple[str, ...] = ()
-
-    @property
-    def ordering(self):
-        return [*self.queryset.model._meta.ordering, "pk"]
-
-    def perform_create(self, serializer):
-        self.check_relations(serializer)
-        super().perform_create(serializer)
-
-    def perform_update(self, serializer):
-        self.check_relations(serializer)
-        super().perform_update(serializer)
-
-    def check_relations(self, serializer):
-        user = self.request.user
-        for name in self.scoped_relations:
-            target = serializer.validated_data.get(name)
-            if target is None:
-                continue
-            meta = target._meta
-            if not user.has_perm(f"{meta.app_label}.view_{meta.model_name}", target):
-                raise exceptions.ValidationError(
-                    {name: _("This record is outside your data scope.")}
-                )
-
-
-class PlatformViewSet(PlatformMixin, ScopedModelViewSet):
+class PlatformViewSet(ScopedRelationsMixin, ScopedModelViewSet):
     pass
 
 
-class VersionedViewSet(PlatformMixin, VersionedMixin, ScopedModelViewSet):
+class VersionedViewSet(ScopedRelationsMixin, VersionedMixin, ScopedModelViewSet):
     """Records that carry a version: creates record their creator; updates name the version."""
 
 

@@ -36,11 +36,11 @@ from kechuang.core.api import (
     ModelRulesPermission,
     ScopedModelViewSet,
     ScopedReferencesMixin,
+    ScopedRelationsMixin,
     delete_or_conflict,
 )
 from kechuang.core.domain.concurrency import ConcurrentEditError
 from kechuang.core.middleware import received_at
-from kechuang.platforms.api import PlatformMixin
 from kechuang.registry.api import Conflict, VersionedMixin, stale_version_message
 
 from . import models
@@ -139,7 +139,7 @@ def domain_call(function, *args, **kwargs):
         raise Refused(str(error)) from None
 
 
-class ProjectMixin(PlatformMixin):
+class ProjectMixin(ScopedRelationsMixin):
     """References within the caller's reach (``ScopedReferencesMixin``), except organisations
     a record only *names* by their credit code (``unscoped_references``: a cooperator, an
     expert's organisation, an agency), which may be any; a record still in use is not deleted

@@ -28,10 +28,9 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from kechuang.core.api import ModelRulesPermission, ScopedModelViewSet
+from kechuang.core.api import ModelRulesPermission, ScopedModelViewSet, ScopedRelationsMixin
 from kechuang.core.domain.concurrency import ConcurrentEditError
 from kechuang.core.interfaces.filters import IdFilter, YearFilter
-from kechuang.platforms.api import PlatformMixin
 from kechuang.registry.api import Conflict, VersionedMixin, stale_version_message
 from kechuang.registry.domain.towns import reaches_every_town, towns_within_scope
 
@@ -69,7 +68,7 @@ class ActionRulesPermission(ModelRulesPermission):
         return f"{meta.app_label}.{verb}_{meta.model_name}"
 
 
-class SeismicViewSet(PlatformMixin, VersionedMixin, ScopedModelViewSet):
+class SeismicViewSet(ScopedRelationsMixin, VersionedMixin, ScopedModelViewSet):
     """A record of the area: writes refer only to records within the caller's scope and put a
     record only in a town within it; a record others refer to is not deleted (409)."""
 

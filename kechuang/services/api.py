@@ -29,9 +29,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from kechuang.accounts.scope import restrict
-from kechuang.core.api import ModelRulesPermission, ScopedModelViewSet
+from kechuang.core.api import ModelRulesPermission, ScopedModelViewSet, ScopedRelationsMixin
 from kechuang.core.domain.concurrency import ConcurrentEditError
-from kechuang.platforms.api import PlatformMixin
 from kechuang.registry.api import Conflict, VersionedMixin, stale_version_message
 from kechuang.registry.models import Organisation
 
@@ -92,7 +91,7 @@ class ActionPermission(ModelRulesPermission):
         return f"{meta.app_label}.{verb}_{meta.model_name}"
 
 
-class ServicesMixin(PlatformMixin):
+class ServicesMixin(ScopedRelationsMixin):
     """References within the caller's reach and records kept within it (``ScopedModelViewSet``
     sees to both); a record still in use is not deleted (409)."""
 

@@ -58,6 +58,24 @@ def parse_decimal(text: str, column: str) -> decimal.Decimal | None:
     return value.quantize(decimal.Decimal("0.01"))
 
 
+# The words a yes/no cell may hold (any case), in every import of every area.
+YES = frozenset({"是", "y", "yes", "true", "1"})
+NO = frozenset({"否", "n", "no", "false", "0"})
+
+
+def parse_yes_no(text: str, column: str, *, yes=YES) -> bool | None:
+    """是 or 否 (or y/n, yes/no, true/false, 1/0); None for an empty cell. ``yes`` may add a
+    column's own word for yes (``规上`` for "above scale")."""
+    value = (text or "").strip().lower()
+    if not value:
+        return None
+    if value in yes:
+        return True
+    if value in NO:
+        return False
+    raise RowError(column, _("Write 是 or 否, not “%(value)s”.") % {"value": value})
+
+
 def parse_integer(text: str, column: str) -> int | None:
     value = parse_decimal(text, column)
     if value is None:

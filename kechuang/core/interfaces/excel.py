@@ -80,6 +80,13 @@ def read_first_sheet(path: Path) -> list[list]:
     return rows
 
 
+def yes_no(value) -> str:
+    """A yes/no cell as the imports read it back: 是 or 否 ("" for unknown)."""
+    if value is None:
+        return ""
+    return "是" if value else "否"
+
+
 def cell_text(value) -> str:
     if value is None:
         return ""

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
@@ -72,3 +73,37 @@ class YearFilter(django_filters.NumberFilter):
                 return None
             model = field.related_model
         return field
+
+
+def parent(label=None, field_name=None):
+    """A filter by the id of the parent record (``?incubator=3``, hidden on list pages): how a
+    record's page links to the list of its children."""
+    extra = {"field_name": field_name} if field_name else {}
+    return IdFilter(label=label, widget=forms.HiddenInput, **extra)
+
+
+def year_filter(label=None, field_name=None):
+    """A filter by a calendar year (out of 1900..2100 it is a form error, not a crash)."""
+    extra = {"field_name": field_name} if field_name else {}
+    return YearFilter(label=label or _("Year"), **extra)
+
+
+def search(queryset, fields, value):
+    """The records with ``value`` (stripped; nothing filters nothing) in any of ``fields``."""
+    value = (value or "").strip()
+    if not value:
+        return queryset
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__ilike_contains": value})
+    return queryset.filter(condition)
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """``q`` finds records with the text in any of ``search_fields``."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    search_fields: tuple[str, ...] = ()
+
+    def search(self, queryset, name, value):
+        return search(queryset, self.search_fields, value)

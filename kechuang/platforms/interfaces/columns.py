@@ -6,17 +6,10 @@ code when there is one, else the exact name; the export writes both.
 """
 
 from kechuang.core.domain.imports import Column
-
-
-def organisation(header: str, header_en: str, field: str) -> list[Column]:
-    return [
-        Column(f"{header}统一社会信用代码", f"{field}_uscc", f"{header_en} USCC"),
-        Column(f"{header}名称", f"{field}_name", f"{header_en} name"),
-    ]
-
+from kechuang.registry.interfaces.columns import organisation_columns
 
 RD_INSTITUTION_COLUMNS = [
-    *organisation("依托单位", "Host", "host"),
+    *organisation_columns("依托单位", "Host", "host"),
     Column("研发机构名称", "name", "Name", required=True),
     Column("级别", "level", "Kind and level", required=True),
     Column("认定年度", "certified_year", "Certification year", required=True),
@@ -32,7 +25,7 @@ INCUBATOR_COLUMNS = [
     Column("编码", "code", "Code"),
     Column("类型", "kind", "Kind", required=True),
     Column("级别", "level", "Level"),
-    *organisation("运营单位", "Operator", "operator"),
+    *organisation_columns("运营单位", "Operator", "operator"),
     Column("镇街道", "town", "Town"),
     Column("所属园区", "zone", "Zone"),
     Column("域外城市", "off_site_city", "Off-site city"),
@@ -46,7 +39,7 @@ INCUBATOR_COLUMNS = [
 
 TENANCY_COLUMNS = [
     Column("孵化器名称", "incubator", "Incubator", required=True),
-    *organisation("在孵企业", "Enterprise", "enterprise"),
+    *organisation_columns("在孵企业", "Enterprise", "enterprise"),
     Column("入驻日期", "entered_on", "Entered on", required=True),
     Column("退出日期", "exited_on", "Exited on"),
     Column("退出原因", "exit_reason", "Exit reason"),
@@ -64,7 +57,7 @@ INSTITUTE_RECORD_COLUMNS = [
     Column("研究院", "institute", "Institute", required=True),
     Column("类别", "kind", "Kind", required=True),
     Column("名称", "name", "Name", required=True),
-    *organisation("合作单位", "Partner", "partner"),
+    *organisation_columns("合作单位", "Partner", "partner"),
     Column("日期", "occurred_on", "Date", required=True),
     Column("结束日期", "ended_on", "Ended on"),
     Column("级别", "level", "Level"),
@@ -87,7 +80,7 @@ INCUBATION_PROJECT_COLUMNS = [
     Column("研究院", "institute", "Institute", required=True),
     Column("项目名称", "name", "Project", required=True),
     Column("状态", "status", "Status", required=True),
-    *organisation("落户企业", "Company", "company"),
+    *organisation_columns("落户企业", "Company", "company"),
     Column("研究领域", "field", "Field"),
     Column("首次接洽日期", "started_on", "First contact", required=True),
     Column("签约日期", "signed_on", "Signed on"),
@@ -98,7 +91,7 @@ INCUBATOR_TALENT_COLUMNS = [
     Column("孵化器名称", "incubator", "Incubator", required=True),
     Column("姓名", "name", "Name", required=True),
     Column("人才层次", "talent_level", "Talent level"),
-    *organisation("所在企业", "Enterprise", "enterprise"),
+    *organisation_columns("所在企业", "Enterprise", "enterprise"),
     Column("引进日期", "introduced_on", "Introduced on", required=True),
 ]
 
@@ -129,7 +122,7 @@ ZONE_EVALUATION_COLUMNS = [
 AGRI_PLATFORM_COLUMNS = [
     Column("平台名称", "name", "Name", required=True),
     Column("类型", "kind", "Kind", required=True),
-    *organisation("依托单位", "Host", "host"),
+    *organisation_columns("依托单位", "Host", "host"),
     Column("合作单位", "partners", "Partners"),
     Column("建成日期", "established_on", "Established on", required=True),
     Column("研究方向", "focus", "Focus"),
@@ -138,7 +131,7 @@ AGRI_PLATFORM_COLUMNS = [
 ACADEMICIAN_COOPERATION_COLUMNS = [
     Column("院士姓名", "academician", "Academician", required=True),
     Column("所属院", "academy", "Academy"),
-    *organisation("院士所在单位", "Institution", "institution"),
+    *organisation_columns("院士所在单位", "Institution", "institution"),
     Column("合作平台", "platform", "Platform"),
     Column("签约日期", "signed_on", "Signed on", required=True),
     Column("合作方向", "topic", "Topic"),

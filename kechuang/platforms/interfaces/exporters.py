@@ -1,7 +1,8 @@
 """Excel exports of the platform lists, in their import template's columns (an export
 re-imports unchanged). Each row is a {column field: value} mapping; the columns order it."""
 
-from kechuang.core.interfaces.excel import Export
+from kechuang.core.interfaces.excel import Export, yes_no
+from kechuang.registry.interfaces.exporters import organisation_cells
 
 from .. import models
 from .columns import (
@@ -19,12 +20,6 @@ from .columns import (
     TENANCY_COLUMNS,
     ZONE_EVALUATION_COLUMNS,
 )
-
-
-def organisation(field: str, org) -> dict:
-    if org is None:
-        return {}
-    return {f"{field}_uscc": org.uscc, f"{field}_name": org.name}
 
 
 def institute_name(institute) -> str:
@@ -46,7 +41,7 @@ RD_INSTITUTIONS = Export(
     columns=RD_INSTITUTION_COLUMNS,
     loader=lambda: models.RDInstitution.objects.select_related("host", "level"),
     row=lambda r: {
-        **organisation("host", r.host),
+        **organisation_cells("host", r.host),
         "name": r.name,
         "level": r.level.name,
         "certified_year": r.certified_year,
@@ -67,7 +62,7 @@ INCUBATORS = Export(
         "code": i.code,
         "kind": i.get_kind_display(),
         "level": i.get_level_display(),
-        **organisation("operator", i.operator),
+        **organisation_cells("operator", i.operator),
         "town": i.town.name if i.town else "",
         "zone": i.zone.name if i.zone else "",
         "off_site_city": i.off_site_city,
@@ -86,7 +81,7 @@ TENANCIES = Export(
     loader=lambda: models.Tenancy.objects.select_related("incubator", "enterprise"),
     row=lambda t: {
         "incubator": t.incubator.name,
-        **organisation("enterprise", t.enterprise),
+        **organisation_cells("enterprise", t.enterprise),
         "entered_on": t.entered_on,
         "exited_on": t.exited_on,
         "exit_reason": t.get_exit_reason_display(),
@@ -118,11 +113,11 @@ INSTITUTE_RECORDS = Export(
         "institute": institute_name(r.institute),
         "kind": r.get_kind_display(),
         "name": r.name,
-        **organisation("partner", r.partner),
+        **organisation_cells("partner", r.partner),
         "occurred_on": r.occurred_on,
         "ended_on": r.ended_on,
         "level": r.get_level_display(),
-        "joint_application": "是" if r.joint_application else "否",
+        "joint_application": yes_no(r.joint_application),
         "amount": r.amount,
         "note": r.note,
     },
@@ -153,7 +148,7 @@ INCUBATION_PROJECTS = Export(
         "institute": institute_name(p.institute),
         "name": p.name,
         "status": p.get_status_display(),
-        **organisation("company", p.company),
+        **organisation_cells("company", p.company),
         "field": p.field,
         "started_on": p.started_on,
         "signed_on": p.signed_on,
@@ -171,7 +166,7 @@ INCUBATOR_TALENTS = Export(
         "incubator": t.incubator.name,
         "name": t.name,
         "talent_level": name_of(t.talent_level),
-        **organisation("enterprise", t.enterprise),
+        **organisation_cells("enterprise", t.enterprise),
         "introduced_on": t.introduced_on,
     },
 )
@@ -217,7 +212,7 @@ AGRI_PLATFORMS = Export(
     row=lambda p: {
         "name": p.name,
         "kind": p.get_kind_display(),
-        **organisation("host", p.host),
+        **organisation_cells("host", p.host),
         "partners": organisation_list(p.partners.all()),
         "established_on": p.established_on,
         "focus": p.focus,
@@ -231,7 +226,7 @@ ACADEMICIAN_COOPERATIONS = Export(
     row=lambda c: {
         "academician": c.academician,
         "academy": c.academy,
-        **organisation("institution", c.institution),
+        **organisation_cells("institution", c.institution),
         "platform": name_of(c.platform),
         "signed_on": c.signed_on,
         "topic": c.topic,

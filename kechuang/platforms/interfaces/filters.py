@@ -4,14 +4,13 @@ stable codes (``?level=provincial_rd_centre&in_force_on=2023-12-31``); a parent 
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kechuang.core.domain.choices import code_list_choices
 from kechuang.core.enums import CodeList
-from kechuang.core.interfaces.filters import IdFilter, YearFilter, YesNoFilter
-from kechuang.registry.interfaces.filters import town_choices, zone_choices
+from kechuang.core.interfaces.filters import SearchFilterSet, YesNoFilter, parent, year_filter
+from kechuang.registry.interfaces.filters import town, zone_choices
 
 from .. import models
 from ..enums import (
@@ -24,39 +23,6 @@ from ..enums import (
     ReportPeriod,
     TalentRole,
 )
-
-
-def parent(label=None):
-    """A filter by the id of the parent record (hidden on list pages)."""
-    return IdFilter(label=label, widget=forms.HiddenInput)
-
-
-def year_filter(label=None, field_name=None):
-    """A filter by a calendar year (out of 1900..2100 it is a form error, not a crash)."""
-    extra = {"field_name": field_name} if field_name else {}
-    return YearFilter(label=label or _("Year"), **extra)
-
-
-def town(path: str):
-    return django_filters.ChoiceFilter(
-        label=_("Town"), choices=town_choices, field_name=f"{path}__code"
-    )
-
-
-class SearchFilterSet(django_filters.FilterSet):
-    """``q`` finds records with the text in any of ``search_fields``."""
-
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    search_fields: tuple[str, ...] = ()
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = Q()
-        for field in self.search_fields:
-            condition |= Q(**{f"{field}__ilike_contains": value})
-        return queryset.filter(condition)
 
 
 class RDInstitutionFilter(SearchFilterSet):

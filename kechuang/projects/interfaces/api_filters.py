@@ -9,37 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.domain.choices import code_list_choices
 from kechuang.core.enums import CodeList
-from kechuang.core.interfaces.filters import IdFilter, YearFilter, YesNoFilter
+from kechuang.core.interfaces.filters import (
+    SearchFilterSet,
+    YesNoFilter,
+    parent,
+    year_filter,
+)
 from kechuang.registry.interfaces.filters import town_choices, zone_choices
 
 from .. import models
 from ..enums import Category, Conclusion, Field, PanelRole, ReviewState, State
-
-
-def parent(label=None, field_name=None):
-    extra = {"field_name": field_name} if field_name else {}
-    return IdFilter(label=label, **extra)
-
-
-def year_filter(label=None, field_name=None):
-    extra = {"field_name": field_name} if field_name else {}
-    return YearFilter(label=label or _("Year"), **extra)
-
-
-class SearchFilterSet(django_filters.FilterSet):
-    """``q`` finds records with the text in any of ``search_fields``."""
-
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    search_fields: tuple[str, ...] = ()
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = Q()
-        for field in self.search_fields:
-            condition |= Q(**{f"{field}__ilike_contains": value})
-        return queryset.filter(condition)
 
 
 class CallFilter(SearchFilterSet):

@@ -7,18 +7,11 @@ organisations or fields separates them with 、 (or a comma or semicolon).
 """
 
 from kechuang.core.domain.imports import Column
-
-
-def organisation(header: str, header_en: str, field: str) -> list[Column]:
-    return [
-        Column(f"{header}统一社会信用代码", f"{field}_uscc", f"{header_en} USCC"),
-        Column(f"{header}名称", f"{field}_name", f"{header_en} name"),
-    ]
-
+from kechuang.registry.interfaces.columns import organisation_columns
 
 EXPERT_COLUMNS = [
     Column("姓名", "name", "Name", required=True),
-    *organisation("工作单位", "Organisation", "organisation"),
+    *organisation_columns("工作单位", "Organisation", "organisation"),
     Column("职称", "title", "Professional title"),
     Column("专业领域", "fields", "Technical fields"),
     Column("手机", "phone", "Phone"),
@@ -33,7 +26,7 @@ APPLICATION_COLUMNS = [
     Column("计划批次编码", "call", "Call code", required=True),
     Column("项目编号", "number", "Number", required=True),
     Column("项目名称", "name", "Project name", required=True),
-    *organisation("承担单位", "Undertaker", "undertaker"),
+    *organisation_columns("承担单位", "Undertaker", "undertaker"),
     Column("合作单位", "cooperators", "Cooperating organisations"),
     Column("项目负责人", "leader_name", "Project leader", required=True),
     Column("负责人电话", "leader_phone", "Leader's phone"),

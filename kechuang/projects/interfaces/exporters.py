@@ -12,7 +12,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from kechuang.core.domain.imports import Column
-from kechuang.core.interfaces.excel import in_chunks, write_workbook
+from kechuang.core.interfaces.excel import in_chunks, write_workbook, yes_no
+from kechuang.registry.interfaces.exporters import organisation_cells
 
 from .. import models
 from ..domain.scoring import ApplicationScore
@@ -43,12 +44,6 @@ class Export:
         return write_workbook(stream, self.sheet, [c.header for c in self.columns], rows)
 
 
-def organisation(field: str, org) -> dict:
-    if org is None:
-        return {}
-    return {f"{field}_uscc": org.uscc, f"{field}_name": org.name}
-
-
 def organisation_list(organisations) -> str:
     """Organisations in one cell, each by its credit code (or its name when it has none)."""
     return LIST_SEPARATOR.join(sorted(org.uscc or org.name for org in organisations))
@@ -58,14 +53,10 @@ def name_of(item) -> str:
     return item.name if item is not None else ""
 
 
-def yes_no(value: bool) -> str:
-    return "是" if value else "否"
-
-
 def expert_row(expert) -> dict:
     return {
         "name": expert.name,
-        **organisation("organisation", expert.organisation),
+        **organisation_cells("organisation", expert.organisation),
         "title": name_of(expert.title),
         "fields": LIST_SEPARATOR.join(sorted(f.name for f in expert.fields.all())),
         "phone": expert.phone,
@@ -91,7 +82,7 @@ def application_row(a) -> dict:
         "call": a.call.code,
         "number": a.number or "",
         "name": a.name,
-        **organisation("undertaker", a.undertaker),
+        **organisation_cells("undertaker", a.undertaker),
         "cooperators": organisation_list(a.cooperators.all()),
         "leader_name": a.leader_name,
         "leader_phone": a.leader_phone,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.domain.choices import code_list_choices
 from kechuang.core.enums import CodeList
-from kechuang.core.interfaces.filters import YearFilter, YesNoFilter
+from kechuang.core.interfaces.filters import YesNoFilter, search, year_filter
 from kechuang.registry.interfaces.filters import town_choices
 
 from .. import models
@@ -17,22 +17,6 @@ from ..domain.workflow import queue_states
 from ..enums import Category, Field, State
 
 WAITING_FOR_ME = "todo"
-
-
-def year_filter(label=None, field_name=None):
-    """A calendar year (out of 1900..2100 it is a form error, not a crash)."""
-    extra = {"field_name": field_name} if field_name else {}
-    return YearFilter(label=label or _("Year"), **extra)
-
-
-def search(queryset, fields, value):
-    value = (value or "").strip()
-    if not value:
-        return queryset
-    condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__ilike_contains": value})
-    return queryset.filter(condition)
 
 
 class CallFilter(django_filters.FilterSet):

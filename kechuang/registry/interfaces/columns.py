@@ -1,6 +1,17 @@
 """The organisation columns of the Excel template, the export and the import (one definition)."""
 
-from kechuang.core.domain.imports import Column
+from kechuang.core.domain.imports import YES, Column
+
+
+def organisation_columns(header: str, header_en: str, field: str) -> list[Column]:
+    """An organisation a record names, as two columns: its credit code and its name. The import
+    (``record_import.Row.organisation``) takes the code when there is one, else the exact name;
+    the export writes both (``exporters.organisation_cells``)."""
+    return [
+        Column(f"{header}统一社会信用代码", f"{field}_uscc", f"{header_en} USCC"),
+        Column(f"{header}名称", f"{field}_name", f"{header_en} name"),
+    ]
+
 
 ORGANISATION_COLUMNS = [
     Column("统一社会信用代码", "uscc", "USCC", required=True),
@@ -25,5 +36,4 @@ ORGANISATION_COLUMNS = [
 
 YEAR_FIELDS = ("revenue", "output_value", "rd_spending", "employees", "st_staff", "above_scale")
 LIST_SEPARATORS = "、,，;；"
-YES = {"是", "y", "yes", "true", "1", "规上"}
-NO = {"否", "n", "no", "false", "0", ""}
+ABOVE_SCALE_YES = YES | {"规上"}  # the above-scale column may say 规上 for yes

@@ -6,6 +6,14 @@ from ..models import EnterpriseYear, Organisation
 from .columns import ORGANISATION_COLUMNS
 
 
+def organisation_cells(field: str, org) -> dict:
+    """The cells of an organisation's two columns (``columns.organisation_columns``): its credit
+    code ("" for an organisation without one) and its name; none for no organisation."""
+    if org is None:
+        return {}
+    return {f"{field}_uscc": org.uscc or "", f"{field}_name": org.name}
+
+
 def organisation_rows(queryset, year: int):
     """Rows of the export in the import template's columns, with the figures of ``year``."""
     loader = Organisation.objects.select_related("town", "industry").prefetch_related(

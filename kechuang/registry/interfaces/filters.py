@@ -36,6 +36,14 @@ def zone_choices():
     return localised(rows)
 
 
+def town(path: str):
+    """A filter by town, named by its stable code (``?town=330482101``); ``path`` leads from
+    the record to its town (``host__town``)."""
+    return django_filters.ChoiceFilter(
+        label=_("Town"), choices=town_choices, field_name=f"{path}__code"
+    )
+
+
 class OrganisationFilter(django_filters.FilterSet):
     """Filters of the organisation list and API. Towns, zones and code-list items are named by
     their stable codes (``?town=330482101&chain=new_materials``)."""

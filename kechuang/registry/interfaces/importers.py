@@ -22,6 +22,7 @@ from kechuang.core.domain.imports import (
     parse_date,
     parse_decimal,
     parse_integer,
+    parse_yes_no,
     register,
 )
 from kechuang.core.enums import CodeList
@@ -30,7 +31,7 @@ from kechuang.core.models import CodeItem
 from ..domain.uscc import is_valid_uscc, normalise_uscc
 from ..enums import OrganisationKind
 from ..models import EnterpriseYear, Organisation, Town, Zone
-from .columns import LIST_SEPARATORS, NO, ORGANISATION_COLUMNS, YEAR_FIELDS, YES
+from .columns import ABOVE_SCALE_YES, LIST_SEPARATORS, ORGANISATION_COLUMNS, YEAR_FIELDS
 
 ORG_FIELDS = (
     "name",
@@ -175,12 +176,10 @@ class OrganisationImporter(Importer):
                 row[f] = parse_decimal(values.get(f, ""), h(f))
             for f in ("employees", "st_staff"):
                 row[f] = parse_integer(values.get(f, ""), h(f))
-            flag = values.get("above_scale", "").lower()
-            if flag not in YES and flag not in NO:
-                raise RowError(
-                    h("above_scale"), _("Write 是 or 否, not “%(value)s”.") % {"value": flag}
-                )
-            row["above_scale"] = flag in YES
+            above_scale = values.get("above_scale", "")
+            row["above_scale"] = bool(
+                parse_yes_no(above_scale, h("above_scale"), yes=ABOVE_SCALE_YES)
+            )
         elif has_figures:
             raise RowError(h("year"), _("Yearly figures are given but the year is empty."))
         return row

@@ -33,6 +33,7 @@ from kechuang.core.domain.imports import (
     parse_date,
     parse_decimal,
     parse_integer,
+    parse_yes_no,
 )
 from kechuang.core.interfaces.excel import cell_text
 from kechuang.core.models import CodeItem, TrackedModel
@@ -40,8 +41,6 @@ from kechuang.core.models import CodeItem, TrackedModel
 from ..domain.lookups import NotFound, OrganisationIndex
 from ..models import Organisation
 
-YES = {"是", "y", "yes", "true", "1"}
-NO = {"否", "n", "no", "false", "0", ""}
 LIST_SEPARATORS = "、,，;；\n"
 
 
@@ -125,12 +124,7 @@ class Row:
         return value
 
     def flag(self, field: str) -> bool:
-        text = self.text(field).lower()
-        if text not in YES and text not in NO:
-            raise RowError(
-                self.header(field), _("Write 是 or 否, not “%(value)s”.") % {"value": text}
-            )
-        return text in YES
+        return bool(parse_yes_no(self.text(field), self.header(field)))
 
     def pick(self, field: str, table: dict, *, required=False, unknown=None):
         """The value ``table`` gives for the cell's text (None for an empty optional cell)."""

@@ -8,14 +8,7 @@ construction project by its name together with its town.
 """
 
 from kechuang.core.domain.imports import Column
-
-
-def organisation(header: str, header_en: str, field: str) -> list[Column]:
-    return [
-        Column(f"{header}统一社会信用代码", f"{field}_uscc", f"{header_en} USCC"),
-        Column(f"{header}名称", f"{field}_name", f"{header_en} name"),
-    ]
-
+from kechuang.registry.interfaces.columns import organisation_columns
 
 TOWN = Column("镇街道", "town", "Town", required=True)
 NOTE = Column("备注", "note", "Note")
@@ -32,7 +25,7 @@ TOWN_ZONATION_COLUMNS = [
 CONSTRUCTION_PROJECT_COLUMNS = [
     Column("项目名称", "name", "Name", required=True),
     TOWN,
-    *organisation("建设单位", "Owner", "owner"),
+    *organisation_columns("建设单位", "Owner", "owner"),
     Column("地址", "address", "Address"),
     Column("项目类型", "kind", "Kind", required=True),
     Column("建筑用途", "building_use", "Building use"),
@@ -82,7 +75,7 @@ RAISED_FORTIFICATION_COLUMNS = [
     Column("场所或建筑名称", "name", "Site or building", required=True),
     Column("类型", "kind", "Kind", required=True),
     TOWN,
-    *organisation("所属单位", "Organisation", "organisation"),
+    *organisation_columns("所属单位", "Organisation", "organisation"),
     Column("完成年度", "year_completed", "Year completed"),
     Column("基本设防类别", "basic_class", "Basic fortification class"),
     Column("提高后的设防要求", "raised_to", "Raised to"),
@@ -94,7 +87,7 @@ DEMONSTRATION_SITE_COLUMNS = [
     Column("级别", "level", "Level", required=True),
     Column("类型", "kind", "Kind", required=True),
     TOWN,
-    *organisation("所属单位", "Organisation", "organisation"),
+    *organisation_columns("所属单位", "Organisation", "organisation"),
     Column("命名日期", "designated_on", "Designated on"),
     Column("命名年度", "designated_year", "Year designated"),
     Column("撤销日期", "revoked_on", "Revoked on"),
@@ -177,6 +170,4 @@ ASSESSMENT_COLUMNS = [
     NOTE,
 ]
 
-YES = {"是", "y", "yes", "true", "1"}
-NO = {"否", "n", "no", "false", "0"}
 LIST_SEPARATOR = "、"

@@ -9,7 +9,8 @@ rules compute for each inspection (required class and intensities, the "below th
 flag); the import ignores those columns.
 """
 
-from kechuang.core.interfaces.excel import Export
+from kechuang.core.interfaces.excel import Export, yes_no
+from kechuang.registry.interfaces.exporters import organisation_cells
 
 from .. import models
 from ..domain import fortification as fx
@@ -17,21 +18,9 @@ from ..domain import requirement
 from . import columns as c
 
 
-def yes_no(value) -> str:
-    if value is None:
-        return ""
-    return "是" if value else "否"
-
-
 def name_of(item) -> str:
     """The name of a town, organisation or code-list item ("" for none)."""
     return item.name if item is not None else ""
-
-
-def organisation(field: str, org) -> dict:
-    if org is None:
-        return {}
-    return {f"{field}_uscc": org.uscc or "", f"{field}_name": org.name}
 
 
 def rules_name(rules_enum, code: str) -> str:
@@ -60,7 +49,7 @@ TOWN_ZONATIONS = Export(
 
 
 def project_row(p) -> dict:
-    owner = organisation("owner", p.owner)
+    owner = organisation_cells("owner", p.owner)
     if p.owner_name:  # the owner as written (alone, or besides a differently named organisation)
         owner["owner_name"] = p.owner_name
     return {
@@ -125,7 +114,7 @@ RAISED_FORTIFICATIONS = Export(
         "name": r.name,
         "kind": r.get_kind_display(),
         "town": r.town.name,
-        **organisation("organisation", r.organisation),
+        **organisation_cells("organisation", r.organisation),
         "year_completed": r.year_completed,
         "basic_class": class_name(r.basic_class),
         "raised_to": r.raised_to,
@@ -142,7 +131,7 @@ DEMONSTRATION_SITES = Export(
         "level": s.get_level_display(),
         "kind": s.get_kind_display(),
         "town": s.town.name,
-        **organisation("organisation", s.organisation),
+        **organisation_cells("organisation", s.organisation),
         "designated_on": s.designated_on,
         "designated_year": s.designated_year,
         "revoked_on": s.revoked_on,

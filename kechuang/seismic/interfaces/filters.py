@@ -13,8 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.domain.choices import code_list_choices
 from kechuang.core.enums import CodeList
-from kechuang.core.interfaces.filters import YearFilter, YesNoFilter
-from kechuang.platforms.interfaces.filters import SearchFilterSet, parent, town, year_filter
+from kechuang.core.interfaces.filters import (
+    SearchFilterSet,
+    YearFilter,
+    YesNoFilter,
+    parent,
+    year_filter,
+)
+from kechuang.registry.interfaces.filters import town
 
 from .. import models
 from ..domain import requirement

@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kechuang.core.domain.imports import RowError, register
+from kechuang.core.domain.imports import RowError, parse_yes_no, register
 from kechuang.core.enums import CodeList
 from kechuang.core.interfaces.excel import cell_text
 from kechuang.registry.domain.towns import reaches_every_town, towns_within_scope
@@ -120,14 +120,7 @@ def measures_intensity(row: Row, field: str) -> int:
 
 def tri_state(row: Row, field: str) -> bool | None:
     """是 / 否, or None for an empty cell (the importer then decides)."""
-    text = row.text(field).lower()
-    if not text:
-        return None
-    if text in c.YES:
-        return True
-    if text in c.NO:
-        return False
-    raise RowError(row.header(field), _("Write 是 or 否, not “%(value)s”.") % {"value": text})
+    return parse_yes_no(row.text(field), row.header(field))
 
 
 def flag(row: Row, field: str) -> bool:

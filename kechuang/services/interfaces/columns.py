@@ -11,13 +11,13 @@ templates to fill in).
 """
 
 from kechuang.core.domain.imports import Column
-from kechuang.platforms.interfaces.columns import organisation
+from kechuang.registry.interfaces.columns import organisation_columns
 
 COMMISSIONER_COLUMNS = [
     Column("名称", "name", "Name", required=True),
     Column("类型", "kind", "Kind", required=True),
-    *organisation("法人单位", "Legal entity", "organisation"),
-    *organisation("工作单位", "Employer", "employer"),
+    *organisation_columns("法人单位", "Legal entity", "organisation"),
+    *organisation_columns("工作单位", "Employer", "employer"),
     Column("专业领域", "field", "Expertise field"),
     Column("专长", "expertise", "Expertise"),
     Column("联系电话", "phone", "Phone"),
@@ -31,7 +31,7 @@ SERVICE_ASSIGNMENT_COLUMNS = [
     Column("科技特派员", "commissioner", "Tech commissioner", required=True),
     Column("服务镇街道", "town", "Town", required=True),
     Column("服务村(社区)", "village", "Village or community"),
-    *organisation("服务企业", "Enterprise", "enterprise"),
+    *organisation_columns("服务企业", "Enterprise", "enterprise"),
     Column("开始日期", "started_on", "Started on", required=True),
     Column("结束日期", "ended_on", "Ended on"),
     Column("任务目标", "tasks", "Tasks and goals"),
@@ -70,7 +70,7 @@ FIELD_VISIT_COLUMNS = [
     Column("领导所在单位", "leader_body", "Leader's body"),
     Column("走访对象类型", "host_kind", "Host kind"),
     # The host: a registry organisation (by code, or by its exact name), or just a name.
-    *organisation("走访对象", "Host", "host"),
+    *organisation_columns("走访对象", "Host", "host"),
     Column("镇街道", "town", "Town"),
     Column("走访目的", "purpose", "Purpose"),
     Column("走访情况", "summary", "Summary"),

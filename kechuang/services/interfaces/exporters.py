@@ -5,7 +5,8 @@ training institutions' contact list (one row per contact, with its institution).
 
 from django.utils import timezone
 
-from kechuang.core.interfaces.excel import Export
+from kechuang.core.interfaces.excel import Export, yes_no
+from kechuang.registry.interfaces.exporters import organisation_cells
 
 from .. import models
 from ..enums import VersionState
@@ -21,29 +22,19 @@ from .columns import (
 )
 
 
-def organisation(field: str, org) -> dict:
-    if org is None:
-        return {}
-    return {f"{field}_uscc": org.uscc, f"{field}_name": org.name}
-
-
 def name_of(item) -> str:
     """The name of a code-list item or town ("" for none)."""
     return item.name if item is not None else ""
 
 
-def yes_no(value: bool) -> str:
-    return "是" if value else "否"
-
-
 def commissioner_row(c) -> dict:
-    employer = organisation("employer", c.employer) or {"employer_name": c.employer_name}
+    employer = organisation_cells("employer", c.employer) or {"employer_name": c.employer_name}
     # (with a registry employer, the name kept for one outside the registry is not exported:
     # the import leaves it as it is)
     return {
         "name": c.name,
         "kind": c.get_kind_display(),
-        **organisation("organisation", c.organisation),
+        **organisation_cells("organisation", c.organisation),
         **employer,
         "field": name_of(c.field),
         "expertise": c.expertise,
@@ -72,7 +63,7 @@ SERVICE_ASSIGNMENTS = Export(
         "commissioner": a.commissioner.name,
         "town": a.town.name,
         "village": a.village,
-        **organisation("enterprise", a.enterprise),
+        **organisation_cells("enterprise", a.enterprise),
         "started_on": a.started_on,
         "ended_on": a.ended_on,
         "tasks": a.tasks,

@@ -11,14 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.domain.choices import code_list_choices
 from kechuang.core.enums import CodeList
-from kechuang.core.interfaces.filters import IdFilter, YearFilter, YesNoFilter
-from kechuang.platforms.interfaces.filters import (
+from kechuang.core.interfaces.filters import (
+    IdFilter,
     SearchFilterSet,
+    YearFilter,
+    YesNoFilter,
     parent,
-    town,
     year_filter,
 )
-from kechuang.registry.interfaces.filters import town_choices
+from kechuang.registry.interfaces.filters import town, town_choices
 
 from .. import models
 from ..enums import (
