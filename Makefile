@@ -80,9 +80,10 @@ stop: ## Stop a task worker left running by make demo (var/worker.pid)
 test: install ## Run the test suite (PYTEST_ARGS=…; DATABASE_URL is passed through)
 	KECHUANG_MODE=test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-lint: install ## ruff check and ruff format --check
+lint: install ## ruff check, ruff format --check and the import-layering contracts (lint-imports)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 bench: install ## Run the registry benchmark (BENCH_ARGS=…)
 	KECHUANG_MODE=test $(VENV)/bin/python bench/registry.py $(BENCH_ARGS)
