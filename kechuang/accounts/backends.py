@@ -5,6 +5,9 @@ from kechuang.audit.context import client_ip
 
 from .throttle import is_locked_out
 
+# Set on the request when the throttle refused it, so that the login form can say why.
+LOCKED_OUT_FLAG = "kechuang_login_locked_out"
+
 
 class RoleBackend(ModelBackend):
     """Username/password authentication; model permissions come from the user's roles.
@@ -23,6 +26,8 @@ class RoleBackend(ModelBackend):
             username = kwargs.get(self._username_field())
         ip = client_ip(request) if request is not None else None
         if is_locked_out(username or "", ip):
+            if request is not None:
+                setattr(request, LOCKED_OUT_FLAG, True)
             raise PermissionDenied("Too many failed logins.")
         return super().authenticate(request, username=username, password=password, **kwargs)
 

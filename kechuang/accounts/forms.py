@@ -3,9 +3,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.audit.context import client_ip
-
-from .throttle import is_locked_out
+from .backends import LOCKED_OUT_FLAG
 
 LOCKED_OUT = _(
     "Too many failed logins. Wait 15 minutes and try again, or ask an administrator to help."
@@ -14,14 +12,16 @@ LOCKED_OUT = _(
 
 class LockoutMessageMixin:
     """Says why a locked login is refused. The refusal itself is the authentication
-    backend's (``RoleBackend``), whatever the entrance; this only words it."""
+    backend's (``RoleBackend``), whatever the entrance, which marks the request; this only
+    words it (no second look at the log)."""
 
     def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        ip = client_ip(self.request) if self.request else None
-        if is_locked_out(username, ip):
-            raise forms.ValidationError(LOCKED_OUT, code="locked_out")
-        return super().clean()
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if getattr(self.request, LOCKED_OUT_FLAG, False):
+                raise forms.ValidationError(LOCKED_OUT, code="locked_out") from None
+            raise
 
 
 class ThrottledAuthenticationForm(LockoutMessageMixin, AuthenticationForm):

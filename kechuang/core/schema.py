@@ -1,10 +1,11 @@
 """How the OpenAPI schema describes fields whose default description does not match what the API
 answers (drf-spectacular extensions, registered by ``CoreConfig.ready``)."""
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
+
+from .interfaces.display import field_at
 
 # A time of day as the API writes and reads it: 09:00, 09:00:00 or 09:00:00.250000, no offset.
 TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$"
@@ -17,16 +18,7 @@ def model_field(field):
     source = getattr(field, "source", None)
     if model is None or not source or source == "*":
         return None
-    found = None
-    for part in source.split("."):
-        if model is None:
-            return None
-        try:
-            found = model._meta.get_field(part)
-        except FieldDoesNotExist:
-            return None
-        model = found.related_model
-    return found
+    return field_at(model, source.replace(".", "__"))
 
 
 class BlankChoiceExtension(OpenApiSerializerFieldExtension):

@@ -56,6 +56,8 @@ def field_at(model, path: str):
     """The model field a path ends at (None for a plain attribute or annotation)."""
     field = None
     for name in path.split("__"):
+        if model is None:  # past a field that is no relation
+            return None
         try:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:

@@ -1,12 +1,12 @@
 import django_filters
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
-from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema_field
+
+from .display import field_at
 
 
 class YesNoFilter(django_filters.BooleanFilter):
@@ -63,16 +63,7 @@ class YearFilter(django_filters.NumberFilter):
 
     def model_field(self, model):
         """The model field the filter reads (``None`` for an annotation)."""
-        field = None
-        for part in self.field_name.split(LOOKUP_SEP):
-            if model is None:
-                return None
-            try:
-                field = model._meta.get_field(part)
-            except FieldDoesNotExist:
-                return None
-            model = field.related_model
-        return field
+        return field_at(model, self.field_name)
 
 
 def parent(label=None, field_name=None):
