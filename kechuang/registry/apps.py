@@ -34,23 +34,29 @@ class RegistryConfig(AppConfig):
         from .enums import OrganisationKind
         from .models import Organisation, Person
 
-        if not user.has_perm("registry.view_organisation"):
-            return []
-        organisations = Organisation.objects.visible_to(user)
-        return [
-            {
-                "title": _("Enterprises"),
-                "value": organisations.filter(kind=OrganisationKind.ENTERPRISE).count(),
-                "url": reverse("registry:organisation-list") + "?kind=enterprise",
-            },
-            {
-                "title": _("Universities and institutes"),
-                "value": organisations.exclude(kind=OrganisationKind.ENTERPRISE).count(),
-                "url": reverse("registry:organisation-list") + "?kind=institution",
-            },
-            {
-                "title": _("People"),
-                "value": Person.objects.visible_to(user).count(),
-                "url": reverse("registry:person-list"),
-            },
-        ]
+        panels = []
+        if user.has_perm("registry.view_organisation"):
+            organisations = Organisation.objects.visible_to(user)
+            panels += [
+                {
+                    "title": _("Enterprises"),
+                    "value": organisations.filter(kind=OrganisationKind.ENTERPRISE).count(),
+                    "url": reverse("registry:organisation-list") + "?kind=enterprise",
+                },
+                {
+                    "title": _("Universities and institutes"),
+                    "value": organisations.exclude(kind=OrganisationKind.ENTERPRISE).count(),
+                    "url": reverse("registry:organisation-list") + "?kind=institution",
+                },
+            ]
+        # Each panel by the permission of the page it links to (a commissioner may see
+        # organisations but not the people list).
+        if user.has_perm("registry.view_person"):
+            panels.append(
+                {
+                    "title": _("People"),
+                    "value": Person.objects.visible_to(user).count(),
+                    "url": reverse("registry:person-list"),
+                }
+            )
+        return panels
