@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .domain import imports
-from .interfaces.excel import ExcelFileError, workbook_bytes
+from .interfaces.excel import ExcelFileError, template_bytes
 from .models import ImportJob
 from .views import is_htmx
 
@@ -73,7 +73,7 @@ def job_confirm(request, pk):
 @login_required
 def template(request, key):
     importer = _importer_or_404(request, key)
-    content = workbook_bytes("导入模板", [c.header for c in importer.columns], [])
+    content = template_bytes(importer.columns, importer(request.user).example())
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

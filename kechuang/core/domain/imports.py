@@ -106,6 +106,7 @@ class Column:
     field: str
     header_en: str = ""
     required: bool = False
+    options: tuple[str, ...] = ()  # the values the template's drop-down offers (code lists, 是/否)
 
 
 @dataclass
@@ -158,6 +159,10 @@ class Importer:
 
     def prepare(self, cells: list[list]) -> None:
         """Load what parsing needs (lookup tables) once per file."""
+
+    def example(self) -> dict:
+        """Example values by column field, for the template's guide sheet."""
+        return {}
 
     def parse_row(self, values: dict[str, str], raw: dict[str, object]) -> dict:
         """Turn one row's cells into clean values; raise RowError for the first bad cell."""

@@ -137,6 +137,73 @@ def workbook_bytes(sheet_name: str, headers: Sequence[str], rows: Iterable[Seque
     return buffer.getvalue()
 
 
+TEMPLATE_SHEET = "导入模板"
+GUIDE_SHEET = "填写说明"
+OPTIONS_SHEET = "可选值"
+INLINE_OPTIONS = 255  # Excel's limit for a drop-down's values written in the rule itself
+TEMPLATE_ROWS = 5000  # rows of the template whose cells offer the drop-downs
+
+
+def template_bytes(columns: Sequence, example: dict | None = None) -> bytes:
+    """An import template: the header row (the first sheet, the one an import reads) with a
+    drop-down for each column that has ``options`` (code lists, 是/否), and a guide sheet that
+    says, column by column, whether it is required, what it accepts and an example value."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"default_date_format": "yyyy-mm-dd"})
+    bold = workbook.add_format({"bold": True, "bg_color": "#EEF2F7", "border": 1})
+    required_format = workbook.add_format({"bold": True, "bg_color": "#FDECEA", "border": 1})
+    sheet = workbook.add_worksheet(TEMPLATE_SHEET)
+    guide = workbook.add_worksheet(GUIDE_SHEET)
+    lists = None
+    example = example or {}
+    for col, column in enumerate(columns):
+        header = str(column.header)
+        sheet.write_string(0, col, header, required_format if column.required else bold)
+        sheet.set_column(col, col, max(12, len(header) * 2 + 2))
+        options = [str(option) for option in column.options]
+        if options:
+            if len(",".join(options)) <= INLINE_OPTIONS:
+                source = options
+            else:
+                if lists is None:
+                    lists = workbook.add_worksheet(OPTIONS_SHEET)
+                    lists.hide()
+                for row, option in enumerate(options):
+                    lists.write_string(row, col, option)
+                letter = xlsxwriter.utility.xl_col_to_name(col)
+                source = f"='{OPTIONS_SHEET}'!${letter}$1:${letter}${len(options)}"
+            sheet.data_validation(
+                1,
+                col,
+                TEMPLATE_ROWS,
+                col,
+                {
+                    "validate": "list",
+                    "source": source,
+                    "error_title": header,
+                    "error_message": "请从下拉列表中选择。",
+                },
+            )
+    sheet.freeze_panes(1, 0)
+    for col, title in enumerate(("列名", "是否必填", "可填写的值", "示例")):
+        guide.write_string(0, col, title, bold)
+    guide.set_column(0, 0, 28)
+    guide.set_column(1, 1, 10)
+    guide.set_column(2, 2, 60)
+    guide.set_column(3, 3, 24)
+    for row, column in enumerate(columns, start=1):
+        guide.write_string(row, 0, str(column.header))
+        guide.write_string(row, 1, "是" if column.required else "否")
+        guide.write_string(row, 2, "、".join(str(option) for option in column.options))
+        value = example.get(column.field)
+        if isinstance(value, dt.date):
+            guide.write_string(row, 3, value.isoformat())
+        elif value not in (None, ""):
+            guide.write(row, 3, value)
+    workbook.close()
+    return buffer.getvalue()
+
+
 def in_chunks(queryset, loader, size: int = 2000):
     """The records of ``queryset`` in its order, loaded ``size`` at a time through ``loader``
     (a queryset of the same model with its select/prefetch_related).

@@ -12,11 +12,11 @@ required class and intensities and its ``below_requirement`` flag, a shelter's `
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kechuang.core.enums import CodeList
+from kechuang.core.interfaces.record_serializers import RecordSerializer
 from kechuang.core.interfaces.serializers import SlugRelatedField
 from kechuang.registry.interfaces.serializers import CodeField
 from kechuang.registry.models import Town
@@ -35,45 +35,11 @@ def town_field(**kwargs):
     return SlugRelatedField(slug_field="code", queryset=Town.objects.all(), **kwargs)
 
 
-class SeismicSerializer(serializers.ModelSerializer):
-    """A record with its version; the values are checked together by the model's ``clean()``,
-    its unique fields and its constraints."""
+class SeismicSerializer(RecordSerializer):
+    """A record of the area with its version, checked by the model's own validation."""
 
-    version = serializers.IntegerField(
-        required=False, help_text="The version an edit starts from; a stale one answers 409."
-    )
-
-    class Meta:
-        fields = "__all__"
-        read_only_fields = ["created_by", "is_demo"]
-
-    def validate(self, attrs):
-        model = self.Meta.model
-        values = {}
-        if self.instance is not None:
-            values = {f.attname: getattr(self.instance, f.attname) for f in model._meta.fields}
-        for name, value in attrs.items():
-            if name == "version":
-                continue
-            field = model._meta.get_field(name)
-            if field.many_to_many:
-                continue
-            if field.is_relation:
-                values[field.attname] = value.pk if value is not None else None
-            else:
-                values[name] = value
-        record = model(**values)
-        # An edit is the same row: its own id is no duplicate of itself.
-        record._state.adding = self.instance is None
-        try:
-            record.clean()
-            # One zonation per town …: a duplicate is a 400 naming the field, not an
-            # IntegrityError when it is saved.
-            record.validate_unique()
-            record.validate_constraints()
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from None
-        return attrs
+    class Meta(RecordSerializer.Meta):
+        pass
 
 
 def serializer(model, **declared):
