@@ -39,10 +39,8 @@ from .domain import assessments, records, requirement
 from .domain import fortification as fx
 from .enums import (
     AssessmentResult,
-    BudgetSource,
     BuildingUse,
     Finding,
-    OutreachKind,
     PlanKind,
     PlanStatus,
     ProjectKind,
@@ -52,7 +50,6 @@ from .enums import (
     SiteLevel,
     StationKind,
     StationStatus,
-    TrainingKind,
 )
 from .interfaces import serializers as s
 
@@ -292,23 +289,6 @@ StationUpgradeViewSet = viewset(
     models.StationUpgrade,
     {"station": IdFilter(field_name="station"), "year": year("upgraded_on")},
     relations=("station",),
-)
-TrainingViewSet = viewset(
-    models.Training,
-    {"town": town_filter(), "kind": choice(TrainingKind.choices), "year": year("held_on")},
-    related=("town",),
-)
-HouseDesignViewSet = viewset(
-    models.HouseDesign,
-    {"year": year("year"), "selected": django_filters.BooleanFilter()},
-)
-OutreachEventViewSet = viewset(
-    models.OutreachEvent,
-    {"town": town_filter(), "kind": choice(OutreachKind.choices), "year": year("held_on")},
-    related=("town",),
-)
-BudgetLineViewSet = viewset(
-    models.BudgetLine, {"year": year("year"), "source": choice(BudgetSource.choices)}
 )
 PlanDocumentViewSet = viewset(
     models.PlanDocument, {"kind": choice(PlanKind.choices), "status": choice(PlanStatus.choices)}

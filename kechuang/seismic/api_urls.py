@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from . import api
+from .record_types import DECLARED
 
 router = SimpleRouter()
 router.register("town-zonations", api.TownZonationViewSet, basename="seismic-town-zonation")
@@ -26,11 +27,9 @@ router.register(
     "monitoring-stations", api.MonitoringStationViewSet, basename="seismic-monitoring-station"
 )
 router.register("station-upgrades", api.StationUpgradeViewSet, basename="seismic-station-upgrade")
-router.register("trainings", api.TrainingViewSet, basename="seismic-training")
-router.register("house-designs", api.HouseDesignViewSet, basename="seismic-house-design")
-router.register("outreach-events", api.OutreachEventViewSet, basename="seismic-outreach-event")
-router.register("budget-lines", api.BudgetLineViewSet, basename="seismic-budget-line")
 router.register("plan-documents", api.PlanDocumentViewSet, basename="seismic-plan-document")
 router.register("assessments", api.AssessmentViewSet, basename="seismic-assessment")
+for declared in DECLARED:
+    router.register(*declared.instance.route())
 
 urlpatterns = [path("seismic/", include(router.urls))]

@@ -8,6 +8,7 @@ class SeismicConfig(AppConfig):
     verbose_name = _("Earthquake prevention")
 
     def ready(self):
+        from . import record_types  # noqa: F401  (registers the declared record types)
         from .interfaces import importers  # noqa: F401  (registers the seismic importers)
 
     def home_panels(self, user):

@@ -39,9 +39,11 @@ The towns' seismic zonation comes from ``seismic.reference.load()`` (run by ``lo
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from kechuang.core.domain.sync import sync_rows
 from kechuang.core.enums import CodeList
@@ -83,6 +85,7 @@ from .models import (
     OutreachEvent,
     PlanDocument,
     RaisedFortification,
+    SafetyEvaluation,
     Shelter,
     StationUpgrade,
     Training,
@@ -909,6 +912,42 @@ def assessment_rows() -> list[dict]:
     return rows
 
 
+# -- seismic safety evaluation reports (a data file) ------------------------------------------------
+
+DATA = Path(__file__).parent / "data"
+
+
+def save_safety_evaluations() -> int:
+    """The reports of ``data/safety_evaluations.json``, each on the demo project it names."""
+    rows = json.loads((DATA / "safety_evaluations.json").read_text(encoding="utf-8"))
+    names = {demo(row["project"]) for row in rows}
+    projects = dict(
+        ConstructionProject.objects.filter(name__in=names, is_demo=True).values_list("name", "pk")
+    )
+    planned = []
+    for row in rows:
+        project = projects.get(demo(row["project"]))
+        if project is None:
+            raise LookupError(
+                f"安评报告 {row['report_number']}: 演示数据中没有项目 {row['project']}"
+            )
+        reviewed = row.get("reviewed_on")
+        values = {name: value for name, value in row.items() if name != "project"}
+        planned.append(
+            {
+                **values,
+                "project_id": project,
+                "reported_on": d(row["reported_on"]),
+                "reviewed_on": d(reviewed) if reviewed else None,
+                "pga": Decimal(row["pga"]),
+                "is_demo": True,
+            }
+        )
+    owned = SafetyEvaluation.objects.filter(is_demo=True)
+    sync_rows(SafetyEvaluation, ("report_number",), planned, owned=owned)
+    return len(planned)
+
+
 # -- loading -------------------------------------------------------------------------------------
 
 
@@ -917,6 +956,7 @@ def load(stdout) -> None:
     rng = random.Random(2020)
     plans = ProjectPlanner(rng).plan()
     projects, inspections = save_projects(lookups, plans)
+    evaluations = save_safety_evaluations()
     raised = save_raised(lookups, rng)
     sites = save_sites(lookups)
     shelters = save_shelters(lookups)
@@ -934,7 +974,8 @@ def load(stdout) -> None:
     assessments = assessment_rows()
     sync_rows(Assessment, ("year",), assessments)
     stdout.write(
-        f"防震减灾:建设工程 {projects} 项(检查 {inspections} 次)、提高一档设防 {raised} 处、"
+        f"防震减灾:建设工程 {projects} 项(检查 {inspections} 次、安评报告 {evaluations} 份)、"
+        f"提高一档设防 {raised} 处、"
         f"示范点 {sites} 个、避难场所 {shelters} 个、台站 {stations} 个、培训 {len(trainings)} 期、"
         f"户型图 {len(designs)} 套、宣传活动 {len(events)} 场、预算 {len(budget)} 项、"
         f"规划文件 {len(plan_docs)} 件、考核 {len(assessments)} 年"

@@ -134,6 +134,14 @@ class StationStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class EvaluationConclusion(models.TextChoices):
+    """The review's conclusion on a seismic safety evaluation report (评审结论)."""
+
+    PASSED = "passed", _("Passed")
+    PASSED_AFTER_REVISION = "passed_after_revision", _("Passed after revision")
+    FAILED = "failed", _("Not passed")
+
+
 class TrainingKind(models.TextChoices):
     RURAL_BUILDERS = "rural_builders", _("Rural builders")
     OTHER = "other", _("Other")

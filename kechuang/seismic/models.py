@@ -39,6 +39,7 @@ from .enums import (
     AssessmentResult,
     BudgetSource,
     BuildingUse,
+    EvaluationConclusion,
     Finding,
     FortificationClass,
     HospitalGrade,
@@ -491,6 +492,78 @@ class Inspection(TrackedModel):
 
 
 # Registries --------------------------------------------------------------------------------------
+
+
+class SafetyEvaluation(TrackedModel):
+    """A seismic safety evaluation report (地震安全性评价报告) of a construction project: who
+    evaluated the site, the basic peak ground acceleration the evaluation determined, and the
+    review's conclusion. Declared in ``record_types.py``: its pages, API and Excel come from
+    that one declaration."""
+
+    project = models.ForeignKey(
+        ConstructionProject,
+        verbose_name=_("construction project"),
+        on_delete=models.PROTECT,
+        related_name="safety_evaluations",
+    )
+    report_number = models.CharField(_("report number"), max_length=60, unique=True)
+    evaluator = models.CharField(_("evaluating organisation"), max_length=200)
+    reported_on = models.DateField(_("report date"))
+    pga = models.DecimalField(
+        _("basic peak ground acceleration determined (g)"),
+        max_digits=PGA_MAX_DIGITS,
+        decimal_places=PGA_DECIMAL_PLACES,
+        choices=PGA_CHOICES,
+    )
+    conclusion = models.CharField(
+        _("review conclusion"),
+        max_length=30,
+        choices=EvaluationConclusion.choices,
+        default=EvaluationConclusion.PASSED,
+    )
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = ScopePaths(
+        department="project__town__office", organisation="project__owner", creator="created_by"
+    )
+
+    class Meta:
+        verbose_name = _("seismic safety evaluation report")
+        verbose_name_plural = _("seismic safety evaluation reports")
+        ordering = ["-reported_on", "-id"]
+        permissions = io_permissions("safetyevaluation", _("seismic safety evaluation reports"))
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pga__in=[value for value, _label in PGA_CHOICES]),
+                name="safetyevaluation_basic_pga",
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_on__isnull=True) | Q(reviewed_on__gte=F("reported_on")),
+                name="safetyevaluation_reviewed_after",
+            ),
+        ]
+
+    def __str__(self):
+        return self.report_number
+
+    def get_absolute_url(self):
+        return reverse("seismic:safetyevaluation-detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        today = timezone.localdate()
+        if self.reported_on and self.reported_on > today:
+            errors["reported_on"] = gettext("The report date is in the future.")
+        if self.reviewed_on:
+            if self.reported_on and self.reviewed_on < self.reported_on:
+                errors["reviewed_on"] = gettext("The review comes before the report.")
+            elif self.reviewed_on > today:
+                errors["reviewed_on"] = gettext("The review date is in the future.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class RaisedFortification(TrackedModel):

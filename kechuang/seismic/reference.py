@@ -30,6 +30,7 @@ RECORDS = (
     "townzonation",
     "constructionproject",
     "inspection",
+    "safetyevaluation",
     "raisedfortification",
     "demonstrationsite",
     "shelter",
@@ -53,6 +54,7 @@ BUREAU_ONLY = ("budgetline",)
 TOWN_RECORDS = (
     "constructionproject",
     "inspection",
+    "safetyevaluation",
     "raisedfortification",
     "demonstrationsite",
     "shelter",
@@ -81,7 +83,9 @@ ROLE_GRANTS = {
         *perms(("view",), tuple(m for m in RECORDS if m not in BUREAU_ONLY)),
         *perms(("add", "change"), TOWN_RECORDS),
     ],
-    RoleCode.ORGANISATION: perms(("view",), ("constructionproject", "inspection")),
+    RoleCode.ORGANISATION: perms(
+        ("view",), ("constructionproject", "inspection", "safetyevaluation")
+    ),
 }
 
 

@@ -10,6 +10,13 @@ from kechuang.core.record_urls import children, records
 
 from . import models, views, views_dashboard
 from .interfaces import forms
+from .record_types import (
+    BudgetLineType,
+    HouseDesignType,
+    OutreachEventType,
+    SafetyEvaluationType,
+    TrainingType,
+)
 
 app_name = "seismic"
 
@@ -23,6 +30,7 @@ urlpatterns = [
         forms.ConstructionProjectForm,
     ),
     *children("construction-projects", "inspections", forms.InspectionForm, views.InspectionEdit),
+    *SafetyEvaluationType.instance.urls(),
     *records("inspections", views.InspectionList, views.InspectionDetail),
     path(
         "inspections/<int:pk>/edit/",
@@ -60,17 +68,10 @@ urlpatterns = [
         views.ChildEditRedirect.as_view(model=models.StationUpgrade, parent="station"),
         name="stationupgrade-edit",
     ),
-    *records("trainings", views.TrainingList, views.TrainingDetail, forms.TrainingForm),
-    *records(
-        "house-designs", views.HouseDesignList, views.HouseDesignDetail, forms.HouseDesignForm
-    ),
-    *records(
-        "outreach-events",
-        views.OutreachEventList,
-        views.OutreachEventDetail,
-        forms.OutreachEventForm,
-    ),
-    *records("budget-lines", views.BudgetLineList, views.BudgetLineDetail, forms.BudgetLineForm),
+    *TrainingType.instance.urls(),
+    *HouseDesignType.instance.urls(),
+    *OutreachEventType.instance.urls(),
+    *BudgetLineType.instance.urls(),
     *records(
         "plans-and-documents",
         views.PlanDocumentList,

@@ -306,6 +306,16 @@ PINNED = {
         ("提高后的设防要求", "Raised to", False),
         ("备注", "Note", False),
     ],
+    "seismic.safetyevaluation": [
+        ("项目名称", "Construction project", True),
+        ("报告编号", "Report number", True),
+        ("评价单位", "Evaluating organisation", True),
+        ("报告日期", "Report date", True),
+        ("基本地震动峰值加速度", "Basic peak ground acceleration determined (g)", True),
+        ("评审结论", "Review conclusion", False),
+        ("评审日期", "Reviewed on", False),
+        ("备注", "Note", False),
+    ],
     "seismic.shelter": [
         ("场所名称", "Name", True),
         ("镇街道", "Town", True),

@@ -13,6 +13,7 @@ from kechuang.seismic.enums import (
     AssessmentResult,
     BudgetSource,
     BuildingUse,
+    EvaluationConclusion,
     Finding,
     FortificationClass,
     OutreachKind,
@@ -151,6 +152,19 @@ class TrainingFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"农村建筑工匠培训班（第{n}期）")
     attendees = 90
     organiser = "平湖市科学技术局"
+
+
+class SafetyEvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.SafetyEvaluation
+
+    project = factory.SubFactory(ConstructionProjectFactory)
+    report_number = factory.Sequence(lambda n: f"浙震安评〔2020〕{n + 1}号")
+    evaluator = "浙江省工程地震研究所"
+    reported_on = dt.date(2020, 4, 20)
+    pga = Decimal("0.05")
+    conclusion = EvaluationConclusion.PASSED
+    reviewed_on = dt.date(2020, 5, 8)
 
 
 class HouseDesignFactory(factory.django.DjangoModelFactory):

@@ -19,6 +19,7 @@ from kechuang.audit.models import AuditEvent
 from kechuang.core.domain.imports import stale_message
 from kechuang.core.enums import ImportStatus
 from kechuang.core.models import ImportJob
+from kechuang.registry.record_types import RECORD_TYPES
 from kechuang.seismic.domain import shelters
 from kechuang.seismic.enums import (
     BuildingUse,
@@ -31,6 +32,7 @@ from kechuang.seismic.enums import (
 from kechuang.seismic.interfaces import columns
 from kechuang.seismic.interfaces.exporters import EXPORTS
 from kechuang.seismic.models import ConstructionProject, Inspection, Shelter
+from kechuang.seismic.record_types import TrainingType
 from kechuang.seismic.reference import ROLE_GRANTS
 from tests.factories import OrganisationFactory, role, user
 
@@ -45,6 +47,7 @@ from .factories import (
     OutreachEventFactory,
     PlanDocumentFactory,
     RaisedFortificationFactory,
+    SafetyEvaluationFactory,
     ShelterFactory,
     TownZonationFactory,
     TrainingFactory,
@@ -120,9 +123,16 @@ def raw_workbook(rows: list[list]) -> bytes:
     return buffer.getvalue()
 
 
+# Every export of the area: the hand-wired ones and those of the declared record types.
+ALL_EXPORTS = {
+    **EXPORTS,
+    **{t.meta.model_name: t.export for t in RECORD_TYPES.values() if t.app == "seismic"},
+}
+
+
 def export_bytes(model_name: str, queryset) -> bytes:
     buffer = io.BytesIO()
-    EXPORTS[model_name].write(buffer, queryset)
+    ALL_EXPORTS[model_name].write(buffer, queryset)
     return buffer.getvalue()
 
 
@@ -533,6 +543,7 @@ def one_of_each(w) -> dict:
         "shelter": ShelterFactory(town=w.east, facilities=[facility], note="公园"),
         "monitoringstation": station,
         "training": TrainingFactory(town=w.east),
+        "safetyevaluation": SafetyEvaluationFactory(project=w.school),
         "housedesign": HouseDesignFactory(),
         "outreachevent": OutreachEventFactory(town=None),
         "budgetline": BudgetLineFactory(amount=Decimal("12.34")),
@@ -545,7 +556,7 @@ def test_every_export_reimports_unchanged(client, w):
     client.force_login(w.staff)
     records = one_of_each(w)
 
-    assert set(EXPORTS) == set(records)
+    assert set(ALL_EXPORTS) == set(records)
     for model_name, record in records.items():
         model = type(record)
         content = export_bytes(model_name, model.objects.order_by("pk"))
@@ -566,7 +577,7 @@ def test_every_export_reimports_unchanged(client, w):
 def test_an_importer_limited_to_a_town_names_the_town_of_every_row(client, w):
     training = {"held_on": "2020-07-15", "title": "农村建筑工匠培训", "attendees": 30}
     rows = [training, {**training, "title": "第二期", "town": "东震镇"}]
-    content = workbook(columns.TRAINING_COLUMNS, rows)
+    content = workbook(TrainingType.instance.excel_columns, rows)
     client.force_login(w.east_importer)
 
     _, job = upload(client, "seismic.training", content)

@@ -36,6 +36,7 @@ from .factories import (
     OutreachEventFactory,
     PlanDocumentFactory,
     RaisedFortificationFactory,
+    SafetyEvaluationFactory,
     ShelterFactory,
     StationUpgradeFactory,
     TrainingFactory,
@@ -60,6 +61,9 @@ def make(name: str, town, prefix: str, **extra):
         case "inspection":
             project = ConstructionProjectFactory(town=town, name=f"{prefix}小学教学楼")
             return InspectionFactory(project=project, **extra)
+        case "safetyevaluation":
+            project = ConstructionProjectFactory(town=town, name=f"{prefix}医院门诊楼")
+            return SafetyEvaluationFactory(project=project, **extra)
         case "raisedfortification":
             return RaisedFortificationFactory(town=town, name=f"{prefix}幼儿园", **extra)
         case "demonstrationsite":

@@ -12,6 +12,7 @@ import decimal
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,7 +107,13 @@ class Column:
     field: str
     header_en: str = ""
     required: bool = False
-    options: tuple[str, ...] = ()  # the values the template's drop-down offers (code lists, 是/否)
+    # The values the template's drop-down offers (code lists, 是/否), or what lists them when
+    # the template is made (a function: the towns or code-list items of the day).
+    options: tuple[str, ...] | Callable[[], list[str]] = ()
+
+    def option_values(self) -> list[str]:
+        options = self.options() if callable(self.options) else self.options
+        return [str(option) for option in options]
 
 
 @dataclass

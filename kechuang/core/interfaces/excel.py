@@ -160,7 +160,7 @@ def template_bytes(columns: Sequence, example: dict | None = None) -> bytes:
         header = str(column.header)
         sheet.write_string(0, col, header, required_format if column.required else bold)
         sheet.set_column(col, col, max(12, len(header) * 2 + 2))
-        options = [str(option) for option in column.options]
+        options = column.option_values()
         if options:
             if len(",".join(options)) <= INLINE_OPTIONS:
                 source = options
@@ -194,7 +194,7 @@ def template_bytes(columns: Sequence, example: dict | None = None) -> bytes:
     for row, column in enumerate(columns, start=1):
         guide.write_string(row, 0, str(column.header))
         guide.write_string(row, 1, "是" if column.required else "否")
-        guide.write_string(row, 2, "、".join(str(option) for option in column.options))
+        guide.write_string(row, 2, "、".join(column.option_values()))
         value = example.get(column.field)
         if isinstance(value, dt.date):
             guide.write_string(row, 3, value.isoformat())

@@ -115,42 +115,6 @@ MONITORING_STATION_COLUMNS = [
     NOTE,
 ]
 
-TRAINING_COLUMNS = [
-    Column("培训日期", "held_on", "Held on", required=True),
-    Column("培训名称", "title", "Title", required=True),
-    Column("镇街道", "town", "Town"),
-    Column("类型", "kind", "Kind"),
-    Column("参训人数", "attendees", "Attendees", required=True),
-    Column("主办单位", "organiser", "Organiser"),
-    NOTE,
-]
-
-HOUSE_DESIGN_COLUMNS = [
-    Column("年度", "year", "Year", required=True),
-    Column("户型图名称", "title", "Title", required=True),
-    Column("设计单位", "designer", "Designer"),
-    Column("入选", "selected", "Selected"),
-    NOTE,
-]
-
-OUTREACH_EVENT_COLUMNS = [
-    Column("活动日期", "held_on", "Held on", required=True),
-    Column("活动名称", "title", "Title", required=True),
-    Column("类型", "kind", "Kind", required=True),
-    Column("镇街道", "town", "Town"),
-    Column("参与人数", "participants", "Participants"),
-    Column("主办单位", "organiser", "Organiser"),
-    NOTE,
-]
-
-BUDGET_LINE_COLUMNS = [
-    Column("年度", "year", "Year", required=True),
-    Column("项目", "item", "Item", required=True),
-    Column("金额(万元)", "amount", "Amount (10k yuan)", required=True),
-    Column("资金来源", "source", "Source"),
-    NOTE,
-]
-
 PLAN_DOCUMENT_COLUMNS = [
     Column("标题", "title", "Title", required=True),
     Column("类型", "kind", "Kind", required=True),

@@ -170,62 +170,6 @@ MONITORING_STATIONS = Export(
     },
 )
 
-TRAININGS = Export(
-    sheet="培训",
-    columns=c.TRAINING_COLUMNS,
-    loader=lambda: models.Training.objects.select_related("town"),
-    row=lambda t: {
-        "held_on": t.held_on,
-        "title": t.title,
-        "town": name_of(t.town),
-        "kind": t.get_kind_display(),
-        "attendees": t.attendees,
-        "organiser": t.organiser,
-        "note": t.note,
-    },
-)
-
-HOUSE_DESIGNS = Export(
-    sheet="农房户型图",
-    columns=c.HOUSE_DESIGN_COLUMNS,
-    loader=lambda: models.HouseDesign.objects.all(),
-    row=lambda d: {
-        "year": d.year,
-        "title": d.title,
-        "designer": d.designer,
-        "selected": yes_no(d.selected),
-        "note": d.note,
-    },
-)
-
-OUTREACH_EVENTS = Export(
-    sheet="宣传活动",
-    columns=c.OUTREACH_EVENT_COLUMNS,
-    loader=lambda: models.OutreachEvent.objects.select_related("town"),
-    row=lambda e: {
-        "held_on": e.held_on,
-        "title": e.title,
-        "kind": e.get_kind_display(),
-        "town": name_of(e.town),
-        "participants": e.participants,
-        "organiser": e.organiser,
-        "note": e.note,
-    },
-)
-
-BUDGET_LINES = Export(
-    sheet="经费预算",
-    columns=c.BUDGET_LINE_COLUMNS,
-    loader=lambda: models.BudgetLine.objects.all(),
-    row=lambda b: {
-        "year": b.year,
-        "item": b.item,
-        "amount": b.amount,
-        "source": b.get_source_display(),
-        "note": b.note,
-    },
-)
-
 PLAN_DOCUMENTS = Export(
     sheet="规划与文件",
     columns=c.PLAN_DOCUMENT_COLUMNS,
@@ -264,10 +208,6 @@ EXPORTS: dict[str, Export] = {
     "demonstrationsite": DEMONSTRATION_SITES,
     "shelter": SHELTERS,
     "monitoringstation": MONITORING_STATIONS,
-    "training": TRAININGS,
-    "housedesign": HOUSE_DESIGNS,
-    "outreachevent": OUTREACH_EVENTS,
-    "budgetline": BUDGET_LINES,
     "plandocument": PLAN_DOCUMENTS,
     "assessment": ASSESSMENTS,
 }

@@ -27,11 +27,9 @@ from ..domain import requirement
 from ..enums import (
     PGA_CHOICES,
     AssessmentResult,
-    BudgetSource,
     BuildingUse,
     Finding,
     FortificationClass,
-    OutreachKind,
     PlanKind,
     PlanStatus,
     ProjectKind,
@@ -41,7 +39,6 @@ from ..enums import (
     SiteLevel,
     StationKind,
     StationStatus,
-    TrainingKind,
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
@@ -246,52 +243,6 @@ class StationUpgradeFilter(SearchFilterSet):
     class Meta:
         model = models.StationUpgrade
         fields = ["q", "station", "year"]
-
-
-class TrainingFilter(SearchFilterSet):
-    search_fields = ("title", "organiser", "note")
-    town = town("town")
-    kind = choice(_("Kind"), TrainingKind.choices)
-    year = year_filter(field_name="held_on__year")
-    held_from = date_from("held_on", _("Held from"))
-    held_to = date_to("held_on", _("Held until"))
-
-    class Meta:
-        model = models.Training
-        fields = ["q", "town", "kind", "year", "held_from", "held_to"]
-
-
-class HouseDesignFilter(SearchFilterSet):
-    search_fields = ("title", "designer", "note")
-    year = year_filter()
-    selected = YesNoFilter(label=_("Selected"))
-
-    class Meta:
-        model = models.HouseDesign
-        fields = ["q", "year", "selected"]
-
-
-class OutreachEventFilter(SearchFilterSet):
-    search_fields = ("title", "organiser", "note")
-    town = town("town")
-    kind = choice(_("Kind"), OutreachKind.choices)
-    year = year_filter(field_name="held_on__year")
-    held_from = date_from("held_on", _("Held from"))
-    held_to = date_to("held_on", _("Held until"))
-
-    class Meta:
-        model = models.OutreachEvent
-        fields = ["q", "town", "kind", "year", "held_from", "held_to"]
-
-
-class BudgetLineFilter(SearchFilterSet):
-    search_fields = ("item", "note")
-    year = year_filter()
-    source = choice(_("Source"), BudgetSource.choices)
-
-    class Meta:
-        model = models.BudgetLine
-        fields = ["q", "year", "source"]
 
 
 class PlanDocumentFilter(SearchFilterSet):

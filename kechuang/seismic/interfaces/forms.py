@@ -241,34 +241,6 @@ class StationUpgradeForm(ChildForm):
         fields = ["upgraded_on", "description", "funding"]
 
 
-class TrainingForm(RecordForm):
-    town_fields = ("town",)
-
-    class Meta(RecordForm.Meta):
-        model = models.Training
-        fields = ["held_on", "town", "kind", "title", "attendees", "organiser", "note"]
-
-
-class HouseDesignForm(RecordForm):
-    class Meta(RecordForm.Meta):
-        model = models.HouseDesign
-        fields = ["year", "title", "designer", "selected", "note"]
-
-
-class OutreachEventForm(RecordForm):
-    town_fields = ("town",)
-
-    class Meta(RecordForm.Meta):
-        model = models.OutreachEvent
-        fields = ["title", "kind", "held_on", "town", "participants", "organiser", "note"]
-
-
-class BudgetLineForm(RecordForm):
-    class Meta(RecordForm.Meta):
-        model = models.BudgetLine
-        fields = ["year", "item", "amount", "source", "note"]
-
-
 class PlanDocumentForm(RecordForm):
     class Meta(RecordForm.Meta):
         model = models.PlanDocument

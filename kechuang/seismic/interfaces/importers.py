@@ -46,13 +46,11 @@ from ..domain import fortification as fx
 from ..domain import shelters
 from ..enums import (
     AssessmentResult,
-    BudgetSource,
     BuildingUse,
     Finding,
     FortificationClass,
     HospitalGrade,
     MeasuresIntensity,
-    OutreachKind,
     PlanKind,
     PlanStatus,
     ProjectKind,
@@ -62,7 +60,6 @@ from ..enums import (
     SiteLevel,
     StationKind,
     StationStatus,
-    TrainingKind,
 )
 from . import columns as c
 
@@ -606,93 +603,6 @@ class MonitoringStationImporter(SeismicImporter):
 
 
 @register
-class TrainingImporter(SeismicImporter):
-    """Training sessions by date and title (a city-wide session has no town)."""
-
-    label = gettext_lazy("Training import")
-    columns = c.TRAINING_COLUMNS
-    model = models.Training
-    natural_key = ("held_on", "title")
-    preview = ("held_on", "title")
-
-    def prepare(self, cells):
-        self.kinds = choice_values(TrainingKind)
-
-    def read(self, row):
-        return {
-            "held_on": row.date("held_on", required=True),
-            "title": row.text("title", required=True),
-            "town_id": self.town(row, required=False),
-            "kind": row.pick("kind", self.kinds) or TrainingKind.RURAL_BUILDERS,
-            "attendees": row.integer("attendees", required=True),
-            "organiser": row.text("organiser"),
-            "note": row.text("note", max_length=2000),
-        }
-
-
-@register
-class HouseDesignImporter(SeismicImporter):
-    label = gettext_lazy("House design import")
-    columns = c.HOUSE_DESIGN_COLUMNS
-    model = models.HouseDesign
-    natural_key = ("year", "title")
-    preview = ("year", "title")
-
-    def read(self, row):
-        return {
-            "year": row.year("year", required=True),
-            "title": row.text("title", required=True),
-            "designer": row.text("designer"),
-            "selected": flag(row, "selected"),
-            "note": row.text("note", max_length=2000),
-        }
-
-
-@register
-class OutreachEventImporter(SeismicImporter):
-    label = gettext_lazy("Outreach event import")
-    columns = c.OUTREACH_EVENT_COLUMNS
-    model = models.OutreachEvent
-    natural_key = ("held_on", "title")
-    preview = ("held_on", "title")
-
-    def prepare(self, cells):
-        self.kinds = choice_values(OutreachKind)
-
-    def read(self, row):
-        return {
-            "held_on": row.date("held_on", required=True),
-            "title": row.text("title", required=True),
-            "kind": row.pick("kind", self.kinds, required=True),
-            "town_id": self.town(row, required=False),
-            "participants": row.integer("participants") or 0,
-            "organiser": row.text("organiser"),
-            "note": row.text("note", max_length=2000),
-        }
-
-
-@register
-class BudgetLineImporter(SeismicImporter):
-    label = gettext_lazy("Budget line import")
-    columns = c.BUDGET_LINE_COLUMNS
-    model = models.BudgetLine
-    natural_key = ("year", "item")
-    preview = ("year", "item")
-
-    def prepare(self, cells):
-        self.sources = choice_values(BudgetSource)
-
-    def read(self, row):
-        return {
-            "year": row.year("year", required=True),
-            "item": row.text("item", required=True),
-            "amount": row.decimal("amount", required=True),
-            "source": row.pick("source", self.sources) or BudgetSource.FISCAL_BUDGET,
-            "note": row.text("note", max_length=2000),
-        }
-
-
-@register
 class PlanDocumentImporter(SeismicImporter):
     """Plans and documents by title and issue date."""
 
@@ -741,23 +651,3 @@ class AssessmentImporter(SeismicImporter):
             or models.Assessment._meta.get_field("assessor").default,
             "note": row.text("note", max_length=2000),
         }
-
-
-IMPORTERS = {
-    importer.model._meta.model_name: importer
-    for importer in (
-        TownZonationImporter,
-        ConstructionProjectImporter,
-        InspectionImporter,
-        RaisedFortificationImporter,
-        DemonstrationSiteImporter,
-        ShelterImporter,
-        MonitoringStationImporter,
-        TrainingImporter,
-        HouseDesignImporter,
-        OutreachEventImporter,
-        BudgetLineImporter,
-        PlanDocumentImporter,
-        AssessmentImporter,
-    )
-}

@@ -1,0 +1,798 @@
+"""One declaration per record type, in the style of Django's ``ModelAdmin``.
+
+A record type names its model, its fields with their Excel headers (in the order the form, the
+detail page and the workbook show them), its list columns, filters, search fields and the
+natural key an import matches rows by. Everything a user meets for it comes from that one
+declaration: the list page (filters, sort, paging, Excel export of exactly the filtered list and
+import), the detail page with its history, the create/edit form, the API viewset with its
+serializer and filters (the same filters as the page), the Excel template, export and import,
+the addresses and the menu entry::
+
+    @register
+    class TrainingType(RecordType):
+        model = Training
+        prefix = "trainings"
+        fields = {"held_on": "培训日期", "title": "培训名称", "town": "镇街道", …}
+        columns = ("held_on", "title", "kind", "town", "attendees", "organiser")
+        filters = ("town", "kind", "held_on")
+        search = ("title", "organiser", "note")
+        natural_key = ("held_on", "title")
+
+What is derived from the model and never declared again:
+
+- each Excel column reads its cell with the one strict parser of its field's type (``cells``):
+  text within the field's length, a choice by its value or its label in any of the site's
+  languages, 是/否, a whole number, a year within 1949–2100, an amount, a date, a town within
+  the importer's reach, a code-list item, an organisation by 统一社会信用代码 or exact name, any
+  other record by its exact name within the importer's data scope; the export writes what the
+  import reads back;
+- a column sorts when it is a real field (a reference sorts by its code or name);
+- a filter is a choice list for a choice field, a town or code-list item by its code, 是/否 for
+  a flag, a year and a from/to range for a date, a year for a year;
+- the references a user can set are those within the user's data scope (forms, API, imports);
+- permissions and data scope are the model's, as everywhere.
+
+A record type with real behaviour overrides the declaration's methods or names its own bases
+(``list_view``, ``detail_view``, ``form``, ``importer``, ``viewset``, ``serializer``); it does
+not re-declare its fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from typing import ClassVar
+
+import django_filters
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
+from django.db import models
+from django.urls import path, reverse
+from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+
+from kechuang.accounts.scope import referable
+from kechuang.core.api import ModelRulesPermission, ScopedModelViewSet, ScopedRelationsMixin
+from kechuang.core.domain import imports
+from kechuang.core.domain.imports import Column, RowError
+from kechuang.core.interfaces import record_serializers
+from kechuang.core.interfaces.display import Shown
+from kechuang.core.interfaces.excel import Export, yes_no
+from kechuang.core.interfaces.filters import SearchFilterSet, YearFilter, YesNoFilter
+from kechuang.core.interfaces.serializers import SlugRelatedField
+from kechuang.core.models import CodeItem
+from kechuang.core.record_views import (
+    RecordDetailView,
+    RecordEditView,
+    RecordExportView,
+    RecordListView,
+)
+
+from .api import VersionedMixin
+from .domain.towns import reaches_every_town, towns_within_scope
+from .interfaces.columns import organisation_columns
+from .interfaces.exporters import organisation_cells
+from .interfaces.filters import town as town_filter
+from .interfaces.record_forms import RecordForm, record_formfield
+from .interfaces.record_import import RecordImporter, Row, choice_values, code_items
+from .models import Organisation, Town
+
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+FIRST_YEAR, LAST_YEAR = 1949, 2100
+TEXT_LIMIT = 2000  # a text area's cell (notes)
+DATE_INPUT = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
+
+
+# Cells: how one field is read from and written to Excel ----------------------------------------
+
+
+class Cell:
+    """One field's Excel column(s): the header(s), the one parser of its type (``read``, which
+    raises RowError naming the column), and what the export writes (``write``). ``options``
+    are the values a drop-down in the template offers."""
+
+    def __init__(self, record_type: RecordType, field: models.Field, header: str):
+        self.record_type, self.field, self.header = record_type, field, header
+        self.name = field.name
+
+    @property
+    def required(self) -> bool:
+        field = self.field
+        return not (field.blank or field.null or field.has_default())
+
+    @cached_property
+    def header_en(self) -> str:
+        with translation.override("en"):
+            return capfirst(str(self.field.verbose_name))
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(
+                self.header,
+                self.name,
+                self.header_en,
+                required=self.required,
+                options=self.options,
+            )
+        ]
+
+    def options(self) -> list[str]:
+        return []
+
+    def prepare(self, importer: DeclaredImporter, cells) -> None:
+        """Load what reading the file's cells needs, once per file."""
+
+    def read(self, row: Row, importer: DeclaredImporter) -> dict:
+        raise NotImplementedError
+
+    def write(self, record) -> dict:
+        return {self.name: getattr(record, self.name)}
+
+    def example(self):
+        return ""
+
+
+class TextCell(Cell):
+    def read(self, row, importer):
+        limit = self.field.max_length or TEXT_LIMIT
+        return {self.name: row.text(self.name, required=self.required, max_length=limit)}
+
+    def example(self):
+        return str(self.field.verbose_name)
+
+
+class ChoiceCell(Cell):
+    """A choice by its value or its label in any language of the site; written as its label."""
+
+    def prepare(self, importer, cells):
+        self.table = choice_values(self.field)
+        self.table.update({str(value): value for value, _label in self.field.choices})
+
+    def options(self):
+        return [str(label) for _value, label in self.field.choices]
+
+    def read(self, row, importer):
+        value = row.pick(self.name, self.table, required=self.required)
+        if value is None and not (self.field.null or self.field.has_default()):
+            value = ""  # an optional choice left empty
+        return {self.name: value}
+
+    def write(self, record):
+        return {self.name: getattr(record, f"get_{self.name}_display")()}
+
+    def example(self):
+        return self.options()[0]
+
+
+class YesNoCell(Cell):
+    def options(self):
+        return ["是", "否"]
+
+    def read(self, row, importer):
+        return {self.name: row.flag(self.name)}
+
+    def write(self, record):
+        return {self.name: yes_no(getattr(record, self.name))}
+
+    def example(self):
+        return "是"
+
+
+class IntegerCell(Cell):
+    def read(self, row, importer):
+        return {self.name: row.integer(self.name, required=self.required)}
+
+    def example(self):
+        return 1
+
+
+class YearCell(Cell):
+    def read(self, row, importer):
+        value = row.integer(self.name, required=self.required)
+        if value is not None and not FIRST_YEAR <= value <= LAST_YEAR:
+            raise RowError(
+                row.header(self.name),
+                _("%(value)s is not a plausible year.") % {"value": row.values[self.name]},
+            )
+        return {self.name: value}
+
+    def example(self):
+        return dt.date.today().year
+
+
+class DecimalCell(Cell):
+    def read(self, row, importer):
+        return {self.name: row.decimal(self.name, required=self.required)}
+
+    def example(self):
+        return 1
+
+
+class DateCell(Cell):
+    def read(self, row, importer):
+        value = row.date(self.name, required=self.required)
+        if value is not None and not FIRST_DATE <= value <= LAST_DATE:
+            raise RowError(
+                row.header(self.name),
+                _("%(value)s is not a plausible date.") % {"value": value.isoformat()},
+            )
+        return {self.name: value}
+
+    def example(self):
+        return dt.date.today()
+
+
+class TownCell(Cell):
+    """A town by its name or code, within the importer's reach; required unless the importer
+    reaches every town (a record without a town is city-wide)."""
+
+    def prepare(self, importer, cells):
+        self.towns = {}
+        for pk, code, name in Town.objects.values_list("pk", "code", "name"):
+            self.towns[code] = self.towns[name] = pk
+        self.reachable = set(towns_within_scope(importer.user).values_list("pk", flat=True))
+        self.every_town = reaches_every_town(importer.user)
+
+    def options(self):
+        return list(Town.objects.order_by("code").values_list("name", flat=True))
+
+    def read(self, row, importer):
+        text = row.text(self.name, required=self.required or not self.every_town)
+        if not text:
+            return {self.field.attname: None}
+        pk = self.towns.get(text)
+        if pk is None:
+            raise RowError(row.header(self.name), UNKNOWN_TOWN % {"value": text})
+        if pk not in self.reachable:
+            raise RowError(row.header(self.name), TOWN_OUT_OF_SCOPE % {"value": text})
+        return {self.field.attname: pk}
+
+    def write(self, record):
+        town = getattr(record, self.name)
+        return {self.name: town.name if town else ""}
+
+    def example(self):
+        return next(iter(self.options()), "")
+
+
+UNKNOWN_TOWN = gettext_lazy("Unknown town “%(value)s”.")
+TOWN_OUT_OF_SCOPE = gettext_lazy(
+    "The town “%(value)s” is outside your data scope: you cannot add its records."
+)
+
+
+class CodeItemCell(Cell):
+    """A code-list item by its code or its name in either language; written as its name."""
+
+    @property
+    def code_list(self) -> str:
+        return self.field.remote_field.limit_choices_to["code_list"]
+
+    def prepare(self, importer, cells):
+        self.items = code_items(self.code_list)
+
+    def options(self):
+        return list(CodeItem.objects.of(self.code_list).values_list("name", flat=True))
+
+    def read(self, row, importer):
+        unknown = _("Unknown code-list item “%(value)s”.")
+        pk = row.pick(self.name, self.items, required=self.required, unknown=unknown)
+        return {self.field.attname: pk}
+
+    def write(self, record):
+        item = getattr(record, self.name)
+        return {self.name: item.name if item else ""}
+
+
+class OrganisationCell(Cell):
+    """An organisation as two columns, its credit code and its name (the code wins), among
+    those the importer sees."""
+
+    def columns(self):
+        return organisation_columns(self.header, self.header_en, self.name)
+
+    def prepare(self, importer, cells):
+        queryset = referable(Organisation.objects.all(), importer.user, ())
+        self.index = importer.organisations(cells, self.name, queryset)
+
+    def read(self, row, importer):
+        pk = row.organisation(self.name, self.index, required=self.required)
+        return {self.field.attname: pk}
+
+    def write(self, record):
+        return organisation_cells(self.name, getattr(record, self.name))
+
+
+class ReferenceCell(Cell):
+    """Another record by its exact name (``RecordType.references`` names the field that names
+    it), among those within the importer's data scope."""
+
+    @property
+    def by(self) -> str:
+        return self.record_type.references.get(self.name, "name")
+
+    def prepare(self, importer, cells):
+        texts = importer.texts(cells, self.name)
+        model = self.field.related_model
+        visible = referable(model._default_manager.all(), importer.user, ())
+        self.found: dict[str, list[int]] = {}
+        for pk, text in visible.filter(**{f"{self.by}__in": texts}).values_list("pk", self.by):
+            self.found.setdefault(str(text), []).append(pk)
+
+    def read(self, row, importer):
+        text = row.text(self.name, required=self.required)
+        if not text:
+            return {self.field.attname: None}
+        found = self.found.get(text, [])
+        verbose = self.field.related_model._meta.verbose_name
+        if not found:
+            raise RowError(
+                row.header(self.name),
+                _("No %(record)s named “%(value)s” within your data scope.")
+                % {"record": verbose, "value": text},
+            )
+        if len(found) > 1:
+            raise RowError(
+                row.header(self.name),
+                _("Several %(records)s are named “%(value)s”; rename one of them first.")
+                % {"records": self.field.related_model._meta.verbose_name_plural, "value": text},
+            )
+        return {self.field.attname: found[0]}
+
+    def write(self, record):
+        target = getattr(record, self.name)
+        return {self.name: getattr(target, self.by) if target else ""}
+
+
+def cell_for(record_type: RecordType, field: models.Field, header: str) -> Cell:
+    """The one cell type of a model field."""
+    if field.many_to_many:
+        raise ImproperlyConfigured(f"{field}: many-to-many fields are not declared yet")
+    if field.is_relation:
+        target = field.related_model
+        if target is Town:
+            return TownCell(record_type, field, header)
+        if target is Organisation:
+            return OrganisationCell(record_type, field, header)
+        if target is CodeItem:
+            return CodeItemCell(record_type, field, header)
+        return ReferenceCell(record_type, field, header)
+    if field.choices:
+        return ChoiceCell(record_type, field, header)
+    if isinstance(field, models.BooleanField):
+        return YesNoCell(record_type, field, header)
+    if isinstance(field, models.DateField):
+        return DateCell(record_type, field, header)
+    if isinstance(field, models.DecimalField):
+        return DecimalCell(record_type, field, header)
+    if isinstance(field, models.IntegerField):
+        is_year = field.name == "year" or field.name.endswith("_year")
+        return (YearCell if is_year else IntegerCell)(record_type, field, header)
+    return TextCell(record_type, field, header)
+
+
+# The import ------------------------------------------------------------------------------------
+
+
+class DeclaredImporter(RecordImporter):
+    """The import of a declared record type: its cells read each row; the model's own
+    validation (``clean_fields`` and ``clean``) checks the row's values together, so the import
+    refuses what the form and the API refuse, with the same messages."""
+
+    record_type: ClassVar[RecordType]
+
+    def prepare(self, cells):
+        for cell in self.record_type.cells:
+            cell.prepare(self, cells)
+
+    def read(self, row):
+        """The row's values; an empty cell of a field with a default takes the default (an
+        empty 参与人数 is 0, an empty 资金来源 the usual source)."""
+        values = {}
+        for cell in self.record_type.cells:
+            for name, value in cell.read(row, self).items():
+                field = cell.field
+                if value is None and not field.null and field.has_default():
+                    value = field.get_default()
+                values[name] = value
+        return values
+
+    @cached_property
+    def relation_fields(self) -> list[str]:
+        return [f.name for f in self.model._meta.get_fields() if f.is_relation]
+
+    def problems(self, fields):
+        record = self.model(**fields)
+        try:
+            record.clean_fields(exclude=self.relation_fields)
+            record.clean()
+        except ValidationError as error:
+            return {name: messages[0] for name, messages in error.message_dict.items()}
+        return {}
+
+    def example(self):
+        return self.record_type.example()
+
+    def column_of(self, name):
+        if name == "__all__":
+            return self.key_headers
+        return super().column_of(name)
+
+
+# The API ---------------------------------------------------------------------------------------
+
+
+class DeclaredViewSet(ScopedRelationsMixin, VersionedMixin, ScopedModelViewSet):
+    """A declared record type's API: scoped reads, references within the caller's scope,
+    versioned edits (409 on a stale version), the delete-in-use 409."""
+
+    permission_classes = [IsAuthenticated, ModelRulesPermission]
+
+
+# The declaration -------------------------------------------------------------------------------
+
+
+class RecordType:
+    """The declaration of one record type (see the module's description). Class attributes
+    declare; the pages, API, Excel and addresses are built from them once, on first use."""
+
+    model: ClassVar[type[models.Model]]
+    fields: ClassVar[dict[str, str]] = {}  # field name → Excel header, in the form's order
+    columns: ClassVar[tuple] = ()  # list columns: field names (or Shown for a computed one)
+    filters: ClassVar[tuple[str, ...]] = ()
+    search: ClassVar[tuple[str, ...]] = ()
+    natural_key: ClassVar[tuple[str, ...]] = ()  # what an import matches rows by
+    references: ClassVar[dict[str, str]] = {}  # reference field → the target's naming field
+    prefix: ClassVar[str] = ""  # the address segment: /<app>/<prefix>/
+    api_prefix: ClassVar[str] = ""  # /api/v1/<app>/<api_prefix>/ (default: ``prefix``)
+    sheet: ClassVar[str] = ""  # the workbook's sheet (default: the Chinese plural name)
+    link: ClassVar[str] = ""  # the column linking to the record (default: the first text one)
+
+    # Bases a record type with behaviour (or an area) may replace.
+    list_view: ClassVar[type] = RecordListView
+    detail_view: ClassVar[type] = RecordDetailView
+    edit_view: ClassVar[type] = RecordEditView
+    form: ClassVar[type] = RecordForm
+    importer: ClassVar[type] = DeclaredImporter
+    viewset: ClassVar[type] = DeclaredViewSet
+    serializer: ClassVar[type] = record_serializers.RecordSerializer
+
+    # -- names ----------------------------------------------------------------------------------
+    @property
+    def meta(self):
+        return self.model._meta
+
+    @property
+    def app(self) -> str:
+        return self.meta.app_label
+
+    @property
+    def key(self) -> str:
+        """The import's key and the permissions' suffix: ``<app>.<model>``."""
+        return f"{self.app}.{self.meta.model_name}"
+
+    def permission(self, action: str) -> str:
+        return f"{self.app}.{action}_{self.meta.model_name}"
+
+    def has_permission(self, action: str) -> bool:
+        codename = f"{action}_{self.meta.model_name}"
+        return any(code == codename for code, _name in self.meta.permissions)
+
+    # -- fields ---------------------------------------------------------------------------------
+    def model_field(self, name: str) -> models.Field:
+        return self.meta.get_field(name)
+
+    @cached_property
+    def cells(self) -> list[Cell]:
+        return [cell_for(self, self.model_field(n), h) for n, h in self.fields.items()]
+
+    @cached_property
+    def excel_columns(self) -> list[Column]:
+        return [column for cell in self.cells for column in cell.columns()]
+
+    @cached_property
+    def related(self) -> tuple[str, ...]:
+        """The references the pages, export and API read with each record."""
+        return tuple(name for name in self.fields if self.model_field(name).many_to_one)
+
+    @cached_property
+    def link_field(self) -> str:
+        if self.link:
+            return self.link
+        for name in self.columns:
+            field = self.model_field(name) if isinstance(name, str) else None
+            if isinstance(field, models.CharField) and not field.choices:
+                return name
+        return ""
+
+    # -- what the pages show --------------------------------------------------------------------
+    def sort_of(self, name: str) -> str:
+        """The order a column sorts by: the field, a reference's code or name, else none."""
+        field = self.model_field(name)
+        if not field.is_relation:
+            return name
+        target = field.related_model._meta
+        for candidate in ("code", self.references.get(name, "name")):
+            try:
+                target.get_field(candidate)
+            except FieldDoesNotExist:
+                continue
+            return f"{name}__{candidate}"
+        return ""
+
+    def shown(self, name, *, column: bool) -> Shown:
+        if isinstance(name, Shown):
+            return name
+        field = self.model_field(name)
+        numeric = isinstance(field, models.DecimalField | models.IntegerField) and not (
+            field.choices or field.is_relation
+        )
+        if not column:
+            return Shown(name, numeric=numeric)
+        return Shown(name, sort=self.sort_of(name), link=name == self.link_field, numeric=numeric)
+
+    @cached_property
+    def list_columns(self) -> list[Shown]:
+        return [self.shown(name, column=True) for name in self.columns]
+
+    @cached_property
+    def facts(self) -> list[Shown]:
+        return [self.shown(n, column=False) for n in self.fields if n != self.link_field]
+
+    # -- filters --------------------------------------------------------------------------------
+    def filter_of(self, name: str) -> dict:
+        field = self.model_field(name)
+        label = capfirst(field.verbose_name)
+        if field.is_relation and field.related_model is Town:
+            return {name: town_filter(name)}
+        if field.is_relation and field.related_model is CodeItem:
+            return {
+                name: django_filters.ModelChoiceFilter(
+                    label=label,
+                    field_name=name,
+                    to_field_name="code",
+                    queryset=CodeItem.objects.filter(**field.remote_field.limit_choices_to),
+                )
+            }
+        if field.choices:
+            return {name: django_filters.ChoiceFilter(label=label, choices=field.choices)}
+        if isinstance(field, models.BooleanField):
+            return {name: YesNoFilter(label=label)}
+        if isinstance(field, models.DateField):
+            # "year" when the record has no field of that name; the range by the date itself.
+            year = "year" if not self._has_field("year") else f"{name}_year"
+            stem = name.removesuffix("_on")  # held_on: ?held_from=…&held_to=…
+            return {
+                year: YearFilter(field_name=name),
+                f"{stem}_from": django_filters.DateFilter(
+                    label=pgettext("filter", "%(field)s from") % {"field": label},
+                    field_name=name,
+                    lookup_expr="gte",
+                    widget=DATE_INPUT,
+                ),
+                f"{stem}_to": django_filters.DateFilter(
+                    label=pgettext("filter", "%(field)s until") % {"field": label},
+                    field_name=name,
+                    lookup_expr="lte",
+                    widget=DATE_INPUT,
+                ),
+            }
+        if isinstance(field, models.IntegerField) and isinstance(self.cell(name), YearCell):
+            return {name: YearFilter(label=label, field_name=name)}
+        if field.is_relation:
+            from kechuang.core.interfaces.filters import parent
+
+            return {name: parent(label, name)}
+        raise ImproperlyConfigured(f"{self.model.__name__}.{name}: no filter for this field")
+
+    def _has_field(self, name: str) -> bool:
+        return any(f.name == name for f in self.meta.get_fields())
+
+    def cell(self, name: str) -> Cell | None:
+        return next((cell for cell in self.cells if cell.name == name), None)
+
+    @cached_property
+    def Filter(self) -> type[SearchFilterSet]:
+        declared = {}
+        for name in self.filters:
+            declared.update(self.filter_of(name))
+        meta = type("Meta", (), {"model": self.model, "fields": ["q", *declared]})
+        attrs = {"Meta": meta, "search_fields": self.search, **declared}
+        return type(f"{self.model.__name__}Filter", (SearchFilterSet,), attrs)
+
+    # -- the pages ------------------------------------------------------------------------------
+    @cached_property
+    def List(self) -> type[RecordListView]:
+        io = self.has_permission("export")
+        attrs = {
+            "model": self.model,
+            "filterset_class": self.Filter,
+            "related": self.related,
+            "columns": self.list_columns,
+            "default_sort": self.meta.ordering[0] if self.meta.ordering else "",
+            "export": self.export,
+            "importer": self.key if io else "",
+            "export_permission": self.permission("export") if io else "",
+            "import_permission": self.permission("import") if io else "",
+        }
+        return type(f"{self.model.__name__}List", (self.list_view,), attrs)
+
+    @cached_property
+    def Detail(self) -> type[RecordDetailView]:
+        attrs = {"model": self.model, "related": self.related, "facts": self.facts}
+        return type(f"{self.model.__name__}Detail", (self.detail_view,), attrs)
+
+    @cached_property
+    def Form(self) -> type[RecordForm]:
+        names = list(self.fields)
+        model_fields = [self.model_field(n) for n in names]
+        base_meta = getattr(self.form, "Meta", object)
+        meta = type(
+            "Meta",
+            (base_meta,),
+            {"model": self.model, "fields": names, "formfield_callback": record_formfield},
+        )
+        attrs = {
+            "Meta": meta,
+            "town_fields": tuple(f.name for f in model_fields if f.related_model is Town),
+            "owner_fields": tuple(f.name for f in model_fields if f.related_model is Organisation),
+        }
+        return type(f"{self.model.__name__}Form", (self.form,), attrs)
+
+    def urls(self) -> list:
+        """The pages' addresses: ``<app>:<model>-list`` (``-export``, ``-detail``, ``-create``,
+        ``-edit``)."""
+        name, prefix = self.meta.model_name, self.prefix
+        edit = self.edit_view.as_view(form_class=self.Form)
+        patterns = [
+            path(f"{prefix}/", self.List.as_view(), name=f"{name}-list"),
+            path(f"{prefix}/<int:pk>/", self.Detail.as_view(), name=f"{name}-detail"),
+            path(f"{prefix}/new/", edit, name=f"{name}-create"),
+            path(f"{prefix}/<int:pk>/edit/", edit, name=f"{name}-edit"),
+        ]
+        if self.export:
+            export = RecordExportView.as_view(list_view=self.List)
+            patterns.append(path(f"{prefix}/export.xlsx", export, name=f"{name}-export"))
+        return patterns
+
+    def menu_entry(self, user) -> dict | None:
+        """The entry of the area's menu, for a user who may see the list."""
+        if not user.has_perm(self.permission("view")):
+            return None
+        return {
+            "url": reverse(f"{self.app}:{self.meta.model_name}-list"),
+            "label": capfirst(self.meta.verbose_name_plural),
+            "key": self.meta.model_name,
+        }
+
+    # -- Excel ----------------------------------------------------------------------------------
+    @cached_property
+    def export(self) -> Export | None:
+        if not self.has_permission("export"):
+            return None
+        with translation.override("zh-hans"):
+            sheet = self.sheet or str(self.meta.verbose_name_plural)
+        return Export(
+            sheet=sheet,
+            columns=self.excel_columns,
+            loader=lambda: self.model._default_manager.select_related(*self.related),
+            row=self.row,
+        )
+
+    def row(self, record) -> dict:
+        values = {}
+        for cell in self.cells:
+            values.update(cell.write(record))
+        return values
+
+    def example(self) -> dict:
+        """A row of example values for the import template's instructions."""
+        values = {}
+        for cell in self.cells:
+            columns = cell.columns()
+            values[columns[-1].field] = cell.example()
+        return values
+
+    @cached_property
+    def Importer(self) -> type[DeclaredImporter]:
+        natural_key = tuple(self.model_field(n).attname for n in self.natural_key)
+        first_text = next((n for n in self.natural_key if not self.model_field(n).is_relation), "")
+        label = pgettext_lazy("import", "%(records)s import")
+        attrs = {
+            "record_type": self,
+            "key": self.key,
+            "label": _LazyLabel(label, self.meta),
+            "columns": self.excel_columns,
+            "model": self.model,
+            "natural_key": natural_key,
+            "preview": ("", first_text or self.link_field),
+            "permission": self.permission("import"),
+            "list_url_name": f"{self.app}:{self.meta.model_name}-list",
+        }
+        return type(f"{self.model.__name__}Importer", (self.importer,), attrs)
+
+    # -- the API --------------------------------------------------------------------------------
+    @cached_property
+    def Serializer(self) -> type[serializers.ModelSerializer]:
+        declared = {}
+        for name in self.fields:
+            field = self.model_field(name)
+            if field.related_model is Town:
+                declared[name] = SlugRelatedField(
+                    slug_field="code",
+                    queryset=Town.objects.all(),
+                    required=not (field.null or field.blank),
+                    allow_null=field.null,
+                )
+            elif field.related_model is CodeItem:
+                declared[name] = SlugRelatedField(
+                    slug_field="code",
+                    queryset=CodeItem.objects.filter(**field.remote_field.limit_choices_to),
+                    required=not (field.null or field.blank),
+                    allow_null=field.null,
+                )
+        meta = type("Meta", (self.serializer.Meta,), {"model": self.model})
+        return type(
+            f"{self.model.__name__}Serializer", (self.serializer,), {"Meta": meta, **declared}
+        )
+
+    @cached_property
+    def ViewSet(self) -> type:
+        scoped = tuple(
+            name
+            for name in self.fields
+            if self.model_field(name).many_to_one
+            and hasattr(self.model_field(name).related_model, "scope_paths")
+        )
+        attrs = {
+            "queryset": self.model._default_manager.select_related(*self.related),
+            "serializer_class": self.Serializer,
+            "filterset_class": self.Filter,
+            "scoped_relations": scoped,
+        }
+        return type(f"{self.model.__name__}ViewSet", (self.viewset,), attrs)
+
+    def route(self) -> tuple:
+        """``router.register(*record_type.route())``: the API's address, viewset and name."""
+        prefix = self.api_prefix or self.prefix
+        basename = f"{self.app}-{self.meta.model_name}"
+        return prefix, self.ViewSet, basename
+
+
+class _LazyLabel:
+    """An import's label in the reader's language: “<plural> import”."""
+
+    def __init__(self, pattern, meta):
+        self.pattern, self.meta = pattern, meta
+
+    def __str__(self):
+        return str(self.pattern) % {"records": self.meta.verbose_name_plural}
+
+
+# The register ----------------------------------------------------------------------------------
+
+RECORD_TYPES: dict[type[models.Model], RecordType] = {}
+
+
+def register(declaration: type[RecordType]) -> type[RecordType]:
+    """Declare a record type: its importer is registered with the imports at once; its pages
+    and API are built when the addresses are."""
+    record_type = declaration()
+    RECORD_TYPES[declaration.model] = record_type
+    imports.register(record_type.Importer)
+    declaration.instance = record_type
+    return declaration
+
+
+def of(model) -> RecordType:
+    return RECORD_TYPES[model]
+
+
+def menu(app: str, user) -> list[dict]:
+    """The menu entries of an area's declared record types the user may see, in declaration
+    order."""
+    entries = (t.menu_entry(user) for t in RECORD_TYPES.values() if t.app == app)
+    return [entry for entry in entries if entry]
