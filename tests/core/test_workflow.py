@@ -20,6 +20,7 @@ from kechuang.audit.enums import AuditAction
 from kechuang.audit.models import AuditEvent
 from kechuang.core.domain import workflow as wf
 from kechuang.core.domain.errors import DomainError
+from kechuang.core.domain.notify import notify
 from kechuang.core.enums import CodeList
 from kechuang.core.models import Notification
 from kechuang.platforms.enums import ApplicationState as S
@@ -39,8 +40,8 @@ def no_summary_no_review(move: wf.Move) -> None:
     move.values["publicity_until"] = wf.add_working_days(move.on, move.params.get("days", 5))
 
 
-def notices(move: wf.Move):
-    yield [move.record.created_by], f"{move.record.name}: {move.transition.label}", "", "/x/"
+def notices(move: wf.Move) -> None:
+    notify([move.record.created_by], f"{move.record.name}: {move.transition.label}", "", "/x/")
 
 
 T = wf.Transition
@@ -66,7 +67,7 @@ FLOW = wf.Workflow(
     states=S,
     transitions=TRANSITIONS,
     wrong_state_message=MESSAGE,
-    notifications=notices,
+    notify=notices,
 )
 
 

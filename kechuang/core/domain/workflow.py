@@ -21,7 +21,7 @@ an area may name its own subclasses for them (``Workflow.wrong_state_error`` …
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,7 +40,6 @@ from kechuang.audit.enums import AuditAction
 from kechuang.audit.tracking import field_values
 
 from .errors import DomainError
-from .notify import notify
 
 
 class TransitionError(DomainError):
@@ -91,18 +90,15 @@ class Move:
     values: dict  # the fields the step writes (the state first)
 
 
-Notice = tuple  # (recipients, title, body, url), as notify() takes them
-
-
 @dataclass(frozen=True)
 class Workflow:
     """The steps of one model and what its refusals say.
 
     ``wrong_state_message`` (lazy, with ``%(state)s``, ``%(action)s`` and ``%(allowed)s``) names
     the record the way the area's users call it. The hooks: ``lock_first`` locks rows to be held
-    before the record's (a parent whose lock covers all its children); ``notifications`` yields
-    the notices of a step (``(recipients, title, body, url)``), written in the step's
-    transaction; ``before_write`` completes the values right before they are written (for a
+    before the record's (a parent whose lock covers all its children); ``notify`` writes the
+    step's notifications (with ``core.domain.notify.notify``: the inbox in the step's
+    transaction, the e-mails once it commits) after the guard passed; ``before_write`` completes the values right before they are written (for a
     lock better held briefly). ``check_date`` replaces the check that a step's date is not in
     the future. ``record_transition_id`` adds ``{"transition": [None, id]}`` to the audit
     event's changes."""
@@ -114,7 +110,7 @@ class Workflow:
     state_field: str = "state"
     select_related: tuple[str, ...] = ()
     lock_first: Callable[[models.Model], Any] | None = None
-    notifications: Callable[[Move], Iterable[Notice]] | None = None
+    notify: Callable[[Move], None] | None = None
     before_write: Callable[[Move], None] | None = None
     check_date: Callable[[Transition, dt.date, dt.date], Any] | None = None
     record_transition_id: bool = False
@@ -213,8 +209,10 @@ def perform(
             _("Give the reason: “%(action)s” needs a comment.") % {"action": step.label},
             workflow.comment_field,
         )
-    now = now or timezone.now()
-    today = timezone.localdate(now)
+    if now is None:
+        now, today = timezone.now(), timezone.localdate()
+    else:
+        today = timezone.localdate(now)
     on = on or today
     if workflow.check_date is not None:
         workflow.check_date(step, on, today)
@@ -243,9 +241,8 @@ def perform(
         )
         if step.guard is not None:
             step.guard(move)
-        if workflow.notifications is not None:
-            for recipients, title, body, url in workflow.notifications(move):
-                notify(recipients, title, body, url)
+        if workflow.notify is not None:
+            workflow.notify(move)
         if workflow.before_write is not None:
             workflow.before_write(move)
         write(workflow, locked, step, comment=comment, values=move.values)
