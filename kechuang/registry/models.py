@@ -341,6 +341,10 @@ class Person(TrackedModel):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name", "id"]
+        permissions = [
+            ("import_person", _("Can import people from Excel")),
+            ("export_person", _("Can export people to Excel")),
+        ]
 
     def __str__(self):
         return self.name

@@ -9,6 +9,7 @@ loader again updates in place.
 import json
 from pathlib import Path
 
+from kechuang.accounts.enums import RoleCode
 from kechuang.accounts.reference import department, town_office_name
 from kechuang.core.domain.code_lists import upsert_items
 from kechuang.core.enums import CodeList
@@ -113,6 +114,16 @@ ZONES = [
         ZoneKind.PROVINCIAL_HIGH_TECH,
     ),
 ]
+
+# The people list to and from Excel (accounts/reference.py reads ROLE_GRANTS of every area). A
+# person's data is personal: only the roles that export organisations export people, each as
+# it does organisations (the town officer exports, only staff import; the administrator has
+# every permission).
+ROLE_GRANTS = {
+    RoleCode.LEADER: ["registry.export_person"],
+    RoleCode.STAFF: ["registry.import_person", "registry.export_person"],
+    RoleCode.TOWN_OFFICER: ["registry.export_person"],
+}
 
 
 def load_industry_classes() -> None:

@@ -13,3 +13,9 @@ IMPORT_ORGANISATIONS = "registry.import_organisation"
 EXPORT_ORGANISATIONS = "registry.export_organisation"
 rules.add_perm(IMPORT_ORGANISATIONS, role_perm(IMPORT_ORGANISATIONS))
 rules.add_perm(EXPORT_ORGANISATIONS, role_perm(EXPORT_ORGANISATIONS))
+
+# People's data is personal: the roles exporting organisations may export it, no others.
+IMPORT_PEOPLE = "registry.import_person"
+EXPORT_PEOPLE = "registry.export_person"
+rules.add_perm(IMPORT_PEOPLE, role_perm(IMPORT_PEOPLE))
+rules.add_perm(EXPORT_PEOPLE, role_perm(EXPORT_PEOPLE))

@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("people/", views.PersonListView.as_view(), name="person-list"),
     path("people/new/", views.person_edit, name="person-create"),
+    path("people/export.xlsx", views.person_export, name="person-export"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
 ]

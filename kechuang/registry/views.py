@@ -14,15 +14,16 @@ from django.utils.translation import gettext as _
 from kechuang.audit import chain
 from kechuang.audit.enums import AuditAction
 from kechuang.core.domain.concurrency import ConcurrentEditError
+from kechuang.core.record_views import excel_download
 from kechuang.core.views import ScopedDetailView, ScopedListView, scoped_object_or_404
 
 from .domain.organisations import save_from_form
 from .enums import OrganisationKind
-from .interfaces.exporters import write_organisations
+from .interfaces.exporters import PEOPLE, write_organisations
 from .interfaces.filters import OrganisationFilter, PersonFilter, default_figures_year
 from .interfaces.forms import EnterpriseYearForm, OrganisationForm, PersonForm, QualificationForm
 from .models import EnterpriseYear, Organisation, Person, Qualification
-from .rules import EXPORT_ORGANISATIONS
+from .rules import EXPORT_ORGANISATIONS, EXPORT_PEOPLE
 
 
 class OrganisationListView(ScopedListView):
@@ -184,6 +185,17 @@ class PersonListView(ScopedListView):
         return (
             super().get_queryset().select_related("organisation", "title", "talent_level", "degree")
         )
+
+
+@login_required
+def person_export(request):
+    """Exactly the filtered list of people, in the person import's columns."""
+    if not request.user.has_perm(EXPORT_PEOPLE):
+        raise PermissionDenied
+    view = PersonListView()
+    view.setup(request)
+    view.check_permission()
+    return excel_download(request, PEOPLE, view.filtered_queryset(), _("People list export"))
 
 
 class PersonDetailView(ScopedDetailView):

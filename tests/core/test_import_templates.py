@@ -204,6 +204,16 @@ PINNED = {
         ("科技人员", "S&T staff", False),
         ("规上企业", "Above designated size", False),
     ],
+    "registry.person": [
+        ("姓名", "Name", True),
+        ("所属单位统一社会信用代码", "Organisation USCC", False),
+        ("所属单位名称", "Organisation name", False),
+        ("职称", "Title", False),
+        ("人才层次", "Talent level", False),
+        ("学位", "Degree", False),
+        ("职务", "Position", False),
+        ("专业领域", "Field", False),
+    ],
     "seismic.assessment": [
         ("年度", "Year", True),
         ("考核结果", "Result", True),
