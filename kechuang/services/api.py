@@ -31,12 +31,12 @@ from rest_framework.response import Response
 from kechuang.accounts.scope import restrict
 from kechuang.core.api import ModelRulesPermission, ScopedModelViewSet, ScopedRelationsMixin
 from kechuang.core.domain.concurrency import ConcurrentEditError
+from kechuang.core.domain.errors import DomainError
 from kechuang.registry.api import Conflict, VersionedMixin, stale_version_message
 from kechuang.registry.models import Organisation
 
 from . import models
 from .domain import commissioners, institutions, policies, visits
-from .domain.errors import ServicesError
 from .interfaces import filters
 from .interfaces import serializers as s
 
@@ -61,7 +61,7 @@ def domain_call(function, *args, **kwargs):
         raise Conflict(str(error)) from None
     except ConcurrentEditError as error:
         raise Conflict(stale_version_message(error)) from None
-    except ServicesError as error:
+    except DomainError as error:
         if error.field:
             raise exceptions.ValidationError({error.field: [str(error)]}) from None
         raise Refused(str(error)) from None

@@ -20,13 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kechuang.core import record_views
+from kechuang.core.domain.errors import DomainError
 from kechuang.core.interfaces.display import Shown, formatted
 from kechuang.core.record_views import RecordDetailView, RecordEditView, perm
 
 from . import models
 from .domain import commissioners as commissioner_domain
 from .domain import policies
-from .domain.errors import ServicesError
 from .domain.institutions import checklist, status_of
 from .enums import AdmissionStatus, CommissionerKind, VersionState
 from .interfaces import exporters, filters, forms
@@ -77,7 +77,7 @@ class RecordListView(record_views.RecordListView):
             cls.import_permission = f"services.import_{name}"
 
 
-def as_validation_error(error: ServicesError, form) -> ValidationError:
+def as_validation_error(error: DomainError, form) -> ValidationError:
     """A refusal of the domain as the form's error (on its field when the form has it)."""
     if error.field and error.field in form.fields:
         return ValidationError({error.field: error.message})
@@ -724,7 +724,7 @@ class PolicyEdit(RecordEditView):
                 summary=data.get("summary") or "",
                 text=data.get("text") or "",
             )
-        except ServicesError as error:
+        except DomainError as error:
             raise as_validation_error(error, form) from None
 
 

@@ -17,12 +17,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kechuang.core.domain.concurrency import ConcurrentEditError
+from kechuang.core.domain.errors import DomainError
 from kechuang.core.interfaces.display import record_url
 from kechuang.core.views import scoped_object_or_404
 
 from . import models
 from .domain import policies
-from .domain.errors import ServicesError
 from .domain.institutions import close_rectification, record_check
 from .domain.visits import close_follow_up
 from .enums import VersionState
@@ -71,7 +71,7 @@ class StepView(LoginRequiredMixin, View):
         if form.is_valid():
             try:
                 shown, done = self.perform(form.cleaned_data)
-            except ServicesError as error:
+            except DomainError as error:
                 field = error.field if error.field in form.fields else None
                 form.add_error(field, error.message)
             except ConcurrentEditError as error:
@@ -194,7 +194,7 @@ class NewVersion(LoginRequiredMixin, View):
         policy = scoped_object_or_404(request, models.Policy, pk, policies.CHANGE_POLICY)
         try:
             draft = policies.new_version(policy, request.user)
-        except ServicesError as error:
+        except DomainError as error:
             messages.error(request, error.message)
             return redirect(policy.get_absolute_url())
         messages.success(

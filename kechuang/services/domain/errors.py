@@ -1,10 +1,6 @@
-class ServicesError(Exception):
-    """A write refused for a reason the user can act on; ``message`` says which (translated)."""
+from kechuang.core.domain.errors import DomainError
 
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
-    def __str__(self):
-        return str(self.message)
+class ServicesError(DomainError):
+    """A write refused for a reason the user can act on; ``message`` says which (translated),
+    ``field`` the input it concerns, if any."""

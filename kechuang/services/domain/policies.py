@@ -12,27 +12,27 @@ each reply is recorded with the body's position. Adoption is refused while a bod
 replied (the error names them), takes effect from a given date and supersedes the version in
 force, which then ends the day before. A new version starts as a draft with the adopted text.
 
-Every step checks the user's permission on the version (``rules.py``), then — under a lock on
-the policy's row, so of two people acting at once one wins and the other is told — the state,
-and writes the step's fields and one TRANSITION audit event per version it moves, in one
-transaction.
+The steps are a ``core.domain.workflow.Workflow`` (:data:`WORKFLOW`): each checks the user's
+permission on the version (``rules.py``), then — under a lock on the policy's row, so of two
+people acting at once one wins and the other is told — the state, and writes the step's fields
+and one TRANSITION audit event per version it moves (the adopted one and the one it
+supersedes), in one transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kechuang.audit import chain
-from kechuang.audit.enums import AuditAction
+from kechuang.audit import chain  # noqa: F401 (the steps' events, written by the core's perform)
+from kechuang.core.domain import workflow
 from kechuang.core.domain.concurrency import save_versioned
+from kechuang.core.domain.workflow import Move, Transition
 from kechuang.registry.models import Organisation
 
 from ..enums import OPEN_VERSION_STATES, OpinionPosition, PolicyDomain
@@ -49,44 +49,11 @@ ADOPT = "services.adopt_policyversion"
 DRAFT_FIELDS = ("title", "summary", "text", "document_number")
 
 
-@dataclass(frozen=True)
-class Transition:
-    id: str
-    from_states: tuple[str, ...]
-    to_state: str
-    permission: str
-    label: Promise
-    needs_comment: bool = False
-
-
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition(
-        "start_consultation",
-        (S.DRAFT,),
-        S.CONSULTATION,
-        CHANGE,
-        gettext_lazy("Start the consultation"),
-    ),
-    Transition("adopt", (S.CONSULTATION,), S.ADOPTED, ADOPT, gettext_lazy("Adopt")),
-    Transition(
-        "withdraw",
-        (S.DRAFT, S.CONSULTATION, S.ADOPTED),
-        S.WITHDRAWN,
-        ADOPT,
-        gettext_lazy("Withdraw"),
-        needs_comment=True,
-    ),
-)
-BY_ID = {t.id: t for t in TRANSITIONS}
-# Not a step anyone takes: what adopting a later version does to the one in force.
-SUPERSEDE = Transition("supersede", (S.ADOPTED,), S.SUPERSEDED, ADOPT, gettext_lazy("Supersede"))
-
-
 class PolicyError(ServicesError):
     """A step refused for a reason the user can act on."""
 
 
-class WrongStateError(PolicyError):
+class WrongStateError(PolicyError, workflow.WrongStateError):
     """The version is not (or no longer) in a state the step leaves from."""
 
 
@@ -98,59 +65,120 @@ class OutstandingOpinionsError(PolicyError):
         self.bodies = bodies
 
 
-def _state_label(state: str) -> str:
-    return str(S(state).label)
-
-
-def _wrong_state(step: Transition, state: str) -> WrongStateError:
-    allowed = "”“".join(_state_label(s) for s in step.from_states)
-    return WrongStateError(
-        _(
-            "This version is now “%(state)s”; “%(action)s” is possible only when it is "
-            "“%(allowed)s”. Someone may have acted on it before you: reload the page to see its "
-            "current state."
+def _adopt(move: Move) -> None:
+    """Adoption waits for every body consulted, and supersedes the version in force, which
+    ends the day before the new one takes effect."""
+    locked, effective_from = move.record, move.params["effective_from"]
+    waiting = list(locked.opinions.outstanding().values_list("body", flat=True))
+    if waiting:
+        raise OutstandingOpinionsError(
+            _("The version cannot be adopted before every body consulted replied: %(bodies)s.")
+            % {"bodies": "、".join(waiting)},
+            waiting,
         )
-        % {"state": _state_label(state), "action": step.label, "allowed": allowed}
+    previous = (
+        PolicyVersion.objects.select_for_update()
+        .filter(policy_id=locked.policy_id, state=S.ADOPTED)
+        .exclude(pk=locked.pk)
+        .first()
     )
+    if previous is not None:
+        if effective_from <= previous.effective_from:
+            raise PolicyError(
+                _(
+                    "The new version must take effect after version %(number)s, in effect "
+                    "from %(date)s."
+                )
+                % {"number": previous.number, "date": previous.effective_from.isoformat()},
+                "effective_from",
+            )
+        ends = effective_from - dt.timedelta(days=1)
+        if previous.effective_to is not None:
+            ends = min(ends, previous.effective_to)
+        workflow.write(
+            WORKFLOW,
+            previous,
+            SUPERSEDE,
+            comment=_("Superseded by version %(number)s") % {"number": locked.number},
+            values={"effective_to": ends},
+        )
+    move.values.update(adopted_on=move.on, effective_from=effective_from, effective_to=None)
+    if move.params["document_number"]:
+        move.values["document_number"] = move.params["document_number"]
+
+
+def _withdraw(move: Move) -> None:
+    """An adopted version withdrawn on a day is in force until the day before."""
+    locked = move.record
+    if locked.state == S.ADOPTED:
+        last_day = move.on - dt.timedelta(days=1)
+        if last_day >= locked.effective_from and (
+            locked.effective_to is None or last_day < locked.effective_to
+        ):
+            move.values["effective_to"] = last_day
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        "start_consultation",
+        (S.DRAFT,),
+        S.CONSULTATION,
+        CHANGE,
+        gettext_lazy("Start the consultation"),
+    ),
+    Transition("adopt", (S.CONSULTATION,), S.ADOPTED, ADOPT, gettext_lazy("Adopt"), guard=_adopt),
+    Transition(
+        "withdraw",
+        (S.DRAFT, S.CONSULTATION, S.ADOPTED),
+        S.WITHDRAWN,
+        ADOPT,
+        gettext_lazy("Withdraw"),
+        needs_comment=True,
+        guard=_withdraw,
+    ),
+)
+# Not a step anyone takes: what adopting a later version does to the one in force.
+SUPERSEDE = Transition("supersede", (S.ADOPTED,), S.SUPERSEDED, ADOPT, gettext_lazy("Supersede"))
+# The input each step's date comes from (named in the refusal of a date in the future).
+DATE_FIELDS = {"start_consultation": "requested_on", "adopt": "adopted_on", "withdraw": "on"}
+
+
+def _lock_policy(version: PolicyVersion) -> None:
+    """The lock of all the versions of a policy: its row."""
+    Policy.objects.select_for_update().filter(pk=version.policy_id).values_list("pk").get()
+
+
+WORKFLOW = workflow.Workflow(
+    model=PolicyVersion,
+    states=S,
+    transitions=TRANSITIONS,
+    wrong_state_message=gettext_lazy(
+        "This version is now “%(state)s”; “%(action)s” is possible only when it is "
+        "“%(allowed)s”. Someone may have acted on it before you: reload the page to see its "
+        "current state."
+    ),
+    lock_first=_lock_policy,
+    check_date=lambda step, on, today: not_in_future(on, DATE_FIELDS[step.id]),
+    wrong_state_error=WrongStateError,
+    comment_error=PolicyError,
+    comment_field="comment",
+)
+BY_ID = WORKFLOW.by_id
+
+
+def _state_label(state: str) -> str:
+    return WORKFLOW.state_label(state)
 
 
 def available(version: PolicyVersion, user) -> list[Transition]:
     """The steps ``user`` may take on ``version`` in its present state."""
-    return [
-        t
-        for t in TRANSITIONS
-        if version.state in t.from_states and user.has_perm(t.permission, version)
-    ]
+    return WORKFLOW.available(version, user)
 
 
 def _lock(version: PolicyVersion) -> PolicyVersion:
     """Lock the version's policy (the lock of all its versions), then read the version."""
-    Policy.objects.select_for_update().filter(pk=version.policy_id).values_list("pk").get()
-    return PolicyVersion.objects.select_for_update().get(pk=version.pk)
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _move(locked: PolicyVersion, step: Transition, comment: str = "", **values) -> None:
-    """Write the step: the state and ``values``, the next version number, one audit event."""
-    if locked.state not in step.from_states:
-        raise _wrong_state(step, locked.state)
-    changes = {"state": [locked.state, step.to_state]}
-    for name, value in values.items():
-        before = getattr(locked, name)
-        if before != value:
-            changes[name] = [
-                _iso(before) if isinstance(before, dt.date) else before,
-                _iso(value) if isinstance(value, dt.date) else value,
-            ]
-    PolicyVersion.objects.filter(pk=locked.pk).update(
-        state=step.to_state, **values, version=F("version") + 1, updated_at=timezone.now()
-    )
-    chain.record(
-        AuditAction.TRANSITION, locked, changes=changes, comment=comment or str(step.label)
-    )
+    _lock_policy(version)
+    return workflow.lock(WORKFLOW, version)
 
 
 # Policies and drafts ---------------------------------------------------------------------------
@@ -267,23 +295,20 @@ def start_consultation(
     version: PolicyVersion, bodies, user, *, on: dt.date | None = None, comment: str = ""
 ) -> PolicyVersion:
     """Send the draft to ``bodies`` (names or registry organisations) for their opinions."""
-    step = BY_ID["start_consultation"]
-    require(user, step.permission, version)
+    require(user, BY_ID["start_consultation"].permission, version)
     bodies = _bodies(bodies)
-    on = not_in_future(on or timezone.localdate(), "requested_on")
+    on = on or timezone.localdate()
     creator = user if user.is_authenticated else None
     with acting(user), transaction.atomic():
-        locked = _lock(version)
-        _move(locked, step, comment)
+        workflow.perform(WORKFLOW, version, "start_consultation", user, comment=comment, on=on)
         for name, organisation in bodies:
             ConsultationOpinion.objects.create(
-                policy_version=locked,
+                policy_version=version,
                 body=name,
                 organisation=organisation,
                 requested_on=on,
                 created_by=creator,
             )
-    reload(version)
     return version
 
 
@@ -342,53 +367,19 @@ def adopt(
 ) -> PolicyVersion:
     """Adopt a version in consultation once every consulted body replied; it takes effect on
     ``effective_from`` and supersedes the version in force, which ends the day before."""
-    step = BY_ID["adopt"]
-    require(user, step.permission, version)
+    require(user, BY_ID["adopt"].permission, version)
     if not isinstance(effective_from, dt.date):
         raise PolicyError(_("Give the date the version takes effect."), "effective_from")
-    on = not_in_future(on or timezone.localdate(), "adopted_on")
-    with acting(user), transaction.atomic():
-        locked = _lock(version)
-        if locked.state not in step.from_states:
-            raise _wrong_state(step, locked.state)
-        waiting = list(locked.opinions.outstanding().values_list("body", flat=True))
-        if waiting:
-            raise OutstandingOpinionsError(
-                _("The version cannot be adopted before every body consulted replied: %(bodies)s.")
-                % {"bodies": "、".join(waiting)},
-                waiting,
-            )
-        previous = (
-            PolicyVersion.objects.select_for_update()
-            .filter(policy_id=locked.policy_id, state=S.ADOPTED)
-            .exclude(pk=locked.pk)
-            .first()
-        )
-        if previous is not None:
-            if effective_from <= previous.effective_from:
-                raise PolicyError(
-                    _(
-                        "The new version must take effect after version %(number)s, in effect "
-                        "from %(date)s."
-                    )
-                    % {"number": previous.number, "date": previous.effective_from.isoformat()},
-                    "effective_from",
-                )
-            ends = effective_from - dt.timedelta(days=1)
-            if previous.effective_to is not None:
-                ends = min(ends, previous.effective_to)
-            _move(
-                previous,
-                SUPERSEDE,
-                _("Superseded by version %(number)s") % {"number": locked.number},
-                effective_to=ends,
-            )
-        values = {"adopted_on": on, "effective_from": effective_from, "effective_to": None}
-        if document_number:
-            values["document_number"] = document_number
-        _move(locked, step, comment, **values)
-    reload(version)
-    return version
+    return workflow.perform(
+        WORKFLOW,
+        version,
+        "adopt",
+        user,
+        comment=comment,
+        on=on,
+        effective_from=effective_from,
+        document_number=document_number,
+    )
 
 
 def withdraw(
@@ -396,24 +387,4 @@ def withdraw(
 ) -> PolicyVersion:
     """Withdraw a draft, a version in consultation or the adopted one (giving the reason). An
     adopted version withdrawn on a day is in force until the day before."""
-    step = BY_ID["withdraw"]
-    require(user, step.permission, version)
-    comment = (comment or "").strip()
-    if not comment:
-        raise PolicyError(
-            _("Give the reason: “%(action)s” needs a comment.") % {"action": step.label},
-            "comment",
-        )
-    on = not_in_future(on or timezone.localdate(), "on")
-    with acting(user), transaction.atomic():
-        locked = _lock(version)
-        values = {}
-        if locked.state == S.ADOPTED:
-            last_day = on - dt.timedelta(days=1)
-            if last_day >= locked.effective_from and (
-                locked.effective_to is None or last_day < locked.effective_to
-            ):
-                values["effective_to"] = last_day
-        _move(locked, step, comment, **values)
-    reload(version)
-    return version
+    return workflow.perform(WORKFLOW, version, "withdraw", user, comment=comment, on=on)
