@@ -263,6 +263,10 @@ class Institute(TrackedModel):
         verbose_name = _("new-type R&D institute")
         verbose_name_plural = _("new-type R&D institutes")
         ordering = ["signed_on", "id"]
+        permissions = [
+            ("import_institute", _("Can import new-type R&D institutes from Excel")),
+            ("export_institute", _("Can export new-type R&D institutes to Excel")),
+        ]
 
     def __str__(self):
         return self.organisation.name

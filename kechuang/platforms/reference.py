@@ -97,6 +97,9 @@ REPORTED = (
 )
 EXPORT = "platforms.export_rdinstitution"
 IMPORT = "platforms.import_rdinstitution"
+# The new-type R&D institutes' own, given to the roles that export and import the other lists.
+EXPORT_INSTITUTES = "platforms.export_institute"
+IMPORT_INSTITUTES = "platforms.import_institute"
 
 
 def perms(actions, models=RECORDS) -> list[str]:
@@ -105,11 +108,13 @@ def perms(actions, models=RECORDS) -> list[str]:
 
 # Given to the roles accounts/reference.py defines (it reads ROLE_GRANTS of every area).
 ROLE_GRANTS = {
-    RoleCode.LEADER: [*perms(("view",)), EXPORT],
+    RoleCode.LEADER: [*perms(("view",)), EXPORT, EXPORT_INSTITUTES],
     RoleCode.STAFF: [
         *perms(("view", "add", "change", "delete")),
         IMPORT,
         EXPORT,
+        IMPORT_INSTITUTES,
+        EXPORT_INSTITUTES,
         "platforms.review_certificationapplication",
         "platforms.decide_certificationapplication",
     ],

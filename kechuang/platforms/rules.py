@@ -17,6 +17,11 @@ IMPORT_PLATFORMS = "platforms.import_rdinstitution"
 EXPORT_PLATFORMS = "platforms.export_rdinstitution"
 rules.add_perm(IMPORT_PLATFORMS, role_perm(IMPORT_PLATFORMS))
 rules.add_perm(EXPORT_PLATFORMS, role_perm(EXPORT_PLATFORMS))
+# New-type R&D institutes have their own (reference.ROLE_GRANTS gives them as the above).
+IMPORT_INSTITUTES = "platforms.import_institute"
+EXPORT_INSTITUTES = "platforms.export_institute"
+rules.add_perm(IMPORT_INSTITUTES, role_perm(IMPORT_INSTITUTES))
+rules.add_perm(EXPORT_INSTITUTES, role_perm(EXPORT_INSTITUTES))
 
 # Certification workflow steps (kechuang/platforms/domain/certification.py).
 RECOMMEND = "platforms.recommend_certificationapplication"

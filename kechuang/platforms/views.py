@@ -22,7 +22,7 @@ from . import models
 from . import views_rd as rd_actions
 from .domain import rd
 from .interfaces import exporters, filters, forms
-from .rules import EXPORT_PLATFORMS, IMPORT_PLATFORMS
+from .rules import EXPORT_INSTITUTES, EXPORT_PLATFORMS, IMPORT_INSTITUTES, IMPORT_PLATFORMS
 
 
 class RecordListView(record_views.RecordListView):
@@ -180,6 +180,10 @@ class InstituteList(RecordListView):
         Shown("unveiled_on", sort="unveiled_on"),
     ]
     default_sort = "signed_on"
+    export = exporters.INSTITUTES
+    importer = "platforms.institute"
+    export_permission = EXPORT_INSTITUTES
+    import_permission = IMPORT_INSTITUTES
 
 
 class InstituteDetail(RecordDetailView):

@@ -11,6 +11,7 @@ from .columns import (
     INCUBATION_PROJECT_COLUMNS,
     INCUBATOR_COLUMNS,
     INCUBATOR_TALENT_COLUMNS,
+    INSTITUTE_COLUMNS,
     INSTITUTE_RECORD_COLUMNS,
     INSTITUTE_REPORT_COLUMNS,
     INSTITUTE_TALENT_COLUMNS,
@@ -50,6 +51,34 @@ RD_INSTITUTIONS = Export(
         "document_number": r.document_number,
         "ended_on": r.ended_on,
         "end_reason": r.get_end_reason_display(),
+    },
+)
+
+
+def lines(text: str) -> str:
+    """A one-per-line field in one cell, a line each (as the import reads it back)."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+INSTITUTES = Export(
+    sheet="新型研发机构",
+    columns=INSTITUTE_COLUMNS,
+    loader=lambda: models.Institute.objects.select_related(
+        "organisation", "partner", "focus_chain"
+    ),
+    row=lambda i: {
+        **organisation_cells("organisation", i.organisation),
+        "code": i.code,
+        **organisation_cells("partner", i.partner),
+        "signed_on": i.signed_on,
+        "signed_precision": i.get_signed_precision_display(),
+        "unveiled_on": i.unveiled_on,
+        "unveiled_precision": i.get_unveiled_precision_display(),
+        "focus_chain": name_of(i.focus_chain),
+        "focus": i.focus,
+        "area_m2": i.area_m2,
+        "council_chair": i.council_chair,
+        "council": lines(i.council),
     },
 )
 

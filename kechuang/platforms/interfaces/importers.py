@@ -19,6 +19,7 @@ import re
 import uuid
 from collections import defaultdict
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,6 +40,7 @@ from kechuang.registry.models import Organisation, Person, Town, Zone
 from ..domain.records import problems
 from ..enums import (
     AgriPlatformKind,
+    DatePrecision,
     IncubationStatus,
     IncubatorKind,
     InstituteRecordKind,
@@ -66,13 +68,14 @@ from ..models import (
     Tenancy,
     ZoneEvaluation,
 )
-from ..rules import IMPORT_PLATFORMS
+from ..rules import IMPORT_INSTITUTES, IMPORT_PLATFORMS
 from .columns import (
     ACADEMICIAN_COOPERATION_COLUMNS,
     AGRI_PLATFORM_COLUMNS,
     INCUBATION_PROJECT_COLUMNS,
     INCUBATOR_COLUMNS,
     INCUBATOR_TALENT_COLUMNS,
+    INSTITUTE_COLUMNS,
     INSTITUTE_RECORD_COLUMNS,
     INSTITUTE_REPORT_COLUMNS,
     INSTITUTE_TALENT_COLUMNS,
@@ -228,6 +231,85 @@ class TenancyImporter(PlatformImporter):
             "exited_on": row.date("exited_on"),
             "exit_reason": row.pick("exit_reason", self.reasons) or "",
         }
+
+
+def one_per_line(row, field: str) -> str:
+    """A one-per-line field: the cell's lines, without blank ones."""
+    text = row.text(field, max_length=20000)
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+@register
+class InstituteImporter(PlatformImporter):
+    """New-type R&D institutes, one per organisation (the institute is an organisation of the
+    registry, within the importer's data scope; the partner is any organisation). A row without
+    a code keeps the institute's code, or a new institute gets one."""
+
+    key = "platforms.institute"
+    label = gettext_lazy("New-type R&D institute import")
+    permission = IMPORT_INSTITUTES
+    list_url_name = "platforms:institute-list"
+    columns = INSTITUTE_COLUMNS
+    model = Institute
+    natural_key = ("organisation_id",)
+    preview = ("code", "organisation_name")
+
+    def prepare(self, cells):
+        self.owners = self.organisations(
+            cells, "organisation", Organisation.objects.visible_to(self.user)
+        )
+        self.partners = self.organisations(cells, "partner")
+        self.precisions = choice_values(DatePrecision)
+        self.chains = code_items(CodeList.INDUSTRY_CHAIN)
+
+    def read(self, row):
+        return {
+            "organisation_id": row.organisation("organisation", self.owners, required=True),
+            "code": slug_code(row),
+            "partner_id": row.organisation("partner", self.partners, required=True),
+            "signed_on": row.date("signed_on"),
+            "signed_precision": row.pick("signed_precision", self.precisions) or DatePrecision.DAY,
+            "unveiled_on": row.date("unveiled_on"),
+            "unveiled_precision": row.pick("unveiled_precision", self.precisions)
+            or DatePrecision.DAY,
+            "focus_chain_id": row.pick(
+                "focus_chain", self.chains, unknown=_("Unknown industry chain “%(value)s”.")
+            ),
+            "focus": row.text("focus"),
+            "area_m2": row.decimal("area_m2"),
+            "council_chair": row.text("council_chair", max_length=100),
+            "council": one_per_line(row, "council"),
+        }
+
+    def check_file(self, result):
+        """Give each row its code: the one written, the institute's own, or a new one; a code
+        may not be another institute's (nor another row's)."""
+        organisations = {row.values["fields"]["organisation_id"] for row in result.rows}
+        codes = {row.values["fields"]["code"] for row in result.rows} - {""}
+        known = Institute.objects.filter(Q(organisation__in=organisations) | Q(code__in=codes))
+        code_of, owner_of = {}, {}
+        for code, organisation in known.values_list("code", "organisation_id"):
+            code_of[organisation], owner_of[code] = code, organisation
+        names = dict(Organisation.objects.filter(pk__in=organisations).values_list("pk", "name"))
+        kept = []
+        for row in result.rows:
+            fields = row.values["fields"]
+            organisation = fields["organisation_id"]
+            if not fields["code"]:
+                fields["code"] = code_of.get(organisation) or f"institute-{uuid.uuid4().hex[:12]}"
+            owner = owner_of.setdefault(fields["code"], organisation)  # later rows of the code
+            row.values["code"], row.values["name"] = fields["code"], names.get(organisation, "")
+            if owner != organisation:
+                result.add_error(
+                    row.number,
+                    self.headers["code"],
+                    _("Another institute already has the code %(code)s.")
+                    % {"code": fields["code"]},
+                )
+                continue
+            kept.append(row)
+        result.rows = kept
+        super().check_file(result)
 
 
 def institutes_of(user) -> dict[str, tuple[int, int]]:
