@@ -40,6 +40,7 @@ from kechuang.core.api import (
     delete_or_conflict,
 )
 from kechuang.core.domain.concurrency import ConcurrentEditError
+from kechuang.core.domain.errors import DomainError
 from kechuang.core.middleware import received_at
 from kechuang.registry.api import Conflict, VersionedMixin, stale_version_message
 
@@ -128,14 +129,17 @@ class Refused(exceptions.APIException):
 
 def domain_call(function, *args, **kwargs):
     """Run a domain step, answering its refusals as the API does: 403 when the user may not,
-    409 when the record's state does not allow it, 400 for other reasons."""
+    409 when the record's state does not allow it, 400 for other reasons (by field, when the
+    refusal names one)."""
     try:
         return function(*args, **kwargs)
     except DjangoPermissionDenied:
         raise exceptions.PermissionDenied(_("You may not do this with this project.")) from None
     except workflow.WrongStateError as error:
         raise Conflict(str(error)) from None
-    except workflow.TransitionError as error:
+    except DomainError as error:
+        if error.field:
+            raise exceptions.ValidationError({error.field: [str(error)]}) from None
         raise Refused(str(error)) from None
 
 

@@ -31,6 +31,7 @@ from kechuang.audit.enums import AuditAction
 from kechuang.audit.models import AuditEvent
 from kechuang.audit.presentation import present
 from kechuang.core.domain.concurrency import ConcurrentEditError, save_versioned
+from kechuang.core.domain.errors import DomainError
 from kechuang.core.interfaces.excel import in_chunks, write_workbook
 from kechuang.core.views import ScopedDetailView, ScopedListView, is_htmx, scoped_object_or_404
 
@@ -571,7 +572,7 @@ class ApplicationTransitionView(ApplicationDetailView):
             return self.refused(form)
         try:
             workflow.perform(self.object, step.id, request.user, **form.perform_kwargs())
-        except workflow.TransitionError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
             return self.refused(form)
         messages.success(
@@ -669,7 +670,7 @@ def application_form(request, application: Application, call: Call):
                 expected_version=form.cleaned_data.get("version"),
                 cooperators=form.cleaned_data["cooperators_text"],
             )
-        except (ConcurrentEditError, workflow.TransitionError) as error:
+        except (ConcurrentEditError, DomainError) as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -699,7 +700,7 @@ def extension_request(request, pk):
         extensions.request_extension(
             application, request.user, form.cleaned_data["until"], form.cleaned_data["reason"]
         )
-    except workflow.TransitionError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The extension has been requested."))
@@ -722,7 +723,7 @@ def extension_decide(request, pk):
     approve = form.cleaned_data["decision"] == "approve"
     try:
         extensions.decide_extension(extension, request.user, approve, form.cleaned_data["comment"])
-    except workflow.TransitionError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(

@@ -31,11 +31,11 @@ from kechuang.accounts.scope import restrict
 from kechuang.audit import chain
 from kechuang.audit.enums import AuditAction
 from kechuang.core.domain.concurrency import ConcurrentEditError, save_versioned
+from kechuang.core.domain.errors import DomainError
 from kechuang.core.views import ScopedDetailView, ScopedListView, scoped_object_or_404
 
 from .domain import assign, meetings, reviews, scoring
 from .domain.conflicts import conflict_pairs, conflict_reasons, expert_assignments
-from .domain.workflow import TransitionError
 from .enums import Conclusion, PanelRole, ReviewState
 from .enums import State as S
 from .interfaces import exporters, sheets
@@ -424,7 +424,7 @@ def assignment_add(request, pk, application_pk):
         return redirect(back)
     try:
         assign.assign_manually(phase, application, expert, request.user)
-    except TransitionError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -447,7 +447,7 @@ def assignment_remove(request, pk):
     )
     try:
         assign.unassign(assignment, request.user)
-    except TransitionError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -468,7 +468,7 @@ def assignment_auto(request, pk):
         report = assign.auto_assign(
             phase, request.user, applications=list(_assignable_applications(request, phase))
         )
-    except TransitionError as error:
+    except DomainError as error:
         messages.error(request, error.message)
         return redirect("projects:assignment", phase.pk)
     request.session[_report_key(phase)] = {
@@ -741,7 +741,7 @@ def expert_review_save(request, pk):
                 submit=submit,
                 expected_version=form.cleaned_data.get("version") or 0,
             )
-        except (TransitionError, ConcurrentEditError) as error:
+        except (DomainError, ConcurrentEditError) as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -759,7 +759,7 @@ def expert_declare_conflict(request, pk):
     if form.is_valid():
         try:
             reviews.declare_conflict(assignment, request.user, form.cleaned_data["note"])
-        except TransitionError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
         else:
             messages.success(
@@ -1006,7 +1006,7 @@ def meeting_schedule(request, pk):
     application, session = form.cleaned_data["application"], form.cleaned_data["session"]
     try:
         meetings.schedule(session, application, request.user)
-    except TransitionError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -1026,7 +1026,7 @@ def meeting_unschedule(request, pk, slot_pk):
     )
     try:
         meetings.unschedule(slot, request.user)
-    except TransitionError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -1046,7 +1046,7 @@ def meeting_panel_add(request, pk):
     expert = form.cleaned_data["expert"]
     try:
         meetings.add_panel_member(meeting, expert, request.user, role=form.cleaned_data["role"])
-    except TransitionError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("%(name)s joined the panel.") % {"name": expert.name})
@@ -1062,7 +1062,7 @@ def meeting_panel_remove(request, pk, member_pk):
     )
     try:
         meetings.remove_panel_member(member, request.user)
-    except TransitionError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("%(name)s left the panel.") % {"name": member.expert.name})
@@ -1088,7 +1088,7 @@ def meeting_conclude(request, pk, slot_pk):
         meetings.conclude(
             slot, form.cleaned_data["conclusion"], form.cleaned_data["opinion"], request.user
         )
-    except TransitionError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(

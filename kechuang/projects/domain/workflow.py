@@ -10,39 +10,38 @@
     publicity (N working days) after approval; the task contract (任务书) starts the project.
     Any project not finished may be terminated by staff with the reason.
 
-:data:`TRANSITIONS` lists every step: a stable id, the states it leaves from, the state it leads
-to, the permission it needs on the application (``rules.py``: a role permission and the record
-within the user's data scope), the label people read, and whether a comment is required.
-:func:`perform` is the only way to change a project's state: it checks the permission and — under
-a row lock, so that of two people acting at once one wins and the other is told — the state,
-writes the step's fields, one TRANSITION audit event with the comment, and the notifications, in
-one transaction.
+:data:`TRANSITIONS` lists every step (a ``core.domain.workflow.Workflow``, :data:`WORKFLOW`): a
+stable id, the states it leaves from, the state it leads to, the permission it needs on the
+application (``rules.py``: a role permission and the record within the user's data scope), the
+label people read, whether a comment is required, and the guard of the steps with rules of their
+own (the call's deadline, the approved funding, the publicity …). :func:`perform` (the core's) is
+the only way to change a project's state: it checks the permission and — under a row lock, so
+that of two people acting at once one wins and the other is told — the state, writes the step's
+fields, one TRANSITION audit event with the comment, and the notifications, in one transaction.
+Batch actions (:func:`perform_many`) take the step on each project in its own transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import nullcontext
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kechuang.accounts.scope import restrict
-from kechuang.audit import chain
-from kechuang.audit.context import acting_as, current_actor
-from kechuang.audit.enums import AuditAction
-from kechuang.audit.tracking import field_values
+from kechuang.core.domain import workflow
 from kechuang.core.domain.concurrency import save_versioned
 from kechuang.core.domain.notify import notify
+from kechuang.core.domain.workflow import Move, TransitionError, WrongDateError
+from kechuang.core.domain.workflow import WrongStateError as WrongStateError
+from kechuang.core.domain.workflow import add_working_days as add_working_days
 
 from ..enums import Conclusion, MidtermResult
 from ..enums import State as S
@@ -53,17 +52,7 @@ APPLY = "projects.change_application"
 PUBLICITY_DAYS = 5
 
 
-@dataclass(frozen=True)
-class Transition:
-    id: str
-    from_states: tuple[str, ...]
-    to_state: str
-    permission: str
-    label: Promise
-    needs_comment: bool = False
-    # Fields of the step (approved funding, contract number …) the caller must give.
-    needs: tuple[str, ...] = field(default_factory=tuple)
-
+class Transition(workflow.Transition):
     @property
     def negative(self) -> bool:
         return self.to_state in NEGATIVE_STATES
@@ -90,9 +79,126 @@ EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 RUNNING_STATES = (S.IN_PROGRESS, S.RECTIFYING, S.MIDTERM_PASSED)
 TERMINABLE_STATES = tuple(s for s in S.values if s not in FINAL_STATES and s != S.DRAFT)
 
+
+class ClosedCallError(TransitionError):
+    """The call does not take applications now."""
+
+
+class MissingInputError(TransitionError):
+    """A comment or a field the step needs is missing or wrong."""
+
+
+class NotEditableError(TransitionError):
+    pass
+
+
+# The guards: each step's own rules and the fields it writes besides the state -------------------
+
+
+def _submit(move: Move) -> None:
+    """In the call's time (judged by the request's arrival), with the required answers."""
+    call, now = move.record.call, move.now
+    if now < call.opens_at:
+        raise ClosedCallError(
+            _("The call “%(call)s” opens on %(at)s; applications cannot be submitted before.")
+            % {"call": call.name, "at": _at(call.opens_at)}
+        )
+    if now >= call.closes_at:
+        raise ClosedCallError(
+            _("The call “%(call)s” closed on %(at)s; applications can no longer be submitted.")
+            % {"call": call.name, "at": _at(call.closes_at)}
+        )
+    missing = [
+        f.label
+        for f in call.form_fields.filter(required=True)
+        if not str((move.record.answers or {}).get(f.code, "")).strip()
+    ]
+    if missing:
+        raise MissingInputError(
+            _("Answer the call's required questions first: %(fields)s.")
+            % {"fields": "、".join(missing)}
+        )
+    move.values["submitted_at"] = now
+
+
+def _approve(move: Move) -> None:
+    approved_funding = move.params["approved_funding"]
+    if approved_funding is None or str(approved_funding).strip() == "":
+        raise MissingInputError(_("Give the approved funding (10k yuan)."))
+    amount = _decimal(approved_funding, _("The approved funding"))
+    if amount > move.record.requested_funding:
+        raise MissingInputError(
+            _(
+                "The approved funding (%(approved)s) cannot exceed the funding requested "
+                "(%(requested)s)."
+            )
+            % {"approved": amount, "requested": move.record.requested_funding}
+        )
+    move.values["approved_funding"] = amount
+    move.values["approved_on"] = move.on
+
+
+def _publicise(move: Move) -> None:
+    approved_on = move.record.approved_on
+    if approved_on and move.on < approved_on:
+        raise WrongDateError(
+            _("The publicity cannot start before the approval (%(date)s).")
+            % {"date": approved_on.isoformat()}
+        )
+    move.values["publicity_until"] = add_working_days(move.on, move.params["publicity_days"])
+
+
+def _sign_contract(move: Move) -> None:
+    contract_number = (move.params["contract_number"] or "").strip()
+    if not contract_number:
+        raise MissingInputError(_("Give the task contract's number."))
+    publicity_until = move.record.publicity_until
+    if publicity_until and move.on <= publicity_until:
+        raise WrongDateError(
+            _("The publicity runs until %(date)s; the task contract can be signed once it is over.")
+            % {"date": publicity_until.isoformat()}
+        )
+    move.values["contract_number"] = contract_number
+    move.values["contract_signed_on"] = move.on
+
+
+MIDTERM_RESULT = {
+    "midterm_pass": MidtermResult.PASS,
+    "midterm_rectify": MidtermResult.RECTIFY,
+    "midterm_fail": MidtermResult.FAIL,
+}
+
+
+def _midterm(move: Move) -> None:
+    move.values["midterm_result"] = MIDTERM_RESULT[move.transition.id]
+    move.values["midterm_on"] = move.on
+    if move.transition.id == "midterm_fail":
+        move.values["terminated_on"] = move.on
+
+
+ACCEPTANCE_CONCLUSION = {
+    "accept": Conclusion.PASS,
+    "accept_reconsider": Conclusion.RECONSIDER,
+    "accept_fail": Conclusion.FAIL,
+}
+
+
+def _accept(move: Move) -> None:
+    move.values["conclusion"] = ACCEPTANCE_CONCLUSION[move.transition.id]
+    move.values["concluded_on"] = move.on
+
+
+def _close(move: Move) -> None:
+    move.values["closed_on"] = move.on
+
+
+def _terminate(move: Move) -> None:
+    move.values["terminated_on"] = move.on
+
+
 T = Transition
 TRANSITIONS: tuple[Transition, ...] = (
-    T("submit", (S.DRAFT, S.RETURNED), S.SUBMITTED, APPLY, gettext_lazy("Submit")),
+    T("submit", (S.DRAFT, S.RETURNED), S.SUBMITTED, APPLY, gettext_lazy("Submit"), guard=_submit),
     T("check_pass", (S.SUBMITTED,), S.CHECKED, CHECK, gettext_lazy("Pass the formal check")),
     T(
         "check_return",
@@ -133,6 +239,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         APPROVE,
         gettext_lazy("Approve (立项)"),
         needs=("approved_funding",),
+        guard=_approve,
     ),
     T(
         "not_approve",
@@ -142,7 +249,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         gettext_lazy("Do not approve"),
         needs_comment=True,
     ),
-    T("publicise", (S.APPROVED,), S.PUBLICITY, APPROVE, gettext_lazy("Start the publicity")),
+    T(
+        "publicise",
+        (S.APPROVED,),
+        S.PUBLICITY,
+        APPROVE,
+        gettext_lazy("Start the publicity"),
+        guard=_publicise,
+    ),
     T(
         "sign_contract",
         (S.PUBLICITY,),
@@ -150,6 +264,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         MANAGE,
         gettext_lazy("Task contract signed"),
         needs=("contract_number",),
+        guard=_sign_contract,
     ),
     T(
         "midterm_pass",
@@ -157,6 +272,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.MIDTERM_PASSED,
         MANAGE,
         gettext_lazy("Mid-term check: qualified"),
+        guard=_midterm,
     ),
     T(
         "midterm_rectify",
@@ -165,6 +281,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         MANAGE,
         gettext_lazy("Mid-term check: rectification required"),
         needs_comment=True,
+        guard=_midterm,
     ),
     T(
         "midterm_fail",
@@ -173,6 +290,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         MANAGE,
         gettext_lazy("Mid-term check: unqualified (terminate)"),
         needs_comment=True,
+        guard=_midterm,
     ),
     T(
         "apply_acceptance",
@@ -181,7 +299,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         APPLY,
         gettext_lazy("Apply for acceptance"),
     ),
-    T("accept", (S.ACCEPTANCE_APPLIED,), S.ACCEPTED, MANAGE, gettext_lazy("Acceptance: passed")),
+    T(
+        "accept",
+        (S.ACCEPTANCE_APPLIED,),
+        S.ACCEPTED,
+        MANAGE,
+        gettext_lazy("Acceptance: passed"),
+        guard=_accept,
+    ),
     T(
         "accept_reconsider",
         (S.ACCEPTANCE_APPLIED,),
@@ -189,6 +314,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         MANAGE,
         gettext_lazy("Acceptance: to be reconsidered"),
         needs_comment=True,
+        guard=_accept,
     ),
     T(
         "accept_fail",
@@ -197,8 +323,16 @@ TRANSITIONS: tuple[Transition, ...] = (
         MANAGE,
         gettext_lazy("Acceptance: failed"),
         needs_comment=True,
+        guard=_accept,
     ),
-    T("close", (S.ACCEPTED, S.ACCEPTANCE_FAILED), S.CLOSED, MANAGE, gettext_lazy("Close")),
+    T(
+        "close",
+        (S.ACCEPTED, S.ACCEPTANCE_FAILED),
+        S.CLOSED,
+        MANAGE,
+        gettext_lazy("Close"),
+        guard=_close,
+    ),
     T(
         "terminate",
         TERMINABLE_STATES,
@@ -206,309 +340,15 @@ TRANSITIONS: tuple[Transition, ...] = (
         TERMINATE,
         gettext_lazy("Terminate"),
         needs_comment=True,
+        guard=_terminate,
     ),
 )
 del T
-BY_ID = {t.id: t for t in TRANSITIONS}
 CONCLUSION_STEP = {
     Conclusion.PASS: "accept",
     Conclusion.RECONSIDER: "accept_reconsider",
     Conclusion.FAIL: "accept_fail",
 }
-
-
-class TransitionError(Exception):
-    """A step refused for a reason the user can act on; ``message`` says which."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self):
-        return str(self.message)
-
-
-class WrongStateError(TransitionError):
-    """The project is not (or no longer) in a state the step leaves from."""
-
-
-class ClosedCallError(TransitionError):
-    """The call does not take applications now."""
-
-
-class MissingInputError(TransitionError):
-    """A comment or a field the step needs is missing or wrong."""
-
-
-class WrongDateError(TransitionError):
-    pass
-
-
-class NotEditableError(TransitionError):
-    pass
-
-
-def transition(transition_id: str) -> Transition:
-    try:
-        return BY_ID[transition_id]
-    except KeyError:
-        raise ValueError(f"unknown transition {transition_id!r}") from None
-
-
-def state_label(state: str) -> str:
-    return str(S(state).label)
-
-
-def available(application: Application, user) -> list[Transition]:
-    """The steps ``user`` may take on ``application`` in its present state."""
-    return [
-        t
-        for t in TRANSITIONS
-        if application.state in t.from_states and user.has_perm(t.permission, application)
-    ]
-
-
-def queue_states(user) -> list[str]:
-    """States in which ``user`` may act on projects within their scope: their to-do queues.
-    Drafts and returned applications are the applicant's to do, not the bureau's."""
-    states: list[str] = []
-    for t in TRANSITIONS:
-        if t.permission == APPLY and not getattr(user, "organisation_id", None):
-            continue
-        if t.id == "terminate":
-            continue
-        if user.has_perm(t.permission):
-            states.extend(s for s in t.from_states if s not in states)
-    return [s for s in S.values if s in states]
-
-
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The last day of ``days`` working days (Monday to Friday) from ``start`` (which counts
-    when it is a working day)."""
-    if days < 1:
-        raise ValueError("days must be at least 1")
-    day = start
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    left = days - 1
-    while left:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
-
-
-def _wrong_state(step: Transition, state: str) -> WrongStateError:
-    allowed = "”“".join(state_label(s) for s in step.from_states)
-    return WrongStateError(
-        _(
-            "This project is now “%(state)s”; “%(action)s” is possible only when it is "
-            "“%(allowed)s”. Someone may have acted on it before you: reload the page to see its "
-            "current state."
-        )
-        % {"state": state_label(state), "action": step.label, "allowed": allowed}
-    )
-
-
-def _decimal(value, label) -> Decimal:
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise MissingInputError(
-            _("%(field)s must be a number (10k yuan).") % {"field": label}
-        ) from None
-    if amount < 0 or not amount.is_finite():
-        raise MissingInputError(_("%(field)s cannot be negative.") % {"field": label})
-    return amount.quantize(Decimal("0.01"))
-
-
-def perform(
-    application: Application,
-    transition_id: str,
-    user,
-    *,
-    comment: str = "",
-    on: dt.date | None = None,
-    approved_funding=None,
-    contract_number: str = "",
-    publicity_days: int = PUBLICITY_DAYS,
-    now: dt.datetime | None = None,
-) -> Application:
-    """Take the step ``transition_id`` on ``application`` on behalf of ``user``.
-
-    Raises ``PermissionDenied`` when the user may not take it on this project, and
-    :class:`TransitionError` (with a message for the user) when the state — read under a row
-    lock — or the input does not allow it. ``on`` is the date of the step: today for pages and
-    the API; programs (the demo data, tests) may give an earlier date, never a later one.
-    ``now`` is the moment the step was asked for — the request's arrival
-    (``core.middleware.received_at``), so that a submission made before the call closes counts
-    as in time even when the server reaches it later; tests give it to stand for the present.
-    """
-    step = transition(transition_id)
-    if not user.has_perm(step.permission, application):
-        raise PermissionDenied
-    comment = (comment or "").strip()
-    if step.needs_comment and not comment:
-        raise MissingInputError(
-            _("Give the reason: “%(action)s” needs a comment.") % {"action": step.label}
-        )
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    on = on or today
-    if on > today:
-        raise WrongDateError(
-            _("The date of a step cannot be in the future (%(date)s is after today, %(today)s).")
-            % {"date": on.isoformat(), "today": today.isoformat()}
-        )
-    acting = acting_as(user) if current_actor().user_id is None else nullcontext()
-    with acting, transaction.atomic():
-        # Only the application's row is locked (of=self), not the call joined to it.
-        locked = (
-            Application.objects.select_for_update(of=("self",))
-            .select_related("call")
-            .get(pk=application.pk)
-        )
-        before = locked.state
-        if before not in step.from_states:
-            raise _wrong_state(step, before)
-        values: dict = {"state": step.to_state}
-        _step_values(
-            step,
-            locked,
-            values,
-            on=on,
-            now=now,
-            approved_funding=approved_funding,
-            contract_number=contract_number,
-            publicity_days=publicity_days,
-        )
-        # The notifications' queries run before the call's number lock and the audit chain's
-        # lock are taken, which are then held for as few statements as possible.
-        _notify(locked, step, user, comment)
-        if step.id == "submit" and not locked.number:
-            values["number"] = _next_number(locked)
-        changes = {
-            name: [_plain(getattr(locked, name)), _plain(value)]
-            for name, value in values.items()
-            if getattr(locked, name) != value
-        }
-        Application.objects.filter(pk=locked.pk).update(
-            **values, version=F("version") + 1, updated_at=timezone.now()
-        )
-        chain.record(
-            AuditAction.TRANSITION,
-            locked,
-            changes={"transition": [None, step.id], **changes},
-            comment=comment or str(step.label),
-        )
-    _reload(application)
-    return application
-
-
-def _step_values(
-    step, locked, values, *, on, now, approved_funding, contract_number, publicity_days
-) -> None:
-    """The fields a step writes besides the state, checking what it needs."""
-    match step.id:
-        case "submit":
-            call = locked.call
-            if now < call.opens_at:
-                raise ClosedCallError(
-                    _(
-                        "The call “%(call)s” opens on %(at)s; applications cannot be submitted "
-                        "before."
-                    )
-                    % {"call": call.name, "at": _at(call.opens_at)}
-                )
-            if now >= call.closes_at:
-                raise ClosedCallError(
-                    _(
-                        "The call “%(call)s” closed on %(at)s; applications can no longer be "
-                        "submitted."
-                    )
-                    % {"call": call.name, "at": _at(call.closes_at)}
-                )
-            missing = [
-                f.label
-                for f in call.form_fields.filter(required=True)
-                if not str((locked.answers or {}).get(f.code, "")).strip()
-            ]
-            if missing:
-                raise MissingInputError(
-                    _("Answer the call's required questions first: %(fields)s.")
-                    % {"fields": "、".join(missing)}
-                )
-            values["submitted_at"] = now
-        case "approve":
-            if approved_funding is None or str(approved_funding).strip() == "":
-                raise MissingInputError(_("Give the approved funding (10k yuan)."))
-            amount = _decimal(approved_funding, _("The approved funding"))
-            if amount > locked.requested_funding:
-                raise MissingInputError(
-                    _(
-                        "The approved funding (%(approved)s) cannot exceed the funding requested "
-                        "(%(requested)s)."
-                    )
-                    % {"approved": amount, "requested": locked.requested_funding}
-                )
-            values["approved_funding"] = amount
-            values["approved_on"] = on
-        case "publicise":
-            if locked.approved_on and on < locked.approved_on:
-                raise WrongDateError(
-                    _("The publicity cannot start before the approval (%(date)s).")
-                    % {"date": locked.approved_on.isoformat()}
-                )
-            values["publicity_until"] = add_working_days(on, publicity_days)
-        case "sign_contract":
-            if not (contract_number or "").strip():
-                raise MissingInputError(_("Give the task contract's number."))
-            if locked.publicity_until and on <= locked.publicity_until:
-                raise WrongDateError(
-                    _(
-                        "The publicity runs until %(date)s; the task contract can be signed once "
-                        "it is over."
-                    )
-                    % {"date": locked.publicity_until.isoformat()}
-                )
-            values["contract_number"] = contract_number.strip()
-            values["contract_signed_on"] = on
-        case "midterm_pass" | "midterm_rectify" | "midterm_fail":
-            values["midterm_result"] = {
-                "midterm_pass": MidtermResult.PASS,
-                "midterm_rectify": MidtermResult.RECTIFY,
-                "midterm_fail": MidtermResult.FAIL,
-            }[step.id]
-            values["midterm_on"] = on
-            if step.id == "midterm_fail":
-                values["terminated_on"] = on
-        case "accept" | "accept_reconsider" | "accept_fail":
-            values["conclusion"] = {
-                "accept": Conclusion.PASS,
-                "accept_reconsider": Conclusion.RECONSIDER,
-                "accept_fail": Conclusion.FAIL,
-            }[step.id]
-            values["concluded_on"] = on
-        case "close":
-            values["closed_on"] = on
-        case "terminate":
-            values["terminated_on"] = on
-
-
-def _next_number(application: Application) -> str:
-    """``<year>-<call>-<nnnnn>``: the next number within the call. The call's row is locked
-    while the number is taken, so simultaneous submissions to one call queue for it here and
-    never get the same number."""
-    call = type(application.call).objects.select_for_update().get(pk=application.call_id)
-    prefix = f"{call.year}-{call.pk}-"
-    taken = (
-        Application.objects.filter(call_id=call.pk, number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    sequence = int(taken.rsplit("-", 1)[1]) + 1 if taken else 1
-    return f"{prefix}{sequence:05d}"
 
 
 def _notify(application: Application, step: Transition, actor, comment: str) -> None:
@@ -560,6 +400,125 @@ def _notify(application: Application, step: Transition, actor, comment: str) -> 
         % {"state": state_label(step.to_state)},
         url,
     )
+
+
+def _number(move: Move) -> None:
+    """A submitted application's number. The notifications' queries have run by now: the call's
+    number lock and the audit chain's lock are then held for as few statements as possible."""
+    if move.transition.id == "submit" and not move.record.number:
+        move.values["number"] = _next_number(move.record)
+
+
+WORKFLOW = workflow.Workflow(
+    model=Application,
+    states=S,
+    transitions=TRANSITIONS,
+    wrong_state_message=gettext_lazy(
+        "This project is now “%(state)s”; “%(action)s” is possible only when it is "
+        "“%(allowed)s”. Someone may have acted on it before you: reload the page to see its "
+        "current state."
+    ),
+    # Only the application's row is locked (of=self), not the call joined to it.
+    select_related=("call",),
+    # (looked up when called, so that a test may slow it down)
+    notify=lambda move: _notify(move.record, move.transition, move.user, move.comment),
+    before_write=_number,
+    record_transition_id=True,
+    comment_error=MissingInputError,
+)
+BY_ID = WORKFLOW.by_id
+
+
+def transition(transition_id: str) -> Transition:
+    return WORKFLOW.transition(transition_id)
+
+
+def state_label(state: str) -> str:
+    return str(S(state).label)
+
+
+def available(application: Application, user) -> list[Transition]:
+    """The steps ``user`` may take on ``application`` in its present state."""
+    return WORKFLOW.available(application, user)
+
+
+def queue_states(user) -> list[str]:
+    """States in which ``user`` may act on projects within their scope: their to-do queues.
+    Drafts and returned applications are the applicant's to do, not the bureau's."""
+    states: list[str] = []
+    for t in TRANSITIONS:
+        if t.permission == APPLY and not getattr(user, "organisation_id", None):
+            continue
+        if t.id == "terminate":
+            continue
+        if user.has_perm(t.permission):
+            states.extend(s for s in t.from_states if s not in states)
+    return [s for s in S.values if s in states]
+
+
+def _decimal(value, label) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise MissingInputError(
+            _("%(field)s must be a number (10k yuan).") % {"field": label}
+        ) from None
+    if amount < 0 or not amount.is_finite():
+        raise MissingInputError(_("%(field)s cannot be negative.") % {"field": label})
+    return amount.quantize(Decimal("0.01"))
+
+
+def perform(
+    application: Application,
+    transition_id: str,
+    user,
+    *,
+    comment: str = "",
+    on: dt.date | None = None,
+    approved_funding=None,
+    contract_number: str = "",
+    publicity_days: int = PUBLICITY_DAYS,
+    now: dt.datetime | None = None,
+) -> Application:
+    """Take the step ``transition_id`` on ``application`` on behalf of ``user``
+    (``core.domain.workflow.perform`` with this workflow).
+
+    Raises ``PermissionDenied`` when the user may not take it on this project, and
+    :class:`TransitionError` (with a message for the user) when the state — read under a row
+    lock — or the input does not allow it. ``on`` is the date of the step: today for pages and
+    the API; programs (the demo data, tests) may give an earlier date, never a later one.
+    ``now`` is the moment the step was asked for — the request's arrival
+    (``core.middleware.received_at``), so that a submission made before the call closes counts
+    as in time even when the server reaches it later; tests give it to stand for the present.
+    """
+    return workflow.perform(
+        WORKFLOW,
+        application,
+        transition_id,
+        user,
+        comment=comment,
+        on=on,
+        now=now,
+        approved_funding=approved_funding,
+        contract_number=contract_number,
+        publicity_days=publicity_days,
+    )
+
+
+def _next_number(application: Application) -> str:
+    """``<year>-<call>-<nnnnn>``: the next number within the call. The call's row is locked
+    while the number is taken, so simultaneous submissions to one call queue for it here and
+    never get the same number."""
+    call = type(application.call).objects.select_for_update().get(pk=application.call_id)
+    prefix = f"{call.year}-{call.pk}-"
+    taken = (
+        Application.objects.filter(call_id=call.pk, number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    sequence = int(taken.rsplit("-", 1)[1]) + 1 if taken else 1
+    return f"{prefix}{sequence:05d}"
 
 
 def perform_many(ids, transition_id: str, user, *, comment: str = "") -> dict:
@@ -617,17 +576,3 @@ def save_application(
 
 def _at(moment: dt.datetime) -> str:
     return date_format(timezone.localtime(moment), "Y-m-d H:i")
-
-
-def _plain(value):
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-def _reload(application: Application) -> None:
-    application.refresh_from_db()
-    application._audit_snapshot = field_values(application)
-    application.__dict__.pop("_audit_loaded", None)
