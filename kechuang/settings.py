@@ -302,6 +302,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SeismicFortificationClassEnum": "kechuang.seismic.enums.FortificationClass",
         "PolicyVersionStateEnum": "kechuang.services.enums.VersionState",
+        "SafetyEvaluationConclusionEnum": "kechuang.seismic.enums.EvaluationConclusion",
     },
 }
 

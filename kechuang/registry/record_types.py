@@ -40,17 +40,21 @@ not re-declare its fields.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar
 
 import django_filters
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
 from django.db import models
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+from django.views import View
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 
@@ -59,30 +63,41 @@ from kechuang.core.api import ModelRulesPermission, ScopedModelViewSet, ScopedRe
 from kechuang.core.domain import imports
 from kechuang.core.domain.imports import Column, RowError
 from kechuang.core.interfaces import record_serializers
-from kechuang.core.interfaces.display import Shown
+from kechuang.core.interfaces.display import EMPTY, Shown
 from kechuang.core.interfaces.excel import Export, yes_no
 from kechuang.core.interfaces.filters import SearchFilterSet, YearFilter, YesNoFilter
 from kechuang.core.interfaces.serializers import SlugRelatedField
 from kechuang.core.models import CodeItem
 from kechuang.core.record_views import (
+    ChildEditView,
     RecordDetailView,
     RecordEditView,
     RecordExportView,
     RecordListView,
+    perm,
 )
+from kechuang.core.views import scoped_object_or_404
 
 from .api import VersionedMixin
 from .domain.towns import reaches_every_town, towns_within_scope
 from .interfaces.columns import organisation_columns
 from .interfaces.exporters import organisation_cells
 from .interfaces.filters import town as town_filter
-from .interfaces.record_forms import RecordForm, record_formfield
-from .interfaces.record_import import RecordImporter, Row, choice_values, code_items
+from .interfaces.record_forms import ChildMixin, RecordForm, record_formfield
+from .interfaces.record_import import (
+    RecordImporter,
+    Row,
+    choice_values,
+    code_items,
+    split_list,
+)
 from .models import Organisation, Town
 
 FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 TEXT_LIMIT = 2000  # a text area's cell (notes)
+LIST_SEPARATOR = "、"  # between the items of a cell that lists several
+YEAR = "year"  # the parameter of a record's year filter
 DATE_INPUT = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
 
 
@@ -101,6 +116,8 @@ class Cell:
     @property
     def required(self) -> bool:
         field = self.field
+        if self.name in self.record_type.optional:
+            return False
         return not (field.blank or field.null or field.has_default())
 
     @cached_property
@@ -287,6 +304,29 @@ class CodeItemCell(Cell):
         return {self.name: item.name if item else ""}
 
 
+class CodeItemsCell(CodeItemCell):
+    """Several code-list items in one cell, separated by 、 or , (each by code or name);
+    written as their names joined by 、. No drop-down: a cell lists several."""
+
+    def options(self):
+        return []
+
+    def read(self, row, importer):
+        found = set()
+        for part in split_list(row.text(self.name, max_length=TEXT_LIMIT)):
+            if part not in self.items:
+                raise RowError(
+                    row.header(self.name),
+                    _("Unknown code-list item “%(value)s”.") % {"value": part},
+                )
+            found.add(self.items[part])
+        return {self.name: sorted(found)}
+
+    def write(self, record):
+        items = getattr(record, self.name).all()
+        return {self.name: LIST_SEPARATOR.join(item.name for item in items)}
+
+
 class OrganisationCell(Cell):
     """An organisation as two columns, its credit code and its name (the code wins), among
     those the importer sees."""
@@ -350,7 +390,9 @@ class ReferenceCell(Cell):
 def cell_for(record_type: RecordType, field: models.Field, header: str) -> Cell:
     """The one cell type of a model field."""
     if field.many_to_many:
-        raise ImproperlyConfigured(f"{field}: many-to-many fields are not declared yet")
+        if field.related_model is CodeItem:
+            return CodeItemsCell(record_type, field, header)
+        raise ImproperlyConfigured(f"{field}: only code-list items may be declared as many")
     if field.is_relation:
         target = field.related_model
         if target is Town:
@@ -369,12 +411,20 @@ def cell_for(record_type: RecordType, field: models.Field, header: str) -> Cell:
     if isinstance(field, models.DecimalField):
         return DecimalCell(record_type, field, header)
     if isinstance(field, models.IntegerField):
-        is_year = field.name == "year" or field.name.endswith("_year")
+        is_year = "year" in field.name.split("_")  # year, start_year, year_completed
         return (YearCell if is_year else IntegerCell)(record_type, field, header)
     return TextCell(record_type, field, header)
 
 
 # The import ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Many(Shown):
+    """The items of a many-to-many field (prefetched), joined."""
+
+    def value_of(self, obj):
+        return LIST_SEPARATOR.join(str(i) for i in getattr(obj, self.path).all()) or EMPTY
 
 
 class DeclaredImporter(RecordImporter):
@@ -385,17 +435,17 @@ class DeclaredImporter(RecordImporter):
     record_type: ClassVar[RecordType]
 
     def prepare(self, cells):
-        for cell in self.record_type.cells:
+        for cell in self.record_type.excel_cells:
             cell.prepare(self, cells)
 
     def read(self, row):
         """The row's values; an empty cell of a field with a default takes the default (an
         empty 参与人数 is 0, an empty 资金来源 the usual source)."""
         values = {}
-        for cell in self.record_type.cells:
+        for cell in self.record_type.excel_cells:
             for name, value in cell.read(row, self).items():
                 field = cell.field
-                if value is None and not field.null and field.has_default():
+                if value in (None, "") and not field.null and field.has_default():
                     value = field.get_default()
                 values[name] = value
         return values
@@ -405,7 +455,7 @@ class DeclaredImporter(RecordImporter):
         return [f.name for f in self.model._meta.get_fields() if f.is_relation]
 
     def problems(self, fields):
-        record = self.model(**fields)
+        record = self.model(**{k: v for k, v in fields.items() if k not in self.many_to_many})
         try:
             record.clean_fields(exclude=self.relation_fields)
             record.clean()
@@ -420,6 +470,55 @@ class DeclaredImporter(RecordImporter):
         if name == "__all__":
             return self.key_headers
         return super().column_of(name)
+
+
+# The pages -------------------------------------------------------------------------------------
+
+
+class DeclaredList:
+    """A declared record type's list: its records as the declaration reads them."""
+
+    record_type: RecordType
+
+    def get_base_queryset(self):
+        return self.record_type.queryset()
+
+
+class DeclaredDetail:
+    """A declared record type's page: its facts, then a section for each declared record type
+    entered on it (with their history in the record's)."""
+
+    record_type: RecordType
+
+    def sections(self):
+        sections = [
+            self.children(
+                self.visible(child.model).filter(**{child.parent: self.object}),
+                child.child_columns,
+            )
+            for child in self.record_type.child_types()
+        ]
+        return [*sections, *super().sections()]
+
+    def history_children(self):
+        found = list(super().history_children())
+        for child in self.record_type.child_types():
+            found += self.visible(child.model).filter(**{child.parent: self.object})
+        return found
+
+
+class ChildEditRedirect(LoginRequiredMixin, View):
+    """``<model>-edit`` with the record alone (what its page links to): the record's form
+    under its parent's address."""
+
+    record_type: RecordType = None
+
+    def get(self, request, pk):
+        model = self.record_type.model
+        record = scoped_object_or_404(request, model, pk, perm("change", model))
+        parent_pk = getattr(record, f"{self.record_type.parent}_id")
+        name = f"{model._meta.app_label}:{model._meta.model_name}-edit"
+        return redirect(reverse(name, args=[parent_pk, record.pk]))
 
 
 # The API ---------------------------------------------------------------------------------------
@@ -442,7 +541,8 @@ class RecordType:
     model: ClassVar[type[models.Model]]
     fields: ClassVar[dict[str, str]] = {}  # field name → Excel header, in the form's order
     columns: ClassVar[tuple] = ()  # list columns: field names (or Shown for a computed one)
-    filters: ClassVar[tuple[str, ...]] = ()
+    filters: ClassVar[tuple[str, ...]] = ()  # fields filtered by the filter of their type
+    more_filters: ClassVar[dict] = {}  # filters of their own (``in_force_on`` …), by parameter
     search: ClassVar[tuple[str, ...]] = ()
     natural_key: ClassVar[tuple[str, ...]] = ()  # what an import matches rows by
     references: ClassVar[dict[str, str]] = {}  # reference field → the target's naming field
@@ -450,6 +550,14 @@ class RecordType:
     api_prefix: ClassVar[str] = ""  # /api/v1/<app>/<api_prefix>/ (default: ``prefix``)
     sheet: ClassVar[str] = ""  # the workbook's sheet (default: the Chinese plural name)
     link: ClassVar[str] = ""  # the column linking to the record (default: the first text one)
+    facts: ClassVar[tuple] = ()  # the detail page's facts (default: every field but the link)
+    optional: ClassVar[tuple[str, ...]] = ()  # columns an import fills when left empty
+    cells: ClassVar[dict[str, type[Cell]]] = {}  # a field read and written its own way
+    detail_options: ClassVar[dict] = {}  # attributes of the detail page (``attachments``)
+    # A record entered on its parent's page: the foreign key to the parent, and the address
+    # segment of its form under the parent's (``/stations/<id>/upgrades/new/``).
+    parent: ClassVar[str] = ""
+    segment: ClassVar[str] = ""
 
     # Bases a record type with behaviour (or an area) may replace.
     list_view: ClassVar[type] = RecordListView
@@ -486,12 +594,28 @@ class RecordType:
         return self.meta.get_field(name)
 
     @cached_property
-    def cells(self) -> list[Cell]:
-        return [cell_for(self, self.model_field(n), h) for n, h in self.fields.items()]
+    def excel_cells(self) -> list[Cell]:
+        cells = []
+        for name, header in self.fields.items():
+            field = self.model_field(name)
+            cell = self.cells.get(name)
+            cells.append(cell(self, field, header) if cell else cell_for(self, field, header))
+        return cells
+
+    @cached_property
+    def many(self) -> tuple[str, ...]:
+        """The many-to-many fields (read with their records, imported as lists of ids)."""
+        return tuple(name for name in self.fields if self.model_field(name).many_to_many)
+
+    def queryset(self):
+        """The records with what the pages, the export and the API read of each; a record
+        type with computed columns annotates here."""
+        manager = self.model._default_manager
+        return manager.select_related(*self.related).prefetch_related(*self.many)
 
     @cached_property
     def excel_columns(self) -> list[Column]:
-        return [column for cell in self.cells for column in cell.columns()]
+        return [column for cell in self.excel_cells for column in cell.columns()]
 
     @cached_property
     def related(self) -> tuple[str, ...]:
@@ -527,6 +651,8 @@ class RecordType:
         if isinstance(name, Shown):
             return name
         field = self.model_field(name)
+        if field.many_to_many:
+            return Many(name)
         numeric = isinstance(field, models.DecimalField | models.IntegerField) and not (
             field.choices or field.is_relation
         )
@@ -535,12 +661,25 @@ class RecordType:
         return Shown(name, sort=self.sort_of(name), link=name == self.link_field, numeric=numeric)
 
     @cached_property
+    def default_sort(self) -> str:
+        """The list's first order: the model's, as the column that sorts that way."""
+        first = self.meta.ordering[0] if self.meta.ordering else ""
+        descending, expression = first.startswith("-"), first.lstrip("-")
+        for column in self.list_columns:
+            if column.sort and expression in (column.sort, column.key):
+                return f"-{column.key}" if descending else column.key
+        return ""
+
+    @cached_property
     def list_columns(self) -> list[Shown]:
         return [self.shown(name, column=True) for name in self.columns]
 
     @cached_property
-    def facts(self) -> list[Shown]:
-        return [self.shown(n, column=False) for n in self.fields if n != self.link_field]
+    def detail_facts(self) -> list[Shown]:
+        names = self.facts or [n for n in self.fields if n not in (self.link_field, self.parent)]
+        if self.parent and not self.facts:
+            names = [self.parent, *names]
+        return [self.shown(name, column=False) for name in names]
 
     # -- filters --------------------------------------------------------------------------------
     def filter_of(self, name: str) -> dict:
@@ -563,10 +702,9 @@ class RecordType:
             return {name: YesNoFilter(label=label)}
         if isinstance(field, models.DateField):
             # "year" when the record has no field of that name; the range by the date itself.
-            year = "year" if not self._has_field("year") else f"{name}_year"
             stem = name.removesuffix("_on")  # held_on: ?held_from=…&held_to=…
             return {
-                year: YearFilter(field_name=name),
+                YEAR: YearFilter(field_name=name),
                 f"{stem}_from": django_filters.DateFilter(
                     label=pgettext("filter", "%(field)s from") % {"field": label},
                     field_name=name,
@@ -581,7 +719,7 @@ class RecordType:
                 ),
             }
         if isinstance(field, models.IntegerField) and isinstance(self.cell(name), YearCell):
-            return {name: YearFilter(label=label, field_name=name)}
+            return {YEAR: YearFilter(label=label, field_name=name)}
         if field.is_relation:
             from kechuang.core.interfaces.filters import parent
 
@@ -592,13 +730,20 @@ class RecordType:
         return any(f.name == name for f in self.meta.get_fields())
 
     def cell(self, name: str) -> Cell | None:
-        return next((cell for cell in self.cells if cell.name == name), None)
+        return next((cell for cell in self.excel_cells if cell.name == name), None)
 
     @cached_property
     def Filter(self) -> type[SearchFilterSet]:
         declared = {}
         for name in self.filters:
-            declared.update(self.filter_of(name))
+            for parameter, found in self.filter_of(name).items():
+                if parameter == YEAR:
+                    # ?year= filters the record's one year (a year field, or a date's year);
+                    # a second one goes by its field's name.
+                    free = YEAR not in declared and (name == "year" or not self._has_field("year"))
+                    parameter = YEAR if free else name
+                declared[parameter] = found
+        declared.update(self.more_filters)
         meta = type("Meta", (), {"model": self.model, "fields": ["q", *declared]})
         attrs = {"Meta": meta, "search_fields": self.search, **declared}
         return type(f"{self.model.__name__}Filter", (SearchFilterSet,), attrs)
@@ -608,26 +753,53 @@ class RecordType:
     def List(self) -> type[RecordListView]:
         io = self.has_permission("export")
         attrs = {
+            "record_type": self,
             "model": self.model,
             "filterset_class": self.Filter,
             "related": self.related,
+            "creatable": not self.parent,
             "columns": self.list_columns,
-            "default_sort": self.meta.ordering[0] if self.meta.ordering else "",
+            "default_sort": self.default_sort,
             "export": self.export,
             "importer": self.key if io else "",
             "export_permission": self.permission("export") if io else "",
             "import_permission": self.permission("import") if io else "",
         }
-        return type(f"{self.model.__name__}List", (self.list_view,), attrs)
+        return type(f"{self.model.__name__}List", (DeclaredList, self.list_view), attrs)
 
     @cached_property
     def Detail(self) -> type[RecordDetailView]:
-        attrs = {"model": self.model, "related": self.related, "facts": self.facts}
-        return type(f"{self.model.__name__}Detail", (self.detail_view,), attrs)
+        attrs = {
+            "record_type": self,
+            "model": self.model,
+            "related": self.related,
+            "facts": self.detail_facts,
+            "parent": self.parent,
+            **self.detail_options,
+        }
+        bases = (DeclaredDetail, self.detail_view)
+        return type(f"{self.model.__name__}Detail", bases, attrs)
+
+    def child_types(self) -> list[RecordType]:
+        """The declared record types entered on this one's page."""
+        return [
+            t
+            for t in RECORD_TYPES.values()
+            if t.parent and t.model_field(t.parent).related_model is self.model
+        ]
+
+    @cached_property
+    def child_columns(self) -> list[Shown]:
+        """The columns of this record in its parent's section (the parent left out)."""
+        columns = [c for c in self.list_columns if c.path != self.parent]
+        first = columns[0]
+        if not any(c.link for c in columns):
+            columns[0] = Shown(first.path, first.label, link=True, numeric=first.numeric)
+        return columns
 
     @cached_property
     def Form(self) -> type[RecordForm]:
-        names = list(self.fields)
+        names = [name for name in self.fields if name != self.parent]
         model_fields = [self.model_field(n) for n in names]
         base_meta = getattr(self.form, "Meta", object)
         meta = type(
@@ -640,23 +812,40 @@ class RecordType:
             "town_fields": tuple(f.name for f in model_fields if f.related_model is Town),
             "owner_fields": tuple(f.name for f in model_fields if f.related_model is Organisation),
         }
+        if self.parent:
+            attrs["parent"] = self.parent
+            return type(f"{self.model.__name__}Form", (ChildMixin, self.form), attrs)
         return type(f"{self.model.__name__}Form", (self.form,), attrs)
 
     def urls(self) -> list:
         """The pages' addresses: ``<app>:<model>-list`` (``-export``, ``-detail``, ``-create``,
-        ``-edit``)."""
+        ``-edit``); a record entered on its parent's page has its form under the parent's
+        address, and ``-edit`` with the record alone leads there."""
         name, prefix = self.meta.model_name, self.prefix
-        edit = self.edit_view.as_view(form_class=self.Form)
         patterns = [
             path(f"{prefix}/", self.List.as_view(), name=f"{name}-list"),
             path(f"{prefix}/<int:pk>/", self.Detail.as_view(), name=f"{name}-detail"),
-            path(f"{prefix}/new/", edit, name=f"{name}-create"),
-            path(f"{prefix}/<int:pk>/edit/", edit, name=f"{name}-edit"),
         ]
         if self.export:
             export = RecordExportView.as_view(list_view=self.List)
             patterns.append(path(f"{prefix}/export.xlsx", export, name=f"{name}-export"))
-        return patterns
+        if self.parent:
+            parent_prefix = of(self.model_field(self.parent).related_model).prefix
+            base = f"{parent_prefix}/<int:parent_pk>/{self.segment}"
+            edit = ChildEditView.as_view(form_class=self.Form)
+            alone = ChildEditRedirect.as_view(record_type=self)
+            return [
+                *patterns,
+                path(f"{base}/new/", edit, name=f"{name}-create"),
+                path(f"{base}/<int:pk>/", edit, name=f"{name}-edit"),
+                path(f"{prefix}/<int:pk>/edit/", alone, name=f"{name}-edit"),
+            ]
+        edit = self.edit_view.as_view(form_class=self.Form)
+        return [
+            *patterns,
+            path(f"{prefix}/new/", edit, name=f"{name}-create"),
+            path(f"{prefix}/<int:pk>/edit/", edit, name=f"{name}-edit"),
+        ]
 
     def menu_entry(self, user) -> dict | None:
         """The entry of the area's menu, for a user who may see the list."""
@@ -678,20 +867,20 @@ class RecordType:
         return Export(
             sheet=sheet,
             columns=self.excel_columns,
-            loader=lambda: self.model._default_manager.select_related(*self.related),
+            loader=self.queryset,
             row=self.row,
         )
 
     def row(self, record) -> dict:
         values = {}
-        for cell in self.cells:
+        for cell in self.excel_cells:
             values.update(cell.write(record))
         return values
 
     def example(self) -> dict:
         """A row of example values for the import template's instructions."""
         values = {}
-        for cell in self.cells:
+        for cell in self.excel_cells:
             columns = cell.columns()
             values[columns[-1].field] = cell.example()
         return values
@@ -708,6 +897,7 @@ class RecordType:
             "columns": self.excel_columns,
             "model": self.model,
             "natural_key": natural_key,
+            "many_to_many": self.many,
             "preview": ("", first_text or self.link_field),
             "permission": self.permission("import"),
             "list_url_name": f"{self.app}:{self.meta.model_name}-list",
@@ -728,11 +918,12 @@ class RecordType:
                     allow_null=field.null,
                 )
             elif field.related_model is CodeItem:
+                many = {"many": True} if field.many_to_many else {"allow_null": field.null}
                 declared[name] = SlugRelatedField(
                     slug_field="code",
                     queryset=CodeItem.objects.filter(**field.remote_field.limit_choices_to),
                     required=not (field.null or field.blank),
-                    allow_null=field.null,
+                    **many,
                 )
         meta = type("Meta", (self.serializer.Meta,), {"model": self.model})
         return type(
@@ -748,7 +939,7 @@ class RecordType:
             and hasattr(self.model_field(name).related_model, "scope_paths")
         )
         attrs = {
-            "queryset": self.model._default_manager.select_related(*self.related),
+            "queryset": self.queryset(),
             "serializer_class": self.Serializer,
             "filterset_class": self.Filter,
             "scoped_relations": scoped,
@@ -778,11 +969,12 @@ RECORD_TYPES: dict[type[models.Model], RecordType] = {}
 
 
 def register(declaration: type[RecordType]) -> type[RecordType]:
-    """Declare a record type: its importer is registered with the imports at once; its pages
-    and API are built when the addresses are."""
+    """Declare a record type: its importer (if the model has an import permission) is
+    registered with the imports at once; its pages and API are built when the addresses are."""
     record_type = declaration()
     RECORD_TYPES[declaration.model] = record_type
-    imports.register(record_type.Importer)
+    if record_type.has_permission("import"):
+        imports.register(record_type.Importer)
     declaration.instance = record_type
     return declaration
 

@@ -38,18 +38,9 @@ from . import models
 from .domain import assessments, records, requirement
 from .domain import fortification as fx
 from .enums import (
-    AssessmentResult,
     BuildingUse,
     Finding,
-    PlanKind,
-    PlanStatus,
     ProjectKind,
-    RaisedKind,
-    ShelterClass,
-    SiteKind,
-    SiteLevel,
-    StationKind,
-    StationStatus,
 )
 from .interfaces import serializers as s
 
@@ -130,8 +121,6 @@ def year(field_name: str):
 
 
 # Zonation, projects and inspections ------------------------------------------------------------
-
-TownZonationViewSet = viewset(models.TownZonation, {"town": town_filter()}, related=("town",))
 
 
 class ConstructionProjectViewSet(
@@ -253,54 +242,10 @@ class InspectionViewSet(SeismicViewSet):
 
 # Registries ------------------------------------------------------------------------------------
 
-RaisedFortificationViewSet = viewset(
-    models.RaisedFortification,
-    {"town": town_filter(), "kind": choice(RaisedKind.choices), "year": year("year_completed")},
-    relations=("organisation",),
-    related=("town",),
-)
-DemonstrationSiteViewSet = viewset(
-    models.DemonstrationSite,
-    {
-        "town": town_filter(),
-        "level": choice(SiteLevel.choices),
-        "kind": choice(SiteKind.choices),
-        "year": year("designated_year"),
-    },
-    relations=("organisation",),
-    related=("town",),
-)
-ShelterViewSet = viewset(
-    models.Shelter,
-    {"town": town_filter(), "shelter_class": choice(ShelterClass.choices)},
-    related=("town",),
-    prefetch=("facilities",),
-)
-MonitoringStationViewSet = viewset(
-    models.MonitoringStation,
-    {
-        "town": town_filter(),
-        "kind": choice(StationKind.choices),
-        "status": choice(StationStatus.choices),
-    },
-    related=("town",),
-)
-StationUpgradeViewSet = viewset(
-    models.StationUpgrade,
-    {"station": IdFilter(field_name="station"), "year": year("upgraded_on")},
-    relations=("station",),
-)
-PlanDocumentViewSet = viewset(
-    models.PlanDocument, {"kind": choice(PlanKind.choices), "status": choice(PlanStatus.choices)}
-)
 
+class AssessmentViewSet(SeismicViewSet):
+    """The assessments' API (declared in ``record_types``) with the run of excellent years."""
 
-class AssessmentViewSet(
-    viewset(
-        models.Assessment,
-        {"year": year("year"), "result": choice(AssessmentResult.choices)},
-    )
-):
     @extend_schema(
         parameters=[
             OpenApiParameter(

@@ -10,19 +10,12 @@ from kechuang.core.record_urls import children, records
 
 from . import models, views, views_dashboard
 from .interfaces import forms
-from .record_types import (
-    BudgetLineType,
-    HouseDesignType,
-    OutreachEventType,
-    SafetyEvaluationType,
-    TrainingType,
-)
+from .record_types import DECLARED
 
 app_name = "seismic"
 
 urlpatterns = [
     path("", views_dashboard.Dashboard.as_view(), name="dashboard"),
-    *records("zonation", views.TownZonationList, views.TownZonationDetail, forms.TownZonationForm),
     *records(
         "construction-projects",
         views.ConstructionProjectList,
@@ -30,7 +23,6 @@ urlpatterns = [
         forms.ConstructionProjectForm,
     ),
     *children("construction-projects", "inspections", forms.InspectionForm, views.InspectionEdit),
-    *SafetyEvaluationType.instance.urls(),
     *records("inspections", views.InspectionList, views.InspectionDetail),
     path(
         "inspections/<int:pk>/edit/",
@@ -42,41 +34,6 @@ urlpatterns = [
         views.CloseRectification.as_view(),
         name="inspection-close",
     ),
-    *records(
-        "raised-fortification",
-        views.RaisedFortificationList,
-        views.RaisedFortificationDetail,
-        forms.RaisedFortificationForm,
-    ),
-    *records(
-        "demonstration-sites",
-        views.DemonstrationSiteList,
-        views.DemonstrationSiteDetail,
-        forms.DemonstrationSiteForm,
-    ),
-    *records("shelters", views.ShelterList, views.ShelterDetail, forms.ShelterForm),
-    *records(
-        "stations",
-        views.MonitoringStationList,
-        views.MonitoringStationDetail,
-        forms.MonitoringStationForm,
-    ),
-    *children("stations", "upgrades", forms.StationUpgradeForm),
-    *records("station-upgrades", views.StationUpgradeList, views.StationUpgradeDetail),
-    path(
-        "station-upgrades/<int:pk>/edit/",
-        views.ChildEditRedirect.as_view(model=models.StationUpgrade, parent="station"),
-        name="stationupgrade-edit",
-    ),
-    *TrainingType.instance.urls(),
-    *HouseDesignType.instance.urls(),
-    *OutreachEventType.instance.urls(),
-    *BudgetLineType.instance.urls(),
-    *records(
-        "plans-and-documents",
-        views.PlanDocumentList,
-        views.PlanDocumentDetail,
-        forms.PlanDocumentForm,
-    ),
-    *records("assessments", views.AssessmentList, views.AssessmentDetail, forms.AssessmentForm),
+    # The declared record types (``record_types.py``).
+    *(pattern for declared in DECLARED for pattern in declared.instance.urls()),
 ]

@@ -32,7 +32,7 @@ from kechuang.seismic.enums import (
 from kechuang.seismic.interfaces import columns
 from kechuang.seismic.interfaces.exporters import EXPORTS
 from kechuang.seismic.models import ConstructionProject, Inspection, Shelter
-from kechuang.seismic.record_types import TrainingType
+from kechuang.seismic.record_types import ShelterType, TrainingType
 from kechuang.seismic.reference import ROLE_GRANTS
 from tests.factories import OrganisationFactory, role, user
 
@@ -126,7 +126,11 @@ def raw_workbook(rows: list[list]) -> bytes:
 # Every export of the area: the hand-wired ones and those of the declared record types.
 ALL_EXPORTS = {
     **EXPORTS,
-    **{t.meta.model_name: t.export for t in RECORD_TYPES.values() if t.app == "seismic"},
+    **{
+        t.meta.model_name: t.export
+        for t in RECORD_TYPES.values()
+        if t.app == "seismic" and t.export
+    },
 }
 
 
@@ -471,7 +475,7 @@ def test_a_shelter_with_no_area_is_refused(client, w, area):
     shelter_facility(ShelterFacility.POWER, "应急供电")
     rows = [shelter_row(name="好场所"), shelter_row(effective_area=area)]
 
-    _, job = upload(client, "seismic.shelter", workbook(columns.SHELTER_COLUMNS, rows))
+    _, job = upload(client, "seismic.shelter", workbook(ShelterType.instance.excel_columns, rows))
 
     assert job.status == ImportStatus.INVALID
     assert [(e["row"], e["column"]) for e in job.errors] == [(3, "有效避难面积(平方米)")]
@@ -487,7 +491,9 @@ def test_shelters_import_with_their_facilities(client, w):
     water = shelter_facility(ShelterFacility.WATER, "应急供水")
     power = shelter_facility(ShelterFacility.POWER, "应急供电")
 
-    _, job = upload(client, "seismic.shelter", workbook(columns.SHELTER_COLUMNS, [shelter_row()]))
+    _, job = upload(
+        client, "seismic.shelter", workbook(ShelterType.instance.excel_columns, [shelter_row()])
+    )
     job = confirm(client, job)
 
     shelter = Shelter.objects.get()
@@ -495,7 +501,9 @@ def test_shelters_import_with_their_facilities(client, w):
     assert set(shelter.facilities.all()) == {water, power}
 
     unknown = shelter_row(facilities="直升机停机坪")
-    _, job = upload(client, "seismic.shelter", workbook(columns.SHELTER_COLUMNS, [unknown]))
+    _, job = upload(
+        client, "seismic.shelter", workbook(ShelterType.instance.excel_columns, [unknown])
+    )
     assert [(e["row"], e["column"]) for e in job.errors] == [(2, "配套设施")]
 
 
@@ -505,7 +513,7 @@ def test_a_town_outside_the_importers_scope_is_refused(client, w):
     shelter_facility(ShelterFacility.POWER, "应急供电")
     rows = [shelter_row(), shelter_row(town="西震镇"), shelter_row(town="火星镇")]
 
-    _, job = upload(client, "seismic.shelter", workbook(columns.SHELTER_COLUMNS, rows))
+    _, job = upload(client, "seismic.shelter", workbook(ShelterType.instance.excel_columns, rows))
 
     assert [(e["row"], e["column"]) for e in job.errors] == [(3, "镇街道"), (4, "镇街道")]
     assert "西震镇" in job.errors[0]["message"]

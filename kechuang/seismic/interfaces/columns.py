@@ -13,15 +13,6 @@ from kechuang.registry.interfaces.columns import organisation_columns
 TOWN = Column("镇街道", "town", "Town", required=True)
 NOTE = Column("备注", "note", "Note")
 
-TOWN_ZONATION_COLUMNS = [
-    TOWN,
-    Column("基本地震动峰值加速度", "pga", "Basic peak ground acceleration (g)", required=True),
-    Column("特征周期(秒)", "characteristic_period", "Characteristic period (s)"),
-    Column("依据文件", "source", "Source document"),
-    Column("施行日期", "effective_from", "Effective from"),
-    NOTE,
-]
-
 CONSTRUCTION_PROJECT_COLUMNS = [
     Column("项目名称", "name", "Name", required=True),
     TOWN,
@@ -69,69 +60,6 @@ INSPECTION_COMPUTED_COLUMNS = [
         "Required measures intensity (computed)",
     ),
     Column("低于设防要求(计算)", "below_requirement", "Below the requirement (computed)"),
-]
-
-RAISED_FORTIFICATION_COLUMNS = [
-    Column("场所或建筑名称", "name", "Site or building", required=True),
-    Column("类型", "kind", "Kind", required=True),
-    TOWN,
-    *organisation_columns("所属单位", "Organisation", "organisation"),
-    Column("完成年度", "year_completed", "Year completed"),
-    Column("基本设防类别", "basic_class", "Basic fortification class"),
-    Column("提高后的设防要求", "raised_to", "Raised to"),
-    NOTE,
-]
-
-DEMONSTRATION_SITE_COLUMNS = [
-    Column("名称", "name", "Name", required=True),
-    Column("级别", "level", "Level", required=True),
-    Column("类型", "kind", "Kind", required=True),
-    TOWN,
-    *organisation_columns("所属单位", "Organisation", "organisation"),
-    Column("命名日期", "designated_on", "Designated on"),
-    Column("命名年度", "designated_year", "Year designated"),
-    Column("撤销日期", "revoked_on", "Revoked on"),
-    NOTE,
-]
-
-SHELTER_COLUMNS = [
-    Column("场所名称", "name", "Name", required=True),
-    TOWN,
-    Column("地址", "address", "Address"),
-    Column("类别", "shelter_class", "Class", required=True),
-    Column("有效避难面积(平方米)", "effective_area", "Effective area (m²)", required=True),
-    Column("配套设施", "facilities", "Facilities"),
-    Column("启用年度", "opened_year", "Year opened"),
-    NOTE,
-]
-
-MONITORING_STATION_COLUMNS = [
-    Column("台站名称", "name", "Name", required=True),
-    Column("类型", "kind", "Kind", required=True),
-    TOWN,
-    Column("地址", "address", "Address"),
-    Column("状态", "status", "Status"),
-    Column("建成日期", "established_on", "Established on"),
-    NOTE,
-]
-
-PLAN_DOCUMENT_COLUMNS = [
-    Column("标题", "title", "Title", required=True),
-    Column("类型", "kind", "Kind", required=True),
-    Column("文号", "document_number", "Document number"),
-    Column("发布机关", "issuer", "Issuer"),
-    Column("发布日期", "issued_on", "Issued on"),
-    Column("施行日期", "effective_from", "Effective from"),
-    Column("废止日期", "effective_to", "Effective until"),
-    Column("状态", "status", "Status"),
-    NOTE,
-]
-
-ASSESSMENT_COLUMNS = [
-    Column("年度", "year", "Year", required=True),
-    Column("考核结果", "result", "Result", required=True),
-    Column("考核单位", "assessor", "Assessor"),
-    NOTE,
 ]
 
 LIST_SEPARATOR = "、"

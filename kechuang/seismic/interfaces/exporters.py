@@ -33,21 +33,6 @@ def class_name(code: str | None) -> str:
     return f"{fx.FortificationClass(code).short_zh}类" if code else ""
 
 
-TOWN_ZONATIONS = Export(
-    sheet="地震动参数区划",
-    columns=c.TOWN_ZONATION_COLUMNS,
-    loader=lambda: models.TownZonation.objects.select_related("town"),
-    row=lambda z: {
-        "town": z.town.name,
-        "pga": fx.format_pga(z.pga),
-        "characteristic_period": z.characteristic_period,
-        "source": z.source,
-        "effective_from": z.effective_from,
-        "note": z.note,
-    },
-)
-
-
 def project_row(p) -> dict:
     owner = organisation_cells("owner", p.owner)
     if p.owner_name:  # the owner as written (alone, or besides a differently named organisation)
@@ -106,108 +91,8 @@ INSPECTIONS = Export(
     row=inspection_row,
 )
 
-RAISED_FORTIFICATIONS = Export(
-    sheet="提高一档设防",
-    columns=c.RAISED_FORTIFICATION_COLUMNS,
-    loader=lambda: models.RaisedFortification.objects.select_related("town", "organisation"),
-    row=lambda r: {
-        "name": r.name,
-        "kind": r.get_kind_display(),
-        "town": r.town.name,
-        **organisation_cells("organisation", r.organisation),
-        "year_completed": r.year_completed,
-        "basic_class": class_name(r.basic_class),
-        "raised_to": r.raised_to,
-        "note": r.note,
-    },
-)
-
-DEMONSTRATION_SITES = Export(
-    sheet="示范创建",
-    columns=c.DEMONSTRATION_SITE_COLUMNS,
-    loader=lambda: models.DemonstrationSite.objects.select_related("town", "organisation"),
-    row=lambda s: {
-        "name": s.name,
-        "level": s.get_level_display(),
-        "kind": s.get_kind_display(),
-        "town": s.town.name,
-        **organisation_cells("organisation", s.organisation),
-        "designated_on": s.designated_on,
-        "designated_year": s.designated_year,
-        "revoked_on": s.revoked_on,
-        "note": s.note,
-    },
-)
-
-SHELTERS = Export(
-    sheet="应急避难场所",
-    columns=c.SHELTER_COLUMNS,
-    loader=lambda: models.Shelter.objects.select_related("town").prefetch_related("facilities"),
-    row=lambda s: {
-        "name": s.name,
-        "town": s.town.name,
-        "address": s.address,
-        "shelter_class": s.get_shelter_class_display(),
-        "effective_area": s.effective_area,
-        "facilities": c.LIST_SEPARATOR.join(sorted(f.name for f in s.facilities.all())),
-        "opened_year": s.opened_year,
-        "note": s.note,
-    },
-)
-
-MONITORING_STATIONS = Export(
-    sheet="监测台站",
-    columns=c.MONITORING_STATION_COLUMNS,
-    loader=lambda: models.MonitoringStation.objects.select_related("town"),
-    row=lambda s: {
-        "name": s.name,
-        "kind": s.get_kind_display(),
-        "town": s.town.name,
-        "address": s.address,
-        "status": s.get_status_display(),
-        "established_on": s.established_on,
-        "note": s.note,
-    },
-)
-
-PLAN_DOCUMENTS = Export(
-    sheet="规划与文件",
-    columns=c.PLAN_DOCUMENT_COLUMNS,
-    loader=lambda: models.PlanDocument.objects.all(),
-    row=lambda d: {
-        "title": d.title,
-        "kind": d.get_kind_display(),
-        "document_number": d.document_number,
-        "issuer": d.issuer,
-        "issued_on": d.issued_on,
-        "effective_from": d.effective_from,
-        "effective_to": d.effective_to,
-        "status": d.get_status_display(),
-        "note": d.note,
-    },
-)
-
-ASSESSMENTS = Export(
-    sheet="年度考核",
-    columns=c.ASSESSMENT_COLUMNS,
-    loader=lambda: models.Assessment.objects.all(),
-    row=lambda a: {
-        "year": a.year,
-        "result": a.get_result_display(),
-        "assessor": a.assessor,
-        "note": a.note,
-    },
-)
-
 # The list pages take their export from here: ``EXPORTS.get("<model name>")``.
 EXPORTS: dict[str, Export] = {
-    "townzonation": TOWN_ZONATIONS,
     "constructionproject": CONSTRUCTION_PROJECTS,
     "inspection": INSPECTIONS,
-    "raisedfortification": RAISED_FORTIFICATIONS,
-    "demonstrationsite": DEMONSTRATION_SITES,
-    "shelter": SHELTERS,
-    "monitoringstation": MONITORING_STATIONS,
-    "plandocument": PLAN_DOCUMENTS,
-    "assessment": ASSESSMENTS,
 }

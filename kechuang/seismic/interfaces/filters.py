@@ -11,11 +11,8 @@ from django import forms
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.domain.choices import code_list_choices
-from kechuang.core.enums import CodeList
 from kechuang.core.interfaces.filters import (
     SearchFilterSet,
-    YearFilter,
     YesNoFilter,
     parent,
     year_filter,
@@ -25,20 +22,10 @@ from kechuang.registry.interfaces.filters import town
 from .. import models
 from ..domain import requirement
 from ..enums import (
-    PGA_CHOICES,
-    AssessmentResult,
     BuildingUse,
     Finding,
     FortificationClass,
-    PlanKind,
-    PlanStatus,
     ProjectKind,
-    RaisedKind,
-    ShelterClass,
-    SiteKind,
-    SiteLevel,
-    StationKind,
-    StationStatus,
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
@@ -102,16 +89,6 @@ class BelowRequirementFilter(YesNoFilter):
         return qs.filter(**{requirement.BELOW: value})
 
 
-class TownZonationFilter(SearchFilterSet):
-    search_fields = ("town__name", "source", "note")
-    town = town("town")
-    pga = choice(_("Basic peak ground acceleration"), PGA_CHOICES)
-
-    class Meta:
-        model = models.TownZonation
-        fields = ["q", "town", "pga"]
-
-
 class ConstructionProjectFilter(SearchFilterSet):
     search_fields = ("name", "owner_name", "owner__name", "address")
     town = town("town")
@@ -170,104 +147,3 @@ class InspectionFilter(SearchFilterSet):
     def filter_open(self, queryset, name, value):
         open_ = Q(rectification_required=True, rectified_on__isnull=True)
         return queryset.filter(open_ if value else ~open_)
-
-
-class RaisedFortificationFilter(SearchFilterSet):
-    search_fields = ("name", "organisation__name", "raised_to", "note")
-    town = town("town")
-    kind = choice(_("Kind"), RaisedKind.choices)
-    year_completed = year_filter(_("Year completed"))
-
-    class Meta:
-        model = models.RaisedFortification
-        fields = ["q", "town", "kind", "year_completed"]
-
-
-class DemonstrationSiteFilter(SearchFilterSet):
-    search_fields = ("name", "organisation__name", "note")
-    town = town("town")
-    level = choice(_("Level"), SiteLevel.choices)
-    kind = choice(_("Kind"), SiteKind.choices)
-    designated_year = year_filter(_("Year designated"))
-    in_force_on = django_filters.DateFilter(
-        label=_("In force on"), method="in_force", widget=DATE_INPUT
-    )
-
-    class Meta:
-        model = models.DemonstrationSite
-        fields = ["q", "town", "level", "kind", "designated_year", "in_force_on"]
-
-    def in_force(self, queryset, name, value):
-        return queryset.in_force(value)
-
-
-class ShelterFilter(SearchFilterSet):
-    search_fields = ("name", "address", "note")
-    town = town("town")
-    shelter_class = choice(_("Class"), ShelterClass.choices)
-    facility = django_filters.ChoiceFilter(
-        label=_("Facility"),
-        choices=code_list_choices(CodeList.SHELTER_FACILITY),
-        field_name="facilities__code",
-        distinct=True,
-    )
-    opened_year = year_filter(_("Year opened"))
-    opened_by = YearFilter(label=_("Open by the end of"), method="filter_opened_by")
-
-    class Meta:
-        model = models.Shelter
-        fields = ["q", "town", "shelter_class", "facility", "opened_year", "opened_by"]
-
-    def filter_opened_by(self, queryset, name, value):
-        """Shelters open by the end of the year: opened then or before, or the year unknown
-        (what the shelter indicators and the dashboard count)."""
-        return queryset.filter(Q(opened_year__isnull=True) | Q(opened_year__lte=value))
-
-
-class MonitoringStationFilter(SearchFilterSet):
-    search_fields = ("name", "address", "note")
-    town = town("town")
-    kind = choice(_("Kind"), StationKind.choices)
-    status = choice(_("Status"), StationStatus.choices)
-
-    class Meta:
-        model = models.MonitoringStation
-        fields = ["q", "town", "kind", "status"]
-
-
-class StationUpgradeFilter(SearchFilterSet):
-    search_fields = ("station__name", "description")
-    station = parent()
-    year = year_filter(field_name="upgraded_on__year")
-
-    class Meta:
-        model = models.StationUpgrade
-        fields = ["q", "station", "year"]
-
-
-class PlanDocumentFilter(SearchFilterSet):
-    search_fields = ("title", "document_number", "issuer", "note")
-    kind = choice(_("Kind"), PlanKind.choices)
-    status = choice(_("Status"), PlanStatus.choices)
-    year = year_filter(_("Year issued"), field_name="issued_on__year")
-    in_force_on = django_filters.DateFilter(
-        label=_("In force on"), method="in_force", widget=DATE_INPUT
-    )
-
-    class Meta:
-        model = models.PlanDocument
-        fields = ["q", "kind", "status", "year", "in_force_on"]
-
-    def in_force(self, queryset, name, value):
-        return queryset.in_force(value)
-
-
-class AssessmentFilter(SearchFilterSet):
-    search_fields = ("assessor", "note")
-    result = choice(_("Result"), AssessmentResult.choices)
-    year_from = YearFilter(label=_("From year"), field_name="year", lookup_expr="gte")
-    year_to = YearFilter(label=_("Until year"), field_name="year", lookup_expr="lte")
-
-    class Meta:
-        model = models.Assessment
-        fields = ["q", "result", "year_from", "year_to"]

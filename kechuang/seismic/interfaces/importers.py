@@ -28,7 +28,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kechuang.core.domain.imports import RowError, parse_yes_no, register
-from kechuang.core.enums import CodeList
 from kechuang.core.interfaces.excel import cell_text
 from kechuang.registry.domain.towns import reaches_every_town, towns_within_scope
 from kechuang.registry.domain.uscc import normalise_uscc
@@ -36,8 +35,6 @@ from kechuang.registry.interfaces.record_import import (
     RecordImporter,
     Row,
     choice_values,
-    code_items,
-    split_list,
 )
 from kechuang.registry.models import Organisation, Town
 
@@ -45,21 +42,12 @@ from .. import models
 from ..domain import fortification as fx
 from ..domain import shelters
 from ..enums import (
-    AssessmentResult,
     BuildingUse,
     Finding,
     FortificationClass,
     HospitalGrade,
     MeasuresIntensity,
-    PlanKind,
-    PlanStatus,
     ProjectKind,
-    RaisedKind,
-    ShelterClass,
-    SiteKind,
-    SiteLevel,
-    StationKind,
-    StationStatus,
 )
 from . import columns as c
 
@@ -212,43 +200,6 @@ class SeismicImporter(RecordImporter):
 
 
 # Zonation ------------------------------------------------------------------------------------
-
-
-@register
-class TownZonationImporter(SeismicImporter):
-    """Each town's basic peak ground acceleration (one row per town)."""
-
-    label = gettext_lazy("Seismic zonation import")
-    columns = c.TOWN_ZONATION_COLUMNS
-    model = models.TownZonation
-    natural_key = ("town_id",)
-    preview = ("town", "pga")
-
-    def read(self, row):
-        return {
-            "town_id": self.town(row),
-            "pga": self.pga(row),
-            "characteristic_period": row.decimal("characteristic_period"),
-            "source": row.text("source") or models.TownZonation._meta.get_field("source").default,
-            "effective_from": row.date("effective_from"),
-            "note": row.text("note", max_length=2000),
-        }
-
-    @staticmethod
-    def pga(row) -> Decimal:
-        text = row.text("pga", required=True)
-        try:
-            return fx.parse_pga(text)
-        except fx.UnknownPGAError:
-            allowed = "、".join(fx.format_pga(v) for v in fx.BASIC_PGA_VALUES)
-            raise RowError(
-                row.header("pga"),
-                _(
-                    "“%(value)s” is not a basic peak ground acceleration of GB 18306-2015 "
-                    "(%(allowed)s)."
-                )
-                % {"value": text, "allowed": allowed},
-            ) from None
 
 
 # Construction projects and inspections -------------------------------------------------------
@@ -472,182 +423,3 @@ class InspectionImporter(SeismicImporter):
 
 
 # Registries ----------------------------------------------------------------------------------
-
-
-@register
-class RaisedFortificationImporter(SeismicImporter):
-    label = gettext_lazy("Raised-fortification import")
-    columns = c.RAISED_FORTIFICATION_COLUMNS
-    model = models.RaisedFortification
-    natural_key = ("town_id", "kind", "name")
-    preview = ("town", "name")
-
-    def prepare(self, cells):
-        self.kinds = choice_values(RaisedKind)
-        self.owners = self.visible_organisations(cells, "organisation")
-
-    def read(self, row):
-        return {
-            "name": row.text("name", required=True),
-            "kind": row.pick("kind", self.kinds, required=True),
-            "town_id": self.town(row),
-            "organisation_id": row.organisation("organisation", self.owners),
-            "year_completed": row.year("year_completed"),
-            "basic_class": coded(row, "basic_class", fx.FortificationClass, FortificationClass)
-            or "",
-            "raised_to": row.text("raised_to"),
-            "note": row.text("note", max_length=2000),
-        }
-
-
-@register
-class DemonstrationSiteImporter(SeismicImporter):
-    """Demonstration sites by name and level (a site may hold several levels)."""
-
-    label = gettext_lazy("Demonstration site import")
-    columns = c.DEMONSTRATION_SITE_COLUMNS
-    model = models.DemonstrationSite
-    natural_key = ("name", "level")
-    preview = ("level", "name")
-
-    def prepare(self, cells):
-        self.levels = choice_values(SiteLevel)
-        self.kinds = choice_values(SiteKind)
-        self.owners = self.visible_organisations(cells, "organisation")
-
-    def read(self, row):
-        designated_on = row.date("designated_on")
-        year = row.year("designated_year")
-        if year is None:
-            if designated_on is None:
-                raise RowError(
-                    row.header("designated_year"),
-                    _("Give the year of the designation, or its date."),
-                )
-            year = designated_on.year
-        return {
-            "name": row.text("name", required=True),
-            "level": row.pick("level", self.levels, required=True),
-            "kind": row.pick("kind", self.kinds, required=True),
-            "town_id": self.town(row),
-            "organisation_id": row.organisation("organisation", self.owners),
-            "designated_on": designated_on,
-            "designated_year": year,
-            "revoked_on": row.date("revoked_on"),
-            "note": row.text("note", max_length=2000),
-        }
-
-
-@register
-class ShelterImporter(SeismicImporter):
-    """Emergency shelters by town and name; the area must be more than zero square metres (the
-    capacity is worked out from it, never imported)."""
-
-    label = gettext_lazy("Emergency shelter import")
-    columns = c.SHELTER_COLUMNS
-    model = models.Shelter
-    natural_key = ("town_id", "name")
-    many_to_many = ("facilities",)
-    preview = ("town", "name")
-
-    def prepare(self, cells):
-        self.classes = choice_values(ShelterClass)
-        self.facility_items = code_items(CodeList.SHELTER_FACILITY)
-
-    def read(self, row):
-        return {
-            "name": row.text("name", required=True),
-            "town_id": self.town(row),
-            "address": row.text("address", max_length=255),
-            "shelter_class": row.pick("shelter_class", self.classes, required=True),
-            "effective_area": positive_area(row, "effective_area"),
-            "facilities": self.facilities(row),
-            "opened_year": row.year("opened_year"),
-            "note": row.text("note", max_length=2000),
-        }
-
-    def facilities(self, row) -> list[int]:
-        found = set()
-        for part in split_list(row.text("facilities", max_length=2000)):
-            if part not in self.facility_items:
-                raise RowError(
-                    row.header("facilities"),
-                    _("Unknown facility “%(value)s”.") % {"value": part},
-                )
-            found.add(self.facility_items[part])
-        return sorted(found)
-
-
-@register
-class MonitoringStationImporter(SeismicImporter):
-    label = gettext_lazy("Monitoring station import")
-    columns = c.MONITORING_STATION_COLUMNS
-    model = models.MonitoringStation
-    natural_key = ("name",)
-    preview = ("town", "name")
-
-    def prepare(self, cells):
-        self.kinds = choice_values(StationKind)
-        self.statuses = choice_values(StationStatus)
-
-    def read(self, row):
-        return {
-            "name": row.text("name", required=True),
-            "kind": row.pick("kind", self.kinds, required=True),
-            "town_id": self.town(row),
-            "address": row.text("address", max_length=255),
-            "status": row.pick("status", self.statuses) or StationStatus.OPERATING,
-            "established_on": row.date("established_on"),
-            "note": row.text("note", max_length=2000),
-        }
-
-
-@register
-class PlanDocumentImporter(SeismicImporter):
-    """Plans and documents by title and issue date."""
-
-    label = gettext_lazy("Plan and document import")
-    columns = c.PLAN_DOCUMENT_COLUMNS
-    model = models.PlanDocument
-    natural_key = ("title", "issued_on")
-    preview = ("document_number", "title")
-
-    def prepare(self, cells):
-        self.kinds = choice_values(PlanKind)
-        self.statuses = choice_values(PlanStatus)
-
-    def read(self, row):
-        return {
-            "title": row.text("title", required=True),
-            "kind": row.pick("kind", self.kinds, required=True),
-            "document_number": row.text("document_number", max_length=100),
-            "issuer": row.text("issuer"),
-            "issued_on": row.date("issued_on"),
-            "effective_from": row.date("effective_from"),
-            "effective_to": row.date("effective_to"),
-            "status": row.pick("status", self.statuses) or PlanStatus.ISSUED,
-            "note": row.text("note", max_length=2000),
-        }
-
-
-@register
-class AssessmentImporter(SeismicImporter):
-    """The provincial assessment's result, one row per year."""
-
-    label = gettext_lazy("Provincial assessment import")
-    columns = c.ASSESSMENT_COLUMNS
-    model = models.Assessment
-    natural_key = ("year",)
-    preview = ("year", "result")
-
-    def prepare(self, cells):
-        self.results = choice_values(AssessmentResult)
-
-    def read(self, row):
-        return {
-            "year": row.year("year", required=True),
-            "result": row.pick("result", self.results, required=True),
-            "assessor": row.text("assessor")
-            or models.Assessment._meta.get_field("assessor").default,
-            "note": row.text("note", max_length=2000),
-        }

@@ -15,10 +15,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from kechuang.core.enums import CodeList
 from kechuang.core.interfaces.record_serializers import RecordSerializer
 from kechuang.core.interfaces.serializers import SlugRelatedField
-from kechuang.registry.interfaces.serializers import CodeField
 from kechuang.registry.models import Town
 
 from .. import models
@@ -223,14 +221,10 @@ class SeismicCloseRectificationSerializer(serializers.Serializer):
 
 # Shelters and the rest -------------------------------------------------------------------------
 
-_ShelterBase = serializer(
-    models.Shelter,
-    town=town_field(),
-    facilities=CodeField(CodeList.SHELTER_FACILITY, many=True, required=False),
-)
 
+class SeismicShelterSerializer(SeismicSerializer):
+    """A shelter (declared in ``record_types``) with its computed capacity."""
 
-class SeismicShelterSerializer(_ShelterBase):
     capacity = serializers.IntegerField(
         read_only=True,
         help_text="People the shelter takes: the effective area ÷ 1.5 m² per person "
@@ -246,21 +240,7 @@ class SeismicConsecutiveExcellentSerializer(serializers.Serializer):
     )
 
 
-OPTIONAL_TOWN = {"allow_null": True, "required": False}
-
 SERIALIZERS = {
-    models.TownZonation: serializer(models.TownZonation, town=town_field()),
     models.ConstructionProject: SeismicConstructionProjectSerializer,
     models.Inspection: SeismicInspectionSerializer,
-    models.RaisedFortification: serializer(models.RaisedFortification, town=town_field()),
-    models.DemonstrationSite: serializer(models.DemonstrationSite, town=town_field()),
-    models.Shelter: SeismicShelterSerializer,
-    models.MonitoringStation: serializer(models.MonitoringStation, town=town_field()),
-    models.StationUpgrade: serializer(models.StationUpgrade),
-    models.Training: serializer(models.Training, town=town_field(**OPTIONAL_TOWN)),
-    models.HouseDesign: serializer(models.HouseDesign),
-    models.OutreachEvent: serializer(models.OutreachEvent, town=town_field(**OPTIONAL_TOWN)),
-    models.BudgetLine: serializer(models.BudgetLine),
-    models.PlanDocument: serializer(models.PlanDocument),
-    models.Assessment: serializer(models.Assessment),
 }
