@@ -4,13 +4,14 @@ a parent's page have ``-create``/``-edit`` under the parent's address). Steps:
 ``services:traininginstitution-checklist``, ``institutionvisit-close``, ``followup-close``,
 ``policy-new-version``, ``policyversion-edit`` (the draft), ``policyversion-start_consultation``,
 ``policyversion-adopt``, ``policyversion-withdraw``, ``consultationopinion-reply``; and
-``services:my-activities`` for a commissioner's own login."""
+``services:my-activities`` for a commissioner's own login, and
+``services:traininginstitution-contacts`` (the institutions' contact list in Excel)."""
 
 from django.urls import path
 
 from kechuang.core.record_urls import children, records
 
-from . import urls_export, views, views_mine, views_steps
+from . import views, views_export, views_mine, views_steps
 from .interfaces import forms
 
 app_name = "services"
@@ -23,7 +24,12 @@ def detail(prefix: str, view) -> list:
 
 
 urlpatterns = [
-    *urls_export.urlpatterns,  # the training institutions' contact list (before their pages)
+    # The training institutions' contact list (before their pages).
+    path(
+        "training-institutions/contacts.xlsx",
+        views_export.InstitutionContactsExportView.as_view(),
+        name="traininginstitution-contacts",
+    ),
     # Tech commissioners
     *records(
         "commissioners",
