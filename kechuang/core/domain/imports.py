@@ -29,17 +29,19 @@ from kechuang.audit.enums import AuditAction
 from ..enums import ImportStatus
 from ..interfaces.excel import ExcelFileError, cell_text, read_first_sheet
 from ..models import ImportJob
+from .errors import DomainError
 
 MAX_LISTED_ERRORS = 500
 PREVIEW_ROWS = 20
 PROGRESS_EVERY = 500
 
 
-class RowError(Exception):
+class RowError(DomainError):
+    """A bad cell: the refusal names the column (its header) the user must correct."""
+
     def __init__(self, column: str, message: str):
-        super().__init__(message)
+        super().__init__(message, field=column)
         self.column = column
-        self.message = message
 
 
 # Reading cells (each raises RowError naming the column of a bad value) ---------------------
@@ -171,6 +173,10 @@ class Importer:
         """Example values by column field, for the template's guide sheet."""
         return {}
 
+    def column_of(self, name: str) -> str:
+        """The header of the column a field is read from (the field's name if none)."""
+        return next((c.header for c in self.columns if c.field == name), name)
+
     def parse_row(self, values: dict[str, str], raw: dict[str, object]) -> dict:
         """Turn one row's cells into clean values; raise RowError for the first bad cell."""
         raise NotImplementedError
@@ -270,6 +276,8 @@ class Importer:
                 result.rows.append(ParsedRow(number, self.parse_row(text, raw)))
             except RowError as error:
                 result.add_error(number, by_header.get(error.column, error.column), error.message)
+            except DomainError as error:  # a rule of the area refused the row's values
+                result.add_error(number, self.column_of(error.field or ""), error.message)
             if progress and offset % PROGRESS_EVERY == 0:
                 progress(offset)
         if not result.rows and not result.errors:
