@@ -838,6 +838,7 @@ class StationUpgrade(TrackedModel):
         verbose_name = _("station upgrade")
         verbose_name_plural = _("station upgrades")
         ordering = ["station", "-upgraded_on", "-id"]
+        permissions = io_permissions("stationupgrade", _("station upgrades"))
         constraints = [
             models.CheckConstraint(
                 condition=Q(funding__isnull=True) | Q(funding__gte=0),

@@ -426,6 +426,8 @@ class StationUpgradeType(SeismicRecordType):
     prefix = "station-upgrades"
     parent = "station"
     segment = "upgrades"
+    sheet = "台站升级改造"
+    natural_key = ("station", "upgraded_on")
     fields = {
         "station": "台站名称",
         "upgraded_on": "改造日期",

@@ -44,7 +44,7 @@ RECORDS = (
     "assessment",
 )
 # Records with import and export permissions (``seismic.import_<model>``, ``export_<model>``).
-EXPORTABLE = tuple(model for model in RECORDS if model != "stationupgrade")
+EXPORTABLE = RECORDS
 # The city's public documents: whoever may view them sees every one (no data scope), as the
 # projects area does with its published calls. Their models declare ``ScopePaths(public=True)``.
 PUBLIC = ("housedesign", "plandocument", "assessment")

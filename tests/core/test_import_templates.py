@@ -352,6 +352,12 @@ PINNED = {
         ("启用年度", "Year opened", False),
         ("备注", "Note", False),
     ],
+    "seismic.stationupgrade": [
+        ("台站名称", "Station", True),
+        ("改造日期", "Date", True),
+        ("改造内容", "Description", True),
+        ("经费(万元)", "Funding (10k yuan)", False),
+    ],
     "seismic.townzonation": [
         ("镇街道", "Town", True),
         ("基本地震动峰值加速度", "Basic peak ground acceleration (g)", True),
