@@ -509,14 +509,15 @@ class DeclaredDetail:
 
 class ChildEditRedirect(LoginRequiredMixin, View):
     """``<model>-edit`` with the record alone (what its page links to): the record's form
-    under its parent's address."""
+    under its parent's address (``parent`` names the foreign key to the parent)."""
 
-    record_type: RecordType = None
+    model = None
+    parent = ""
 
     def get(self, request, pk):
-        model = self.record_type.model
+        model = self.model
         record = scoped_object_or_404(request, model, pk, perm("change", model))
-        parent_pk = getattr(record, f"{self.record_type.parent}_id")
+        parent_pk = getattr(record, f"{self.parent}_id")
         name = f"{model._meta.app_label}:{model._meta.model_name}-edit"
         return redirect(reverse(name, args=[parent_pk, record.pk]))
 
@@ -833,7 +834,7 @@ class RecordType:
             parent_prefix = of(self.model_field(self.parent).related_model).prefix
             base = f"{parent_prefix}/<int:parent_pk>/{self.segment}"
             edit = ChildEditView.as_view(form_class=self.Form)
-            alone = ChildEditRedirect.as_view(record_type=self)
+            alone = ChildEditRedirect.as_view(model=self.model, parent=self.parent)
             return [
                 *patterns,
                 path(f"{base}/new/", edit, name=f"{name}-create"),

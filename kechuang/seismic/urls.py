@@ -7,6 +7,7 @@ the parent's address, and ``<model>-edit`` with the record alone leads there. Al
 from django.urls import path
 
 from kechuang.core.record_urls import children, records
+from kechuang.registry.record_types import ChildEditRedirect
 
 from . import models, views, views_dashboard
 from .interfaces import forms
@@ -26,7 +27,7 @@ urlpatterns = [
     *records("inspections", views.InspectionList, views.InspectionDetail),
     path(
         "inspections/<int:pk>/edit/",
-        views.ChildEditRedirect.as_view(model=models.Inspection, parent="project"),
+        ChildEditRedirect.as_view(model=models.Inspection, parent="project"),
         name="inspection-edit",
     ),
     path(

@@ -73,14 +73,6 @@ class Flag(Shown):
         return format_html('<span class="badge bg-green-lt">{}</span>', _("Meets the requirement"))
 
 
-@dataclass(frozen=True)
-class Many(Shown):
-    """The items of a many-to-many field (prefetched), joined."""
-
-    def value_of(self, obj):
-        return "、".join(str(item) for item in getattr(obj, self.path).all()) or EMPTY
-
-
 REQUIRED_CLASS = Coded(
     requirement.REQUIRED_CLASS, label=gettext_lazy("Required class"), choices=FortificationClass
 )
@@ -122,20 +114,6 @@ class DetailView(RecordDetailView):
 
     def requirement_panel(self) -> dict | None:
         return None
-
-
-class ChildEditRedirect(LoginRequiredMixin, View):
-    """``<model>-edit`` with the record alone (what a detail page links to): the record's form
-    under its parent's address."""
-
-    model = None
-    parent = ""
-
-    def get(self, request, pk):
-        record = scoped_object_or_404(request, self.model, pk, perm("change", self.model))
-        name = self.model._meta.model_name
-        parent_pk = getattr(record, f"{self.parent}_id")
-        return redirect(reverse(f"seismic:{name}-edit", args=[parent_pk, record.pk]))
 
 
 # The rules applied, shown next to their result ---------------------------------------------------
