@@ -112,15 +112,6 @@ IncubatorTalentViewSet = viewset(
     relations=("incubator",),
     related=("talent_level",),
 )
-ZoneEvaluationViewSet = viewset(
-    models.ZoneEvaluation, filters.ZoneEvaluationFilter, related=("zone",)
-)
-AgriPlatformViewSet = viewset(
-    models.AgriPlatform, filters.AgriPlatformFilter, relations=("host",), prefetch=("partners",)
-)
-AcademicianCooperationViewSet = viewset(
-    models.AcademicianCooperation, filters.AcademicianCooperationFilter, relations=("platform",)
-)
 SigningEventViewSet = viewset(
     models.SigningEvent, filters.SigningEventFilter, relations=("incubator",)
 )

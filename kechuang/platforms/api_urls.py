@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
 from . import api
+from .record_types import DECLARED
 
 router = SimpleRouter()
 router.register("rd-institutions", api.RDInstitutionViewSet, basename="rd-institution")
@@ -15,18 +16,14 @@ router.register("institute-reports", api.InstituteReportViewSet, basename="insti
 router.register("incubators", api.IncubatorViewSet, basename="incubator")
 router.register("tenancies", api.TenancyViewSet, basename="tenancy")
 router.register("incubator-talents", api.IncubatorTalentViewSet, basename="incubator-talent")
-router.register("zone-evaluations", api.ZoneEvaluationViewSet, basename="zone-evaluation")
-router.register("agri-platforms", api.AgriPlatformViewSet, basename="agri-platform")
-router.register(
-    "academician-cooperations",
-    api.AcademicianCooperationViewSet,
-    basename="academician-cooperation",
-)
 router.register("signing-events", api.SigningEventViewSet, basename="signing-event")
 router.register("signed-projects", api.SignedProjectViewSet, basename="signed-project")
 router.register("major-projects", api.MajorProjectViewSet, basename="major-project")
 router.register(
     "major-project-stages", api.MajorProjectStageViewSet, basename="major-project-stage"
 )
+
+for declared in DECLARED:
+    router.register(*declared.instance.route())
 
 urlpatterns = router.urls

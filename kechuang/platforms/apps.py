@@ -10,6 +10,7 @@ class PlatformsConfig(AppConfig):
     verbose_name = _("Innovation platforms")
 
     def ready(self):
+        from . import record_types  # noqa: F401  (registers the declared record types)
         from .interfaces import importers  # noqa: F401  (registers the platform importers)
 
     def home_panels(self, user):

@@ -9,6 +9,7 @@ from kechuang.core.record_urls import children, records
 from . import views, views_rd
 from .application_urls import urlpatterns as application_patterns
 from .interfaces import forms
+from .record_types import DECLARED
 
 app_name = "platforms"
 
@@ -46,21 +47,6 @@ urlpatterns = [
     *records("tenancies", views.TenancyList),
     *records("incubator-talents", views.IncubatorTalentList),
     *records(
-        "zone-evaluations",
-        views.ZoneEvaluationList,
-        views.ZoneEvaluationDetail,
-        forms.ZoneEvaluationForm,
-    ),
-    *records(
-        "agri-platforms", views.AgriPlatformList, views.AgriPlatformDetail, forms.AgriPlatformForm
-    ),
-    *records(
-        "academician-cooperations",
-        views.AcademicianCooperationList,
-        views.AcademicianCooperationDetail,
-        forms.AcademicianCooperationForm,
-    ),
-    *records(
         "signing-events", views.SigningEventList, views.SigningEventDetail, forms.SigningEventForm
     ),
     *children("signing-events", "projects", forms.SignedProjectForm),
@@ -69,4 +55,6 @@ urlpatterns = [
         "major-projects", views.MajorProjectList, views.MajorProjectDetail, forms.MajorProjectForm
     ),
     *children("major-projects", "stages", forms.MajorProjectStageForm),
+    # The declared record types (``record_types.py``).
+    *(pattern for declared in DECLARED for pattern in declared.instance.urls()),
 ]

@@ -25,6 +25,11 @@ from kechuang.platforms.models import (
     MajorProject,
     ZoneEvaluation,
 )
+from kechuang.platforms.record_types import (
+    AcademicianCooperationType,
+    AgriPlatformType,
+    ZoneEvaluationType,
+)
 from kechuang.registry.enums import IndustryChain, OrganisationKind, TalentLevel
 from kechuang.registry.models import Zone
 from kechuang.registry.reference import ETDZ, HIGH_TECH_ZONE
@@ -52,9 +57,12 @@ LISTS = {
     "incubationproject": (IncubationProject, columns.INCUBATION_PROJECT_COLUMNS),
     "incubatortalent": (IncubatorTalent, columns.INCUBATOR_TALENT_COLUMNS),
     "institutereport": (InstituteReport, columns.INSTITUTE_REPORT_COLUMNS),
-    "zoneevaluation": (ZoneEvaluation, columns.ZONE_EVALUATION_COLUMNS),
-    "agriplatform": (AgriPlatform, columns.AGRI_PLATFORM_COLUMNS),
-    "academiciancooperation": (AcademicianCooperation, columns.ACADEMICIAN_COOPERATION_COLUMNS),
+    "zoneevaluation": (ZoneEvaluation, ZoneEvaluationType.instance.excel_columns),
+    "agriplatform": (AgriPlatform, AgriPlatformType.instance.excel_columns),
+    "academiciancooperation": (
+        AcademicianCooperation,
+        AcademicianCooperationType.instance.excel_columns,
+    ),
     "majorproject": (MajorProject, columns.MAJOR_PROJECT_COLUMNS),
 }
 

@@ -140,34 +140,6 @@ INSTITUTE_REPORT_COLUMNS = [
     Column("备注", "note", "Note"),
 ]
 
-ZONE_EVALUATION_COLUMNS = [
-    Column("年度", "year", "Year", required=True),
-    Column("高新区名称", "zone_name", "Zone name"),
-    Column("本市园区", "zone", "Zone of ours"),
-    Column("等次", "grade", "Grade"),
-    Column("得分", "score", "Score"),
-    Column("所获表彰", "award", "Award"),
-    Column("文号", "document_number", "Document number"),
-]
-
-AGRI_PLATFORM_COLUMNS = [
-    Column("平台名称", "name", "Name", required=True),
-    Column("类型", "kind", "Kind", required=True),
-    *organisation_columns("依托单位", "Host", "host"),
-    Column("合作单位", "partners", "Partners"),
-    Column("建成日期", "established_on", "Established on", required=True),
-    Column("研究方向", "focus", "Focus"),
-]
-
-ACADEMICIAN_COOPERATION_COLUMNS = [
-    Column("院士姓名", "academician", "Academician", required=True),
-    Column("所属院", "academy", "Academy"),
-    *organisation_columns("院士所在单位", "Institution", "institution"),
-    Column("合作平台", "platform", "Platform"),
-    Column("签约日期", "signed_on", "Signed on", required=True),
-    Column("合作方向", "topic", "Topic"),
-]
-
 MAJOR_PROJECT_COLUMNS = [
     Column("项目编码", "code", "Code"),
     Column("项目名称", "name", "Name", required=True),

@@ -6,8 +6,6 @@ from kechuang.registry.interfaces.exporters import organisation_cells
 
 from .. import models
 from .columns import (
-    ACADEMICIAN_COOPERATION_COLUMNS,
-    AGRI_PLATFORM_COLUMNS,
     INCUBATION_PROJECT_COLUMNS,
     INCUBATOR_COLUMNS,
     INCUBATOR_TALENT_COLUMNS,
@@ -19,7 +17,6 @@ from .columns import (
     RD_INSTITUTION_COLUMNS,
     SIGNED_PROJECT_COLUMNS,
     TENANCY_COLUMNS,
-    ZONE_EVALUATION_COLUMNS,
 )
 
 
@@ -30,11 +27,6 @@ def institute_name(institute) -> str:
 def name_of(item) -> str:
     """The name of a code-list item, town or zone ("" for none)."""
     return item.name if item is not None else ""
-
-
-def organisation_list(organisations) -> str:
-    """Organisations in one cell, each by its credit code (or its name when it has none)."""
-    return "、".join(sorted(org.uscc or org.name for org in organisations))
 
 
 RD_INSTITUTIONS = Export(
@@ -216,49 +208,6 @@ INSTITUTE_REPORTS = Export(
         "enterprises_served": r.enterprises_served,
         "submitted_on": r.submitted_on,
         "note": r.note,
-    },
-)
-
-ZONE_EVALUATIONS = Export(
-    sheet="高新区评价",
-    columns=ZONE_EVALUATION_COLUMNS,
-    loader=lambda: models.ZoneEvaluation.objects.select_related("zone"),
-    row=lambda e: {
-        "year": e.year,
-        "zone_name": e.zone_name,
-        "zone": name_of(e.zone),
-        "grade": e.grade,
-        "score": e.score,
-        "award": e.award,
-        "document_number": e.document_number,
-    },
-)
-
-AGRI_PLATFORMS = Export(
-    sheet="农业创新平台",
-    columns=AGRI_PLATFORM_COLUMNS,
-    loader=lambda: models.AgriPlatform.objects.select_related("host").prefetch_related("partners"),
-    row=lambda p: {
-        "name": p.name,
-        "kind": p.get_kind_display(),
-        **organisation_cells("host", p.host),
-        "partners": organisation_list(p.partners.all()),
-        "established_on": p.established_on,
-        "focus": p.focus,
-    },
-)
-
-ACADEMICIAN_COOPERATIONS = Export(
-    sheet="院士合作",
-    columns=ACADEMICIAN_COOPERATION_COLUMNS,
-    loader=lambda: models.AcademicianCooperation.objects.select_related("institution", "platform"),
-    row=lambda c: {
-        "academician": c.academician,
-        "academy": c.academy,
-        **organisation_cells("institution", c.institution),
-        "platform": name_of(c.platform),
-        "signed_on": c.signed_on,
-        "topic": c.topic,
     },
 )
 

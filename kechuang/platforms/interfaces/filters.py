@@ -14,7 +14,6 @@ from kechuang.registry.interfaces.filters import town, zone_choices
 
 from .. import models
 from ..enums import (
-    AgriPlatformKind,
     IncubationStatus,
     IncubatorKind,
     InstituteRecordKind,
@@ -163,34 +162,6 @@ class IncubatorTalentFilter(SearchFilterSet):
     class Meta:
         model = models.IncubatorTalent
         fields = ["q", "incubator"]
-
-
-class ZoneEvaluationFilter(SearchFilterSet):
-    search_fields = ("zone_name", "award")
-    year = year_filter()
-    ours = YesNoFilter(label=_("Our zones"), field_name="zone", lookup_expr="isnull", exclude=True)
-
-    class Meta:
-        model = models.ZoneEvaluation
-        fields = ["q", "year", "ours"]
-
-
-class AgriPlatformFilter(SearchFilterSet):
-    search_fields = ("name", "host__name", "focus")
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=AgriPlatformKind.choices)
-
-    class Meta:
-        model = models.AgriPlatform
-        fields = ["q", "kind"]
-
-
-class AcademicianCooperationFilter(SearchFilterSet):
-    search_fields = ("academician", "academy", "topic")
-    platform = parent()
-
-    class Meta:
-        model = models.AcademicianCooperation
-        fields = ["q", "platform"]
 
 
 class SigningEventFilter(SearchFilterSet):

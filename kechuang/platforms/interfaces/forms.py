@@ -199,30 +199,6 @@ class IncubatorTalentForm(ChildForm):
         fields = ["name", "talent_level", "enterprise", "introduced_on"]
 
 
-class ZoneEvaluationForm(RecordForm):
-    class Meta(RecordForm.Meta):
-        model = models.ZoneEvaluation
-        fields = ["year", "zone", "zone_name", "grade", "score", "award", "document_number"]
-
-
-class AgriPlatformForm(RecordForm):
-    owner_fields = ("host",)
-
-    class Meta(RecordForm.Meta):
-        model = models.AgriPlatform
-        fields = ["name", "kind", "host", "partners", "established_on", "focus"]
-
-
-class AcademicianCooperationForm(RecordForm):
-    class Meta(RecordForm.Meta):
-        model = models.AcademicianCooperation
-        fields = ["academician", "academy", "institution", "platform", "signed_on", "topic"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["platform"].queryset = models.AgriPlatform.objects.visible_to(self.user)
-
-
 class SigningEventForm(RecordForm):
     class Meta(RecordForm.Meta):
         model = models.SigningEvent
@@ -263,3 +239,13 @@ class MajorProjectStageForm(ChildForm):
     class Meta(RecordForm.Meta):
         model = models.MajorProjectStage
         fields = ["name", "planned_on", "done_on"]
+
+
+def __getattr__(name):
+    """The forms of declared record types by their former names (``AgriPlatformForm`` is
+    ``record_types.AgriPlatformType.instance.Form``)."""
+    if name == "AgriPlatformForm":
+        from ..record_types import AgriPlatformType
+
+        return AgriPlatformType.instance.Form
+    raise AttributeError(name)

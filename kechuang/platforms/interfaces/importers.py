@@ -27,19 +27,16 @@ from kechuang.audit import chain
 from kechuang.audit.enums import AuditAction
 from kechuang.core.domain.imports import RowError, register
 from kechuang.core.enums import CodeList
-from kechuang.registry.domain.lookups import OrganisationIndex
 from kechuang.registry.interfaces.record_import import (
     RecordImporter,
     by_code_and_name,
     choice_values,
     code_items,
-    split_list,
 )
 from kechuang.registry.models import Organisation, Person, Town, Zone
 
 from ..domain.records import problems
 from ..enums import (
-    AgriPlatformKind,
     DatePrecision,
     IncubationStatus,
     IncubatorKind,
@@ -52,8 +49,6 @@ from ..enums import (
     TenancyEnd,
 )
 from ..models import (
-    AcademicianCooperation,
-    AgriPlatform,
     IncubationProject,
     Incubator,
     IncubatorTalent,
@@ -66,12 +61,9 @@ from ..models import (
     SignedProject,
     SigningEvent,
     Tenancy,
-    ZoneEvaluation,
 )
 from ..rules import IMPORT_INSTITUTES, IMPORT_PLATFORMS
 from .columns import (
-    ACADEMICIAN_COOPERATION_COLUMNS,
-    AGRI_PLATFORM_COLUMNS,
     INCUBATION_PROJECT_COLUMNS,
     INCUBATOR_COLUMNS,
     INCUBATOR_TALENT_COLUMNS,
@@ -83,7 +75,6 @@ from .columns import (
     RD_INSTITUTION_COLUMNS,
     SIGNED_PROJECT_COLUMNS,
     TENANCY_COLUMNS,
-    ZONE_EVALUATION_COLUMNS,
 )
 
 
@@ -593,102 +584,6 @@ class InstituteReportImporter(PlatformImporter):
             "enterprises_served": row.integer("enterprises_served"),
             "submitted_on": row.date("submitted_on", required=True),
             "note": row.text("note", max_length=2000),
-        }
-
-
-@register
-class ZoneEvaluationImporter(PlatformImporter):
-    """Results of the provincial evaluation of high-tech zones, one per year and zone name. A
-    zone of ours is named by its code or name; a zone elsewhere only by its name."""
-
-    key = "platforms.zoneevaluation"
-    label = gettext_lazy("Zone evaluation import")
-    list_url_name = "platforms:zoneevaluation-list"
-    columns = ZONE_EVALUATION_COLUMNS
-    model = ZoneEvaluation
-    natural_key = ("year", "zone_name")
-    preview = ("year", "zone_name")
-
-    def prepare(self, cells):
-        self.zones = by_code_and_name(Zone.objects.all())
-        self.zone_names = dict(Zone.objects.values_list("pk", "name"))
-
-    def read(self, row):
-        zone = row.pick("zone", self.zones, unknown=_("Unknown zone “%(value)s”."))
-        zone_name = row.text("zone_name") or self.zone_names.get(zone, "")
-        if not zone_name:
-            raise RowError(row.header("zone_name"), _("Give the zone's name, or one of our zones."))
-        return {
-            "year": row.year("year", required=True),
-            "zone_name": zone_name,
-            "zone_id": zone,
-            "grade": row.text("grade", max_length=50),
-            "score": row.decimal("score"),
-            "award": row.text("award", max_length=100),
-            "document_number": row.text("document_number", max_length=100),
-        }
-
-
-@register
-class AgriPlatformImporter(PlatformImporter):
-    """Agricultural platforms by name, with their partners (each by credit code or exact
-    name, separated by 、 or ,). The host must be within the importer's data scope."""
-
-    key = "platforms.agriplatform"
-    label = gettext_lazy("Agricultural platform import")
-    list_url_name = "platforms:agriplatform-list"
-    columns = AGRI_PLATFORM_COLUMNS
-    model = AgriPlatform
-    natural_key = ("name",)
-    many_to_many = ("partners",)
-    preview = ("host_uscc", "name")
-
-    def prepare(self, cells):
-        self.hosts = self.organisations(cells, "host", Organisation.objects.visible_to(self.user))
-        self.kinds = choice_values(AgriPlatformKind)
-        named = {part for text in self.texts(cells, "partners") for part in split_list(text)}
-        self.partners = OrganisationIndex(Organisation.objects.all(), named)
-
-    def read(self, row):
-        return {
-            "name": row.text("name", required=True),
-            "kind": row.pick("kind", self.kinds, required=True),
-            "host_id": row.organisation("host", self.hosts),
-            "partners": row.organisations("partners", self.partners),
-            "established_on": row.date("established_on", required=True),
-            "focus": row.text("focus"),
-        }
-
-
-@register
-class AcademicianCooperationImporter(PlatformImporter):
-    """Cooperations with academicians, one per academician and signing date; the platform is
-    named by its name and must be within the importer's data scope."""
-
-    key = "platforms.academiciancooperation"
-    label = gettext_lazy("Academician cooperation import")
-    list_url_name = "platforms:academiciancooperation-list"
-    columns = ACADEMICIAN_COOPERATION_COLUMNS
-    model = AcademicianCooperation
-    natural_key = ("academician", "signed_on")
-    preview = ("platform", "academician")
-
-    def prepare(self, cells):
-        self.institutions = self.organisations(cells, "institution")
-        self.platforms = dict(AgriPlatform.objects.visible_to(self.user).values_list("name", "pk"))
-
-    def read(self, row):
-        return {
-            "academician": row.text("academician", required=True, max_length=50),
-            "academy": row.text("academy", max_length=100),
-            "institution_id": row.organisation("institution", self.institutions),
-            "platform_id": row.pick(
-                "platform",
-                self.platforms,
-                unknown=_("No agricultural platform “%(value)s” within your data scope."),
-            ),
-            "signed_on": row.date("signed_on", required=True),
-            "topic": row.text("topic"),
         }
 
 

@@ -103,9 +103,6 @@ SERIALIZERS = {
     models.IncubatorTalent: serializer(
         models.IncubatorTalent, talent_level=optional_code(CodeList.TALENT_LEVEL)
     ),
-    models.ZoneEvaluation: serializer(models.ZoneEvaluation, zone=by_code(Zone)),
-    models.AgriPlatform: serializer(models.AgriPlatform),
-    models.AcademicianCooperation: serializer(models.AcademicianCooperation),
     models.SigningEvent: serializer(models.SigningEvent),
     models.SignedProject: serializer(
         models.SignedProject,

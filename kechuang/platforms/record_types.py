@@ -1,0 +1,318 @@
+"""The innovation-platform record types declared once (``kechuang.registry.record_types``):
+their list, detail page, form, filters, Excel template, export and import and API all come
+from these declarations. The R&D institutions' certification workflow, the new-type R&D
+institutes and the incubators stay hand-wired (``views.py``, ``api.py``, ``interfaces/``).
+
+What the area adds to a declaration (``PlatformRecordType``):
+
+- every platform list shares the platforms' import and export permissions (``excel``: a record
+  type without an Excel import or export, such as a project's stages, says so);
+- the values of a record are checked together by ``domain.records.problems`` (form, API and
+  import), besides the model's own validation;
+- ``headers_en`` names an English header the field's verbose name does not give (the users'
+  templates are pinned), ``preview`` the columns an import's preview shows, ``api_basename``
+  the API's route names (``agri-platform-list``);
+- zones are named by their code or name (Excel) and their code (API), like towns.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import ClassVar
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+
+from kechuang.core.domain.imports import RowError
+from kechuang.core.interfaces import record_serializers
+from kechuang.core.interfaces.display import Shown
+from kechuang.core.interfaces.filters import YesNoFilter
+from kechuang.core.interfaces.serializers import SlugRelatedField
+from kechuang.core.record_views import RecordDetailView, perm, url_name
+from kechuang.registry.domain.lookups import OrganisationIndex
+from kechuang.registry.interfaces.record_import import by_code_and_name, split_list
+from kechuang.registry.models import Organisation, Zone
+from kechuang.registry.record_types import (
+    RECORD_TYPES,
+    Cell,
+    DeclaredImporter,
+    RecordType,
+    register,
+)
+
+from . import models
+from .domain.records import problems
+from .interfaces.forms import RecordForm
+from .rules import EXPORT_PLATFORMS, IMPORT_PLATFORMS
+
+# Cells of the area ----------------------------------------------------------------------------
+
+
+class ZoneCell(Cell):
+    """A zone of ours by its code or name; written as its name."""
+
+    def prepare(self, importer, cells):
+        self.zones = by_code_and_name(Zone.objects.all())
+
+    def read(self, row, importer):
+        unknown = _("Unknown zone “%(value)s”.")
+        pk = row.pick(self.name, self.zones, required=self.required, unknown=unknown)
+        return {self.field.attname: pk}
+
+    def write(self, record):
+        zone = getattr(record, self.name)
+        return {self.name: zone.name if zone else ""}
+
+
+class OrganisationsCell(Cell):
+    """Several organisations in one cell, each by its credit code or exact name, separated by
+    、 or , (among all organisations, as the forms offer them); written by credit code (or the
+    name of one without)."""
+
+    def prepare(self, importer, cells):
+        named = {part for text in importer.texts(cells, self.name) for part in split_list(text)}
+        self.index = OrganisationIndex(Organisation.objects.all(), named)
+
+    def read(self, row, importer):
+        return {self.name: row.organisations(self.name, self.index)}
+
+    def write(self, record):
+        organisations = getattr(record, self.name).all()
+        return {self.name: "、".join(sorted(org.uscc or org.name for org in organisations))}
+
+
+# The area's bases ------------------------------------------------------------------------------
+
+
+class PlatformImporter(DeclaredImporter):
+    """A platform record's import: the model's validation and the area's rules
+    (``domain.records.problems``). A column the import fills when left empty (``optional``)
+    is filled once the file is read (``check_file``), so it is not refused as empty here."""
+
+    def problems(self, fields):
+        found = super().problems(fields)
+        for name in self.record_type.optional:
+            if fields.get(name) in (None, ""):
+                found.pop(name, None)
+        for name, message in problems(self.model, fields).items():
+            found.setdefault(name, message)
+        return found
+
+
+class PlatformSerializer(record_serializers.RecordSerializer):
+    """The model's validation, then the area's rules (``domain.records.problems``)."""
+
+    class Meta(record_serializers.RecordSerializer.Meta):
+        pass
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        values = {}
+        if self.instance is not None:
+            values = {f.attname: getattr(self.instance, f.attname) for f in model._meta.fields}
+        found = problems(model, values | attrs)
+        if found:
+            raise serializers.ValidationError(found)
+        return attrs
+
+
+class PlatformDetail(RecordDetailView):
+    """A platform record's page; the records entered on it are read with what they show."""
+
+    def children(self, records, columns, **kwargs):
+        if isinstance(records, QuerySet) and records.model in RECORD_TYPES:
+            records = records.select_related(*RECORD_TYPES[records.model].related)
+        return super().children(records, columns, **kwargs)
+
+
+class PlatformRecordType(RecordType):
+    form = RecordForm
+    importer = PlatformImporter
+    serializer = PlatformSerializer
+    detail_view = PlatformDetail
+    excel: ClassVar[bool] = True  # imported and exported with the platforms' permissions
+    headers_en: ClassVar[dict[str, str]] = {}  # English headers the verbose names do not give
+    preview: ClassVar[tuple[str, str]] = ()  # the columns an import's preview shows
+    api_basename: ClassVar[str] = ""
+
+    def permission(self, action: str) -> str:
+        if action == "import":
+            return IMPORT_PLATFORMS
+        if action == "export":
+            return EXPORT_PLATFORMS
+        return super().permission(action)
+
+    def has_permission(self, action: str) -> bool:
+        if action in ("import", "export"):
+            return self.excel
+        return super().has_permission(action)
+
+    @cached_property
+    def excel_cells(self) -> list[Cell]:
+        cells = RecordType.excel_cells.func(self)
+        for cell in cells:
+            if cell.name in self.headers_en:
+                cell.header_en = self.headers_en[cell.name]
+        return cells
+
+    @cached_property
+    def Importer(self):
+        importer = RecordType.Importer.func(self)
+        if not self.preview:
+            return importer
+        return type(importer.__name__, (importer,), {"preview": self.preview})
+
+    @cached_property
+    def Serializer(self):
+        serializer = RecordType.Serializer.func(self)
+        zones = {
+            name: SlugRelatedField(
+                slug_field="code", queryset=Zone.objects.all(), allow_null=True, required=False
+            )
+            for name in self.fields
+            if self.model_field(name).related_model is Zone
+        }
+        if not zones:
+            return serializer
+        return type(serializer.__name__, (serializer,), zones)
+
+    def route(self) -> tuple:
+        prefix, viewset, basename = super().route()
+        return prefix, viewset, self.api_basename or basename
+
+
+# Zones, agriculture ----------------------------------------------------------------------------
+
+
+class ZoneEvaluationImporter(PlatformImporter):
+    """A zone elsewhere is named by its name only; a zone of ours may give its name."""
+
+    def prepare(self, cells):
+        super().prepare(cells)
+        self.zone_names = dict(Zone.objects.values_list("pk", "name"))
+
+    def read(self, row):
+        values = super().read(row)
+        if not values["zone_name"]:
+            values["zone_name"] = self.zone_names.get(values["zone_id"], "")
+        if not values["zone_name"]:
+            raise RowError(row.header("zone_name"), _("Give the zone's name, or one of our zones."))
+        return values
+
+
+class ZoneEvaluationType(PlatformRecordType):
+    model = models.ZoneEvaluation
+    prefix = "zone-evaluations"
+    api_basename = "zone-evaluation"
+    sheet = "高新区评价"
+    importer = ZoneEvaluationImporter
+    optional = ("zone_name",)  # the name of the zone of ours when left empty
+    fields = {
+        "year": "年度",
+        "zone_name": "高新区名称",
+        "zone": "本市园区",
+        "grade": "等次",
+        "score": "得分",
+        "award": "所获表彰",
+        "document_number": "文号",
+    }
+    cells = {"zone": ZoneCell}
+    link = "zone_name"
+    columns = ("year", "zone_name", "zone", "grade", "score", "award", "document_number")
+    facts = ("year", "zone_name", "zone", "grade", "score", "award", "document_number")
+    filters = ("year",)
+    more_filters = {
+        "ours": YesNoFilter(
+            label=gettext_lazy("Our zones"), field_name="zone", lookup_expr="isnull", exclude=True
+        )
+    }
+    search = ("zone_name", "award")
+    natural_key = ("year", "zone_name")
+    preview = ("year", "zone_name")
+
+
+class AgriPlatformDetail(PlatformDetail):
+    """A platform's page: its partners, and its academicians (added from here)."""
+
+    def sections(self):
+        platform = self.object
+        academicians = self.visible(models.AcademicianCooperation).filter(platform=platform)
+        section = self.related_records(
+            capfirst(models.AcademicianCooperation._meta.verbose_name_plural),
+            academicians.select_related("institution"),
+            [
+                Shown("academician", link=True),
+                Shown("academy"),
+                Shown("institution"),
+                Shown("signed_on"),
+                Shown("topic"),
+            ],
+        )
+        query = f"?platform={platform.pk}"
+        if self.request.user.has_perm(perm("add", models.AcademicianCooperation)):
+            section.add_url = reverse(url_name(models.AcademicianCooperation, "create")) + query
+        section.list_url = self.list_of(models.AcademicianCooperation, query)
+        partners = self.related_records(
+            _("Partners"), platform.partners.all(), [Shown("name", link=True), Shown("uscc")]
+        )
+        return [partners, section, *super().sections()]
+
+
+class AgriPlatformType(PlatformRecordType):
+    model = models.AgriPlatform
+    prefix = "agri-platforms"
+    api_basename = "agri-platform"
+    sheet = "农业创新平台"
+    detail_view = AgriPlatformDetail
+    fields = {
+        "name": "平台名称",
+        "kind": "类型",
+        "host": "依托单位",
+        "partners": "合作单位",
+        "established_on": "建成日期",
+        "focus": "研究方向",
+    }
+    cells = {"partners": OrganisationsCell}
+    columns = ("name", "kind", "host", "established_on", "focus")
+    facts = ("kind", "host", "established_on", "focus")  # the partners are a section
+    filters = ("kind",)
+    search = ("name", "host__name", "focus")
+    natural_key = ("name",)
+    preview = ("host_uscc", "name")
+
+
+class AcademicianCooperationType(PlatformRecordType):
+    model = models.AcademicianCooperation
+    prefix = "academician-cooperations"
+    api_basename = "academician-cooperation"
+    sheet = "院士合作"
+    fields = {
+        "academician": "院士姓名",
+        "academy": "所属院",
+        "institution": "院士所在单位",
+        "platform": "合作平台",
+        "signed_on": "签约日期",
+        "topic": "合作方向",
+    }
+    headers_en = {"institution": "Institution"}
+    columns = ("academician", "academy", "institution", "platform", "signed_on", "topic")
+    facts = ("academician", "academy", "institution", "platform", "signed_on", "topic")
+    filters = ("platform",)
+    search = ("academician", "academy", "topic")
+    natural_key = ("academician", "signed_on")
+    preview = ("platform", "academician")
+
+
+# The area's declared record types, registered in the order of its menu.
+DECLARED = (
+    ZoneEvaluationType,
+    AgriPlatformType,
+    AcademicianCooperationType,
+)
+for declared in DECLARED:
+    register(declared)
