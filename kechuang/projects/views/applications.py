@@ -1,10 +1,9 @@
-"""Pages of plan projects: calls (list, page, the staff's form with criteria, form fields and
-review phases) and applications — the project through its life: the list with its export, the
-applicant's form, and the project's page with the steps the user may take, the timeline, the
-extension requests and (for staff) the review scores.
+"""Pages of applications — the project through its life: the list with its export, the project's
+page with the steps the user may take, the timeline, the extension requests and (for staff) the
+review scores, and the applicant's form.
 
 Every state change goes through ``domain/workflow.py``; experts never reach these pages (they
-hold no view permission on applications — their own reading page lives with the reviews)."""
+hold no view permission on applications — their own reading page is in ``reviews.py``)."""
 
 from __future__ import annotations
 
@@ -14,8 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,191 +21,33 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.decorators.http import require_POST
 
 from kechuang.audit import chain
 from kechuang.audit.enums import AuditAction
 from kechuang.audit.models import AuditEvent
 from kechuang.audit.presentation import present
-from kechuang.core.domain.concurrency import ConcurrentEditError, save_versioned
+from kechuang.core.domain.concurrency import ConcurrentEditError
 from kechuang.core.domain.errors import DomainError
 from kechuang.core.interfaces.excel import in_chunks, write_workbook
 from kechuang.core.views import ScopedDetailView, ScopedListView, is_htmx, scoped_object_or_404
 
-from .domain import extensions, scoring, workflow
-from .enums import ExtensionState, State
-from .interfaces.filters import WAITING_FOR_ME, ApplicationFilter, CallFilter
-from .interfaces.forms import (
+from ..domain import scoring, workflow
+from ..enums import ExtensionState, State
+from ..interfaces.filters import WAITING_FOR_ME, ApplicationFilter
+from ..interfaces.forms import (
     ApplicationForm,
-    CallEditor,
     ExtensionDecisionForm,
     ExtensionRequestForm,
     TransitionForm,
 )
-from .models import Application, Call, ExtensionRequest
-from .reference import APPROVE, EXPORT, MANAGE, REVIEW
-
-VIEW_CALL = "projects.view_call"
-ADD_CALL = "projects.add_call"
-CHANGE_CALL = "projects.change_call"
-VIEW = "projects.view_application"
-ADD = "projects.add_application"
-CHANGE = "projects.change_application"
-REQUEST_EXTENSION = "projects.add_extensionrequest"
+from ..models import Application, Call
+from ..reference import APPROVE, EXPORT, MANAGE, REVIEW
+from .common import ADD, CHANGE, REQUEST_EXTENSION, VIEW, VIEW_CALL
 
 
 def may_see_scores(user, application) -> bool:
     """Review scores name the experts: for those who run the review or decide on approval."""
     return user.has_perm(REVIEW, application) or user.has_perm(APPROVE, application)
-
-
-# Calls -----------------------------------------------------------------------------------------
-# Calls are the bureau's public announcements: whoever may view calls sees every call (they have
-# no data scope), and whoever may change calls changes any.
-
-
-class CallListView(ScopedListView):
-    model = Call
-    permission = VIEW_CALL
-    filterset_class = CallFilter
-    template_name = "projects/call_list.html"
-    table_template_name = "projects/call_list_table.html"
-    sort_fields = {
-        "year": ("year", "batch"),
-        "name": ("name",),
-        "opens_at": ("opens_at",),
-        "closes_at": ("closes_at",),
-    }
-    default_sort = "-year"
-
-    def scoped_queryset(self):
-        return Call.objects.all()
-
-    def get_queryset(self):
-        queryset = super().get_queryset().select_related("programme")
-        if self.show_counts:
-            queryset = queryset.annotate(
-                submitted=Count("applications", filter=~Q(applications__state=State.DRAFT))
-            )
-        return queryset
-
-    @property
-    def show_counts(self) -> bool:
-        user = self.request.user
-        return not user.organisation_id and user.has_perm(CHANGE_CALL)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        now = timezone.now()
-        for call in context["object_list"]:
-            call.open_now = call.is_open(now)
-        context.update(
-            now=now,
-            show_counts=self.show_counts,
-            can_add=self.request.user.has_perm(ADD_CALL),
-            list_url=reverse("projects:call-list"),
-        )
-        return context
-
-
-class CallDetailView(ScopedDetailView):
-    model = Call
-    permission = VIEW_CALL
-    template_name = "projects/call_detail.html"
-
-    def scoped_queryset(self):
-        return Call.objects.select_related("programme")
-
-    def check_permission(self, obj=None):
-        if not self.request.user.has_perm(VIEW_CALL):
-            raise PermissionDenied
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        call, user = self.object, self.request.user
-        now = timezone.now()
-        criteria = list(call.criteria.all())
-        can_change = user.has_perm(CHANGE_CALL)
-        counts = []
-        if user.has_perm(VIEW) and not user.organisation_id:
-            by_state = dict(
-                Application.objects.visible_to(user)
-                .filter(call=call)
-                .values_list("state")
-                .annotate(n=Count("pk"))
-                .order_by()
-            )
-            counts = [
-                {"state": value, "label": label, "count": by_state[value]}
-                for value, label in State.choices
-                if by_state.get(value)
-            ]
-        mine = []
-        if user.organisation_id and user.has_perm(VIEW):
-            mine = list(Application.objects.visible_to(user).filter(call=call))
-        call.open_now = call.is_open(now)
-        context.update(
-            now=now,
-            open_now=call.open_now,
-            not_yet_open=now < call.opens_at,
-            criteria=criteria,
-            total_weight=sum((c.weight for c in criteria), 0),
-            form_fields=list(call.form_fields.all()),
-            phases=list(call.phases.all()),
-            counts=counts,
-            counts_total=sum(c["count"] for c in counts),
-            mine=mine,
-            can_apply=user.has_perm(ADD) and call.is_open(now) and bool(criteria),
-            can_change=can_change,
-            history=context["history"] if can_change else [],
-        )
-        return context
-
-
-class CallEditView(LoginRequiredMixin, View):
-    """A call with its criteria, form fields and review phases, saved together (the call names
-    the version it started from)."""
-
-    template_name = "projects/call_form.html"
-
-    def get(self, request, pk=None):
-        if pk:
-            if not request.user.has_perm(CHANGE_CALL):
-                raise PermissionDenied
-            call = get_object_or_404(Call, pk=pk)
-        else:
-            if not request.user.has_perm(ADD_CALL):
-                raise PermissionDenied
-            call = Call()
-        editor = CallEditor(request.POST or None, instance=call)
-        if request.method == "POST" and editor.is_valid():
-            try:
-                saved = save_call(editor, request.user)
-            except ConcurrentEditError as error:
-                editor.errors.append(str(error))
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(saved.get_absolute_url())
-        context = {"editor": editor, "form": editor.form, "object": call if pk else None}
-        return render(request, self.template_name, context, status=200)
-
-    post = get
-
-
-def save_call(editor: CallEditor, user) -> Call:
-    """The call and its three lists in one transaction; a stale version writes nothing."""
-    form = editor.form
-    with transaction.atomic():
-        call = form.save(commit=False)
-        if call.pk:
-            save_versioned(call, form.cleaned_data.get("version") or 0)
-        else:
-            call.created_by = user
-            call.save()
-        for formset in editor.formsets:
-            formset.instance = call
-            formset.save()
-    return call
 
 
 # Applications: the list and its export ---------------------------------------------------------
@@ -680,56 +519,3 @@ def application_form(request, application: Application, call: Call):
             return redirect(instance.get_absolute_url())
     context = {"form": form, "object": application if application.pk else None, "call": call}
     return render(request, "projects/application_form.html", context)
-
-
-# Extensions ------------------------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def extension_request(request, pk):
-    application = scoped_object_or_404(request, Application, pk, VIEW)
-    form = ExtensionRequestForm(request.POST)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
-        return redirect(application.get_absolute_url() + "#extensions")
-    try:
-        extensions.request_extension(
-            application, request.user, form.cleaned_data["until"], form.cleaned_data["reason"]
-        )
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The extension has been requested."))
-    return redirect(application.get_absolute_url() + "#extensions")
-
-
-@login_required
-@require_POST
-def extension_decide(request, pk):
-    extension = get_object_or_404(
-        ExtensionRequest.objects.visible_to(request.user).select_related("application"), pk=pk
-    )
-    application = extension.application
-    if not request.user.has_perm(VIEW, application):
-        raise Http404
-    form = ExtensionDecisionForm(request.POST, prefix=f"ext{extension.pk}")
-    if not form.is_valid():
-        messages.error(request, _("Choose whether to approve or refuse the extension."))
-        return redirect(application.get_absolute_url() + "#extensions")
-    approve = form.cleaned_data["decision"] == "approve"
-    try:
-        extensions.decide_extension(extension, request.user, approve, form.cleaned_data["comment"])
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("The extension has been approved.")
-            if approve
-            else _("The extension has been refused."),
-        )
-    return redirect(application.get_absolute_url() + "#extensions")

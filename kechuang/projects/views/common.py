@@ -1,0 +1,41 @@
+"""What the pages of plan projects share: the permission names they check (besides those of
+``reference.py``) and Excel downloads."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, HttpResponse
+from django.utils import timezone
+
+VIEW_CALL = "projects.view_call"
+ADD_CALL = "projects.add_call"
+CHANGE_CALL = "projects.change_call"
+VIEW = "projects.view_application"
+ADD = "projects.add_application"
+CHANGE = "projects.change_application"
+REQUEST_EXTENSION = "projects.add_extensionrequest"
+VIEW_EXPERT = "projects.view_expert"
+ADD_EXPERT = "projects.add_expert"
+CHANGE_EXPERT = "projects.change_expert"
+VIEW_MEETING = "projects.view_acceptancemeeting"
+
+
+def xlsx(content, filename: str):
+    """A workbook (bytes, or a file positioned at its start) as a download."""
+    if isinstance(content, bytes):
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+        return response
+    return FileResponse(content, as_attachment=True, filename=filename)
+
+
+def _quote(filename: str) -> str:
+    from urllib.parse import quote
+
+    return quote(filename)
+
+
+def stamp() -> str:
+    return timezone.localtime().strftime("%Y%m%d-%H%M")
