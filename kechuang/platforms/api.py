@@ -112,18 +112,3 @@ IncubatorTalentViewSet = viewset(
     relations=("incubator",),
     related=("talent_level",),
 )
-SigningEventViewSet = viewset(
-    models.SigningEvent, filters.SigningEventFilter, relations=("incubator",)
-)
-SignedProjectViewSet = viewset(
-    models.SignedProject,
-    filters.SignedProjectFilter,
-    relations=("event",),
-    related=("field", "origin"),
-)
-MajorProjectViewSet = viewset(
-    models.MajorProject, filters.MajorProjectFilter, related=("chain", "town")
-)
-MajorProjectStageViewSet = viewset(
-    models.MajorProjectStage, filters.MajorProjectStageFilter, relations=("project",)
-)

@@ -16,12 +16,6 @@ router.register("institute-reports", api.InstituteReportViewSet, basename="insti
 router.register("incubators", api.IncubatorViewSet, basename="incubator")
 router.register("tenancies", api.TenancyViewSet, basename="tenancy")
 router.register("incubator-talents", api.IncubatorTalentViewSet, basename="incubator-talent")
-router.register("signing-events", api.SigningEventViewSet, basename="signing-event")
-router.register("signed-projects", api.SignedProjectViewSet, basename="signed-project")
-router.register("major-projects", api.MajorProjectViewSet, basename="major-project")
-router.register(
-    "major-project-stages", api.MajorProjectStageViewSet, basename="major-project-stage"
-)
 
 for declared in DECLARED:
     router.register(*declared.instance.route())

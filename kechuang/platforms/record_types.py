@@ -17,20 +17,22 @@ What the area adds to a declaration (``PlatformRecordType``):
 
 from __future__ import annotations
 
+import uuid
+from collections import defaultdict
 from functools import cached_property
 from typing import ClassVar
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from kechuang.core.domain.imports import RowError
+from kechuang.core.domain.imports import Column, RowError
 from kechuang.core.interfaces import record_serializers
 from kechuang.core.interfaces.display import Shown
-from kechuang.core.interfaces.filters import YesNoFilter
+from kechuang.core.interfaces.filters import YesNoFilter, year_filter
 from kechuang.core.interfaces.serializers import SlugRelatedField
 from kechuang.core.record_views import RecordDetailView, perm, url_name
 from kechuang.registry.domain.lookups import OrganisationIndex
@@ -308,11 +310,218 @@ class AcademicianCooperationType(PlatformRecordType):
     preview = ("platform", "academician")
 
 
+# Signings, major projects ----------------------------------------------------------------------
+
+
+class SigningEventDetail(PlatformDetail):
+    """A signing's page: its projects with their total investment."""
+
+    def children(self, records, columns, **kwargs):
+        if records.model is models.SignedProject:
+            total = records.aggregate(total=Sum("investment"))["total"]
+            note = _("Total investment: %(total)s (10k yuan).") % {"total": f"{total or 0:,.2f}"}
+            kwargs.setdefault("note", note)
+        return super().children(records, columns, **kwargs)
+
+
+class SigningEventType(PlatformRecordType):
+    model = models.SigningEvent
+    prefix = "signing-events"
+    api_basename = "signing-event"
+    excel = False  # its projects are imported and exported
+    detail_view = SigningEventDetail
+    fields = {
+        "name": "活动名称",
+        "held_on": "活动日期",
+        "city": "城市",
+        "place": "地点",
+        "incubator": "孵化器",
+    }
+    columns = (
+        "name",
+        "held_on",
+        "city",
+        "incubator",
+        Shown("project_count", label=gettext_lazy("Projects"), numeric=True),
+        Shown("investment", label=gettext_lazy("Investment (10k yuan)"), numeric=True),
+    )
+    filters = ("held_on",)
+    search = ("name", "city", "place")
+
+    def queryset(self):
+        return (
+            super()
+            .queryset()
+            .annotate(project_count=Count("projects"), investment=Sum("projects__investment"))
+        )
+
+
+class EventCell(Cell):
+    """A signing event by its name, and its date when several events share the name (within
+    the importer's data scope); written as both."""
+
+    def columns(self):
+        return [
+            Column(self.header, self.name, self.header_en, required=True),
+            Column("活动日期", "held_on", "Event date"),
+        ]
+
+    def prepare(self, importer, cells):
+        self.events = defaultdict(list)
+        visible = models.SigningEvent.objects.visible_to(importer.user)
+        for pk, name, held_on in visible.values_list("pk", "name", "held_on"):
+            self.events[name].append((pk, held_on))
+
+    def read(self, row, importer):
+        name = row.text(self.name, required=True)
+        held_on = row.date("held_on")
+        events = [
+            pk for pk, date in self.events.get(name, []) if held_on is None or date == held_on
+        ]
+        if not events:
+            raise RowError(
+                row.header(self.name),
+                _("No signing event “%(value)s” within your data scope.") % {"value": name},
+            )
+        if len(events) > 1:
+            raise RowError(
+                row.header("held_on"),
+                _("Several signing events are named “%(value)s”: give the event date.")
+                % {"value": name},
+            )
+        return {self.field.attname: events[0]}
+
+    def write(self, record):
+        event = getattr(record, self.name)
+        return {self.name: event.name, "held_on": event.held_on}
+
+
+class SignedProjectType(PlatformRecordType):
+    model = models.SignedProject
+    prefix = "signed-projects"
+    api_basename = "signed-project"
+    sheet = "签约项目"
+    parent = "event"
+    segment = "projects"
+    fields = {
+        "event": "签约活动",
+        "name": "项目名称",
+        "field": "领域",
+        "origin": "来源地",
+        "investment": "投资额(万元)",
+        "investor": "投资方",
+    }
+    cells = {"event": EventCell}
+    headers_en = {"name": "Project"}
+    columns = (
+        "name",
+        Shown("event", sort="event__held_on"),
+        "field",
+        "origin",
+        "investment",
+        "investor",
+    )
+    default_sort = "-event"  # the latest signings first
+    filters = ("event", "field", "origin")
+    more_filters = {"year": year_filter(field_name="event__held_on__year")}
+    search = ("name", "investor", "event__name")
+    natural_key = ("event", "name")
+    preview = ("event", "name")
+
+
+class MajorProjectImporter(PlatformImporter):
+    """Major industrial projects by code; a row without a code is matched by name (a new
+    project gets a code)."""
+
+    def check_file(self, result):
+        """Give each row without a code the code of the one project of that name, or a new
+        code; a name several projects share needs the code."""
+        names = {r.values["fields"]["name"] for r in result.rows if not r.values["fields"]["code"]}
+        known = defaultdict(list)
+        for code, name in self.model.objects.filter(name__in=names).values_list("code", "name"):
+            known[name].append(code)
+        kept = []
+        for row in result.rows:
+            fields = row.values["fields"]
+            if not fields["code"]:
+                codes = known.get(fields["name"], [])
+                if len(codes) > 1:
+                    result.add_error(
+                        row.number,
+                        self.headers["code"],
+                        _("Several major projects are named “%(value)s”: give the code.")
+                        % {"value": fields["name"]},
+                    )
+                    continue
+                fields["code"] = codes[0] if codes else f"major-{uuid.uuid4().hex[:12]}"
+                known[fields["name"]] = [fields["code"]]  # later rows of the same name
+                row.values["code"] = fields["code"]
+            kept.append(row)
+        result.rows = kept
+        super().check_file(result)
+
+
+class MajorProjectType(PlatformRecordType):
+    model = models.MajorProject
+    prefix = "major-projects"
+    api_basename = "major-project"
+    sheet = "重大产业项目"
+    importer = MajorProjectImporter
+    optional = ("code",)  # the code of the project of that name, or a new one
+    fields = {
+        "code": "项目编码",
+        "name": "项目名称",
+        "chain": "产业链",
+        "town": "镇街道",
+        "landed_on": "落户日期",
+        "investment": "总投资(万元)",
+        "capacity": "设计年产能",
+        "capacity_unit": "产能单位",
+        "output_at_capacity": "达产年产值(万元)",
+    }
+    link = "name"
+    columns = (
+        "name",
+        "code",
+        "chain",
+        "town",
+        "landed_on",
+        "investment",
+        "output_at_capacity",
+    )
+    filters = ("town", "chain")
+    search = ("name", "code")
+    natural_key = ("code",)
+    preview = ("code", "name")
+
+
+class MajorProjectStageType(PlatformRecordType):
+    model = models.MajorProjectStage
+    prefix = "major-project-stages"
+    api_basename = "major-project-stage"
+    excel = False
+    parent = "project"
+    segment = "stages"
+    fields = {
+        "project": "项目名称",
+        "name": "阶段",
+        "planned_on": "计划日期",
+        "done_on": "完成日期",
+    }
+    columns = ("name", "project", "planned_on", "done_on")
+    filters = ("project",)
+    search = ("name", "project__name")
+
+
 # The area's declared record types, registered in the order of its menu.
 DECLARED = (
     ZoneEvaluationType,
     AgriPlatformType,
     AcademicianCooperationType,
+    SigningEventType,
+    SignedProjectType,
+    MajorProjectType,
+    MajorProjectStageType,
 )
 for declared in DECLARED:
     register(declared)

@@ -46,15 +46,6 @@ urlpatterns = [
     *children("incubators", "talents", forms.IncubatorTalentForm),
     *records("tenancies", views.TenancyList),
     *records("incubator-talents", views.IncubatorTalentList),
-    *records(
-        "signing-events", views.SigningEventList, views.SigningEventDetail, forms.SigningEventForm
-    ),
-    *children("signing-events", "projects", forms.SignedProjectForm),
-    *records("signed-projects", views.SignedProjectList),
-    *records(
-        "major-projects", views.MajorProjectList, views.MajorProjectDetail, forms.MajorProjectForm
-    ),
-    *children("major-projects", "stages", forms.MajorProjectStageForm),
     # The declared record types (``record_types.py``).
     *(pattern for declared in DECLARED for pattern in declared.instance.urls()),
 ]

@@ -26,6 +26,7 @@ from kechuang.platforms.models import (
     SignedProject,
     Tenancy,
 )
+from kechuang.platforms.record_types import SignedProjectType
 from kechuang.platforms.reference import ROLE_GRANTS
 from kechuang.registry.models import Person
 from tests.factories import OrganisationFactory, role, user
@@ -359,7 +360,9 @@ def test_institute_records_and_signed_projects_import(client, w):
     )
     confirm(client, job)
     _, job = upload(
-        client, "platforms.signedproject", workbook(columns.SIGNED_PROJECT_COLUMNS, projects)
+        client,
+        "platforms.signedproject",
+        workbook(SignedProjectType.instance.excel_columns, projects),
     )
     confirm(client, job)
 

@@ -28,6 +28,7 @@ from kechuang.platforms.models import (
 from kechuang.platforms.record_types import (
     AcademicianCooperationType,
     AgriPlatformType,
+    MajorProjectType,
     ZoneEvaluationType,
 )
 from kechuang.registry.enums import IndustryChain, OrganisationKind, TalentLevel
@@ -63,7 +64,7 @@ LISTS = {
         AcademicianCooperation,
         AcademicianCooperationType.instance.excel_columns,
     ),
-    "majorproject": (MajorProject, columns.MAJOR_PROJECT_COLUMNS),
+    "majorproject": (MajorProject, MajorProjectType.instance.excel_columns),
 }
 
 

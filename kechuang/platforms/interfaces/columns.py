@@ -97,16 +97,6 @@ INSTITUTE_RECORD_COLUMNS = [
     Column("备注", "note", "Note"),
 ]
 
-SIGNED_PROJECT_COLUMNS = [
-    Column("签约活动", "event", "Signing event", required=True),
-    Column("活动日期", "held_on", "Event date"),
-    Column("项目名称", "name", "Project", required=True),
-    Column("领域", "field", "Field", required=True),
-    Column("来源地", "origin", "Origin", required=True),
-    Column("投资额(万元)", "investment", "Investment (10k yuan)", required=True),
-    Column("投资方", "investor", "Investor"),
-]
-
 INCUBATION_PROJECT_COLUMNS = [
     Column("研究院", "institute", "Institute", required=True),
     Column("项目名称", "name", "Project", required=True),
@@ -138,16 +128,4 @@ INSTITUTE_REPORT_COLUMNS = [
     Column("服务企业数", "enterprises_served", "Enterprises served"),
     Column("报送日期", "submitted_on", "Submitted on", required=True),
     Column("备注", "note", "Note"),
-]
-
-MAJOR_PROJECT_COLUMNS = [
-    Column("项目编码", "code", "Code"),
-    Column("项目名称", "name", "Name", required=True),
-    Column("产业链", "chain", "Industry chain"),
-    Column("镇街道", "town", "Town"),
-    Column("落户日期", "landed_on", "Landed on"),
-    Column("总投资(万元)", "investment", "Total investment (10k yuan)"),
-    Column("设计年产能", "capacity", "Design capacity per year"),
-    Column("产能单位", "capacity_unit", "Capacity unit"),
-    Column("达产年产值(万元)", "output_at_capacity", "Output at capacity (10k yuan/year)"),
 ]

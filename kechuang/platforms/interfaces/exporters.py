@@ -13,9 +13,7 @@ from .columns import (
     INSTITUTE_RECORD_COLUMNS,
     INSTITUTE_REPORT_COLUMNS,
     INSTITUTE_TALENT_COLUMNS,
-    MAJOR_PROJECT_COLUMNS,
     RD_INSTITUTION_COLUMNS,
-    SIGNED_PROJECT_COLUMNS,
     TENANCY_COLUMNS,
 )
 
@@ -144,21 +142,6 @@ INSTITUTE_RECORDS = Export(
     },
 )
 
-SIGNED_PROJECTS = Export(
-    sheet="签约项目",
-    columns=SIGNED_PROJECT_COLUMNS,
-    loader=lambda: models.SignedProject.objects.select_related("event", "field", "origin"),
-    row=lambda p: {
-        "event": p.event.name,
-        "held_on": p.event.held_on,
-        "name": p.name,
-        "field": p.field.name,
-        "origin": p.origin.name,
-        "investment": p.investment,
-        "investor": p.investor,
-    },
-)
-
 INCUBATION_PROJECTS = Export(
     sheet="孵化项目",
     columns=INCUBATION_PROJECT_COLUMNS,
@@ -208,22 +191,5 @@ INSTITUTE_REPORTS = Export(
         "enterprises_served": r.enterprises_served,
         "submitted_on": r.submitted_on,
         "note": r.note,
-    },
-)
-
-MAJOR_PROJECTS = Export(
-    sheet="重大产业项目",
-    columns=MAJOR_PROJECT_COLUMNS,
-    loader=lambda: models.MajorProject.objects.select_related("chain", "town"),
-    row=lambda p: {
-        "code": p.code,
-        "name": p.name,
-        "chain": name_of(p.chain),
-        "town": name_of(p.town),
-        "landed_on": p.landed_on,
-        "investment": p.investment,
-        "capacity": p.capacity,
-        "capacity_unit": p.capacity_unit,
-        "output_at_capacity": p.output_at_capacity,
     },
 )

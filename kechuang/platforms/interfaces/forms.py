@@ -199,48 +199,6 @@ class IncubatorTalentForm(ChildForm):
         fields = ["name", "talent_level", "enterprise", "introduced_on"]
 
 
-class SigningEventForm(RecordForm):
-    class Meta(RecordForm.Meta):
-        model = models.SigningEvent
-        fields = ["name", "held_on", "city", "place", "incubator"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["incubator"].queryset = models.Incubator.objects.visible_to(self.user)
-
-
-class SignedProjectForm(ChildForm):
-    parent = "event"
-
-    class Meta(RecordForm.Meta):
-        model = models.SignedProject
-        fields = ["name", "field", "origin", "investment", "investor"]
-
-
-class MajorProjectForm(RecordForm):
-    class Meta(RecordForm.Meta):
-        model = models.MajorProject
-        fields = [
-            "code",
-            "name",
-            "chain",
-            "town",
-            "landed_on",
-            "investment",
-            "capacity",
-            "capacity_unit",
-            "output_at_capacity",
-        ]
-
-
-class MajorProjectStageForm(ChildForm):
-    parent = "project"
-
-    class Meta(RecordForm.Meta):
-        model = models.MajorProjectStage
-        fields = ["name", "planned_on", "done_on"]
-
-
 def __getattr__(name):
     """The forms of declared record types by their former names (``AgriPlatformForm`` is
     ``record_types.AgriPlatformType.instance.Form``)."""

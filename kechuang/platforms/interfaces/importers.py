@@ -56,10 +56,7 @@ from ..models import (
     InstituteRecord,
     InstituteReport,
     InstituteTalent,
-    MajorProject,
     RDInstitution,
-    SignedProject,
-    SigningEvent,
     Tenancy,
 )
 from ..rules import IMPORT_INSTITUTES, IMPORT_PLATFORMS
@@ -71,9 +68,7 @@ from .columns import (
     INSTITUTE_RECORD_COLUMNS,
     INSTITUTE_REPORT_COLUMNS,
     INSTITUTE_TALENT_COLUMNS,
-    MAJOR_PROJECT_COLUMNS,
     RD_INSTITUTION_COLUMNS,
-    SIGNED_PROJECT_COLUMNS,
     TENANCY_COLUMNS,
 )
 
@@ -433,58 +428,6 @@ class InstituteRecordImporter(PlatformImporter):
 
 
 @register
-class SignedProjectImporter(PlatformImporter):
-    """Projects of signing events; an event is named by its name (and its date, when several
-    events share the name)."""
-
-    key = "platforms.signedproject"
-    label = gettext_lazy("Signed project import")
-    list_url_name = "platforms:signedproject-list"
-    columns = SIGNED_PROJECT_COLUMNS
-    model = SignedProject
-    natural_key = ("event_id", "name")
-    preview = ("event", "name")
-
-    def prepare(self, cells):
-        self.events = defaultdict(list)
-        for pk, name, held_on in SigningEvent.objects.visible_to(self.user).values_list(
-            "pk", "name", "held_on"
-        ):
-            self.events[name].append((pk, held_on))
-        self.fields = code_items(CodeList.SIGNING_FIELD)
-        self.origins = code_items(CodeList.SIGNING_ORIGIN)
-
-    def read(self, row):
-        return {
-            "event_id": self.event(row),
-            "name": row.text("name", required=True),
-            "field_id": row.pick("field", self.fields, required=True),
-            "origin_id": row.pick("origin", self.origins, required=True),
-            "investment": row.decimal("investment", required=True),
-            "investor": row.text("investor"),
-        }
-
-    def event(self, row) -> int:
-        name = row.text("event", required=True)
-        held_on = row.date("held_on")
-        events = [
-            pk for pk, date in self.events.get(name, []) if held_on is None or date == held_on
-        ]
-        if not events:
-            raise RowError(
-                row.header("event"),
-                _("No signing event “%(value)s” within your data scope.") % {"value": name},
-            )
-        if len(events) > 1:
-            raise RowError(
-                row.header("held_on"),
-                _("Several signing events are named “%(value)s”: give the event date.")
-                % {"value": name},
-            )
-        return events[0]
-
-
-@register
 class IncubationProjectImporter(PlatformImporter):
     """Projects the institutes incubate, one per institute and name (a later row moves the
     project on: signed, landed …)."""
@@ -585,64 +528,3 @@ class InstituteReportImporter(PlatformImporter):
             "submitted_on": row.date("submitted_on", required=True),
             "note": row.text("note", max_length=2000),
         }
-
-
-@register
-class MajorProjectImporter(PlatformImporter):
-    """Major industrial projects by code; a row without a code is matched by name (a new
-    project gets a code)."""
-
-    key = "platforms.majorproject"
-    label = gettext_lazy("Major project import")
-    list_url_name = "platforms:majorproject-list"
-    columns = MAJOR_PROJECT_COLUMNS
-    model = MajorProject
-    natural_key = ("code",)
-    preview = ("code", "name")
-
-    def prepare(self, cells):
-        self.chains = code_items(CodeList.INDUSTRY_CHAIN)
-        self.towns = by_code_and_name(Town.objects.all())
-
-    def read(self, row):
-        code = slug_code(row)
-        return {
-            "code": code,
-            "name": row.text("name", required=True),
-            "chain_id": row.pick(
-                "chain", self.chains, unknown=_("Unknown industry chain “%(value)s”.")
-            ),
-            "town_id": row.pick("town", self.towns, unknown=_("Unknown town “%(value)s”.")),
-            "landed_on": row.date("landed_on"),
-            "investment": row.decimal("investment"),
-            "capacity": row.decimal("capacity"),
-            "capacity_unit": row.text("capacity_unit", max_length=20),
-            "output_at_capacity": row.decimal("output_at_capacity"),
-        }
-
-    def check_file(self, result):
-        """Give each row without a code the code of the one project of that name, or a new
-        code; a name several projects share needs the code."""
-        names = {r.values["fields"]["name"] for r in result.rows if not r.values["fields"]["code"]}
-        known = defaultdict(list)
-        for code, name in MajorProject.objects.filter(name__in=names).values_list("code", "name"):
-            known[name].append(code)
-        kept = []
-        for row in result.rows:
-            fields = row.values["fields"]
-            if not fields["code"]:
-                codes = known.get(fields["name"], [])
-                if len(codes) > 1:
-                    result.add_error(
-                        row.number,
-                        self.headers["code"],
-                        _("Several major projects are named “%(value)s”: give the code.")
-                        % {"value": fields["name"]},
-                    )
-                    continue
-                fields["code"] = codes[0] if codes else f"major-{uuid.uuid4().hex[:12]}"
-                known[fields["name"]] = [fields["code"]]  # later rows of the same name
-                row.values["code"] = fields["code"]
-            kept.append(row)
-        result.rows = kept
-        super().check_file(result)

@@ -103,14 +103,4 @@ SERIALIZERS = {
     models.IncubatorTalent: serializer(
         models.IncubatorTalent, talent_level=optional_code(CodeList.TALENT_LEVEL)
     ),
-    models.SigningEvent: serializer(models.SigningEvent),
-    models.SignedProject: serializer(
-        models.SignedProject,
-        field=CodeField(CodeList.SIGNING_FIELD),
-        origin=CodeField(CodeList.SIGNING_ORIGIN),
-    ),
-    models.MajorProject: serializer(
-        models.MajorProject, chain=optional_code(CodeList.INDUSTRY_CHAIN), town=by_code(Town)
-    ),
-    models.MajorProjectStage: serializer(models.MajorProjectStage),
 }
