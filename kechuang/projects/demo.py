@@ -16,14 +16,15 @@ What the seeds say (seed-facts.yaml, ids ``projects.*``) and how the records mak
 The figures are never stored: kechuang/projects/indicators.py computes them, and
 tests/indicators/test_seed_facts.py checks them through docs/seed-facts-map.yaml.
 
-Everything is planned from fixed tables and one seeded ``random.Random``. Calls, experts and the
-applications of the older calls are written with ``sync_rows`` on natural keys, their
-state-bearing fields worked out by replaying their path through the workflow's transition table
-(:func:`replay`). The applications of the calls marked ``workflow`` (the schools' calls and
-every call from 2024 on, the ones a demo walks through) are created as drafts and then moved by
-the real workflow (``domain/workflow.perform``, acceptance conclusions through
-``domain/meetings``) with the dates of their history, so their timelines are real — once: a
-project no longer in draft is left alone, so loading again writes nothing.
+Everything is planned from fixed tables — the data files ``data/demo_*.json`` (calls, meetings, the
+expert pool's organisations, project names, texts) — and one seeded ``random.Random``. Calls,
+experts and the applications of the older calls are written with ``sync_rows`` on natural keys,
+their state-bearing fields worked out by replaying their path through the workflow's transition
+table (:func:`replay`). The applications of the calls marked ``workflow`` (the schools' calls and
+every call from 2024 on, the ones a demo walks through) are created as drafts and then moved by the
+real workflow (``domain/workflow.perform``, acceptance conclusions through ``domain/meetings``)
+with the dates of their history, so their timelines are real — once: a project no longer in draft
+is left alone, so loading again writes nothing.
 
 Dates are fixed, never relative to the load: the call open for the live demo runs from
 2026-11-01 to 2027-06-30, and nothing in the plan happens after :data:`LATEST`.
@@ -32,10 +33,12 @@ Dates are fixed, never relative to the load: the call open for the live demo run
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import count
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db.models import Max
@@ -88,18 +91,22 @@ DANGHU = "当湖街道"
 
 # Organisations the seeds name.
 VOCATIONAL = "平湖市职业中等专业学校"
-TRANSPORT = "平湖市交通运输学校"
-TECHNICIAN = "平湖技师学院"
-AGENCY = "浙江省科技评估和成果转化中心"
 ROBOT = "一种智能防疫巡检机器人"
 
+# The data of the demo (calls, meetings, names, texts) is in data/demo_*.json; what is done with
+# it — the random draws, the replay of each project's path — is here.
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def read(name: str) -> dict:
+    return json.loads((DATA / f"demo_{name}.json").read_text(encoding="utf-8"))
+
+
+CALL_DATA, TEXTS, NAMES = read("calls"), read("texts"), read("projects")
 CRITERIA = [
-    ("innovation", "创新性", "技术路线与现有技术相比的先进性和创新点。", Decimal("0.30")),
-    ("feasibility", "技术可行性", "技术方案、进度安排与考核指标是否可行。", Decimal("0.25")),
-    ("benefit", "经济社会效益", "预期的经济效益、社会效益与推广前景。", Decimal("0.25")),
-    ("team", "团队与基础", "承担单位的研发条件、项目团队与前期基础。", Decimal("0.20")),
+    (c["code"], c["name"], c["description"], Decimal(c["weight"])) for c in CALL_DATA["criteria"]
 ]
-PHASE = "专家评审"
+PHASE = CALL_DATA["phase"]
 
 
 def at(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
@@ -165,52 +172,34 @@ class CallPlan:
         return at(self.closes, 17, 30)
 
 
-def call(code, category, field_, opens, closes, check, recommend, review, decide, starts, **kw):
-    year = int(code[:4])
+SCHEDULE = (
+    "opens",
+    "closes",
+    "checked_on",
+    "recommended_on",
+    "review_on",
+    "decided_on",
+    "starts_on",
+)
+
+
+def call(row: dict) -> CallPlan:
+    """A call of data/demo_calls.json: its schedule is a named one (``schedules``) or its own."""
+    schedule = row["schedule"]
+    if isinstance(schedule, str):
+        schedule = CALL_DATA["schedules"][schedule]
+    options = {k: row[k] for k in ("programme", "reviewers", "aggregation", "workflow") if k in row}
+    if "review_closes" in row:
+        options["review_closes"] = d(row["review_closes"])
     return CallPlan(
-        code, year, kw.pop("batch", 1), category, field_, d(opens), d(closes), d(check),
-        d(recommend), d(review), d(decide), d(starts), **kw,
+        row["code"], int(row["code"][:4]), row.get("batch", 1), row["category"], row["field"],
+        *(d(schedule[key]) for key in SCHEDULE), **options,
     )  # fmt: skip
-
-
-def dates(text: str) -> list[str]:
-    """A call's schedule (see :func:`call`), written on one line."""
-    return text.split()
 
 
 MAJOR, KEY, GENERAL = Category.MAJOR, Category.KEY, Category.GENERAL
 IND, AGRI, SOC = F.INDUSTRY, F.AGRICULTURE, F.SOCIAL
-HITECH = ProgrammeCode.HITECH_ZONE
-_2018 = dates("2018-03-01 2018-04-20 2018-05-08 2018-05-25 2018-06-05 2018-07-10 2018-07-01")
-_2019 = dates("2019-03-01 2019-04-19 2019-05-07 2019-05-24 2019-06-04 2019-07-09 2019-07-01")
-_2020 = dates("2020-03-02 2020-04-30 2020-05-15 2020-06-01 2020-06-10 2020-07-14 2020-08-01")
-_2021 = dates("2021-03-01 2021-04-30 2021-05-14 2021-05-31 2021-06-09 2021-07-13 2021-08-01")
-CALLS = [
-    call("2018-industry-major-1", MAJOR, IND, *_2018),
-    call("2018-industry-key-1", KEY, IND, *_2018),
-    call("2018-agriculture-key-1", KEY, AGRI, *_2018),
-    call("2019-industry-major-1", MAJOR, IND, *_2019),
-    call("2019-industry-key-1", KEY, IND, *_2019),
-    call("2019-agriculture-key-1", KEY, AGRI, *_2019),
-    call("2019-industry-general-1", GENERAL, IND, *_2019, reviewers=3),
-    call("2019-social-general-1", GENERAL, SOC, *_2019, reviewers=3),
-    call("2020-hitech-zone-key-1", KEY, IND, *_2020, programme=HITECH, aggregation=Aggregation.TRIMMED_MEAN),
-    call("2020-industry-key-1", KEY, IND, *_2020),
-    call("2020-agriculture-key-1", KEY, AGRI, *_2020),
-    call("2020-industry-general-1", GENERAL, IND, *_2020, reviewers=3),
-    call("2020-social-general-1", GENERAL, SOC, *_2020, reviewers=3, workflow=True),
-    call("2021-industry-major-1", MAJOR, IND, *_2021),
-    call("2021-hitech-zone-key-1", KEY, IND, *_2021, programme=HITECH, aggregation=Aggregation.TRIMMED_MEAN),
-    call("2021-industry-key-1", KEY, IND, *_2021),
-    call("2021-agriculture-key-1", KEY, AGRI, *_2021),
-    call("2021-social-general-1", GENERAL, SOC, *_2021, reviewers=3),
-    # Projects running now, a call in expert review now, and the call open for the live demo.
-    call("2024-industry-key-1", KEY, IND, "2024-03-01", "2024-04-30", "2024-05-15", "2024-05-31", "2024-06-11", "2024-07-16", "2024-08-01", workflow=True),
-    call("2025-agriculture-key-1", KEY, AGRI, "2025-03-03", "2025-04-30", "2025-05-15", "2025-05-30", "2025-06-10", "2025-07-15", "2025-08-01", workflow=True),
-    call("2026-industry-key-1", KEY, IND, "2026-02-16", "2026-04-15", "2026-04-28", "2026-05-15", "2026-05-26", "2026-07-14", "2026-08-01", workflow=True),
-    call("2026-industry-general-2", GENERAL, IND, "2026-07-01", "2026-09-15", "2026-09-25", "2026-10-12", "2026-10-20", "2026-11-17", "2027-01-01", batch=2, reviewers=3, workflow=True, review_closes=d("2026-12-10")),
-    call("2027-industry-general-1", GENERAL, IND, "2026-11-01", "2027-06-30", "2026-11-20", "2027-07-15", "2027-07-25", "2027-09-15", "2027-10-01", reviewers=3, workflow=True),
-]  # fmt: skip
+CALLS = [call(row) for row in CALL_DATA["calls"]]
 CALL = {c.code: c for c in CALLS}
 OPEN_CALL = "2027-industry-general-1"
 IN_REVIEW_CALL = "2026-industry-general-2"
@@ -218,19 +207,11 @@ REVIEWED_CALLS = ("2020-hitech-zone-key-1", "2026-industry-key-1", IN_REVIEW_CAL
 
 
 def guide(plan: CallPlan) -> str:
-    who = {
-        F.INDUSTRY: "本市注册的企业、高校院所和职业院校",
-        F.AGRICULTURE: "本市注册的农业企业、农民专业合作社和农业科研单位",
-        F.SOCIAL: "本市注册的企事业单位、医疗机构和学校",
-    }[plan.field]
-    text = (
-        f"申报对象:{who}。申报单位须具有独立法人资格,财务管理制度健全,项目负责人年龄不超过"
-        "60周岁,同一负责人限报一项。申报材料经所在镇街道(单位主管部门)推荐后报送市科技局。"
-    )
+    texts = CALL_DATA["guide"]
+    text = texts["text"].format(who=texts["who"][plan.field])
     if plan.programme == ProgrammeCode.HITECH_ZONE:
-        text += "本专项面向平湖先进装备智造省级高新技术产业园区内的企业,重点支持智能装备、"
-        text += "航空航天和生物医药领域的关键技术攻关。"
-    return text + "(演示数据)"
+        text += texts["hitech_zone"]
+    return text + texts["end"]
 
 
 # -- experts -------------------------------------------------------------------------------
@@ -239,16 +220,7 @@ EXPERT_POOL = 60
 # Where the pool's experts work: universities and research organisations of the registry,
 # then synthetic enterprises (a few experts therefore sit in organisations that apply).
 EXPERT_ORGANISATIONS = [
-    ("浙江工业大学", (Title.PROFESSOR, Title.ASSOCIATE_PROFESSOR)),
-    ("浙江大学", (Title.PROFESSOR, Title.ASSOCIATE_PROFESSOR)),
-    ("上海交通大学", (Title.PROFESSOR, Title.ASSOCIATE_PROFESSOR)),
-    ("杭州电子科技大学", (Title.PROFESSOR, Title.ASSOCIATE_PROFESSOR)),
-    ("浙江农林大学", (Title.PROFESSOR, Title.ASSOCIATE_PROFESSOR)),
-    ("清华大学", (Title.PROFESSOR,)),
-    ("浙江省农业科学院", (Title.PROFESSOR_LEVEL, Title.SENIOR_ENGINEER)),
-    ("中国农业科学院", (Title.PROFESSOR_LEVEL,)),
-    ("航天科工二院二十三所", (Title.PROFESSOR_LEVEL, Title.SENIOR_ENGINEER)),
-    ("上海交大平湖智能光电研究院", (Title.SENIOR_ENGINEER,)),
+    (row["organisation"], tuple(row["titles"])) for row in read("experts")["organisations"]
 ]
 ENTERPRISE_EXPERTS = 12  # in synthetic enterprises, senior engineers
 
@@ -317,17 +289,17 @@ class Outcome:
     terminated: tuple[dt.date, str] | None = None
 
 
-RETURN_REASON = "预算表中自筹经费明细不完整,请补充后重新提交。"
-REJECT_REASON = "申报单位不符合本批次申报条件(项目负责人已承担在研市级项目)。"
-NOT_RECOMMENDED = "项目创新性不足,与已立项项目内容重复,不予推荐。"
-NOT_APPROVED = "专家评审得分未进入立项范围。"
-RECTIFY = "项目进度滞后,样机测试尚未完成,请于三个月内整改。"
-MIDTERM_FAIL = "项目负责人离职,主要研发工作停滞,中期检查不合格,终止项目。"
-TERMINATED = "承担单位生产经营场所迁出本市,申请终止项目。"
-PASSED = "项目完成了任务书规定的各项考核指标,提交资料齐全,经费使用规范,同意通过验收。"
-PASSED_SCHOOL = "项目按任务书完成了研究内容,成果已应用于专业教学和实训,同意通过验收。"
-RECONSIDER = "部分技术指标缺少第三方检测报告,补充后提交复议。"
-FAILED = "主要技术指标未达到任务书要求,经费使用不规范,不予通过验收。"
+RETURN_REASON = TEXTS["return_reason"]
+REJECT_REASON = TEXTS["reject_reason"]
+NOT_RECOMMENDED = TEXTS["not_recommended"]
+NOT_APPROVED = TEXTS["not_approved"]
+RECTIFY = TEXTS["rectify"]
+MIDTERM_FAIL = TEXTS["midterm_fail"]
+TERMINATED = TEXTS["terminated"]
+PASSED = TEXTS["passed"]
+PASSED_SCHOOL = TEXTS["passed_school"]
+RECONSIDER = TEXTS["reconsider"]
+FAILED = TEXTS["failed"]
 
 
 # -- acceptance meetings --------------------------------------------------------------------
@@ -346,84 +318,35 @@ class MeetingPlan:
     is_demo: bool = True
 
 
-MORNING, AFTERNOON = "上午", "下午"
-SESSIONS = ((MORNING, dt.time(9, 0), dt.time(11, 30)), (AFTERNOON, dt.time(13, 30), dt.time(17, 0)))
+MEETING_DATA = read("meetings")
+SESSIONS = tuple(
+    (row["name"], dt.time.fromisoformat(row["starts"]), dt.time.fromisoformat(row["ends"]))
+    for row in MEETING_DATA["sessions"]
+)
+MORNING, AFTERNOON = (name for name, _starts, _ends in SESSIONS)
 BATCH_1, BATCH_2, BATCH_3 = "2020-acceptance-1", "2020-acceptance-2", "2020-acceptance-3"
 VOCATIONAL_MEETING = "2021-vocational-school"
 MEETING_2026 = "2026-acceptance-1"
 MEETINGS = [
-    MeetingPlan(BATCH_1, "平湖市2020年第一批科技计划重大(重点)项目集中验收会(演示)", 2020, 1, d("2020-05-28"), "平湖市科技局三楼会议室"),
-    MeetingPlan(BATCH_2, "平湖市2020年第二批科技计划重大(重点)项目集中验收会(演示)", 2020, 2, d("2020-09-24"), "平湖市科技局三楼会议室"),
-    MeetingPlan(BATCH_3, "平湖市2020年第三批科技计划重大(重点)项目集中验收会", 2020, 3, d("2020-12-17"), "杭州", AGENCY, "市科技局委托浙江省科技评估和成果转化中心集中验收。", is_demo=False),
-    MeetingPlan(VOCATIONAL_MEETING, "平湖市职业中等专业学校科技项目集体验收会", 2021, None, d("2021-11-18"), "平湖市职业中等专业学校", note="上午的验收项目主要围绕专业技术与教学课程改革和实践新课题展开。", is_demo=False),
-    MeetingPlan(MEETING_2026, "平湖市2026年第一批科技计划项目验收会(演示)", 2026, 1, d("2026-10-22"), "平湖市科技局三楼会议室"),
-]  # fmt: skip
+    MeetingPlan(**{**row, "held_on": d(row["held_on"])}) for row in MEETING_DATA["meetings"]
+]
 MEETING = {m.code: m for m in MEETINGS}
 
 # -- names -------------------------------------------------------------------------------------
 
 # Topics by technical field (the TECH_FIELD code list's leaves); a project's name is a topic and
 # a suffix by category.
-TOPICS = {
-    "new_materials": ("高性能聚酯纤维连续聚合", "生物基可降解薄膜", "碳纤维复合材料构件", "功能性涂层材料", "低VOC环保胶粘剂", "耐高温工程塑料改性", "光学级聚酯薄膜", "高吸水性丙烯酸树脂"),
-    "equipment": ("高速精密数控机床主轴", "智能仓储物流分拣装备", "伺服压力机智能控制", "激光焊接机器人工作站", "汽车零部件柔性装配线", "高精度齿轮在线检测装置", "智能注塑成型单元", "工业视觉缺陷检测系统"),
-    "aerospace": ("直升机复合材料旋翼部件", "航空发动机精密铸件", "微小卫星姿态控制组件", "卫星遥感数据处理平台", "航空线束自动化加工", "机载电子设备环境试验"),
-    "energy": ("分布式光伏储能一体化", "余热回收高效换热器", "氢燃料电池金属双极板", "锂电池梯次利用管理系统", "工业园区综合能源管控", "高效永磁同步电机"),
-    "electronics": ("车规级功率半导体模块", "微特电机驱动控制", "高密度柔性电路板", "光电传感器封装测试", "汽车电子控制单元", "5G小基站射频前端"),
-    "software": ("工业互联网标识解析应用", "中小企业数字化管理平台", "数据中心液冷节能控制", "供应链协同云平台", "产品质量区块链溯源系统"),
-    "ai": ("协作机器人力控装配", "基于深度学习的表面缺陷识别", "智能语音交互终端", "无人搬运车集群调度系统", "智能巡检机器人"),
-    "biomedicine": ("新型医用敷料", "中药配方颗粒质量控制", "微生物发酵高值化产品", "体外诊断试剂"),
-    "medical_devices": ("一次性使用无菌注射器自动化生产", "医用防护口罩高效过滤材料", "智能输液监护装置", "骨科植入物表面处理"),
-    "public_health": ("公共场所智能消杀装置", "基层医疗远程诊断系统", "食品安全快速检测"),
-    "crops": ("西瓜优质高效栽培", "蔬菜种苗工厂化繁育", "水稻绿色高产技术集成", "设施葡萄精准水肥", "食用菌工厂化栽培", "甜瓜新品种选育"),
-    "aquaculture": ("生猪养殖废弃物资源化", "南美白对虾设施养殖", "湖羊规模化健康养殖", "稻渔综合种养"),
-    "food": ("农产品冷链保鲜", "平湖糟蛋传统工艺标准化", "西瓜果汁加工", "果蔬净菜加工"),
-    "environment": ("印染废水深度处理", "农村生活污水一体化处理", "工业固废资源化利用", "河道生态修复"),
-    "education": ("职业院校实训教学资源",),
-    "safety": ("建筑抗震性能快速评估", "地震应急避难场所信息化管理", "危化品储运安全监测"),
-}  # fmt: skip
-SUFFIX = {MAJOR: "关键技术研发及产业化", KEY: "关键技术研究与应用", GENERAL: "研制"}
-MORE_SUFFIXES = ("技术研究", "集成示范", "工程化应用", "技术提升", "产业化推广")
-FIELDS_OF = {
-    IND: ("new_materials", "equipment", "electronics", "energy", "software", "ai", "aerospace"),
-    AGRI: ("crops", "aquaculture", "food"),
-    SOC: ("environment", "public_health", "safety"),
-}
+TOPICS = {field_: tuple(topics) for field_, topics in NAMES["topics"].items()}
+SUFFIX = NAMES["suffix"]
+MORE_SUFFIXES = tuple(NAMES["more_suffixes"])
+FIELDS_OF = {field_: tuple(fields) for field_, fields in NAMES["fields_of"].items()}
 # Technical fields by industry chain of an enterprise.
-CHAIN_FIELDS = {
-    IndustryChain.NEW_MATERIALS: ("new_materials", "energy"),
-    IndustryChain.ELECTRONIC_INFO: ("electronics", "ai"),
-    IndustryChain.AEROSPACE: ("aerospace",),
-    IndustryChain.DIGITAL_ECONOMY: ("software",),
-    IndustryChain.ADVANCED_EQUIPMENT: ("equipment", "ai"),
-    IndustryChain.BIOMEDICINE: ("biomedicine", "medical_devices"),
-    IndustryChain.MODERN_AGRICULTURE: ("crops", "aquaculture", "food"),
-    IndustryChain.AUTO_PARTS: ("equipment", "new_materials"),
-}
-
+CHAIN_FIELDS = {chain: tuple(fields) for chain, fields in NAMES["chain_fields"].items()}
 # The schools' projects (seed 003): (call, school, name, technical field, outcome keyword).
 SCHOOL_PROJECTS = [
-    ("2019-social-general-1", TECHNICIAN, "数控加工工艺虚拟仿真实训系统(演示)", "education", "closed"),
-    # The six accepted at one meeting in 2021: the morning on curricula, the afternoon on devices.
-    ("2020-social-general-1", VOCATIONAL, "中职机电专业“岗课赛证”融通课程改革与实践(演示)", "education", MORNING),
-    ("2020-social-general-1", VOCATIONAL, "虚拟仿真技术在汽车维修专业教学中的应用研究(演示)", "education", MORNING),
-    ("2020-social-general-1", VOCATIONAL, "基于工作过程的电子商务专业实训课程开发(演示)", "education", MORNING),
-    ("2020-social-general-1", VOCATIONAL, ROBOT, "ai", AFTERNOON),
-    ("2020-social-general-1", VOCATIONAL, "一种基于物联网的校园能耗监测装置(演示)", "electronics", AFTERNOON),
-    ("2020-social-general-1", VOCATIONAL, "一种多功能电工电子实训考核平台(演示)", "education", AFTERNOON),
-    ("2020-social-general-1", VOCATIONAL, "校园安全智能预警系统研发(演示)", "safety", "not_approved"),
-    ("2020-social-general-1", TRANSPORT, "新能源汽车动力电池检测实训装置研制(演示)", "energy", "closed"),
-    ("2020-social-general-1", TRANSPORT, "城市公交客流智能统计系统(演示)", "software", "check_rejected"),
-    ("2020-social-general-1", TECHNICIAN, "工业机器人视觉分拣实训工作站开发(演示)", "ai", "returned_not_approved"),
-    ("2020-social-general-1", TECHNICIAN, "焊接烟尘净化实训装置研制(演示)", "environment", "not_recommended"),
-    ("2021-social-general-1", VOCATIONAL, "工业机器人离线编程教学资源开发(演示)", "education", "closed"),
-    ("2021-social-general-1", VOCATIONAL, "数控车床刀具磨损智能监测装置(演示)", "equipment", "not_approved"),
-    ("2021-social-general-1", TRANSPORT, "基于北斗的驾培车辆智能监管系统(演示)", "software", "closed"),
-    ("2021-social-general-1", TRANSPORT, "汽车尾气检测教学平台开发(演示)", "environment", "not_approved"),
-    ("2021-social-general-1", TRANSPORT, "网约车安全驾驶行为分析系统(演示)", "safety", "draft"),
-    ("2021-social-general-1", TECHNICIAN, "智能制造产线数字孪生教学平台(演示)", "education", "closed"),
-    ("2021-social-general-1", TECHNICIAN, "模具快速成型3D打印实训系统(演示)", "education", "check_rejected"),
-]  # fmt: skip
+    (row["call"], row["school"], row["name"], row["tech_field"], row["outcome"])
+    for row in NAMES["school_projects"]
+]
 
 
 # -- lookups -------------------------------------------------------------------------------
@@ -1171,14 +1094,9 @@ def save_calls(lookups: Lookups) -> dict[str, Call]:
         FormField,
         ("call_id", "code"),
         [
-            {
-                "call_id": calls[OPEN_CALL].pk,
-                "code": "relevance",
-                "label": "项目与本单位主营业务(或专业建设)的关系",
-                "help_text": "简要说明项目成果将如何应用于本单位。",
-                "required": False,
-                "sort": 1,
-            }
+            {"call_id": calls[code].pk, **question, "sort": sort}
+            for code, questions in CALL_DATA["form_fields"].items()
+            for sort, question in enumerate(questions, start=1)
         ],
     )
     return calls
@@ -1405,7 +1323,7 @@ class Actors:
         return lookups.user(STAFF), False
 
 
-ON_BEHALF = "演示数据:由市科技局代为办理。"
+ON_BEHALF = TEXTS["on_behalf"]
 
 
 def run_workflow(lookups: Lookups, projects, applications, sessions) -> int:
@@ -1460,11 +1378,8 @@ def mark_history_read(first_new: int, projects, applications) -> None:
 # -- review assignments and reviews ---------------------------------------------------------
 
 DEMO_EXPERT_ASSIGNMENTS = 4  # in the call in review now; the last one declared a conflict
-CONFLICT_NOTE = "本人近三年曾为该单位提供技术咨询服务,申请回避。"
-OPINIONS = {
-    True: "项目技术路线清晰,研究内容与考核指标明确,前期基础较好,建议立项。",
-    False: "项目创新性一般,技术指标偏低,建议不予立项。",
-}
+CONFLICT_NOTE = TEXTS["conflict_note"]
+OPINIONS = {True: TEXTS["opinions"]["favourable"], False: TEXTS["opinions"]["unfavourable"]}
 
 
 def save_reviews(lookups, calls, experts, projects, applications) -> int:
