@@ -209,6 +209,7 @@ class ZoneEvaluationImporter(PlatformImporter):
 
 class ZoneEvaluationType(PlatformRecordType):
     model = models.ZoneEvaluation
+    menu_label = gettext_lazy("High-tech zone evaluations")
     prefix = "zone-evaluations"
     api_basename = "zone-evaluation"
     sheet = "高新区评价"
@@ -267,6 +268,7 @@ class AgriPlatformDetail(PlatformDetail):
 
 class AgriPlatformType(PlatformRecordType):
     model = models.AgriPlatform
+    menu_label = gettext_lazy("Agricultural platforms")
     prefix = "agri-platforms"
     api_basename = "agri-platform"
     sheet = "农业创新平台"
@@ -290,6 +292,7 @@ class AgriPlatformType(PlatformRecordType):
 
 class AcademicianCooperationType(PlatformRecordType):
     model = models.AcademicianCooperation
+    menu_label = gettext_lazy("Academician cooperations")
     prefix = "academician-cooperations"
     api_basename = "academician-cooperation"
     sheet = "院士合作"
@@ -326,6 +329,7 @@ class SigningEventDetail(PlatformDetail):
 
 class SigningEventType(PlatformRecordType):
     model = models.SigningEvent
+    menu_label = gettext_lazy("Investment signings")
     prefix = "signing-events"
     api_basename = "signing-event"
     excel = False  # its projects are imported and exported
@@ -398,6 +402,7 @@ class EventCell(Cell):
 
 class SignedProjectType(PlatformRecordType):
     model = models.SignedProject
+    menu_label = None  # entered on the signing event's page
     prefix = "signed-projects"
     api_basename = "signed-project"
     sheet = "签约项目"
@@ -463,6 +468,7 @@ class MajorProjectImporter(PlatformImporter):
 
 class MajorProjectType(PlatformRecordType):
     model = models.MajorProject
+    menu_label = gettext_lazy("Major industrial projects")
     prefix = "major-projects"
     api_basename = "major-project"
     sheet = "重大产业项目"
@@ -497,6 +503,7 @@ class MajorProjectType(PlatformRecordType):
 
 class MajorProjectStageType(PlatformRecordType):
     model = models.MajorProjectStage
+    menu_label = None  # entered on the project's page
     prefix = "major-project-stages"
     api_basename = "major-project-stage"
     excel = False

@@ -493,7 +493,10 @@ class DeclaredDetail:
     def sections(self):
         sections = [
             self.children(
-                self.visible(child.model).filter(**{child.parent: self.object}),
+                self.visible(child.model)
+                .filter(**{child.parent: self.object})
+                .select_related(*child.related)
+                .prefetch_related(*child.many),
                 child.child_columns,
             )
             for child in self.record_type.child_types()
@@ -551,6 +554,9 @@ class RecordType:
     api_prefix: ClassVar[str] = ""  # /api/v1/<app>/<api_prefix>/ (default: ``prefix``)
     sheet: ClassVar[str] = ""  # the workbook's sheet (default: the Chinese plural name)
     link: ClassVar[str] = ""  # the column linking to the record (default: the first text one)
+    menu_label: ClassVar[str | None] = (
+        ""  # the menu entry (default: the plural name); None: no entry
+    )
     facts: ClassVar[tuple] = ()  # the detail page's facts (default: every field but the link)
     optional: ClassVar[tuple[str, ...]] = ()  # columns an import fills when left empty
     cells: ClassVar[dict[str, type[Cell]]] = {}  # a field read and written its own way
@@ -850,11 +856,11 @@ class RecordType:
 
     def menu_entry(self, user) -> dict | None:
         """The entry of the area's menu, for a user who may see the list."""
-        if not user.has_perm(self.permission("view")):
+        if self.menu_label is None or not user.has_perm(self.permission("view")):
             return None
         return {
             "url": reverse(f"{self.app}:{self.meta.model_name}-list"),
-            "label": capfirst(self.meta.verbose_name_plural),
+            "label": capfirst(self.menu_label or self.meta.verbose_name_plural),
             "key": self.meta.model_name,
         }
 

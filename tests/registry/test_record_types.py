@@ -167,3 +167,10 @@ def test_the_export_writes_what_the_import_reads_back(make_user):
         training.town_id,
         training.attendees,
     )
+
+
+def test_a_menu_entry_has_its_own_words_and_a_child_record_none(make_user):
+    with translation.override("en"):
+        entries = {e["key"]: str(e["label"]) for e in menu("platforms", make_user(RoleCode.STAFF))}
+    assert entries["signingevent"] == "Investment signings"
+    assert "signedproject" not in entries and "majorprojectstage" not in entries
