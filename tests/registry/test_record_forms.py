@@ -6,6 +6,7 @@ import pytest
 
 from kechuang.core.enums import CodeList
 from kechuang.platforms.interfaces import forms as platform_forms
+from kechuang.platforms.record_types import AgriPlatformType
 from kechuang.registry.interfaces import record_forms
 from kechuang.registry.models import Organisation, Person, Qualification
 from kechuang.seismic.interfaces import forms as seismic_forms
@@ -173,7 +174,7 @@ def test_a_platform_record_keeps_the_owner_outside_the_editors_sight(world):
     platform = models.AgriPlatform.objects.create(
         name="农业平台", kind="platform", host=world.theirs, established_on="2020-01-01"
     )
-    form = platform_forms.AgriPlatformForm(instance=platform, user=world.officer)
+    form = AgriPlatformType.instance.Form(instance=platform, user=world.officer)
     offered = form.fields["host"].queryset
     assert offered.filter(pk=world.theirs.pk).exists()
     assert offered.filter(pk=world.ours.pk).exists()

@@ -197,13 +197,3 @@ class IncubatorTalentForm(ChildForm):
     class Meta(RecordForm.Meta):
         model = models.IncubatorTalent
         fields = ["name", "talent_level", "enterprise", "introduced_on"]
-
-
-def __getattr__(name):
-    """The forms of declared record types by their former names (``AgriPlatformForm`` is
-    ``record_types.AgriPlatformType.instance.Form``)."""
-    if name == "AgriPlatformForm":
-        from ..record_types import AgriPlatformType
-
-        return AgriPlatformType.instance.Form
-    raise AttributeError(name)
