@@ -9,6 +9,9 @@ SHELL := /bin/bash
 VENV ?= .venv
 PYTHON ?= python3
 PYTEST_ARGS ?=
+# pytest-xdist workers: one per core; a test file's tests run in one worker, so a file's
+# module-scoped worlds are built once.
+PYTEST_WORKERS ?= auto
 BENCH_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -29,7 +32,7 @@ help: ## List the targets
 	@echo "科创 kechuang — make targets:"
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) \
 		| awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
-	@echo "Variables: VENV=$(VENV) PYTHON=$(PYTHON) PYTEST_ARGS=… BENCH_ARGS=… HOST=$(HOST) PORT=$(PORT)"
+	@echo "Variables: VENV=$(VENV) PYTHON=$(PYTHON) PYTEST_WORKERS=$(PYTEST_WORKERS) PYTEST_ARGS=… BENCH_ARGS=… HOST=$(HOST) PORT=$(PORT)"
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -77,8 +80,8 @@ stop: ## Stop a task worker left running by make demo (var/worker.pid)
 		rm -f "$(WORKER_PID)"; \
 	fi
 
-test: install ## Run the test suite (PYTEST_ARGS=…; DATABASE_URL is passed through)
-	KECHUANG_MODE=test $(VENV)/bin/pytest $(PYTEST_ARGS)
+test: install ## Run the test suite on every core (PYTEST_WORKERS=…, PYTEST_ARGS=…; DATABASE_URL is passed through)
+	KECHUANG_MODE=test $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install ## ruff check, ruff format --check and the import-layering contracts (lint-imports)
 	$(VENV)/bin/ruff check .

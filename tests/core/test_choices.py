@@ -5,10 +5,9 @@ from kechuang.core.enums import CodeList
 from kechuang.registry.interfaces.filters import town_choices
 from tests.factories import CodeItemFactory, TownFactory
 
-pytestmark = pytest.mark.django_db
-
-
-# The test database holds the reference data (tests/conftest.py): new items come after it.
+# The reference data (tests/conftest.py), loaded again if a transactional test emptied the
+# tables before these ran in the same worker: new items come after it.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 
 def test_choices_are_cached_and_forgotten_when_an_item_is_saved(django_assert_num_queries):
