@@ -9,17 +9,13 @@ What the area adds to a declaration (``PlatformRecordType``):
   type without an Excel import or export, such as a project's stages, says so);
 - the values of a record are checked together by ``domain.records.problems`` (form, API and
   import), besides the model's own validation;
-- ``headers_en`` names an English header the field's verbose name does not give (the users'
-  templates are pinned), ``preview`` the columns an import's preview shows, ``api_basename``
-  the API's route names (``agri-platform-list``);
-- zones are named by their code or name (Excel) and their code (API), like towns.
+- the records entered on a page are read with what their columns show.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from functools import cached_property
 from typing import ClassVar
 
 from django.db.models import Count, QuerySet, Sum
@@ -33,11 +29,8 @@ from kechuang.core.domain.imports import Column, RowError
 from kechuang.core.interfaces import record_serializers
 from kechuang.core.interfaces.display import Shown
 from kechuang.core.interfaces.filters import YesNoFilter, year_filter
-from kechuang.core.interfaces.serializers import SlugRelatedField
 from kechuang.core.record_views import RecordDetailView, perm, url_name
-from kechuang.registry.domain.lookups import OrganisationIndex
-from kechuang.registry.interfaces.record_import import by_code_and_name, split_list
-from kechuang.registry.models import Organisation, Zone
+from kechuang.registry.models import Zone
 from kechuang.registry.record_types import (
     RECORD_TYPES,
     Cell,
@@ -51,55 +44,15 @@ from .domain.records import problems
 from .interfaces.forms import RecordForm
 from .rules import EXPORT_PLATFORMS, IMPORT_PLATFORMS
 
-# Cells of the area ----------------------------------------------------------------------------
-
-
-class ZoneCell(Cell):
-    """A zone of ours by its code or name; written as its name."""
-
-    def prepare(self, importer, cells):
-        self.zones = by_code_and_name(Zone.objects.all())
-
-    def read(self, row, importer):
-        unknown = _("Unknown zone “%(value)s”.")
-        pk = row.pick(self.name, self.zones, required=self.required, unknown=unknown)
-        return {self.field.attname: pk}
-
-    def write(self, record):
-        zone = getattr(record, self.name)
-        return {self.name: zone.name if zone else ""}
-
-
-class OrganisationsCell(Cell):
-    """Several organisations in one cell, each by its credit code or exact name, separated by
-    、 or , (among all organisations, as the forms offer them); written by credit code (or the
-    name of one without)."""
-
-    def prepare(self, importer, cells):
-        named = {part for text in importer.texts(cells, self.name) for part in split_list(text)}
-        self.index = OrganisationIndex(Organisation.objects.all(), named)
-
-    def read(self, row, importer):
-        return {self.name: row.organisations(self.name, self.index)}
-
-    def write(self, record):
-        organisations = getattr(record, self.name).all()
-        return {self.name: "、".join(sorted(org.uscc or org.name for org in organisations))}
-
-
 # The area's bases ------------------------------------------------------------------------------
 
 
 class PlatformImporter(DeclaredImporter):
     """A platform record's import: the model's validation and the area's rules
-    (``domain.records.problems``). A column the import fills when left empty (``optional``)
-    is filled once the file is read (``check_file``), so it is not refused as empty here."""
+    (``domain.records.problems``)."""
 
     def problems(self, fields):
         found = super().problems(fields)
-        for name in self.record_type.optional:
-            if fields.get(name) in (None, ""):
-                found.pop(name, None)
         for name, message in problems(self.model, fields).items():
             found.setdefault(name, message)
         return found
@@ -138,9 +91,6 @@ class PlatformRecordType(RecordType):
     serializer = PlatformSerializer
     detail_view = PlatformDetail
     excel: ClassVar[bool] = True  # imported and exported with the platforms' permissions
-    headers_en: ClassVar[dict[str, str]] = {}  # English headers the verbose names do not give
-    preview: ClassVar[tuple[str, str]] = ()  # the columns an import's preview shows
-    api_basename: ClassVar[str] = ""
 
     def permission(self, action: str) -> str:
         if action == "import":
@@ -153,39 +103,6 @@ class PlatformRecordType(RecordType):
         if action in ("import", "export"):
             return self.excel
         return super().has_permission(action)
-
-    @cached_property
-    def excel_cells(self) -> list[Cell]:
-        cells = RecordType.excel_cells.func(self)
-        for cell in cells:
-            if cell.name in self.headers_en:
-                cell.header_en = self.headers_en[cell.name]
-        return cells
-
-    @cached_property
-    def Importer(self):
-        importer = RecordType.Importer.func(self)
-        if not self.preview:
-            return importer
-        return type(importer.__name__, (importer,), {"preview": self.preview})
-
-    @cached_property
-    def Serializer(self):
-        serializer = RecordType.Serializer.func(self)
-        zones = {
-            name: SlugRelatedField(
-                slug_field="code", queryset=Zone.objects.all(), allow_null=True, required=False
-            )
-            for name in self.fields
-            if self.model_field(name).related_model is Zone
-        }
-        if not zones:
-            return serializer
-        return type(serializer.__name__, (serializer,), zones)
-
-    def route(self) -> tuple:
-        prefix, viewset, basename = super().route()
-        return prefix, viewset, self.api_basename or basename
 
 
 # Zones, agriculture ----------------------------------------------------------------------------
@@ -224,7 +141,6 @@ class ZoneEvaluationType(PlatformRecordType):
         "award": "所获表彰",
         "document_number": "文号",
     }
-    cells = {"zone": ZoneCell}
     link = "zone_name"
     columns = ("year", "zone_name", "zone", "grade", "score", "award", "document_number")
     facts = ("year", "zone_name", "zone", "grade", "score", "award", "document_number")
@@ -281,7 +197,6 @@ class AgriPlatformType(PlatformRecordType):
         "established_on": "建成日期",
         "focus": "研究方向",
     }
-    cells = {"partners": OrganisationsCell}
     columns = ("name", "kind", "host", "established_on", "focus")
     facts = ("kind", "host", "established_on", "focus")  # the partners are a section
     filters = ("kind",)

@@ -79,19 +79,22 @@ from kechuang.core.record_views import (
 from kechuang.core.views import scoped_object_or_404
 
 from .api import VersionedMixin
+from .domain.lookups import OrganisationIndex
 from .domain.towns import reaches_every_town, towns_within_scope
 from .interfaces.columns import organisation_columns
 from .interfaces.exporters import organisation_cells
 from .interfaces.filters import town as town_filter
+from .interfaces.filters import zone as zone_filter
 from .interfaces.record_forms import ChildMixin, RecordForm, record_formfield
 from .interfaces.record_import import (
     RecordImporter,
     Row,
+    by_code_and_name,
     choice_values,
     code_items,
     split_list,
 )
-from .models import Organisation, Town
+from .models import Organisation, Town, Zone
 
 FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 FIRST_YEAR, LAST_YEAR = 1949, 2100
@@ -122,6 +125,9 @@ class Cell:
 
     @cached_property
     def header_en(self) -> str:
+        declared = self.record_type.headers_en.get(self.name)
+        if declared:
+            return declared
         with translation.override("en"):
             return capfirst(str(self.field.verbose_name))
 
@@ -346,6 +352,39 @@ class OrganisationCell(Cell):
         return organisation_cells(self.name, getattr(record, self.name))
 
 
+class ZoneCell(Cell):
+    """A zone by its code or name; written as its name."""
+
+    def prepare(self, importer, cells):
+        self.zones = by_code_and_name(Zone.objects.all())
+
+    def read(self, row, importer):
+        unknown = _("Unknown zone “%(value)s”.")
+        pk = row.pick(self.name, self.zones, required=self.required, unknown=unknown)
+        return {self.field.attname: pk}
+
+    def write(self, record):
+        zone = getattr(record, self.name)
+        return {self.name: zone.name if zone else ""}
+
+
+class OrganisationsCell(Cell):
+    """Several organisations in one cell, each by its credit code or exact name, separated by
+    、 or , (among all organisations, as the forms offer them: naming a partner is no reach into
+    its records); written by credit code (or the name of one without)."""
+
+    def prepare(self, importer, cells):
+        named = {part for text in importer.texts(cells, self.name) for part in split_list(text)}
+        self.index = OrganisationIndex(Organisation.objects.all(), named)
+
+    def read(self, row, importer):
+        return {self.name: row.organisations(self.name, self.index)}
+
+    def write(self, record):
+        organisations = getattr(record, self.name).all()
+        return {self.name: LIST_SEPARATOR.join(sorted(o.uscc or o.name for o in organisations))}
+
+
 class ReferenceCell(Cell):
     """Another record by its exact name (``RecordType.references`` names the field that names
     it), among those within the importer's data scope."""
@@ -392,11 +431,15 @@ def cell_for(record_type: RecordType, field: models.Field, header: str) -> Cell:
     if field.many_to_many:
         if field.related_model is CodeItem:
             return CodeItemsCell(record_type, field, header)
-        raise ImproperlyConfigured(f"{field}: only code-list items may be declared as many")
+        if field.related_model is Organisation:
+            return OrganisationsCell(record_type, field, header)
+        raise ImproperlyConfigured(f"{field}: no cell lists several {field.related_model}")
     if field.is_relation:
         target = field.related_model
         if target is Town:
             return TownCell(record_type, field, header)
+        if target is Zone:
+            return ZoneCell(record_type, field, header)
         if target is Organisation:
             return OrganisationCell(record_type, field, header)
         if target is CodeItem:
@@ -455,13 +498,20 @@ class DeclaredImporter(RecordImporter):
         return [f.name for f in self.model._meta.get_fields() if f.is_relation]
 
     def problems(self, fields):
+        """What the model's validation says of the row (the first message of each field); a
+        column the import fills when left empty (``optional``) is not refused as empty."""
         record = self.model(**{k: v for k, v in fields.items() if k not in self.many_to_many})
         try:
             record.clean_fields(exclude=self.relation_fields)
             record.clean()
         except ValidationError as error:
-            return {name: messages[0] for name, messages in error.message_dict.items()}
-        return {}
+            found = {name: messages[0] for name, messages in error.message_dict.items()}
+        else:
+            found = {}
+        for name in self.record_type.optional:
+            if fields.get(name) in (None, ""):
+                found.pop(name, None)
+        return found
 
     def example(self):
         return self.record_type.example()
@@ -554,9 +604,10 @@ class RecordType:
     api_prefix: ClassVar[str] = ""  # /api/v1/<app>/<api_prefix>/ (default: ``prefix``)
     sheet: ClassVar[str] = ""  # the workbook's sheet (default: the Chinese plural name)
     link: ClassVar[str] = ""  # the column linking to the record (default: the first text one)
-    menu_label: ClassVar[str | None] = (
-        ""  # the menu entry (default: the plural name); None: no entry
-    )
+    menu_label: ClassVar[str | None] = ""  # the menu's words (default: plural); None: none
+    headers_en: ClassVar[dict[str, str]] = {}  # English headers the verbose names do not give
+    preview: ClassVar[tuple[str, str]] = ()  # the (code, name) columns an import's preview shows
+    api_basename: ClassVar[str] = ""  # the API's route names (default: <app>-<model>)
     facts: ClassVar[tuple] = ()  # the detail page's facts (default: every field but the link)
     optional: ClassVar[tuple[str, ...]] = ()  # columns an import fills when left empty
     cells: ClassVar[dict[str, type[Cell]]] = {}  # a field read and written its own way
@@ -694,6 +745,8 @@ class RecordType:
         label = capfirst(field.verbose_name)
         if field.is_relation and field.related_model is Town:
             return {name: town_filter(name)}
+        if field.is_relation and field.related_model is Zone:
+            return {name: zone_filter(name)}
         if field.is_relation and field.related_model is CodeItem:
             return {
                 name: django_filters.ModelChoiceFilter(
@@ -905,7 +958,7 @@ class RecordType:
             "model": self.model,
             "natural_key": natural_key,
             "many_to_many": self.many,
-            "preview": ("", first_text or self.link_field),
+            "preview": self.preview or ("", first_text or self.link_field),
             "permission": self.permission("import"),
             "list_url_name": f"{self.app}:{self.meta.model_name}-list",
         }
@@ -921,6 +974,13 @@ class RecordType:
                 declared[name] = SlugRelatedField(
                     slug_field="code",
                     queryset=Town.objects.all(),
+                    required=not (field.null or field.blank),
+                    allow_null=field.null,
+                )
+            elif field.related_model is Zone:
+                declared[name] = SlugRelatedField(
+                    slug_field="code",
+                    queryset=Zone.objects.all(),
                     required=not (field.null or field.blank),
                     allow_null=field.null,
                 )
@@ -956,7 +1016,7 @@ class RecordType:
     def route(self) -> tuple:
         """``router.register(*record_type.route())``: the API's address, viewset and name."""
         prefix = self.api_prefix or self.prefix
-        basename = f"{self.app}-{self.meta.model_name}"
+        basename = self.api_basename or f"{self.app}-{self.meta.model_name}"
         return prefix, self.ViewSet, basename
 
 

@@ -44,6 +44,14 @@ def town(path: str):
     )
 
 
+def zone(path: str):
+    """A filter by zone, named by its stable code (``?zone=pinghu_etdz``); ``path`` leads from
+    the record to its zone."""
+    return django_filters.ChoiceFilter(
+        label=_("Zone"), choices=zone_choices, field_name=f"{path}__code"
+    )
+
+
 class OrganisationFilter(django_filters.FilterSet):
     """Filters of the organisation list and API. Towns, zones and code-list items are named by
     their stable codes (``?town=330482101&chain=new_materials``)."""
