@@ -99,16 +99,9 @@ IncubationProjectViewSet = viewset(
 InstituteRecordViewSet = viewset(
     models.InstituteRecord, filters.InstituteRecordFilter, relations=("institute",)
 )
-InstituteReportViewSet = viewset(
-    models.InstituteReport, filters.InstituteReportFilter, relations=("institute",)
-)
+
+
 IncubatorViewSet = viewset(
     models.Incubator, filters.IncubatorFilter, relations=("operator",), related=("town", "zone")
 )
 TenancyViewSet = viewset(models.Tenancy, filters.TenancyFilter, relations=("incubator",))
-IncubatorTalentViewSet = viewset(
-    models.IncubatorTalent,
-    filters.IncubatorTalentFilter,
-    relations=("incubator",),
-    related=("talent_level",),
-)

@@ -12,10 +12,8 @@ router.register("institutes", api.InstituteViewSet, basename="institute")
 router.register("institute-talents", api.InstituteTalentViewSet, basename="institute-talent")
 router.register("incubation-projects", api.IncubationProjectViewSet, basename="incubation-project")
 router.register("institute-records", api.InstituteRecordViewSet, basename="institute-record")
-router.register("institute-reports", api.InstituteReportViewSet, basename="institute-report")
 router.register("incubators", api.IncubatorViewSet, basename="incubator")
 router.register("tenancies", api.TenancyViewSet, basename="tenancy")
-router.register("incubator-talents", api.IncubatorTalentViewSet, basename="incubator-talent")
 
 for declared in DECLARED:
     router.register(*declared.instance.route())

@@ -435,6 +435,77 @@ class MajorProjectStageType(PlatformRecordType):
     search = ("name", "project__name")
 
 
+# Records entered on an institute's or an incubator's page ------------------------------------
+
+
+class InstituteReportType(PlatformRecordType):
+    """Self-reported KPI reports of the institutes (figures the institutes state)."""
+
+    model = models.InstituteReport
+    menu_label = None  # the institutes' menu line leads to it (base.html)
+    prefix = "institute-reports"
+    api_basename = "institute-report"
+    parent = "institute"
+    segment = "reports"
+    parent_prefix = "institutes"
+    sheet = "研究院绩效报告"
+    references = {"institute": ("organisation__name", "code")}
+    fields = {
+        "institute": "研究院",
+        "year": "年度",
+        "period": "报告期",
+        "revenue": "营业收入(万元)",
+        "tech_income": "技术性收入(万元)",
+        "rd_spending": "研发投入(万元)",
+        "patents_filed": "专利申请数",
+        "patents_granted": "授权专利数",
+        "enterprises_served": "服务企业数",
+        "submitted_on": "报送日期",
+        "note": "备注",
+    }
+    link = "year"
+    columns = (
+        "institute",
+        "year",
+        "period",
+        "revenue",
+        "tech_income",
+        "rd_spending",
+        "patents_filed",
+        "patents_granted",
+        "enterprises_served",
+        "submitted_on",
+    )
+    filters = ("institute", "year", "period")
+    search = ("institute__organisation__name", "note")
+    natural_key = ("institute", "year", "period")
+    preview = ("institute", "year")
+
+
+class IncubatorTalentType(PlatformRecordType):
+    model = models.IncubatorTalent
+    menu_label = None  # entered on the incubator's page
+    prefix = "incubator-talents"
+    api_basename = "incubator-talent"
+    parent = "incubator"
+    segment = "talents"
+    parent_prefix = "incubators"
+    sheet = "孵化载体引进人才"
+    references = {"incubator": ("name", "code")}
+    fields = {
+        "incubator": "孵化器名称",
+        "name": "姓名",
+        "talent_level": "人才层次",
+        "enterprise": "所在企业",
+        "introduced_on": "引进日期",
+    }
+    columns = ("name", "incubator", "talent_level", "enterprise", "introduced_on")
+    filters = ("incubator",)
+    search = ("name", "enterprise__name")
+    natural_key = ("incubator", "name")
+    preview = ("incubator", "name")
+
+
 # The area's declared record types, registered in the order of its menu.
 DECLARED = (
     ZoneEvaluationType,
@@ -444,6 +515,8 @@ DECLARED = (
     SignedProjectType,
     MajorProjectType,
     MajorProjectStageType,
+    InstituteReportType,
+    IncubatorTalentType,
 )
 for declared in DECLARED:
     register(declared)

@@ -36,16 +36,12 @@ urlpatterns = [
     *children("institutes", "talents", forms.InstituteTalentForm),
     *children("institutes", "incubation-projects", forms.IncubationProjectForm),
     *children("institutes", "records", forms.InstituteRecordForm),
-    *children("institutes", "reports", forms.InstituteReportForm),
     *records("institute-talents", views.InstituteTalentList),
     *records("incubation-projects", views.IncubationProjectList),
     *records("institute-records", views.InstituteRecordList),
-    *records("institute-reports", views.InstituteReportList),
     *records("incubators", views.IncubatorList, views.IncubatorDetail, forms.IncubatorForm),
     *children("incubators", "tenancies", forms.TenancyForm),
-    *children("incubators", "talents", forms.IncubatorTalentForm),
     *records("tenancies", views.TenancyList),
-    *records("incubator-talents", views.IncubatorTalentList),
     # The declared record types (``record_types.py``).
     *(pattern for declared in DECLARED for pattern in declared.instance.urls()),
 ]

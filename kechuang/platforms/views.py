@@ -312,21 +312,6 @@ REPORT_COLUMNS = [
 ]
 
 
-class InstituteReportList(RecordListView):
-    """Self-reported KPI reports of the institutes (figures the institutes state)."""
-
-    model = models.InstituteReport
-    filterset_class = filters.InstituteReportFilter
-    related = ("institute__organisation",)
-    creatable = False
-    columns = [INSTITUTE, *REPORT_COLUMNS]
-    default_sort = "-year"
-    export = exporters.INSTITUTE_REPORTS
-    importer = "platforms.institutereport"
-
-
-# Incubators ------------------------------------------------------------------------------------
-
 INCUBATOR = Shown("incubator", sort="incubator__name")
 
 
@@ -439,20 +424,3 @@ class TenancyList(RecordListView):
     default_sort = "-entered_on"
     export = exporters.TENANCIES
     importer = "platforms.tenancy"
-
-
-class IncubatorTalentList(RecordListView):
-    model = models.IncubatorTalent
-    filterset_class = filters.IncubatorTalentFilter
-    related = ("incubator", "talent_level", "enterprise")
-    creatable = False
-    columns = [
-        Shown("name", sort="name"),
-        INCUBATOR,
-        Shown("talent_level"),
-        Shown("enterprise"),
-        Shown("introduced_on", sort="introduced_on"),
-    ]
-    default_sort = "-introduced_on"
-    export = exporters.INCUBATOR_TALENTS
-    importer = "platforms.incubatortalent"

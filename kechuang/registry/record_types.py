@@ -46,7 +46,7 @@ from typing import ClassVar
 
 import django_filters
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -63,7 +63,7 @@ from kechuang.core.api import ModelRulesPermission, ScopedModelViewSet, ScopedRe
 from kechuang.core.domain import imports
 from kechuang.core.domain.imports import Column, RowError
 from kechuang.core.interfaces import record_serializers
-from kechuang.core.interfaces.display import EMPTY, Shown
+from kechuang.core.interfaces.display import EMPTY, Shown, field_at
 from kechuang.core.interfaces.excel import Export, yes_no
 from kechuang.core.interfaces.filters import SearchFilterSet, YearFilter, YesNoFilter
 from kechuang.core.interfaces.serializers import SlugRelatedField
@@ -386,44 +386,55 @@ class OrganisationsCell(Cell):
 
 
 class ReferenceCell(Cell):
-    """Another record by its exact name (``RecordType.references`` names the field that names
-    it), among those within the importer's data scope."""
+    """Another record by its exact name, among those within the importer's data scope.
+    ``RecordType.references`` names the field(s) that name it, the one the export writes first
+    (``{"institute": ("organisation__name", "code")}``: its name, or its code)."""
 
     @property
-    def by(self) -> str:
-        return self.record_type.references.get(self.name, "name")
+    def by(self) -> tuple[str, ...]:
+        naming = self.record_type.references.get(self.name, "name")
+        return (naming,) if isinstance(naming, str) else tuple(naming)
 
     def prepare(self, importer, cells):
         texts = importer.texts(cells, self.name)
         model = self.field.related_model
         visible = referable(model._default_manager.all(), importer.user, ())
-        self.found: dict[str, list[int]] = {}
-        for pk, text in visible.filter(**{f"{self.by}__in": texts}).values_list("pk", self.by):
-            self.found.setdefault(str(text), []).append(pk)
+        self.found: list[dict[str, list[int]]] = []
+        for naming in self.by:
+            found: dict[str, list[int]] = {}
+            rows = visible.filter(**{f"{naming}__in": texts}).values_list("pk", naming)
+            for pk, text in rows.distinct():
+                found.setdefault(str(text), []).append(pk)
+            self.found.append(found)
 
     def read(self, row, importer):
         text = row.text(self.name, required=self.required)
         if not text:
             return {self.field.attname: None}
-        found = self.found.get(text, [])
-        verbose = self.field.related_model._meta.verbose_name
-        if not found:
-            raise RowError(
-                row.header(self.name),
-                _("No %(record)s named “%(value)s” within your data scope.")
-                % {"record": verbose, "value": text},
-            )
-        if len(found) > 1:
-            raise RowError(
-                row.header(self.name),
-                _("Several %(records)s are named “%(value)s”; rename one of them first.")
-                % {"records": self.field.related_model._meta.verbose_name_plural, "value": text},
-            )
-        return {self.field.attname: found[0]}
+        meta = self.field.related_model._meta
+        for found in self.found:
+            pks = found.get(text, [])
+            if len(pks) == 1:
+                return {self.field.attname: pks[0]}
+            if pks:
+                raise RowError(
+                    row.header(self.name),
+                    _("Several %(records)s are named “%(value)s”; rename one of them first.")
+                    % {"records": meta.verbose_name_plural, "value": text},
+                )
+        raise RowError(
+            row.header(self.name),
+            _("No %(record)s named “%(value)s” within your data scope.")
+            % {"record": meta.verbose_name, "value": text},
+        )
 
     def write(self, record):
-        target = getattr(record, self.name)
-        return {self.name: getattr(target, self.by) if target else ""}
+        value = getattr(record, self.name)
+        for name in self.by[0].split("__"):
+            if value is None:
+                break
+            value = getattr(value, name)
+        return {self.name: value if value is not None else ""}
 
 
 def cell_for(record_type: RecordType, field: models.Field, header: str) -> Cell:
@@ -599,7 +610,7 @@ class RecordType:
     more_filters: ClassVar[dict] = {}  # filters of their own (``in_force_on`` …), by parameter
     search: ClassVar[tuple[str, ...]] = ()
     natural_key: ClassVar[tuple[str, ...]] = ()  # what an import matches rows by
-    references: ClassVar[dict[str, str]] = {}  # reference field → the target's naming field
+    references: ClassVar[dict[str, str | tuple[str, ...]]] = {}  # field → its naming field(s)
     prefix: ClassVar[str] = ""  # the address segment: /<app>/<prefix>/
     api_prefix: ClassVar[str] = ""  # /api/v1/<app>/<api_prefix>/ (default: ``prefix``)
     sheet: ClassVar[str] = ""  # the workbook's sheet (default: the Chinese plural name)
@@ -616,6 +627,7 @@ class RecordType:
     # segment of its form under the parent's (``/stations/<id>/upgrades/new/``).
     parent: ClassVar[str] = ""
     segment: ClassVar[str] = ""
+    parent_prefix: ClassVar[str] = ""  # the parent's address, when the parent is not declared
 
     # Bases a record type with behaviour (or an area) may replace.
     list_view: ClassVar[type] = RecordListView
@@ -692,17 +704,20 @@ class RecordType:
 
     # -- what the pages show --------------------------------------------------------------------
     def sort_of(self, name: str) -> str:
-        """The order a column sorts by: the field, a reference's code or name, else none."""
+        """The order a column sorts by: the field; a reference by what names it (a town or a
+        zone by its code); else none."""
         field = self.model_field(name)
         if not field.is_relation:
             return name
-        target = field.related_model._meta
-        for candidate in ("code", self.references.get(name, "name")):
-            try:
-                target.get_field(candidate)
-            except FieldDoesNotExist:
-                continue
-            return f"{name}__{candidate}"
+        if field.related_model in (Town, Zone):
+            return f"{name}__code"  # the division code's order: the city's usual order
+        if field.related_model is CodeItem:
+            return f"{name}__sort"  # the code list's own order
+        naming = self.references.get(name, "name")
+        shown = naming if isinstance(naming, str) else naming[0]
+        for candidate in (shown, "code"):
+            if field_at(field.related_model, candidate) is not None:
+                return f"{name}__{candidate}"
         return ""
 
     def shown(self, name, *, column: bool) -> Shown:
@@ -890,7 +905,8 @@ class RecordType:
             export = RecordExportView.as_view(list_view=self.List)
             patterns.append(path(f"{prefix}/export.xlsx", export, name=f"{name}-export"))
         if self.parent:
-            parent_prefix = of(self.model_field(self.parent).related_model).prefix
+            parent_model = self.model_field(self.parent).related_model
+            parent_prefix = self.parent_prefix or of(parent_model).prefix
             base = f"{parent_prefix}/<int:parent_pk>/{self.segment}"
             edit = ChildEditView.as_view(form_class=self.Form)
             alone = ChildEditRedirect.as_view(model=self.model, parent=self.parent)

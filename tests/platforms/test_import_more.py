@@ -28,6 +28,8 @@ from kechuang.platforms.models import (
 from kechuang.platforms.record_types import (
     AcademicianCooperationType,
     AgriPlatformType,
+    IncubatorTalentType,
+    InstituteReportType,
     MajorProjectType,
     ZoneEvaluationType,
 )
@@ -56,8 +58,8 @@ def w(make_user):
 # Each list: (its model, the importer's key and list/export url names, its columns).
 LISTS = {
     "incubationproject": (IncubationProject, columns.INCUBATION_PROJECT_COLUMNS),
-    "incubatortalent": (IncubatorTalent, columns.INCUBATOR_TALENT_COLUMNS),
-    "institutereport": (InstituteReport, columns.INSTITUTE_REPORT_COLUMNS),
+    "incubatortalent": (IncubatorTalent, IncubatorTalentType.instance.excel_columns),
+    "institutereport": (InstituteReport, InstituteReportType.instance.excel_columns),
     "zoneevaluation": (ZoneEvaluation, ZoneEvaluationType.instance.excel_columns),
     "agriplatform": (AgriPlatform, AgriPlatformType.instance.excel_columns),
     "academiciancooperation": (

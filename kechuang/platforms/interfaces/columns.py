@@ -107,25 +107,3 @@ INCUBATION_PROJECT_COLUMNS = [
     Column("签约日期", "signed_on", "Signed on"),
     Column("落户日期", "landed_on", "Landed on"),
 ]
-
-INCUBATOR_TALENT_COLUMNS = [
-    Column("孵化器名称", "incubator", "Incubator", required=True),
-    Column("姓名", "name", "Name", required=True),
-    Column("人才层次", "talent_level", "Talent level"),
-    *organisation_columns("所在企业", "Enterprise", "enterprise"),
-    Column("引进日期", "introduced_on", "Introduced on", required=True),
-]
-
-INSTITUTE_REPORT_COLUMNS = [
-    Column("研究院", "institute", "Institute", required=True),
-    Column("年度", "year", "Year", required=True),
-    Column("报告期", "period", "Period"),
-    Column("营业收入(万元)", "revenue", "Revenue (10k yuan)"),
-    Column("技术性收入(万元)", "tech_income", "Technology income (10k yuan)"),
-    Column("研发投入(万元)", "rd_spending", "R&D spending (10k yuan)"),
-    Column("专利申请数", "patents_filed", "Patents filed"),
-    Column("授权专利数", "patents_granted", "Patents granted"),
-    Column("服务企业数", "enterprises_served", "Enterprises served"),
-    Column("报送日期", "submitted_on", "Submitted on", required=True),
-    Column("备注", "note", "Note"),
-]

@@ -8,10 +8,8 @@ from .. import models
 from .columns import (
     INCUBATION_PROJECT_COLUMNS,
     INCUBATOR_COLUMNS,
-    INCUBATOR_TALENT_COLUMNS,
     INSTITUTE_COLUMNS,
     INSTITUTE_RECORD_COLUMNS,
-    INSTITUTE_REPORT_COLUMNS,
     INSTITUTE_TALENT_COLUMNS,
     RD_INSTITUTION_COLUMNS,
     TENANCY_COLUMNS,
@@ -157,39 +155,5 @@ INCUBATION_PROJECTS = Export(
         "started_on": p.started_on,
         "signed_on": p.signed_on,
         "landed_on": p.landed_on,
-    },
-)
-
-INCUBATOR_TALENTS = Export(
-    sheet="孵化载体引进人才",
-    columns=INCUBATOR_TALENT_COLUMNS,
-    loader=lambda: models.IncubatorTalent.objects.select_related(
-        "incubator", "talent_level", "enterprise"
-    ),
-    row=lambda t: {
-        "incubator": t.incubator.name,
-        "name": t.name,
-        "talent_level": name_of(t.talent_level),
-        **organisation_cells("enterprise", t.enterprise),
-        "introduced_on": t.introduced_on,
-    },
-)
-
-INSTITUTE_REPORTS = Export(
-    sheet="研究院绩效报告",
-    columns=INSTITUTE_REPORT_COLUMNS,
-    loader=lambda: models.InstituteReport.objects.select_related("institute__organisation"),
-    row=lambda r: {
-        "institute": institute_name(r.institute),
-        "year": r.year,
-        "period": r.get_period_display(),
-        "revenue": r.revenue,
-        "tech_income": r.tech_income,
-        "rd_spending": r.rd_spending,
-        "patents_filed": r.patents_filed,
-        "patents_granted": r.patents_granted,
-        "enterprises_served": r.enterprises_served,
-        "submitted_on": r.submitted_on,
-        "note": r.note,
     },
 )

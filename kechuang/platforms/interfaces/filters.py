@@ -5,7 +5,6 @@ stable codes (``?level=provincial_rd_centre&in_force_on=2023-12-31``); a parent 
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from kechuang.core.domain.choices import code_list_choices
 from kechuang.core.enums import CodeList
@@ -19,7 +18,6 @@ from ..enums import (
     InstituteRecordKind,
     PlatformLevel,
     RDEventKind,
-    ReportPeriod,
     TalentRole,
 )
 
@@ -107,19 +105,6 @@ class InstituteRecordFilter(SearchFilterSet):
         fields = ["q", "institute", "kind", "year"]
 
 
-class InstituteReportFilter(SearchFilterSet):
-    search_fields = ("institute__organisation__name", "note")
-    institute = parent()
-    year = year_filter()
-    period = django_filters.ChoiceFilter(
-        label=pgettext_lazy("report", "Period"), choices=ReportPeriod.choices
-    )
-
-    class Meta:
-        model = models.InstituteReport
-        fields = ["q", "institute", "year", "period"]
-
-
 class IncubatorFilter(SearchFilterSet):
     search_fields = ("name", "operator__name", "off_site_city")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=IncubatorKind.choices)
@@ -153,12 +138,3 @@ class TenancyFilter(SearchFilterSet):
 
     def current(self, queryset, name, value):
         return queryset.current_on(value)
-
-
-class IncubatorTalentFilter(SearchFilterSet):
-    search_fields = ("name", "enterprise__name")
-    incubator = parent()
-
-    class Meta:
-        model = models.IncubatorTalent
-        fields = ["q", "incubator"]

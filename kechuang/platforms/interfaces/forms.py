@@ -141,25 +141,6 @@ class InstituteRecordForm(ChildForm):
         ]
 
 
-class InstituteReportForm(ChildForm):
-    parent = "institute"
-
-    class Meta(RecordForm.Meta):
-        model = models.InstituteReport
-        fields = [
-            "year",
-            "period",
-            "revenue",
-            "tech_income",
-            "rd_spending",
-            "patents_filed",
-            "patents_granted",
-            "enterprises_served",
-            "submitted_on",
-            "note",
-        ]
-
-
 class IncubatorForm(RecordForm):
     owner_fields = ("operator",)
 
@@ -189,11 +170,3 @@ class TenancyForm(ChildForm):
     class Meta(RecordForm.Meta):
         model = models.Tenancy
         fields = ["enterprise", "entered_on", "exited_on", "exit_reason"]
-
-
-class IncubatorTalentForm(ChildForm):
-    parent = "incubator"
-
-    class Meta(RecordForm.Meta):
-        model = models.IncubatorTalent
-        fields = ["name", "talent_level", "enterprise", "introduced_on"]

@@ -44,17 +44,14 @@ from ..enums import (
     PlatformLevel,
     ProjectLevel,
     RDEnd,
-    ReportPeriod,
     TalentRole,
     TenancyEnd,
 )
 from ..models import (
     IncubationProject,
     Incubator,
-    IncubatorTalent,
     Institute,
     InstituteRecord,
-    InstituteReport,
     InstituteTalent,
     RDInstitution,
     Tenancy,
@@ -63,10 +60,8 @@ from ..rules import IMPORT_INSTITUTES, IMPORT_PLATFORMS
 from .columns import (
     INCUBATION_PROJECT_COLUMNS,
     INCUBATOR_COLUMNS,
-    INCUBATOR_TALENT_COLUMNS,
     INSTITUTE_COLUMNS,
     INSTITUTE_RECORD_COLUMNS,
-    INSTITUTE_REPORT_COLUMNS,
     INSTITUTE_TALENT_COLUMNS,
     RD_INSTITUTION_COLUMNS,
     TENANCY_COLUMNS,
@@ -458,73 +453,4 @@ class IncubationProjectImporter(PlatformImporter):
             "started_on": row.date("started_on", required=True),
             "signed_on": row.date("signed_on"),
             "landed_on": row.date("landed_on"),
-        }
-
-
-@register
-class IncubatorTalentImporter(PlatformImporter):
-    """Talents the incubators brought in, one per incubator and name."""
-
-    key = "platforms.incubatortalent"
-    label = gettext_lazy("Incubator talent import")
-    list_url_name = "platforms:incubatortalent-list"
-    columns = INCUBATOR_TALENT_COLUMNS
-    model = IncubatorTalent
-    natural_key = ("incubator_id", "name")
-    preview = ("incubator", "name")
-
-    def prepare(self, cells):
-        self.incubators = by_code_and_name(Incubator.objects.visible_to(self.user))
-        self.enterprises = self.organisations(cells, "enterprise")
-        self.levels = code_items(CodeList.TALENT_LEVEL)
-
-    def read(self, row):
-        return {
-            "incubator_id": row.pick(
-                "incubator", self.incubators, required=True, unknown=str(UNKNOWN_INCUBATOR)
-            ),
-            "name": row.text("name", required=True, max_length=50),
-            "talent_level_id": row.pick(
-                "talent_level",
-                self.levels,
-                unknown=_("Unknown talent level “%(value)s”."),
-            ),
-            "enterprise_id": row.organisation("enterprise", self.enterprises),
-            "introduced_on": row.date("introduced_on", required=True),
-        }
-
-
-@register
-class InstituteReportImporter(PlatformImporter):
-    """The institutes' KPI reports, one per institute, year and period (the full year when
-    the period is empty)."""
-
-    key = "platforms.institutereport"
-    label = gettext_lazy("Institute KPI report import")
-    list_url_name = "platforms:institutereport-list"
-    columns = INSTITUTE_REPORT_COLUMNS
-    model = InstituteReport
-    natural_key = ("institute_id", "year", "period")
-    preview = ("institute", "year")
-
-    def prepare(self, cells):
-        self.institutes = institutes_of(self.user)
-        self.periods = choice_values(ReportPeriod)
-
-    def read(self, row):
-        institute, _organisation = row.pick(
-            "institute", self.institutes, required=True, unknown=str(UNKNOWN_INSTITUTE)
-        )
-        return {
-            "institute_id": institute,
-            "year": row.year("year", required=True),
-            "period": row.pick("period", self.periods) or ReportPeriod.YEAR,
-            "revenue": row.decimal("revenue"),
-            "tech_income": row.decimal("tech_income"),
-            "rd_spending": row.decimal("rd_spending"),
-            "patents_filed": row.integer("patents_filed"),
-            "patents_granted": row.integer("patents_granted"),
-            "enterprises_served": row.integer("enterprises_served"),
-            "submitted_on": row.date("submitted_on", required=True),
-            "note": row.text("note", max_length=2000),
         }

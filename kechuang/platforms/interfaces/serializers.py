@@ -97,10 +97,6 @@ SERIALIZERS = {
     models.InstituteTalent: serializer(models.InstituteTalent),
     models.IncubationProject: serializer(models.IncubationProject),
     models.InstituteRecord: serializer(models.InstituteRecord),
-    models.InstituteReport: serializer(models.InstituteReport),
     models.Incubator: serializer(models.Incubator, town=by_code(Town), zone=by_code(Zone)),
     models.Tenancy: serializer(models.Tenancy),
-    models.IncubatorTalent: serializer(
-        models.IncubatorTalent, talent_level=optional_code(CodeList.TALENT_LEVEL)
-    ),
 }
