@@ -173,11 +173,13 @@ class ScopedRelationsMixin:
         super().perform_update(serializer)
 
     def check_relations(self, serializer):
-        user = self.request.user
+        user, instance = self.request.user, serializer.instance
         for name in self.scoped_relations:
             target = serializer.validated_data.get(name)
             if target is None:
                 continue
+            if instance is not None and getattr(instance, f"{name}_id", None) == target.pk:
+                continue  # a reference the record already has may stay
             meta = target._meta
             if not user.has_perm(f"{meta.app_label}.view_{meta.model_name}", target):
                 raise exceptions.ValidationError(

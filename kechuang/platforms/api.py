@@ -93,12 +93,6 @@ InstituteViewSet = viewset(
 InstituteTalentViewSet = viewset(
     models.InstituteTalent, filters.InstituteTalentFilter, relations=("institute",)
 )
-IncubationProjectViewSet = viewset(
-    models.IncubationProject, filters.IncubationProjectFilter, relations=("institute",)
-)
-InstituteRecordViewSet = viewset(
-    models.InstituteRecord, filters.InstituteRecordFilter, relations=("institute",)
-)
 
 
 IncubatorViewSet = viewset(

@@ -449,6 +449,7 @@ class InstituteReportType(PlatformRecordType):
     segment = "reports"
     parent_prefix = "institutes"
     sheet = "研究院绩效报告"
+    select_related = ("institute__organisation",)
     references = {"institute": ("organisation__name", "code")}
     fields = {
         "institute": "研究院",
@@ -480,6 +481,70 @@ class InstituteReportType(PlatformRecordType):
     search = ("institute__organisation__name", "note")
     natural_key = ("institute", "year", "period")
     preview = ("institute", "year")
+
+
+class IncubationProjectType(PlatformRecordType):
+    """Projects the institutes incubate (a later row of an import moves one on)."""
+
+    model = models.IncubationProject
+    menu_label = None  # the institutes' page and menu lead to it
+    prefix = "incubation-projects"
+    api_basename = "incubation-project"
+    parent = "institute"
+    segment = "incubation-projects"
+    parent_prefix = "institutes"
+    sheet = "孵化项目"
+    select_related = ("institute__organisation",)
+    references = {"institute": ("organisation__name", "code")}
+    fields = {
+        "institute": "研究院",
+        "name": "项目名称",
+        "status": "状态",
+        "company": "落户企业",
+        "field": "研究领域",
+        "started_on": "首次接洽日期",
+        "signed_on": "签约日期",
+        "landed_on": "落户日期",
+    }
+    headers_en = {"name": "Project", "company": "Company", "started_on": "First contact"}
+    columns = ("name", "institute", "status", "company", "started_on", "signed_on", "landed_on")
+    filters = ("institute", "status")
+    search = ("name", "company__name", "field")
+    natural_key = ("institute", "name")
+    preview = ("institute", "name")
+
+
+class InstituteRecordType(PlatformRecordType):
+    """What an institute did: events, projects, cooperations (grouped by kind on its page)."""
+
+    model = models.InstituteRecord
+    menu_label = None
+    prefix = "institute-records"
+    api_basename = "institute-record"
+    parent = "institute"
+    segment = "records"
+    parent_prefix = "institutes"
+    sheet = "研究院记录"
+    select_related = ("institute__organisation",)
+    references = {"institute": ("organisation__name", "code")}
+    fields = {
+        "institute": "研究院",
+        "kind": "类别",
+        "name": "名称",
+        "partner": "合作单位",
+        "occurred_on": "日期",
+        "ended_on": "结束日期",
+        "level": "级别",
+        "joint_application": "联合申报",
+        "amount": "金额(万元)",
+        "note": "备注",
+    }
+    headers_en = {"partner": "Partner", "occurred_on": "Date"}
+    columns = ("name", "institute", "kind", "partner", "occurred_on", "level", "amount")
+    filters = ("institute", "kind", "occurred_on")
+    search = ("name", "partner__name")
+    natural_key = ("institute", "kind", "name", "occurred_on")
+    preview = ("institute", "name")
 
 
 class IncubatorTalentType(PlatformRecordType):
@@ -515,6 +580,8 @@ DECLARED = (
     SignedProjectType,
     MajorProjectType,
     MajorProjectStageType,
+    IncubationProjectType,
+    InstituteRecordType,
     InstituteReportType,
     IncubatorTalentType,
 )

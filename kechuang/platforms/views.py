@@ -261,44 +261,6 @@ class InstituteTalentList(RecordListView):
     importer = "platforms.institutetalent"
 
 
-class IncubationProjectList(RecordListView):
-    model = models.IncubationProject
-    filterset_class = filters.IncubationProjectFilter
-    related = ("institute__organisation", "company")
-    creatable = False
-    columns = [
-        Shown("name", sort="name"),
-        INSTITUTE,
-        Shown("status", sort="status"),
-        Shown("company"),
-        Shown("started_on", sort="started_on"),
-        Shown("signed_on", sort="signed_on"),
-        Shown("landed_on", sort="landed_on"),
-    ]
-    default_sort = "-started_on"
-    export = exporters.INCUBATION_PROJECTS
-    importer = "platforms.incubationproject"
-
-
-class InstituteRecordList(RecordListView):
-    model = models.InstituteRecord
-    filterset_class = filters.InstituteRecordFilter
-    related = ("institute__organisation", "partner")
-    creatable = False
-    columns = [
-        Shown("name", sort="name"),
-        INSTITUTE,
-        Shown("kind", sort="kind"),
-        Shown("partner"),
-        Shown("occurred_on", sort="occurred_on"),
-        Shown("level"),
-        Shown("amount", numeric=True, sort="amount"),
-    ]
-    default_sort = "-occurred_on"
-    export = exporters.INSTITUTE_RECORDS
-    importer = "platforms.instituterecord"
-
-
 REPORT_COLUMNS = [
     Shown("year", sort="year"),
     Shown("period"),

@@ -628,6 +628,7 @@ class RecordType:
     parent: ClassVar[str] = ""
     segment: ClassVar[str] = ""
     parent_prefix: ClassVar[str] = ""  # the parent's address, when the parent is not declared
+    select_related: ClassVar[tuple[str, ...]] = ()  # more read with each record (names' parts)
 
     # Bases a record type with behaviour (or an area) may replace.
     list_view: ClassVar[type] = RecordListView
@@ -659,6 +660,13 @@ class RecordType:
         codename = f"{action}_{self.meta.model_name}"
         return any(code == codename for code, _name in self.meta.permissions)
 
+    def build(self, kind: str, bases: tuple, attrs: dict) -> type:
+        """A class of the record type (``TrainingForm``, ``TrainingList`` …), made in the module
+        that declares the record type, as if written there."""
+        name = f"{self.model.__name__}{kind}"
+        module = type(self).__module__
+        return type(name, bases, {"__module__": module, "__qualname__": name, **attrs})
+
     # -- fields ---------------------------------------------------------------------------------
     def model_field(self, name: str) -> models.Field:
         return self.meta.get_field(name)
@@ -689,8 +697,10 @@ class RecordType:
 
     @cached_property
     def related(self) -> tuple[str, ...]:
-        """The references the pages, export and API read with each record."""
-        return tuple(name for name in self.fields if self.model_field(name).many_to_one)
+        """The references the pages, export and API read with each record (and what their
+        names are read from: ``select_related``)."""
+        names = tuple(name for name in self.fields if self.model_field(name).many_to_one)
+        return (*names, *self.select_related)
 
     @cached_property
     def link_field(self) -> str:
@@ -821,7 +831,7 @@ class RecordType:
         declared.update(self.more_filters)
         meta = type("Meta", (), {"model": self.model, "fields": ["q", *declared]})
         attrs = {"Meta": meta, "search_fields": self.search, **declared}
-        return type(f"{self.model.__name__}Filter", (SearchFilterSet,), attrs)
+        return self.build("Filter", (SearchFilterSet,), attrs)
 
     # -- the pages ------------------------------------------------------------------------------
     @cached_property
@@ -840,7 +850,7 @@ class RecordType:
             "export_permission": self.permission("export") if io else "",
             "import_permission": self.permission("import") if io else "",
         }
-        return type(f"{self.model.__name__}List", (DeclaredList, self.list_view), attrs)
+        return self.build("List", (DeclaredList, self.list_view), attrs)
 
     @cached_property
     def Detail(self) -> type[RecordDetailView]:
@@ -853,7 +863,7 @@ class RecordType:
             **self.detail_options,
         }
         bases = (DeclaredDetail, self.detail_view)
-        return type(f"{self.model.__name__}Detail", bases, attrs)
+        return self.build("Detail", bases, attrs)
 
     def child_types(self) -> list[RecordType]:
         """The declared record types entered on this one's page."""
@@ -889,8 +899,8 @@ class RecordType:
         }
         if self.parent:
             attrs["parent"] = self.parent
-            return type(f"{self.model.__name__}Form", (ChildMixin, self.form), attrs)
-        return type(f"{self.model.__name__}Form", (self.form,), attrs)
+            return self.build("Form", (ChildMixin, self.form), attrs)
+        return self.build("Form", (self.form,), attrs)
 
     def urls(self) -> list:
         """The pages' addresses: ``<app>:<model>-list`` (``-export``, ``-detail``, ``-create``,
@@ -978,7 +988,7 @@ class RecordType:
             "permission": self.permission("import"),
             "list_url_name": f"{self.app}:{self.meta.model_name}-list",
         }
-        return type(f"{self.model.__name__}Importer", (self.importer,), attrs)
+        return self.build("Importer", (self.importer,), attrs)
 
     # -- the API --------------------------------------------------------------------------------
     @cached_property
@@ -1009,9 +1019,7 @@ class RecordType:
                     **many,
                 )
         meta = type("Meta", (self.serializer.Meta,), {"model": self.model})
-        return type(
-            f"{self.model.__name__}Serializer", (self.serializer,), {"Meta": meta, **declared}
-        )
+        return self.build("Serializer", (self.serializer,), {"Meta": meta, **declared})
 
     @cached_property
     def ViewSet(self) -> type:
@@ -1027,7 +1035,7 @@ class RecordType:
             "filterset_class": self.Filter,
             "scoped_relations": scoped,
         }
-        return type(f"{self.model.__name__}ViewSet", (self.viewset,), attrs)
+        return self.build("ViewSet", (self.viewset,), attrs)
 
     def route(self) -> tuple:
         """``router.register(*record_type.route())``: the API's address, viewset and name."""

@@ -26,7 +26,7 @@ from kechuang.platforms.models import (
     SignedProject,
     Tenancy,
 )
-from kechuang.platforms.record_types import SignedProjectType
+from kechuang.platforms.record_types import InstituteRecordType, SignedProjectType
 from kechuang.platforms.reference import ROLE_GRANTS
 from kechuang.registry.models import Person
 from tests.factories import OrganisationFactory, role, user
@@ -356,7 +356,9 @@ def test_institute_records_and_signed_projects_import(client, w):
     ]
 
     _, job = upload(
-        client, "platforms.instituterecord", workbook(columns.INSTITUTE_RECORD_COLUMNS, records)
+        client,
+        "platforms.instituterecord",
+        workbook(InstituteRecordType.instance.excel_columns, records),
     )
     confirm(client, job)
     _, job = upload(
@@ -394,7 +396,9 @@ def test_another_institutes_records_cannot_be_imported_by_name_out_of_scope(clie
     ]
 
     _, job = upload(
-        client, "platforms.instituterecord", workbook(columns.INSTITUTE_RECORD_COLUMNS, rows)
+        client,
+        "platforms.instituterecord",
+        workbook(InstituteRecordType.instance.excel_columns, rows),
     )
 
     assert job.status == ImportStatus.INVALID

@@ -15,7 +15,6 @@ from kechuang.audit.models import AuditEvent
 from kechuang.core.enums import CodeList, ImportStatus
 from kechuang.core.models import CodeItem
 from kechuang.platforms.enums import AgriPlatformKind, IncubationStatus, ReportPeriod
-from kechuang.platforms.interfaces import columns
 from kechuang.platforms.models import (
     AcademicianCooperation,
     AgriPlatform,
@@ -28,6 +27,7 @@ from kechuang.platforms.models import (
 from kechuang.platforms.record_types import (
     AcademicianCooperationType,
     AgriPlatformType,
+    IncubationProjectType,
     IncubatorTalentType,
     InstituteReportType,
     MajorProjectType,
@@ -57,7 +57,7 @@ def w(make_user):
 
 # Each list: (its model, the importer's key and list/export url names, its columns).
 LISTS = {
-    "incubationproject": (IncubationProject, columns.INCUBATION_PROJECT_COLUMNS),
+    "incubationproject": (IncubationProject, IncubationProjectType.instance.excel_columns),
     "incubatortalent": (IncubatorTalent, IncubatorTalentType.instance.excel_columns),
     "institutereport": (InstituteReport, InstituteReportType.instance.excel_columns),
     "zoneevaluation": (ZoneEvaluation, ZoneEvaluationType.instance.excel_columns),

@@ -83,27 +83,3 @@ INSTITUTE_TALENT_COLUMNS = [
     Column("加入日期", "joined_on", "Joined on", required=True),
     Column("离开日期", "left_on", "Left on"),
 ]
-
-INSTITUTE_RECORD_COLUMNS = [
-    Column("研究院", "institute", "Institute", required=True),
-    Column("类别", "kind", "Kind", required=True),
-    Column("名称", "name", "Name", required=True),
-    *organisation_columns("合作单位", "Partner", "partner"),
-    Column("日期", "occurred_on", "Date", required=True),
-    Column("结束日期", "ended_on", "Ended on"),
-    Column("级别", "level", "Level"),
-    Column("联合申报", "joint_application", "Joint application"),
-    Column("金额(万元)", "amount", "Amount (10k yuan)"),
-    Column("备注", "note", "Note"),
-]
-
-INCUBATION_PROJECT_COLUMNS = [
-    Column("研究院", "institute", "Institute", required=True),
-    Column("项目名称", "name", "Project", required=True),
-    Column("状态", "status", "Status", required=True),
-    *organisation_columns("落户企业", "Company", "company"),
-    Column("研究领域", "field", "Field"),
-    Column("首次接洽日期", "started_on", "First contact", required=True),
-    Column("签约日期", "signed_on", "Signed on"),
-    Column("落户日期", "landed_on", "Landed on"),
-]

@@ -1,15 +1,13 @@
 """Excel exports of the platform lists, in their import template's columns (an export
 re-imports unchanged). Each row is a {column field: value} mapping; the columns order it."""
 
-from kechuang.core.interfaces.excel import Export, yes_no
+from kechuang.core.interfaces.excel import Export
 from kechuang.registry.interfaces.exporters import organisation_cells
 
 from .. import models
 from .columns import (
-    INCUBATION_PROJECT_COLUMNS,
     INCUBATOR_COLUMNS,
     INSTITUTE_COLUMNS,
-    INSTITUTE_RECORD_COLUMNS,
     INSTITUTE_TALENT_COLUMNS,
     RD_INSTITUTION_COLUMNS,
     TENANCY_COLUMNS,
@@ -117,43 +115,5 @@ INSTITUTE_TALENTS = Export(
         "role": t.get_role_display(),
         "joined_on": t.joined_on,
         "left_on": t.left_on,
-    },
-)
-
-INSTITUTE_RECORDS = Export(
-    sheet="研究院记录",
-    columns=INSTITUTE_RECORD_COLUMNS,
-    loader=lambda: models.InstituteRecord.objects.select_related(
-        "institute__organisation", "partner"
-    ),
-    row=lambda r: {
-        "institute": institute_name(r.institute),
-        "kind": r.get_kind_display(),
-        "name": r.name,
-        **organisation_cells("partner", r.partner),
-        "occurred_on": r.occurred_on,
-        "ended_on": r.ended_on,
-        "level": r.get_level_display(),
-        "joint_application": yes_no(r.joint_application),
-        "amount": r.amount,
-        "note": r.note,
-    },
-)
-
-INCUBATION_PROJECTS = Export(
-    sheet="孵化项目",
-    columns=INCUBATION_PROJECT_COLUMNS,
-    loader=lambda: models.IncubationProject.objects.select_related(
-        "institute__organisation", "company"
-    ),
-    row=lambda p: {
-        "institute": institute_name(p.institute),
-        "name": p.name,
-        "status": p.get_status_display(),
-        **organisation_cells("company", p.company),
-        "field": p.field,
-        "started_on": p.started_on,
-        "signed_on": p.signed_on,
-        "landed_on": p.landed_on,
     },
 )

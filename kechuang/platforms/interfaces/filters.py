@@ -13,9 +13,7 @@ from kechuang.registry.interfaces.filters import town, zone_choices
 
 from .. import models
 from ..enums import (
-    IncubationStatus,
     IncubatorKind,
-    InstituteRecordKind,
     PlatformLevel,
     RDEventKind,
     TalentRole,
@@ -82,27 +80,6 @@ class InstituteTalentFilter(SearchFilterSet):
     class Meta:
         model = models.InstituteTalent
         fields = ["q", "institute", "role"]
-
-
-class IncubationProjectFilter(SearchFilterSet):
-    search_fields = ("name", "company__name", "field")
-    institute = parent()
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=IncubationStatus.choices)
-
-    class Meta:
-        model = models.IncubationProject
-        fields = ["q", "institute", "status"]
-
-
-class InstituteRecordFilter(SearchFilterSet):
-    search_fields = ("name", "partner__name")
-    institute = parent()
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=InstituteRecordKind.choices)
-    year = year_filter(field_name="occurred_on__year")
-
-    class Meta:
-        model = models.InstituteRecord
-        fields = ["q", "institute", "kind", "year"]
 
 
 class IncubatorFilter(SearchFilterSet):

@@ -115,32 +115,6 @@ class InstituteTalentForm(ChildForm):
         self.fields["person"].help_text = _("Someone not listed yet is added under People first.")
 
 
-class IncubationProjectForm(ChildForm):
-    parent = "institute"
-
-    class Meta(RecordForm.Meta):
-        model = models.IncubationProject
-        fields = ["name", "status", "company", "field", "started_on", "signed_on", "landed_on"]
-
-
-class InstituteRecordForm(ChildForm):
-    parent = "institute"
-
-    class Meta(RecordForm.Meta):
-        model = models.InstituteRecord
-        fields = [
-            "kind",
-            "name",
-            "partner",
-            "occurred_on",
-            "ended_on",
-            "level",
-            "joint_application",
-            "amount",
-            "note",
-        ]
-
-
 class IncubatorForm(RecordForm):
     owner_fields = ("operator",)
 

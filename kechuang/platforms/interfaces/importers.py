@@ -38,30 +38,23 @@ from kechuang.registry.models import Organisation, Person, Town, Zone
 from ..domain.records import problems
 from ..enums import (
     DatePrecision,
-    IncubationStatus,
     IncubatorKind,
-    InstituteRecordKind,
     PlatformLevel,
-    ProjectLevel,
     RDEnd,
     TalentRole,
     TenancyEnd,
 )
 from ..models import (
-    IncubationProject,
     Incubator,
     Institute,
-    InstituteRecord,
     InstituteTalent,
     RDInstitution,
     Tenancy,
 )
 from ..rules import IMPORT_INSTITUTES, IMPORT_PLATFORMS
 from .columns import (
-    INCUBATION_PROJECT_COLUMNS,
     INCUBATOR_COLUMNS,
     INSTITUTE_COLUMNS,
-    INSTITUTE_RECORD_COLUMNS,
     INSTITUTE_TALENT_COLUMNS,
     RD_INSTITUTION_COLUMNS,
     TENANCY_COLUMNS,
@@ -386,71 +379,3 @@ class InstituteTalentImporter(PlatformImporter):
             chain.pending(AuditAction.CREATE, p, changes=p.audit_changes(created=True))
             for p in people
         ]
-
-
-@register
-class InstituteRecordImporter(PlatformImporter):
-    key = "platforms.instituterecord"
-    label = gettext_lazy("Institute record import")
-    list_url_name = "platforms:instituterecord-list"
-    columns = INSTITUTE_RECORD_COLUMNS
-    model = InstituteRecord
-    natural_key = ("institute_id", "kind", "name", "occurred_on")
-    preview = ("institute", "name")
-
-    def prepare(self, cells):
-        self.institutes = institutes_of(self.user)
-        self.partners = self.organisations(cells, "partner")
-        self.kinds = choice_values(InstituteRecordKind)
-        self.levels = choice_values(ProjectLevel)
-
-    def read(self, row):
-        institute, _organisation = row.pick(
-            "institute", self.institutes, required=True, unknown=str(UNKNOWN_INSTITUTE)
-        )
-        return {
-            "institute_id": institute,
-            "kind": row.pick("kind", self.kinds, required=True),
-            "name": row.text("name", required=True),
-            "partner_id": row.organisation("partner", self.partners),
-            "occurred_on": row.date("occurred_on", required=True),
-            "ended_on": row.date("ended_on"),
-            "level": row.pick("level", self.levels) or "",
-            "joint_application": row.flag("joint_application"),
-            "amount": row.decimal("amount"),
-            "note": row.text("note", max_length=2000),
-        }
-
-
-@register
-class IncubationProjectImporter(PlatformImporter):
-    """Projects the institutes incubate, one per institute and name (a later row moves the
-    project on: signed, landed …)."""
-
-    key = "platforms.incubationproject"
-    label = gettext_lazy("Incubation project import")
-    list_url_name = "platforms:incubationproject-list"
-    columns = INCUBATION_PROJECT_COLUMNS
-    model = IncubationProject
-    natural_key = ("institute_id", "name")
-    preview = ("institute", "name")
-
-    def prepare(self, cells):
-        self.institutes = institutes_of(self.user)
-        self.companies = self.organisations(cells, "company")
-        self.statuses = choice_values(IncubationStatus)
-
-    def read(self, row):
-        institute, _organisation = row.pick(
-            "institute", self.institutes, required=True, unknown=str(UNKNOWN_INSTITUTE)
-        )
-        return {
-            "institute_id": institute,
-            "name": row.text("name", required=True),
-            "status": row.pick("status", self.statuses, required=True),
-            "company_id": row.organisation("company", self.companies),
-            "field": row.text("field", max_length=100),
-            "started_on": row.date("started_on", required=True),
-            "signed_on": row.date("signed_on"),
-            "landed_on": row.date("landed_on"),
-        }

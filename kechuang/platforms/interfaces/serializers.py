@@ -95,8 +95,6 @@ SERIALIZERS = {
         models.Institute, focus_chain=optional_code(CodeList.INDUSTRY_CHAIN)
     ),
     models.InstituteTalent: serializer(models.InstituteTalent),
-    models.IncubationProject: serializer(models.IncubationProject),
-    models.InstituteRecord: serializer(models.InstituteRecord),
     models.Incubator: serializer(models.Incubator, town=by_code(Town), zone=by_code(Zone)),
     models.Tenancy: serializer(models.Tenancy),
 }
