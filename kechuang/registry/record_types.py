@@ -20,15 +20,17 @@ the addresses and the menu entry::
 
 What is derived from the model and never declared again:
 
-- each Excel column reads its cell with the one strict parser of its field's type (``cells``):
-  text within the field's length, a choice by its value or its label in any of the site's
-  languages, 是/否, a whole number, a year within 1949–2100, an amount, a date, a town within
-  the importer's reach, a code-list item, an organisation by 统一社会信用代码 or exact name, any
-  other record by its exact name within the importer's data scope; the export writes what the
-  import reads back;
-- a column sorts when it is a real field (a reference sorts by its code or name);
-- a filter is a choice list for a choice field, a town or code-list item by its code, 是/否 for
-  a flag, a year and a from/to range for a date, a year for a year;
+- each Excel column reads its cell with the one strict parser of its field's type
+  (``cell_for``): text within the field's length, a choice by its value or its label in any of
+  the site's languages, 是/否, a whole number, a year within 1949–2100, an amount, a date within
+  1900–2100, a town within the importer's reach, a zone, one or several code-list items, one or
+  several organisations by 统一社会信用代码 or exact name, any other record by the field(s) that
+  name it within the importer's data scope; an empty cell of a field with a default takes the
+  default; the export writes what the import reads back;
+- a column sorts when it is a real field (a reference by what names it; a town or zone by its
+  code, a code-list item in its list's order);
+- a filter is a choice list for a choice field, a town, zone or code-list item by its code,
+  是/否 for a flag, ``?year=`` and a from/to range for a date, ``?year=`` for a year;
 - the references a user can set are those within the user's data scope (forms, API, imports);
 - permissions and data scope are the model's, as everywhere.
 
