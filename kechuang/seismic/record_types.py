@@ -20,6 +20,7 @@ from .api import AssessmentViewSet, SeismicViewSet
 from .domain import fortification as fx
 from .domain.assessments import consecutive_excellent
 from .enums import FortificationClass
+from .interfaces.exporters import class_name
 from .interfaces.filters import DATE_INPUT
 from .interfaces.forms import RecordForm, YearFromDateMixin
 from .interfaces.importers import coded, positive_area
@@ -64,15 +65,14 @@ class ClassCell(Cell):
     """A fortification class: 甲, 乙类, the code or the name; written as 乙类."""
 
     def options(self):
-        return [f"{member.short_zh}类" for member in fx.FortificationClass]
+        return [class_name(member.code) for member in fx.FortificationClass]
 
     def read(self, row, importer):
         code = coded(row, self.name, fx.FortificationClass, FortificationClass)
         return {self.name: code or ""}
 
     def write(self, record):
-        code = getattr(record, self.name)
-        return {self.name: f"{fx.FortificationClass(code).short_zh}类" if code else ""}
+        return {self.name: class_name(getattr(record, self.name))}
 
 
 class AreaCell(Cell):

@@ -43,8 +43,6 @@ RECORDS = (
     "plandocument",
     "assessment",
 )
-# Records with import and export permissions (``seismic.import_<model>``, ``export_<model>``).
-EXPORTABLE = RECORDS
 # The city's public documents: whoever may view them sees every one (no data scope), as the
 # projects area does with its published calls. Their models declare ``ScopePaths(public=True)``.
 PUBLIC = ("housedesign", "plandocument", "assessment")
@@ -71,7 +69,7 @@ def perms(actions, models=RECORDS) -> list[str]:
 
 FULL = [
     *perms(("view", "add", "change", "delete")),
-    *perms(("import", "export"), EXPORTABLE),
+    *perms(("import", "export")),  # every record of the area goes to and from Excel
 ]
 
 # Given to the roles accounts/reference.py defines (it reads ROLE_GRANTS of every area).

@@ -7,7 +7,7 @@ import rules
 
 from kechuang.accounts.rules import role_perm, scoped
 
-from .reference import EXPORTABLE, PUBLIC, RECORDS
+from .reference import PUBLIC, RECORDS
 
 for model in RECORDS:
     for action in ("view", "add", "change", "delete"):
@@ -15,7 +15,7 @@ for model in RECORDS:
         unscoped = action == "add" or (action == "view" and model in PUBLIC)
         rules.add_perm(perm, role_perm(perm) if unscoped else scoped(perm))
 
-for model in EXPORTABLE:
+for model in RECORDS:
     for action in ("import", "export"):
         perm = f"seismic.{action}_{model}"
         rules.add_perm(perm, role_perm(perm))

@@ -32,7 +32,6 @@ from .domain import fortification as fx
 from .domain import records, requirement
 from .enums import FortificationClass
 from .interfaces import exporters, filters, forms
-from .reference import EXPORTABLE
 
 # What a cell shows ---------------------------------------------------------------------------
 
@@ -93,10 +92,9 @@ class RecordListView(record_views.RecordListView):
         super().__init_subclass__(**kwargs)
         name = cls.model._meta.model_name
         cls.export = exporters.EXPORTS.get(name)
-        if name in EXPORTABLE:
-            cls.importer = f"seismic.{name}"
-            cls.export_permission = f"seismic.export_{name}"
-            cls.import_permission = f"seismic.import_{name}"
+        cls.importer = f"seismic.{name}"
+        cls.export_permission = f"seismic.export_{name}"
+        cls.import_permission = f"seismic.import_{name}"
 
 
 class DetailView(RecordDetailView):
