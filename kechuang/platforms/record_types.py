@@ -8,8 +8,7 @@ What the area adds to a declaration (``PlatformRecordType``):
 - every platform list shares the platforms' import and export permissions (``excel``: a record
   type without an Excel import or export, such as a project's stages, says so);
 - the values of a record are checked together by ``domain.records.problems`` (form, API and
-  import), besides the model's own validation;
-- the records entered on a page are read with what their columns show.
+  import), besides the model's own validation.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import uuid
 from collections import defaultdict
 from typing import ClassVar
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -32,7 +31,6 @@ from kechuang.core.interfaces.filters import YesNoFilter, year_filter
 from kechuang.core.record_views import RecordDetailView, perm, url_name
 from kechuang.registry.models import Zone
 from kechuang.registry.record_types import (
-    RECORD_TYPES,
     Cell,
     DeclaredImporter,
     RecordType,
@@ -76,20 +74,10 @@ class PlatformSerializer(record_serializers.RecordSerializer):
         return attrs
 
 
-class PlatformDetail(RecordDetailView):
-    """A platform record's page; the records entered on it are read with what they show."""
-
-    def children(self, records, columns, **kwargs):
-        if isinstance(records, QuerySet) and records.model in RECORD_TYPES:
-            records = records.select_related(*RECORD_TYPES[records.model].related)
-        return super().children(records, columns, **kwargs)
-
-
 class PlatformRecordType(RecordType):
     form = RecordForm
     importer = PlatformImporter
     serializer = PlatformSerializer
-    detail_view = PlatformDetail
     excel: ClassVar[bool] = True  # imported and exported with the platforms' permissions
 
     def permission(self, action: str) -> str:
@@ -155,7 +143,7 @@ class ZoneEvaluationType(PlatformRecordType):
     preview = ("year", "zone_name")
 
 
-class AgriPlatformDetail(PlatformDetail):
+class AgriPlatformDetail(RecordDetailView):
     """A platform's page: its partners, and its academicians (added from here)."""
 
     def sections(self):
@@ -231,13 +219,13 @@ class AcademicianCooperationType(PlatformRecordType):
 # Signings, major projects ----------------------------------------------------------------------
 
 
-class SigningEventDetail(PlatformDetail):
+class SigningEventDetail(RecordDetailView):
     """A signing's page: its projects with their total investment."""
 
     def children(self, records, columns, **kwargs):
-        if records.model is models.SignedProject:
-            total = records.aggregate(total=Sum("investment"))["total"]
-            note = _("Total investment: %(total)s (10k yuan).") % {"total": f"{total or 0:,.2f}"}
+        if kwargs.get("model") is models.SignedProject:  # its records, already read
+            total = sum(project.investment or 0 for project in records)
+            note = _("Total investment: %(total)s (10k yuan).") % {"total": f"{total:,.2f}"}
             kwargs.setdefault("note", note)
         return super().children(records, columns, **kwargs)
 
@@ -438,19 +426,25 @@ class MajorProjectStageType(PlatformRecordType):
 # Records entered on an institute's or an incubator's page ------------------------------------
 
 
-class InstituteReportType(PlatformRecordType):
+class InstituteChildType(PlatformRecordType):
+    """A record entered on an institute's page; the institute is named by its organisation's
+    name or its code."""
+
+    parent = "institute"
+    parent_prefix = "institutes"  # the institutes' pages are not declared yet
+    select_related = ("institute__organisation",)
+    references = {"institute": ("organisation__name", "code")}
+    menu_label = None  # the institute's page leads to it
+
+
+class InstituteReportType(InstituteChildType):
     """Self-reported KPI reports of the institutes (figures the institutes state)."""
 
     model = models.InstituteReport
-    menu_label = None  # the institutes' menu line leads to it (base.html)
     prefix = "institute-reports"
     api_basename = "institute-report"
-    parent = "institute"
     segment = "reports"
-    parent_prefix = "institutes"
     sheet = "研究院绩效报告"
-    select_related = ("institute__organisation",)
-    references = {"institute": ("organisation__name", "code")}
     fields = {
         "institute": "研究院",
         "year": "年度",
@@ -483,19 +477,14 @@ class InstituteReportType(PlatformRecordType):
     preview = ("institute", "year")
 
 
-class IncubationProjectType(PlatformRecordType):
+class IncubationProjectType(InstituteChildType):
     """Projects the institutes incubate (a later row of an import moves one on)."""
 
     model = models.IncubationProject
-    menu_label = None  # the institutes' page and menu lead to it
     prefix = "incubation-projects"
     api_basename = "incubation-project"
-    parent = "institute"
     segment = "incubation-projects"
-    parent_prefix = "institutes"
     sheet = "孵化项目"
-    select_related = ("institute__organisation",)
-    references = {"institute": ("organisation__name", "code")}
     fields = {
         "institute": "研究院",
         "name": "项目名称",
@@ -514,19 +503,14 @@ class IncubationProjectType(PlatformRecordType):
     preview = ("institute", "name")
 
 
-class InstituteRecordType(PlatformRecordType):
+class InstituteRecordType(InstituteChildType):
     """What an institute did: events, projects, cooperations (grouped by kind on its page)."""
 
     model = models.InstituteRecord
-    menu_label = None
     prefix = "institute-records"
     api_basename = "institute-record"
-    parent = "institute"
     segment = "records"
-    parent_prefix = "institutes"
     sheet = "研究院记录"
-    select_related = ("institute__organisation",)
-    references = {"institute": ("organisation__name", "code")}
     fields = {
         "institute": "研究院",
         "kind": "类别",

@@ -53,7 +53,7 @@ from django.db import models
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import translation
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views import View
@@ -67,7 +67,7 @@ from kechuang.core.domain.imports import Column, RowError
 from kechuang.core.interfaces import record_serializers
 from kechuang.core.interfaces.display import EMPTY, Shown, field_at
 from kechuang.core.interfaces.excel import Export, yes_no
-from kechuang.core.interfaces.filters import SearchFilterSet, YearFilter, YesNoFilter
+from kechuang.core.interfaces.filters import DATE_INPUT, SearchFilterSet, YearFilter, YesNoFilter
 from kechuang.core.interfaces.serializers import SlugRelatedField
 from kechuang.core.models import CodeItem
 from kechuang.core.record_views import (
@@ -103,7 +103,6 @@ FIRST_YEAR, LAST_YEAR = 1949, 2100
 TEXT_LIMIT = 2000  # a text area's cell (notes)
 LIST_SEPARATOR = "、"  # between the items of a cell that lists several
 YEAR = "year"  # the parameter of a record's year filter
-DATE_INPUT = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
 
 
 # Cells: how one field is read from and written to Excel ----------------------------------------
@@ -553,23 +552,40 @@ class DeclaredDetail:
 
     record_type: RecordType
 
+    @cached_property
+    def declared_children(self) -> list[tuple[RecordType, list]]:
+        """Each declared record type entered on this page with its records here, read once
+        (with what their columns show) for the sections and the history."""
+        found = []
+        for child in self.record_type.child_types():
+            records = self.visible(child.model).filter(**{child.parent: self.object})
+            found.append((child, list(self.read_as_shown(records))))
+        return found
+
+    @staticmethod
+    def read_as_shown(records):
+        """A declared kind's records with its references and many-to-many items."""
+        declared = RECORD_TYPES.get(getattr(records, "model", None))
+        if declared is None or not isinstance(records, models.QuerySet):
+            return records
+        return records.select_related(*declared.related).prefetch_related(*declared.many)
+
+    def children(self, records, columns, **kwargs):
+        """Every section of records entered on this page, declared or written by hand, reads
+        them with what their columns show."""
+        return super().children(self.read_as_shown(records), columns, **kwargs)
+
     def sections(self):
         sections = [
-            self.children(
-                self.visible(child.model)
-                .filter(**{child.parent: self.object})
-                .select_related(*child.related)
-                .prefetch_related(*child.many),
-                child.child_columns,
-            )
-            for child in self.record_type.child_types()
+            self.children(records, child.child_columns, model=child.model)
+            for child, records in self.declared_children
         ]
         return [*sections, *super().sections()]
 
     def history_children(self):
         found = list(super().history_children())
-        for child in self.record_type.child_types():
-            found += self.visible(child.model).filter(**{child.parent: self.object})
+        for _child, records in self.declared_children:
+            found += records
         return found
 
 
@@ -977,11 +993,12 @@ class RecordType:
     def Importer(self) -> type[DeclaredImporter]:
         natural_key = tuple(self.model_field(n).attname for n in self.natural_key)
         first_text = next((n for n in self.natural_key if not self.model_field(n).is_relation), "")
-        label = pgettext_lazy("import", "%(records)s import")
         attrs = {
             "record_type": self,
             "key": self.key,
-            "label": _LazyLabel(label, self.meta),
+            "label": format_lazy(
+                pgettext_lazy("import", "{records} import"), records=self.meta.verbose_name_plural
+            ),
             "columns": self.excel_columns,
             "model": self.model,
             "natural_key": natural_key,
@@ -1044,16 +1061,6 @@ class RecordType:
         prefix = self.api_prefix or self.prefix
         basename = self.api_basename or f"{self.app}-{self.meta.model_name}"
         return prefix, self.ViewSet, basename
-
-
-class _LazyLabel:
-    """An import's label in the reader's language: “<plural> import”."""
-
-    def __init__(self, pattern, meta):
-        self.pattern, self.meta = pattern, meta
-
-    def __str__(self):
-        return str(self.pattern) % {"records": self.meta.verbose_name_plural}
 
 
 # The register ----------------------------------------------------------------------------------

@@ -8,6 +8,9 @@ from drf_spectacular.utils import extend_schema_field
 
 from .display import field_at
 
+# The browser's date picker, for the date filters of every list.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
 
 class YesNoFilter(django_filters.BooleanFilter):
     """A yes/no filter whose empty choice reads “All”, not “Unknown”."""

@@ -7,11 +7,11 @@ the filter asks the same annotation the list shows.
 """
 
 import django_filters
-from django import forms
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.interfaces.filters import (
+    DATE_INPUT,
     SearchFilterSet,
     YesNoFilter,
     parent,
@@ -27,8 +27,6 @@ from ..enums import (
     FortificationClass,
     ProjectKind,
 )
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
 def date_from(field_name: str, label=None):
