@@ -91,6 +91,8 @@ def test_a_bad_filter_value_is_a_form_error_not_a_crash(client, w):
     client.force_login(w.staff)
     response = client.get(reverse("seismic:safetyevaluation-list"), {"year": "99999"})
     assert response.status_code == 200
+    assert "year" in response.context["view"].filterset.errors
+    assert response.context["total"] == 0  # no rows, never the unfiltered list
 
 
 def test_the_pages_speak_of_the_record_by_its_own_name(client, w):
