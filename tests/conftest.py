@@ -148,6 +148,18 @@ def make_user(reference_data):
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's language: a request made in English (a test client's
+    Accept-Language, the language cookie) leaves English active in the thread after it, which
+    would otherwise carry over to whichever test the same worker runs next."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rolled-back test data must not live on in the per-process choice cache."""
     from django.core.cache import cache
