@@ -8,16 +8,15 @@ from kechuang.core.api import Conflict, ScopedModelViewSet
 from kechuang.core.domain.concurrency import ConcurrentEditError, claim_version
 from kechuang.core.interfaces.filters import IdFilter
 
-from .interfaces.filters import OrganisationFilter, PersonFilter
+from .interfaces.filters import OrganisationFilter
 from .interfaces.serializers import (
     EnterpriseYearSerializer,
     OrganisationSerializer,
-    PersonSerializer,
     QualificationSerializer,
     TownSerializer,
     ZoneSerializer,
 )
-from .models import EnterpriseYear, Organisation, Person, Qualification, Town, Zone
+from .models import EnterpriseYear, Organisation, Qualification, Town, Zone
 
 
 def stale_version_message(error: ConcurrentEditError) -> str:
@@ -67,14 +66,6 @@ class OrganisationViewSet(VersionedMixin, ScopedModelViewSet):
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
     ordering_fields = ["name", "uscc", "founded_on", "created_at"]
-    ordering = ["name", "pk"]
-
-
-class PersonViewSet(VersionedMixin, ScopedModelViewSet):
-    queryset = Person.objects.select_related("title", "talent_level", "degree")
-    serializer_class = PersonSerializer
-    filterset_class = PersonFilter
-    ordering_fields = ["name"]
     ordering = ["name", "pk"]
 
 

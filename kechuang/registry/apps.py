@@ -13,6 +13,7 @@ class RegistryConfig(AppConfig):
 
         from kechuang.core.domain.choices import forget
 
+        from . import declarations  # noqa: F401  (registers the declared record types)
         from .interfaces import importers  # noqa: F401  (registers the organisation importer)
 
         for model in ("registry.Town", "registry.Zone"):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .declarations import DECLARED
 
 app_name = "registry"
 urlpatterns = [
@@ -25,9 +26,6 @@ urlpatterns = [
         views.qualification_edit,
         name="qualification-edit",
     ),
-    path("people/", views.PersonListView.as_view(), name="person-list"),
-    path("people/new/", views.person_edit, name="person-create"),
-    path("people/export.xlsx", views.person_export, name="person-export"),
-    path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
-    path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
+    # The declared record types (``declarations.py``).
+    *(url for record_type in DECLARED for url in record_type.instance.urls()),
 ]

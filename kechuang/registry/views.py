@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -14,16 +13,15 @@ from django.utils.translation import gettext as _
 from kechuang.audit import chain
 from kechuang.audit.enums import AuditAction
 from kechuang.core.domain.concurrency import ConcurrentEditError
-from kechuang.core.record_views import excel_download
 from kechuang.core.views import ScopedDetailView, ScopedListView, scoped_object_or_404
 
 from .domain.organisations import save_from_form
 from .enums import OrganisationKind
-from .interfaces.exporters import PEOPLE, write_organisations
-from .interfaces.filters import OrganisationFilter, PersonFilter, default_figures_year
-from .interfaces.forms import EnterpriseYearForm, OrganisationForm, PersonForm, QualificationForm
+from .interfaces.exporters import write_organisations
+from .interfaces.filters import OrganisationFilter, default_figures_year
+from .interfaces.forms import EnterpriseYearForm, OrganisationForm, QualificationForm
 from .models import EnterpriseYear, Organisation, Person, Qualification
-from .rules import EXPORT_ORGANISATIONS, EXPORT_PEOPLE
+from .rules import EXPORT_ORGANISATIONS
 
 
 class OrganisationListView(ScopedListView):
@@ -170,56 +168,3 @@ def organisation_export(request):
     spool.seek(0)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return FileResponse(spool, as_attachment=True, filename=f"主体库-{stamp}.xlsx")
-
-
-class PersonListView(ScopedListView):
-    model = Person
-    permission = "registry.view_person"
-    filterset_class = PersonFilter
-    template_name = "registry/person_list.html"
-    table_template_name = "registry/_person_table.html"
-    sort_fields = {"name": ("name",), "organisation": ("organisation__name",)}
-    default_sort = "name"
-
-    def get_queryset(self):
-        return (
-            super().get_queryset().select_related("organisation", "title", "talent_level", "degree")
-        )
-
-
-@login_required
-def person_export(request):
-    """Exactly the filtered list of people, in the person import's columns."""
-    if not request.user.has_perm(EXPORT_PEOPLE):
-        raise PermissionDenied
-    view = PersonListView()
-    view.setup(request)
-    view.check_permission()
-    return excel_download(request, PEOPLE, view.filtered_queryset(), _("People list export"))
-
-
-class PersonDetailView(ScopedDetailView):
-    model = Person
-    permission = "registry.view_person"
-    template_name = "registry/person_detail.html"
-
-    def get_base_queryset(self):
-        return Person.objects.select_related("organisation", "title", "talent_level", "degree")
-
-
-@login_required
-def person_edit(request, pk=None):
-    if pk:
-        person = scoped_object_or_404(request, Person, pk, "registry.change_person")
-    else:
-        if not request.user.has_perm("registry.add_person"):
-            raise PermissionDenied
-        person = Person(organisation_id=request.GET.get("organisation") or None)
-    form = PersonForm(request.POST or None, instance=person, user=request.user)
-    return _edit(
-        request,
-        form,
-        "registry/person_form.html",
-        lambda p: reverse("registry:person-detail", args=[p.pk]),
-        {"object": person if pk else None},
-    )

@@ -169,7 +169,9 @@ def test_no_form_accepts_a_reference_outside_the_users_scope(demo):
 
 
 def test_a_form_with_references_needs_its_user(db):
-    from kechuang.registry.interfaces.forms import PersonForm
+    from kechuang.registry.declarations import PersonType
+
+    PersonForm = PersonType.instance.Form  # noqa: N806
 
     form = PersonForm(data={"name": "张三"}, user=None)
 

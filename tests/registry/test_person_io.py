@@ -17,12 +17,13 @@ from kechuang.audit.models import AuditEvent
 from kechuang.core.enums import CodeList, ImportStatus
 from kechuang.core.models import CodeItem, ImportJob
 from kechuang.registry.enums import Degree, TalentLevel, Title
-from kechuang.registry.interfaces.columns import PERSON_COLUMNS
+from kechuang.registry.declarations import PersonType
 from kechuang.registry.models import Person
 from tests.factories import OrganisationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 KEY = "registry.person"
+PERSON_COLUMNS = PersonType.instance.excel_columns
 HEADERS = [c.header for c in PERSON_COLUMNS]
 
 

@@ -1,7 +1,6 @@
 """The organisation columns of the Excel template, the export and the import (one definition)."""
 
 from kechuang.core.domain.imports import YES, Column
-from kechuang.core.enums import CodeList
 from kechuang.core.models import CodeItem
 
 
@@ -45,16 +44,3 @@ ORGANISATION_COLUMNS = [
 YEAR_FIELDS = ("revenue", "output_value", "rd_spending", "employees", "st_staff", "above_scale")
 LIST_SEPARATORS = "、,，;；"
 ABOVE_SCALE_YES = YES | {"规上"}  # the above-scale column may say 规上 for yes
-
-# A person of the talent registry (人才), matched by name and organisation.
-PERSON_COLUMNS = [
-    Column("姓名", "name", "Name", required=True),
-    *organisation_columns("所属单位", "Organisation", "organisation"),
-    Column("职称", "title", "Title", options=code_list_names(CodeList.TITLE)),
-    Column(
-        "人才层次", "talent_level", "Talent level", options=code_list_names(CodeList.TALENT_LEVEL)
-    ),
-    Column("学位", "degree", "Degree", options=code_list_names(CodeList.DEGREE)),
-    Column("职务", "position", "Position"),
-    Column("专业领域", "field", "Field"),
-]

@@ -1,9 +1,9 @@
 from django.db.models import Prefetch
 
-from kechuang.core.interfaces.excel import Export, in_chunks, write_workbook
+from kechuang.core.interfaces.excel import in_chunks, write_workbook
 
-from ..models import EnterpriseYear, Organisation, Person
-from .columns import ORGANISATION_COLUMNS, PERSON_COLUMNS
+from ..models import EnterpriseYear, Organisation
+from .columns import ORGANISATION_COLUMNS
 
 
 def organisation_cells(field: str, org) -> dict:
@@ -48,24 +48,3 @@ def organisation_rows(queryset, year: int):
 def write_organisations(stream, queryset, year: int) -> int:
     headers = [c.header for c in ORGANISATION_COLUMNS]
     return write_workbook(stream, "主体", headers, organisation_rows(queryset, year))
-
-
-def name_of(item) -> str:
-    """The name of a code-list item ("" for none)."""
-    return item.name if item is not None else ""
-
-
-PEOPLE = Export(
-    sheet="人才",
-    columns=PERSON_COLUMNS,
-    loader=lambda: Person.objects.select_related("organisation", "title", "talent_level", "degree"),
-    row=lambda p: {
-        "name": p.name,
-        **organisation_cells("organisation", p.organisation),
-        "title": name_of(p.title),
-        "talent_level": name_of(p.talent_level),
-        "degree": name_of(p.degree),
-        "position": p.position,
-        "field": p.field,
-    },
-)

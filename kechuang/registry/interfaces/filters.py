@@ -1,19 +1,17 @@
 import re
 
 import django_filters
-from django import forms
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from kechuang.core.domain.choices import cached_rows, code_list_choices, localised
 from kechuang.core.enums import CodeList
-from kechuang.core.interfaces.filters import IdFilter, YearFilter, YesNoFilter
+from kechuang.core.interfaces.filters import YearFilter, YesNoFilter
 
 from ..domain.uscc import normalise_uscc
 from ..enums import OrganisationKind
-from ..models import EnterpriseYear, Organisation, Person, Town, Zone
+from ..models import EnterpriseYear, Organisation, Town, Zone
 
 # Six or more code characters with at least two digits: a credit code, not a name.
 USCC_CODE = re.compile(r"(?=(?:.*\d){2})[0-9A-Z]{6,18}")
@@ -137,30 +135,3 @@ class OrganisationFilter(django_filters.FilterSet):
     def holding(self, queryset, name, value):
         on = self.form.cleaned_data.get("qualification_on") or timezone.localdate()
         return queryset.holding(value, on)
-
-
-class PersonFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    organisation = IdFilter(widget=forms.HiddenInput)
-    title = django_filters.ChoiceFilter(
-        label=pgettext_lazy("professional title", "Title"),
-        choices=code_list_choices(CodeList.TITLE),
-        field_name="title__code",
-    )
-    talent_level = django_filters.ChoiceFilter(
-        label=_("Talent level"),
-        choices=code_list_choices(CodeList.TALENT_LEVEL),
-        field_name="talent_level__code",
-    )
-
-    class Meta:
-        model = Person
-        fields = ["q", "organisation", "title", "talent_level"]
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__ilike_contains=value) | Q(organisation__name__ilike_contains=value)
-        )

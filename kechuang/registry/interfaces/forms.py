@@ -6,7 +6,7 @@ from kechuang.core.interfaces.forms import StyledFormMixin
 from kechuang.core.models import CodeItem
 
 from ..domain.uscc import normalise_uscc
-from ..models import EnterpriseYear, Organisation, Person, Qualification
+from ..models import EnterpriseYear, Organisation, Qualification
 
 
 class VersionedForm(StyledFormMixin, forms.ModelForm):
@@ -112,17 +112,3 @@ class QualificationForm(StyledFormMixin, forms.ModelForm):
         if start and revoked and revoked < start:
             self.add_error("revoked_on", _("A qualification cannot be revoked before it starts."))
         return cleaned
-
-
-class PersonForm(VersionedForm):
-    class Meta:
-        model = Person
-        fields = ["name", "organisation", "title", "talent_level", "degree", "position", "field"]
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.fields["organisation"].queryset = Organisation.objects.visible_to(user)
-        self.fields["title"].queryset = CodeItem.objects.of(CodeList.TITLE)
-        self.fields["talent_level"].queryset = CodeItem.objects.of(CodeList.TALENT_LEVEL)
-        self.fields["degree"].queryset = CodeItem.objects.of(CodeList.DEGREE)

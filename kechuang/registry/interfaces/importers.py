@@ -6,10 +6,9 @@ import decimal
 import re
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kechuang import bulk
 from kechuang.accounts.scope import restrict, scope_filter
@@ -32,16 +31,13 @@ from kechuang.core.models import CodeItem
 
 from ..domain.uscc import is_valid_uscc, normalise_uscc
 from ..enums import OrganisationKind
-from ..models import EnterpriseYear, Organisation, Person, Town, Zone
-from ..rules import IMPORT_PEOPLE
+from ..models import EnterpriseYear, Organisation, Town, Zone
 from .columns import (
     ABOVE_SCALE_YES,
     LIST_SEPARATORS,
     ORGANISATION_COLUMNS,
-    PERSON_COLUMNS,
     YEAR_FIELDS,
 )
-from .record_import import RecordImporter, code_items
 
 ORG_FIELDS = (
     "name",
@@ -362,60 +358,3 @@ class OrganisationImporter(Importer):
         bulk.insert_values(EnterpriseYear, creates)
         if updates:
             bulk.update(EnterpriseYear, updates, list(YEAR_FIELDS))
-
-
-@register
-class PersonImporter(RecordImporter):
-    """People of the talent registry, one per name and organisation (a person without an
-    organisation by name alone). The organisation is found by credit code or exact name within
-    the importer's data scope, as the form offers it; people sharing a name at the same
-    organisation cannot be told apart by a row and are edited on their own pages."""
-
-    key = "registry.person"
-    label = gettext_lazy("People import")
-    permission = IMPORT_PEOPLE
-    list_url_name = "registry:person-list"
-    columns = PERSON_COLUMNS
-    model = Person
-    natural_key = ("name", "organisation_id")
-    preview = ("organisation_uscc", "name")
-
-    def prepare(self, cells):
-        self.employers = self.organisations(
-            cells, "organisation", Organisation.objects.visible_to(self.user)
-        )
-        self.titles = code_items(CodeList.TITLE)
-        self.levels = code_items(CodeList.TALENT_LEVEL)
-        self.degrees = code_items(CodeList.DEGREE)
-        self.namesakes = set(
-            Person.objects.filter(name__in=self.texts(cells, "name"))
-            .values("name", "organisation_id")
-            .annotate(n=Count("pk"))
-            .filter(n__gt=1)
-            .values_list("name", "organisation_id")
-        )
-
-    def read(self, row):
-        name = row.text("name", required=True, max_length=50)
-        organisation = row.organisation("organisation", self.employers)
-        if (name, organisation) in self.namesakes:
-            raise RowError(
-                row.header("name"),
-                _(
-                    "Several people of this organisation are named “%(value)s”; edit this one "
-                    "on their page."
-                )
-                % {"value": name},
-            )
-        unknown = _("Unknown code-list item “%(value)s”.")
-        return {
-            "name": name,
-            "organisation_id": organisation,
-            "title_id": row.pick("title", self.titles, unknown=unknown),
-            "talent_level_id": row.pick(
-                "talent_level", self.levels, unknown=_("Unknown talent level “%(value)s”.")
-            ),
-            "degree_id": row.pick("degree", self.degrees, unknown=unknown),
-            "position": row.text("position", max_length=100),
-            "field": row.text("field", max_length=100),
-        }

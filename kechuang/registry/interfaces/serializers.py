@@ -5,7 +5,7 @@ from kechuang.core.interfaces.serializers import SlugRelatedField
 from kechuang.core.models import CodeItem
 
 from ..domain.uscc import normalise_uscc, validate_uscc
-from ..models import EnterpriseYear, Organisation, Person, Qualification, Town, Zone
+from ..models import EnterpriseYear, Organisation, Qualification, Town, Zone
 
 
 class CodeField(SlugRelatedField):
@@ -113,26 +113,3 @@ class OrganisationSerializer(serializers.ModelSerializer):
         if value:
             validate_uscc(value)
         return value
-
-
-class PersonSerializer(serializers.ModelSerializer):
-    title = CodeField(CodeList.TITLE, allow_null=True, required=False)
-    talent_level = CodeField(CodeList.TALENT_LEVEL, allow_null=True, required=False)
-    degree = CodeField(CodeList.DEGREE, allow_null=True, required=False)
-    version = serializers.IntegerField(required=False)
-
-    class Meta:
-        model = Person
-        fields = [
-            "id",
-            "name",
-            "organisation",
-            "title",
-            "talent_level",
-            "degree",
-            "position",
-            "field",
-            "is_demo",
-            "version",
-        ]
-        read_only_fields = ["is_demo"]
