@@ -36,7 +36,7 @@ from kechuang.registry.api import Conflict, VersionedMixin, stale_version_messag
 from kechuang.registry.models import Organisation
 
 from . import models
-from .domain import commissioners, institutions, policies, visits
+from .domain import commissioners, policies, visits
 from .interfaces import filters
 from .interfaces import serializers as s
 
@@ -185,78 +185,6 @@ class ActivityViewSet(
             expected,
             **changes,
         )
-
-
-# Training institutions ------------------------------------------------------------------------------
-
-
-class TrainingInstitutionViewSet(
-    viewset(
-        models.TrainingInstitution,
-        s.TrainingInstitutionSerializer,
-        filterset=filters.TrainingInstitutionFilter,
-        related=("town",),
-    )
-):
-    """With each institution's admission status, computed from its checks."""
-
-    queryset = models.TrainingInstitution.objects.with_admission().select_related("town")
-
-
-InstitutionContactViewSet = viewset(
-    models.InstitutionContact,
-    s.InstitutionContactSerializer,
-    fields=("institution",),
-    relations=("institution",),
-)
-
-
-class InstitutionVisitViewSet(
-    viewset(
-        models.InstitutionVisit,
-        s.InstitutionVisitSerializer,
-        filterset=filters.InstitutionVisitFilter,
-        relations=("institution",),
-    )
-):
-    action_verbs = {"close_rectification": "view"}
-
-    @extend_schema(
-        request=s.CloseVisitRectificationSerializer, responses=s.InstitutionVisitSerializer
-    )
-    @action(detail=True, methods=["post"], url_path="close-rectification")
-    def close_rectification(self, request, pk=None):
-        visit = self.get_object()
-        given = s.CloseVisitRectificationSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        domain_call(
-            institutions.close_rectification,
-            visit,
-            request.user,
-            on=given.validated_data.get("on"),
-            note=given.validated_data["note"],
-        )
-        return Response(self.get_serializer(visit).data)
-
-
-class InstitutionCheckViewSet(
-    viewset(
-        models.InstitutionCheck,
-        s.InstitutionCheckSerializer,
-        fields=("institution", "result"),
-        relations=("institution",),
-        related=("criterion",),
-    )
-):
-    """A check records who made it."""
-
-    def perform_create(self, serializer):
-        serializer.validated_data["checked_by"] = self.request.user
-        super().perform_create(serializer)
-
-    def perform_update(self, serializer):
-        serializer.validated_data["checked_by"] = self.request.user
-        super().perform_update(serializer)
 
 
 # Field visits --------------------------------------------------------------------------------------

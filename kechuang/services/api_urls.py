@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from . import api
+from .record_types import DECLARED
 
 router = SimpleRouter()
 router.register("commissioners", api.CommissionerViewSet, basename="services-commissioner")
@@ -12,20 +13,6 @@ router.register(
 )
 router.register("assignments", api.ServiceAssignmentViewSet, basename="services-assignment")
 router.register("activities", api.ActivityViewSet, basename="services-activity")
-router.register(
-    "training-institutions",
-    api.TrainingInstitutionViewSet,
-    basename="services-training-institution",
-)
-router.register(
-    "institution-contacts", api.InstitutionContactViewSet, basename="services-institution-contact"
-)
-router.register(
-    "institution-visits", api.InstitutionVisitViewSet, basename="services-institution-visit"
-)
-router.register(
-    "institution-checks", api.InstitutionCheckViewSet, basename="services-institution-check"
-)
 router.register("field-visits", api.FieldVisitViewSet, basename="services-field-visit")
 router.register("visit-issues", api.VisitIssueViewSet, basename="services-visit-issue")
 router.register("follow-ups", api.FollowUpViewSet, basename="services-follow-up")
@@ -36,5 +23,7 @@ router.register(
     api.ConsultationOpinionViewSet,
     basename="services-consultation-opinion",
 )
+for declared in DECLARED:
+    router.register(*declared.instance.route())
 
 urlpatterns = [path("services/", include(router.urls))]

@@ -13,4 +13,5 @@ class ServicesConfig(AppConfig):
         return home_panels(user)
 
     def ready(self):
+        from . import record_types  # noqa: F401  (registers the declared record types)
         from .interfaces import importers  # noqa: F401  (registers the services importers)

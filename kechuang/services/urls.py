@@ -13,6 +13,7 @@ from kechuang.core.record_urls import children, records
 
 from . import views, views_export, views_mine, views_steps
 from .interfaces import forms
+from .record_types import DECLARED
 
 app_name = "services"
 
@@ -50,22 +51,11 @@ urlpatterns = [
     ),
     path("my-activities/", views_mine.MyActivities.as_view(), name="my-activities"),
     # Training institutions
-    *records(
-        "training-institutions",
-        views.TrainingInstitutionList,
-        views.TrainingInstitutionDetail,
-        forms.TrainingInstitutionForm,
-    ),
     path(
         "training-institutions/<int:pk>/checklist/",
         views_steps.Checklist.as_view(),
         name="traininginstitution-checklist",
     ),
-    *children("training-institutions", "contacts", forms.InstitutionContactForm),
-    *children("training-institutions", "visits", forms.InstitutionVisitForm),
-    *detail("institution-contacts", views.InstitutionContactDetail),
-    *detail("institution-checks", views.InstitutionCheckDetail),
-    *records("institution-visits", views.InstitutionVisitList, views.InstitutionVisitDetail),
     path(
         "institution-visits/<int:pk>/close/",
         views_steps.CloseRectification.as_view(),
@@ -105,4 +95,6 @@ urlpatterns = [
         views_steps.RecordOpinion.as_view(),
         name="consultationopinion-reply",
     ),
+    # The declared record types (``record_types.py``).
+    *(pattern for declared in DECLARED for pattern in declared.instance.urls()),
 ]

@@ -7,9 +7,6 @@ domain functions (``views_steps``, ``views_policies``, ``views_mine``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -21,42 +18,18 @@ from django.utils.translation import gettext_lazy
 
 from kechuang.core import record_views
 from kechuang.core.domain.errors import DomainError
-from kechuang.core.interfaces.display import Shown, formatted
+from kechuang.core.interfaces.display import Shown
 from kechuang.core.record_views import RecordDetailView, RecordEditView, perm
 
 from . import models
 from .domain import commissioners as commissioner_domain
 from .domain import policies
-from .domain.institutions import checklist, status_of
-from .enums import AdmissionStatus, CommissionerKind, VersionState
+from .enums import CommissionerKind, VersionState
 from .interfaces import exporters, filters, forms
+from .interfaces.shown import Computed, Labelled
 from .reference import EXPORTS, IMPORTS
-from .views_export import may_export_contacts
 
 # Shapes ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Labelled(Shown):
-    """A value of ``labels`` (a TextChoices) shown as its label, e.g. an annotation."""
-
-    labels: type | None = None
-
-    def value_of(self, obj):
-        value = getattr(obj, self.path, None)
-        if value in (None, ""):
-            return formatted(value)
-        return str(self.labels(value).label)
-
-
-@dataclass(frozen=True)
-class Computed(Shown):
-    """A value computed from the record when shown."""
-
-    compute: Callable | None = None
-
-    def value_of(self, obj):
-        return formatted(self.compute(obj))
 
 
 class RecordListView(record_views.RecordListView):
@@ -361,172 +334,6 @@ class ActivityEdit(RecordEditView):
         if commissioner.pk != stored.commissioner_id:
             values["commissioner"] = commissioner
         return commissioner_domain.update_activity(stored, user, data.get("version") or 0, **values)
-
-
-# Training institutions -------------------------------------------------------------------------
-
-
-class TrainingInstitutionList(RecordListView):
-    model = models.TrainingInstitution
-    template_name = "services/institution_list.html"
-    filterset_class = filters.TrainingInstitutionFilter
-    related = ("town",)
-    columns = [
-        Shown("name", sort="name", link=True),
-        Shown("operator", sort="operator"),
-        Shown("town", sort="town__code"),
-        Shown("status", sort="status"),
-        Labelled(
-            "admission_status",
-            label=gettext_lazy("Admission"),
-            sort="admission_status",
-            labels=AdmissionStatus,
-        ),
-        Shown("address"),
-    ]
-    default_sort = "name"
-
-    def scoped_queryset(self):
-        return super().scoped_queryset().with_admission()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if may_export_contacts(self.request.user):
-            context["contacts_url"] = reverse("services:traininginstitution-contacts")
-        return context
-
-
-class TrainingInstitutionDetail(DetailView):
-    model = models.TrainingInstitution
-    template_name = "services/institution_detail.html"
-    related = ("town",)
-    facts = [
-        Shown("operator"),
-        Shown("uscc"),
-        Shown("address"),
-        Shown("town"),
-        Shown("courses"),
-        Shown("status"),
-        Shown("note"),
-    ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        record = self.object
-        rows = checklist(record)
-        context["checklist"] = rows
-        context["admission"] = status_of(row.result for row in rows)
-        if self.may("change", obj=record) and (
-            self.may("add", models.InstitutionCheck) or self.may("change", models.InstitutionCheck)
-        ):
-            context["checklist_url"] = reverse(
-                "services:traininginstitution-checklist", args=[record.pk]
-            )
-        return context
-
-    def sections(self):
-        record = self.object
-        contacts = self.visible(models.InstitutionContact).filter(institution=record)
-        visits = self.visible(models.InstitutionVisit).filter(institution=record)
-        return [
-            self.children(
-                contacts,
-                [Shown("name", link=True), Shown("role"), Shown("phone"), Shown("email")],
-            ),
-            self.children(
-                visits,
-                [
-                    Shown("visited_on", link=True),
-                    Shown("visitors"),
-                    Shown("findings"),
-                    Shown("rectification_required"),
-                    Shown("rectification_due"),
-                    Shown("rectified_on"),
-                ],
-            ),
-        ]
-
-    def history_children(self):
-        return list(self.object.checks.all())
-
-
-class InstitutionContactDetail(DetailView):
-    model = models.InstitutionContact
-    parent = "institution"
-    related = ("institution",)
-    facts = [
-        Shown("institution"),
-        Shown("name"),
-        Shown("role"),
-        Shown("phone"),
-        Shown("email"),
-    ]
-
-
-class InstitutionVisitList(RecordListView):
-    model = models.InstitutionVisit
-    filterset_class = filters.InstitutionVisitFilter
-    related = ("institution__town",)
-    creatable = False  # entered on the institution's page
-    columns = [
-        Shown("visited_on", sort="visited_on", link=True),
-        Shown("institution", sort="institution__name"),
-        Shown("institution__town", label=gettext_lazy("Town")),
-        Shown("visitors"),
-        Shown("rectification_required", sort="rectification_required"),
-        Shown("rectification_due", sort="rectification_due"),
-        Shown("rectified_on", sort="rectified_on"),
-    ]
-    default_sort = "-visited_on"
-
-
-class InstitutionVisitDetail(DetailView):
-    model = models.InstitutionVisit
-    parent = "institution"
-    related = ("institution",)
-    facts = [
-        Shown("institution"),
-        Shown("visited_on"),
-        Shown("visitors"),
-        Shown("findings"),
-        Shown("rectification_required"),
-        Shown("rectification_due"),
-        Shown("rectified_on"),
-        Shown("closure_note"),
-    ]
-
-    def actions(self):
-        record = self.object
-        if (
-            record.rectification_required
-            and record.rectified_on is None
-            and self.may("change", obj=record)
-        ):
-            url = reverse("services:institutionvisit-close", args=[record.pk])
-            return [action("close", _("Close the rectification"), url)]
-        return []
-
-
-class InstitutionCheckDetail(DetailView):
-    model = models.InstitutionCheck
-    parent = "institution"
-    related = ("institution", "criterion", "checked_by")
-    facts = [
-        Shown("institution"),
-        Shown("criterion"),
-        Shown("result"),
-        Shown("note"),
-        Shown("checked_on"),
-        Shown("checked_by"),
-    ]
-
-    def edit_url(self):
-        institution = self.object.institution
-        if self.may("change", obj=self.object) and self.may(
-            "change", models.TrainingInstitution, institution
-        ):
-            return reverse("services:traininginstitution-checklist", args=[institution.pk])
-        return ""
 
 
 # Field visits ----------------------------------------------------------------------------------

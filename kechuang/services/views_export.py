@@ -8,14 +8,41 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.views import View
 
+from kechuang.core.domain.imports import Column
+from kechuang.core.interfaces.excel import Export
 from kechuang.core.record_views import excel_download
+from kechuang.registry.record_types import of
 
-from .interfaces.exporters import INSTITUTION_CONTACTS
-from .interfaces.filters import TrainingInstitutionFilter
 from .models import InstitutionContact, TrainingInstitution
 
 EXPORT = "services.export_traininginstitution"
 VIEW_CONTACTS = "services.view_institutioncontact"
+
+
+INSTITUTION_CONTACTS = Export(
+    sheet="科技类校外培训机构联系人",
+    columns=[
+        Column("机构名称", "institution", "Institution"),
+        Column("镇街道", "town", "Town"),
+        Column("地址", "address", "Address"),
+        Column("举办者", "operator", "Operator"),
+        Column("联系人", "name", "Contact"),
+        Column("职务", "role", "Role"),
+        Column("联系电话", "phone", "Phone"),
+        Column("电子邮箱", "email", "E-mail"),
+    ],
+    loader=lambda: InstitutionContact.objects.select_related("institution__town"),
+    row=lambda c: {
+        "institution": c.institution.name,
+        "town": c.institution.town.name,
+        "address": c.institution.address,
+        "operator": c.institution.operator,
+        "name": c.name,
+        "role": c.role,
+        "phone": c.phone,
+        "email": c.email,
+    },
+)
 
 
 def may_export_contacts(user) -> bool:
@@ -27,7 +54,7 @@ def contacts_of(user, query=None):
     """The contacts of the institutions the list shows ``user`` for ``query`` (its GET
     parameters), in the list's order by institution name; a bad filter gives none."""
     institutions = TrainingInstitution.objects.visible_to(user)
-    filterset = TrainingInstitutionFilter(query or None, queryset=institutions)
+    filterset = of(TrainingInstitution).Filter(query or None, queryset=institutions)
     if filterset.is_bound and not filterset.is_valid():
         return InstitutionContact.objects.none()
     chosen = filterset.qs if filterset.is_bound else institutions

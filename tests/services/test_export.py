@@ -15,6 +15,7 @@ from kechuang.services.enums import VersionState
 from kechuang.services.interfaces import columns
 from kechuang.services.interfaces.exporters import EXPORTS
 from kechuang.services.models import FollowUp, Policy
+from kechuang.services.views_export import INSTITUTION_CONTACTS
 
 from .factories import (
     ConsultationOpinionFactory,
@@ -62,7 +63,7 @@ def test_the_contact_list_has_one_row_per_contact_with_its_institution(client, w
 
     rows = download(client)
 
-    assert rows[0] == [c.header for c in columns.INSTITUTION_CONTACT_COLUMNS]
+    assert rows[0] == [c.header for c in INSTITUTION_CONTACTS.columns]
     assert rows[1:] == [
         # ordered by institution name (乙 before 甲 in code-point order), then as entered
         [

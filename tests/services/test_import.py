@@ -15,9 +15,11 @@ from django.urls import reverse
 from kechuang.accounts.enums import DataScope, RoleCode, UserKind
 from kechuang.audit.chain import verify
 from kechuang.audit.models import AuditEvent
+from kechuang.core.domain.imports import importer_for
 from kechuang.core.enums import CodeList, ImportStatus
 from kechuang.core.models import ImportJob
 from kechuang.registry.domain.uscc import make_uscc
+from kechuang.registry.record_types import RECORD_TYPES
 from kechuang.services.enums import (
     ActivityKind,
     CommissionerKind,
@@ -47,6 +49,11 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def columns_of(key: str):
+    """The columns of an import (a declared record type's come from its declaration)."""
+    return importer_for(key).columns
 
 
 def workbook(column_list, rows: list[dict]) -> bytes:
@@ -396,7 +403,7 @@ def test_training_institutions_by_name_with_their_credit_code(client, w):
     _, job = upload(
         client,
         "services.traininginstitution",
-        workbook(columns.TRAINING_INSTITUTION_COLUMNS, rows),
+        workbook(columns_of("services.traininginstitution"), rows),
     )
     assert errors(job) == [
         (3, "统一社会信用代码"),
@@ -409,7 +416,7 @@ def test_training_institutions_by_name_with_their_credit_code(client, w):
     imported(
         client,
         "services.traininginstitution",
-        columns.TRAINING_INSTITUTION_COLUMNS,
+        columns_of("services.traininginstitution"),
         rows[:1],
     )
     institution = TrainingInstitution.objects.get(name="平湖市青少年科创学堂")
@@ -477,8 +484,10 @@ def test_field_visit_hosts_are_registry_organisations_or_names(client, w):
 
 
 def exported(name: str, queryset) -> bytes:
+    """The list's export (a declared record type's from its declaration)."""
+    declared = RECORD_TYPES.get(queryset.model)
     buffer = io.BytesIO()
-    EXPORTS[name].write(buffer, queryset)
+    (declared.export if declared else EXPORTS[name]).write(buffer, queryset)
     return buffer.getvalue()
 
 
@@ -592,7 +601,7 @@ def test_a_town_clerk_imports_for_the_commissioners_serving_in_the_town(client, 
         ("services.commissioner", columns.COMMISSIONER_COLUMNS),
         ("services.serviceassignment", columns.SERVICE_ASSIGNMENT_COLUMNS),
         ("services.activity", columns.ACTIVITY_COLUMNS),
-        ("services.traininginstitution", columns.TRAINING_INSTITUTION_COLUMNS),
+        ("services.traininginstitution", columns_of("services.traininginstitution")),
         ("services.fieldvisit", columns.FIELD_VISIT_COLUMNS),
     ],
 )
@@ -642,7 +651,7 @@ def test_a_town_clerk_imports_only_into_the_town_and_hosts_within_scope(client, 
         client,
         "services.traininginstitution",
         workbook(
-            columns.TRAINING_INSTITUTION_COLUMNS,
+            columns_of("services.traininginstitution"),
             [institution("东镇学校", w.east), institution("西镇学校", w.west)],
         ),
     )
@@ -693,7 +702,7 @@ def test_a_credit_code_held_outside_the_importers_scope_is_refused_without_its_n
         client,
         "services.traininginstitution",
         workbook(
-            columns.TRAINING_INSTITUTION_COLUMNS,
+            columns_of("services.traininginstitution"),
             [{"name": "东镇学校", "uscc": west.uscc, "town": w.east.name}],
         ),
     )

@@ -52,17 +52,6 @@ ACTIVITY_COLUMNS = [
     Column("活动内容", "summary", "Summary"),
 ]
 
-TRAINING_INSTITUTION_COLUMNS = [
-    Column("机构名称", "name", "Name", required=True),
-    Column("统一社会信用代码", "uscc", "USCC"),
-    Column("举办者", "operator", "Operator"),
-    Column("地址", "address", "Address"),
-    Column("镇街道", "town", "Town", required=True),
-    Column("培训课程", "courses", "Courses"),
-    Column("经营状态", "status", "Status"),
-    Column("备注", "note", "Note"),
-]
-
 FIELD_VISIT_COLUMNS = [
     Column("走访日期", "visited_on", "Visited on", required=True),
     Column("带队领导", "leader_name", "Leader", required=True),
@@ -105,15 +94,4 @@ POLICY_COLUMNS = [
     Column("修订状态", "open_state", "Revision state"),
     Column("待反馈意见单位", "outstanding", "Bodies yet to reply"),
     Column("备注", "note", "Note"),
-]
-
-INSTITUTION_CONTACT_COLUMNS = [
-    Column("机构名称", "institution", "Institution"),
-    Column("镇街道", "town", "Town"),
-    Column("地址", "address", "Address"),
-    Column("举办者", "operator", "Operator"),
-    Column("联系人", "name", "Contact"),
-    Column("职务", "role", "Role"),
-    Column("联系电话", "phone", "Phone"),
-    Column("电子邮箱", "email", "E-mail"),
 ]

@@ -15,10 +15,8 @@ from .columns import (
     COMMISSIONER_COLUMNS,
     FIELD_VISIT_COLUMNS,
     FOLLOW_UP_COLUMNS,
-    INSTITUTION_CONTACT_COLUMNS,
     POLICY_COLUMNS,
     SERVICE_ASSIGNMENT_COLUMNS,
-    TRAINING_INSTITUTION_COLUMNS,
 )
 
 
@@ -87,22 +85,6 @@ ACTIVITIES = Export(
         "trainees": a.trainees,
         "materials": a.materials,
         "summary": a.summary,
-    },
-)
-
-TRAINING_INSTITUTIONS = Export(
-    sheet="科技类校外培训机构",
-    columns=TRAINING_INSTITUTION_COLUMNS,
-    loader=lambda: models.TrainingInstitution.objects.select_related("town"),
-    row=lambda i: {
-        "name": i.name,
-        "uscc": i.uscc,
-        "operator": i.operator,
-        "address": i.address,
-        "town": i.town.name,
-        "courses": i.courses,
-        "status": i.get_status_display(),
-        "note": i.note,
     },
 )
 
@@ -193,28 +175,11 @@ POLICIES = Export(
     row=policy_row,
 )
 
-INSTITUTION_CONTACTS = Export(
-    sheet="科技类校外培训机构联系人",
-    columns=INSTITUTION_CONTACT_COLUMNS,
-    loader=lambda: models.InstitutionContact.objects.select_related("institution__town"),
-    row=lambda c: {
-        "institution": c.institution.name,
-        "town": c.institution.town.name,
-        "address": c.institution.address,
-        "operator": c.institution.operator,
-        "name": c.name,
-        "role": c.role,
-        "phone": c.phone,
-        "email": c.email,
-    },
-)
-
 # The list exports by model name (the list views take theirs with ``EXPORTS.get(name)``).
 EXPORTS: dict[str, Export] = {
     "commissioner": COMMISSIONERS,
     "serviceassignment": SERVICE_ASSIGNMENTS,
     "activity": ACTIVITIES,
-    "traininginstitution": TRAINING_INSTITUTIONS,
     "fieldvisit": FIELD_VISITS,
     "followup": FOLLOW_UPS,
     "policy": POLICIES,

@@ -23,10 +23,8 @@ from kechuang.registry.interfaces.filters import town, town_choices
 
 from .. import models
 from ..enums import (
-    AdmissionStatus,
     CommissionerKind,
     HostKind,
-    InstitutionStatus,
     LeaderKind,
     PolicyDomain,
     VersionState,
@@ -123,43 +121,6 @@ class ActivityFilter(SearchFilterSet):
 
 
 # Training institutions -------------------------------------------------------------------------
-
-
-class TrainingInstitutionFilter(SearchFilterSet):
-    search_fields = ("name", "operator", "uscc", "address", "courses")
-    town = town("town")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=InstitutionStatus.choices)
-    admission = django_filters.ChoiceFilter(
-        label=_("Admission"), choices=AdmissionStatus.choices, method="admitted"
-    )
-
-    class Meta:
-        model = models.TrainingInstitution
-        fields = ["q", "town", "status", "admission"]
-
-    def admitted(self, queryset, name, value):
-        return queryset.filter(admission_status=value)
-
-    def filter_queryset(self, queryset):
-        if "admission_status" not in queryset.query.annotations:
-            queryset = queryset.with_admission()
-        return super().filter_queryset(queryset)
-
-
-class InstitutionVisitFilter(SearchFilterSet):
-    search_fields = ("institution__name", "visitors", "findings")
-    institution = parent()
-    town = town("institution__town")
-    year = year_filter(field_name="visited_on__year")
-    open_rectification = YesNoFilter(label=_("Rectification open"), method="rectification_open")
-
-    class Meta:
-        model = models.InstitutionVisit
-        fields = ["q", "institution", "town", "year", "open_rectification"]
-
-    def rectification_open(self, queryset, name, value):
-        open_ones = queryset.open_rectifications()
-        return open_ones if value else queryset.exclude(pk__in=open_ones.values("pk"))
 
 
 # Field visits ----------------------------------------------------------------------------------

@@ -214,39 +214,6 @@ def writable_commissioners(user):
 # Training institutions -------------------------------------------------------------------------
 
 
-class TrainingInstitutionForm(RecordForm):
-    town_fields = ("town",)
-
-    class Meta(RecordForm.Meta):
-        model = models.TrainingInstitution
-        fields = ["name", "operator", "uscc", "address", "town", "courses", "status", "note"]
-
-
-class InstitutionContactForm(ChildForm):
-    parent = "institution"
-
-    class Meta(RecordForm.Meta):
-        model = models.InstitutionContact
-        fields = ["name", "role", "phone", "email"]
-
-
-class InstitutionVisitForm(ChildForm):
-    """A visit and the rectification it requires; closing the rectification is a step of its
-    own on the visit's page."""
-
-    parent = "institution"
-
-    class Meta(RecordForm.Meta):
-        model = models.InstitutionVisit
-        fields = [
-            "visited_on",
-            "visitors",
-            "findings",
-            "rectification_required",
-            "rectification_due",
-        ]
-
-
 class CloseRectificationForm(StyledFormMixin, forms.Form):
     rectified_on = forms.DateField(label=_("Rectified on"), widget=date_input())
     note = forms.CharField(

@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy
 from kechuang.core.domain.imports import RowError, register
 from kechuang.core.enums import CodeList
 from kechuang.registry.domain.towns import reaches_every_town, towns_within_scope
-from kechuang.registry.domain.uscc import normalise_uscc
 from kechuang.registry.interfaces.record_import import (
     RecordImporter,
     by_code_and_name,
@@ -32,20 +31,18 @@ from kechuang.registry.interfaces.record_import import (
 )
 from kechuang.registry.models import Organisation, Town
 
-from ..enums import CommissionerKind, HostKind, InstitutionStatus, LeaderKind
+from ..enums import CommissionerKind, HostKind, LeaderKind
 from ..models import (
     Activity,
     Commissioner,
     FieldVisit,
     ServiceAssignment,
-    TrainingInstitution,
 )
 from .columns import (
     ACTIVITY_COLUMNS,
     COMMISSIONER_COLUMNS,
     FIELD_VISIT_COLUMNS,
     SERVICE_ASSIGNMENT_COLUMNS,
-    TRAINING_INSTITUTION_COLUMNS,
 )
 
 UNKNOWN_TOWN = gettext_lazy("Unknown town “%(value)s”.")
@@ -336,75 +333,6 @@ class ActivityImporter(ServicesImporter):
                 % {"date": started_on.isoformat()},
             )
         return found[0]
-
-
-@register
-class TrainingInstitutionImporter(ServicesImporter):
-    """Training institutions by name; a unified social credit code belongs to one of them."""
-
-    key = "services.traininginstitution"
-    label = gettext_lazy("Training institution import")
-    list_url_name = "services:traininginstitution-list"
-    columns = TRAINING_INSTITUTION_COLUMNS
-    model = TrainingInstitution
-    natural_key = ("name",)
-    preview = ("uscc", "name")
-
-    def prepare(self, cells):
-        self.reach_towns()
-        self.statuses = choice_values(InstitutionStatus)
-
-    def read(self, row):
-        uscc = normalise_uscc(row.text("uscc", max_length=40))
-        return {
-            "name": row.text("name", required=True),
-            "uscc": uscc or None,
-            "operator": row.text("operator"),
-            "address": row.text("address", max_length=255),
-            "town_id": self.town_of(row),
-            "courses": row.text("courses", max_length=5000),
-            "status": row.pick("status", self.statuses) or InstitutionStatus.OPERATING,
-            "note": row.text("note", max_length=5000),
-        }
-
-    def check_file(self, result):
-        """A code may appear once in the file and must not belong to another institution."""
-        codes = {r.values["fields"]["uscc"] for r in result.rows} - {None}
-        holders = dict(
-            TrainingInstitution.objects.filter(uscc__in=codes).values_list("uscc", "name")
-        )
-        # Only an institution the importer may see is named.
-        named = set(
-            TrainingInstitution.objects.visible_to(self.user)
-            .filter(uscc__in=codes)
-            .values_list("uscc", flat=True)
-        )
-        seen, kept = {}, []
-        for row in result.rows:
-            fields = row.values["fields"]
-            code = fields["uscc"]
-            if code and code in seen:
-                result.add_error(
-                    row.number,
-                    self.headers["uscc"],
-                    _("Duplicate of row %(row)d (the same %(key)s).")
-                    % {"row": seen[code], "key": self.headers["uscc"]},
-                )
-                continue
-            if code and holders.get(code, fields["name"]) != fields["name"]:
-                message = (
-                    _("The training institution “%(name)s” already has this code.")
-                    % {"name": holders[code]}
-                    if code in named
-                    else _("Another training institution already has this code.")
-                )
-                result.add_error(row.number, self.headers["uscc"], message)
-                continue
-            if code:
-                seen[code] = row.number
-            kept.append(row)
-        result.rows = kept
-        super().check_file(result)
 
 
 @register

@@ -17,12 +17,10 @@ from rest_framework.settings import api_settings
 
 from kechuang.core.enums import CodeList
 from kechuang.core.interfaces.serializers import IdField, SlugRelatedField
-from kechuang.registry.domain.uscc import normalise_uscc
 from kechuang.registry.interfaces.serializers import CodeField
 from kechuang.registry.models import Town
 
 from .. import models
-from ..domain.institutions import admission_status
 from ..enums import OpinionPosition, PolicyDomain
 
 VERSION_HELP = "The version an edit starts from; a stale one answers 409."
@@ -91,31 +89,6 @@ ActivitySerializer = serializer(
     town=town_field(required=False),
 )
 
-_InstitutionBase = serializer(models.TrainingInstitution, town=town_field())
-
-
-class TrainingInstitutionSerializer(_InstitutionBase):
-    admission_status = serializers.SerializerMethodField(
-        help_text="Computed from the admission checks: admitted, not_admitted or pending."
-    )
-
-    def get_admission_status(self, institution) -> str:
-        status = getattr(institution, "admission_status", None)
-        return str(status if status is not None else admission_status(institution).value)
-
-    def validate_uscc(self, value):
-        return normalise_uscc(value or "") or None
-
-
-InstitutionContactSerializer = serializer(models.InstitutionContact)
-InstitutionVisitSerializer = serializer(
-    models.InstitutionVisit, read_only=("rectified_on", "closure_note")
-)
-InstitutionCheckSerializer = serializer(
-    models.InstitutionCheck,
-    read_only=("checked_by",),
-    criterion=CodeField(CodeList.INSTITUTION_CRITERION),
-)
 FieldVisitSerializer = serializer(
     models.FieldVisit, town=town_field(allow_null=True, required=False)
 )

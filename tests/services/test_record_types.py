@@ -1,0 +1,96 @@
+"""The services record types declared in ``kechuang/services/record_types.py``: what their
+declarations give beyond the hand-wired pages they replaced (the institution visits' Excel
+export of exactly the filtered list), and what stays the area's own (an institution's checks
+are recorded on its checklist page, not as a section of their own)."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from kechuang.registry.record_types import menu
+from kechuang.services.models import InstitutionVisit
+
+from .factories import (
+    InstitutionCheckFactory,
+    InstitutionContactFactory,
+    InstitutionVisitFactory,
+    TrainingInstitutionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args) -> str:
+    return reverse(f"services:{name}", args=args)
+
+
+def sheet(response) -> list[list]:
+    content = b"".join(response.streaming_content)
+    return CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+
+
+@pytest.fixture
+def visits(w):
+    east = TrainingInstitutionFactory(name="东科创学堂", town=w.east)
+    west = TrainingInstitutionFactory(name="西科创学堂", town=w.west)
+    open_one = InstitutionVisitFactory(
+        institution=east,
+        visited_on=dt.date(2021, 5, 10),
+        visitors="张三",
+        rectification_required=True,
+        rectification_due=dt.date(2021, 6, 10),
+    )
+    InstitutionVisitFactory(institution=east, visited_on=dt.date(2021, 4, 1))
+    InstitutionVisitFactory(institution=west, visited_on=dt.date(2021, 4, 2))
+    return east, west, open_one
+
+
+def test_the_institution_visits_export_exactly_the_filtered_list(client, w, visits):
+    east, _west, _open_one = visits
+    client.force_login(w.east_officer)  # exports the institutions, so their visits too
+
+    listed = client.get(url("institutionvisit-list"))
+    response = client.get(url("institutionvisit-export") + "?open_rectification=true")
+
+    assert url("institutionvisit-export") in listed.content.decode()
+    assert response.status_code == 200
+    rows = sheet(response)
+    assert rows[0][:3] == ["机构名称", "走访日期", "走访人员"]
+    assert [row[:3] for row in rows[1:]] == [["东科创学堂", dt.date(2021, 5, 10), "张三"]]
+    everything = sheet(client.get(url("institutionvisit-export")))
+    assert len(everything) - 1 == InstitutionVisit.objects.filter(institution=east).count()
+
+
+def test_the_visits_export_needs_the_institutions_export_permission(client, w, visits):
+    client.force_login(w.a_user)
+    assert client.get(url("institutionvisit-export")).status_code == 403
+
+
+def test_an_institutions_page_shows_its_checks_as_the_checklist(client, w):
+    institution = TrainingInstitutionFactory(town=w.east)
+    InstitutionContactFactory(institution=institution)
+    InstitutionVisitFactory(institution=institution)
+    check = InstitutionCheckFactory(institution=institution)
+    client.force_login(w.staff)
+
+    page = client.get(institution.get_absolute_url())
+
+    keys = [section.key for section in page.context["sections"]]
+    assert keys == ["institutioncontact", "institutionvisit"]
+    assert page.context["checklist"]
+    checklist = url("traininginstitution-checklist", institution.pk)
+    for address in (
+        url("institutioncheck-create", institution.pk),
+        url("institutioncheck-edit", institution.pk, check.pk),
+        url("institutioncheck-edit", check.pk),
+    ):
+        assert client.get(address).url == checklist
+
+
+def test_the_menu_lists_the_declared_services(w):
+    keys = [entry["key"] for entry in menu("services", w.staff)]
+    assert {"traininginstitution", "institutionvisit"} <= set(keys)
+    assert not {"institutioncontact", "institutioncheck"} & set(keys)
