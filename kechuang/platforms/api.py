@@ -93,9 +93,3 @@ InstituteViewSet = viewset(
 InstituteTalentViewSet = viewset(
     models.InstituteTalent, filters.InstituteTalentFilter, relations=("institute",)
 )
-
-
-IncubatorViewSet = viewset(
-    models.Incubator, filters.IncubatorFilter, relations=("operator",), related=("town", "zone")
-)
-TenancyViewSet = viewset(models.Tenancy, filters.TenancyFilter, relations=("incubator",))

@@ -10,8 +10,6 @@ router.register(
 )
 router.register("institutes", api.InstituteViewSet, basename="institute")
 router.register("institute-talents", api.InstituteTalentViewSet, basename="institute-talent")
-router.register("incubators", api.IncubatorViewSet, basename="incubator")
-router.register("tenancies", api.TenancyViewSet, basename="tenancy")
 
 for declared in DECLARED:
     router.register(*declared.instance.route())

@@ -13,12 +13,16 @@ What the area adds to a declaration (``PlatformRecordType``):
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import defaultdict
 from typing import ClassVar
 
-from django.db.models import Count, Sum
+import django_filters
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,13 +31,14 @@ from rest_framework import serializers
 from kechuang.core.domain.imports import Column, RowError
 from kechuang.core.interfaces import record_serializers
 from kechuang.core.interfaces.display import Shown
-from kechuang.core.interfaces.filters import YesNoFilter, year_filter
+from kechuang.core.interfaces.filters import DATE_INPUT, YesNoFilter, year_filter
 from kechuang.core.record_views import RecordDetailView, perm, url_name
 from kechuang.registry.models import Zone
 from kechuang.registry.record_types import (
     Cell,
     DeclaredImporter,
     RecordType,
+    TextCell,
     register,
 )
 
@@ -57,13 +62,13 @@ class PlatformImporter(DeclaredImporter):
 
 
 class PlatformSerializer(record_serializers.RecordSerializer):
-    """The model's validation, then the area's rules (``domain.records.problems``)."""
+    """The area's rules (``domain.records.problems``, whose messages name the field), then the
+    model's validation (its constraints would refuse the same values as a whole)."""
 
     class Meta(record_serializers.RecordSerializer.Meta):
         pass
 
     def validate(self, attrs):
-        attrs = super().validate(attrs)
         model = self.Meta.model
         values = {}
         if self.instance is not None:
@@ -71,7 +76,7 @@ class PlatformSerializer(record_serializers.RecordSerializer):
         found = problems(model, values | attrs)
         if found:
             raise serializers.ValidationError(found)
-        return attrs
+        return super().validate(attrs)
 
 
 class PlatformRecordType(RecordType):
@@ -91,6 +96,25 @@ class PlatformRecordType(RecordType):
         if action in ("import", "export"):
             return self.excel
         return super().has_permission(action)
+
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+class SlugCell(TextCell):
+    """A code: letters, digits, hyphens and underscores (or empty, when the import gives it)."""
+
+    def read(self, row, importer):
+        code = row.text(self.name, max_length=self.field.max_length)
+        if code and not SLUG.fullmatch(code):
+            raise RowError(
+                row.header(self.name),
+                _("A code has only letters, digits, hyphens and underscores."),
+            )
+        return {self.name: code}
+
+    def example(self):
+        return ""
 
 
 # Zones, agriculture ----------------------------------------------------------------------------
@@ -531,6 +555,170 @@ class InstituteRecordType(InstituteChildType):
     preview = ("institute", "name")
 
 
+# Incubators, their tenants and talents -----------------------------------------------------------
+
+
+class IncubatorImporter(PlatformImporter):
+    """Incubators by code; a row without a code is matched by name (a new one gets a code)."""
+
+    def check_file(self, result):
+        """Give each row its code: the one written, the code of the incubator of that name, or
+        a new one; a name may not belong to another code's incubator."""
+        names = {row.values["fields"]["name"] for row in result.rows}
+        known = dict(self.model.objects.filter(name__in=names).values_list("name", "code"))
+        kept = []
+        for row in result.rows:
+            fields = row.values["fields"]
+            owner = known.get(fields["name"])
+            if not fields["code"]:
+                fields["code"] = owner or f"incubator-{uuid.uuid4().hex[:12]}"
+                row.values["code"] = fields["code"]
+            known.setdefault(fields["name"], fields["code"])  # later rows of the same name
+            if owner and owner != fields["code"]:
+                result.add_error(
+                    row.number,
+                    self.headers["name"],
+                    _("Another incubator (code %(code)s) already has this name.") % {"code": owner},
+                )
+                continue
+            kept.append(row)
+        result.rows = kept
+        super().check_file(result)
+
+
+class IncubatorDetail(RecordDetailView):
+    """An incubator's page: its tenants with who is incubated today, its talents, and the
+    signings held at it."""
+
+    def children(self, records, columns, **kwargs):
+        if kwargs.get("model") is models.Tenancy:  # its records, already read
+            current = set(
+                models.Tenancy.objects.current_on(self.today)
+                .filter(incubator=self.object)
+                .values_list("pk", flat=True)
+            )
+            for tenancy in records:
+                tenancy.current = tenancy.pk in current
+            columns = [*columns, Shown("current", label=INCUBATED_TODAY)]
+            note = _("%(count)d enterprises incubated today.") % {"count": len(current)}
+            kwargs.setdefault("note", note)
+        return super().children(records, columns, **kwargs)
+
+    def sections(self):
+        events = self.visible(models.SigningEvent).filter(incubator=self.object)
+        signings = self.related_records(
+            capfirst(models.SigningEvent._meta.verbose_name_plural),
+            events,
+            [Shown("name", link=True), Shown("held_on"), Shown("city")],
+        )
+        return [*super().sections(), signings]
+
+
+INCUBATED_TODAY = gettext_lazy("Incubated today")
+
+
+class IncubatorType(PlatformRecordType):
+    model = models.Incubator
+    menu_label = None  # the site's menu names it (base.html)
+    prefix = "incubators"
+    api_basename = "incubator"
+    sheet = "孵化器"
+    importer = IncubatorImporter
+    detail_view = IncubatorDetail
+    cells = {"code": SlugCell}
+    optional = ("code",)  # the code of the incubator of that name, or a new one
+    fields = {
+        "name": "孵化器名称",
+        "code": "编码",
+        "kind": "类型",
+        "level": "级别",
+        "operator": "运营单位",
+        "town": "镇街道",
+        "zone": "所属园区",
+        "off_site_city": "域外城市",
+        "address": "地址",
+        "floors": "楼层数",
+        "building_area_m2": "建筑面积(平方米)",
+        "incubation_area_m2": "孵化面积(平方米)",
+        "investment": "投资额(万元)",
+        "opened_on": "启用日期",
+    }
+    columns = (
+        "name",
+        "kind",
+        "level",
+        "operator",
+        "town",
+        "off_site_city",
+        "incubation_area_m2",
+        Shown("current_tenants", label=INCUBATED_TODAY, numeric=True),
+        "opened_on",
+    )
+    filters = ("kind", "level", "town", "zone")
+    more_filters = {
+        "off_site": YesNoFilter(
+            label=gettext_lazy("Off-site"), field_name="town", lookup_expr="isnull"
+        )
+    }
+    search = ("name", "operator__name", "off_site_city")
+    natural_key = ("code",)
+    preview = ("code", "name")
+
+    def queryset(self):
+        """With the count of enterprises incubated today."""
+        current = (
+            models.Tenancy.objects.current_on(timezone.localdate())
+            .filter(incubator=OuterRef("pk"))
+            .values("incubator")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().queryset().annotate(current_tenants=Coalesce(Subquery(current), 0))
+
+
+class TenancyType(PlatformRecordType):
+    """Enterprises incubated in an incubator, entered on its page."""
+
+    model = models.Tenancy
+    menu_label = None  # the site's menu names it (base.html)
+    prefix = "tenancies"
+    api_basename = "tenancy"
+    parent = "incubator"
+    segment = "tenancies"
+    sheet = "在孵企业"
+    references = {"incubator": ("name", "code")}
+    fields = {
+        "incubator": "孵化器名称",
+        "enterprise": "在孵企业",
+        "entered_on": "入驻日期",
+        "exited_on": "退出日期",
+        "exit_reason": "退出原因",
+    }
+    columns = (
+        "enterprise",
+        Shown("enterprise__uscc"),
+        "incubator",
+        "entered_on",
+        "exited_on",
+        "exit_reason",
+    )
+    default_sort = "-entered_on"
+    filters = ("incubator",)
+    more_filters = {
+        "current_on": django_filters.DateFilter(
+            label=gettext_lazy("Incubated on"),
+            method=lambda queryset, _name, value: queryset.current_on(value),
+            widget=DATE_INPUT,
+        ),
+        "exited": YesNoFilter(
+            label=gettext_lazy("Exited"), field_name="exited_on", lookup_expr="isnull", exclude=True
+        ),
+    }
+    search = ("enterprise__name", "enterprise__uscc", "incubator__name")
+    natural_key = ("incubator", "enterprise", "entered_on")
+    preview = ("enterprise_uscc", "enterprise_name")
+
+
 class IncubatorTalentType(PlatformRecordType):
     model = models.IncubatorTalent
     menu_label = None  # entered on the incubator's page
@@ -538,7 +726,6 @@ class IncubatorTalentType(PlatformRecordType):
     api_basename = "incubator-talent"
     parent = "incubator"
     segment = "talents"
-    parent_prefix = "incubators"
     sheet = "孵化载体引进人才"
     references = {"incubator": ("name", "code")}
     fields = {
@@ -567,6 +754,8 @@ DECLARED = (
     IncubationProjectType,
     InstituteRecordType,
     InstituteReportType,
+    IncubatorType,
+    TenancyType,
     IncubatorTalentType,
 )
 for declared in DECLARED:

@@ -35,9 +35,6 @@ urlpatterns = [
     *records("institutes", views.InstituteList, views.InstituteDetail, forms.InstituteForm),
     *children("institutes", "talents", forms.InstituteTalentForm),
     *records("institute-talents", views.InstituteTalentList),
-    *records("incubators", views.IncubatorList, views.IncubatorDetail, forms.IncubatorForm),
-    *children("incubators", "tenancies", forms.TenancyForm),
-    *records("tenancies", views.TenancyList),
     # The declared record types (``record_types.py``).
     *(pattern for declared in DECLARED for pattern in declared.instance.urls()),
 ]

@@ -26,7 +26,12 @@ from kechuang.platforms.models import (
     SignedProject,
     Tenancy,
 )
-from kechuang.platforms.record_types import InstituteRecordType, SignedProjectType
+from kechuang.platforms.record_types import (
+    IncubatorType,
+    InstituteRecordType,
+    SignedProjectType,
+    TenancyType,
+)
 from kechuang.platforms.reference import ROLE_GRANTS
 from kechuang.registry.models import Person
 from tests.factories import OrganisationFactory, role, user
@@ -238,16 +243,20 @@ def test_incubators_get_a_code_and_are_matched_by_name_when_it_is_missing(client
     row = {"name": "沪上飞地孵化器", "kind": "off_site", "off_site_city": "上海"}
     bad = {"name": "无处孵化器", "kind": "incubator"}
 
-    _, job = upload(client, "platforms.incubator", workbook(columns.INCUBATOR_COLUMNS, [row, bad]))
+    _, job = upload(
+        client, "platforms.incubator", workbook(IncubatorType.instance.excel_columns, [row, bad])
+    )
     assert [(e["row"], e["column"]) for e in job.errors] == [(3, "镇街道")]
 
-    _, job = upload(client, "platforms.incubator", workbook(columns.INCUBATOR_COLUMNS, [row]))
+    _, job = upload(
+        client, "platforms.incubator", workbook(IncubatorType.instance.excel_columns, [row])
+    )
     confirm(client, job)
     code = Incubator.objects.get(name="沪上飞地孵化器").code
     _, job = upload(
         client,
         "platforms.incubator",
-        workbook(columns.INCUBATOR_COLUMNS, [{**row, "address": "上海市徐汇区"}]),
+        workbook(IncubatorType.instance.excel_columns, [{**row, "address": "上海市徐汇区"}]),
     )
     job = confirm(client, job)
 
@@ -274,7 +283,7 @@ def test_tenancies_by_incubator_and_enterprise_name_then_exported_as_filtered(cl
         },
     ]
 
-    _, job = upload(client, "platforms.tenancy", workbook(columns.TENANCY_COLUMNS, rows))
+    _, job = upload(client, "platforms.tenancy", workbook(TenancyType.instance.excel_columns, rows))
     job = confirm(client, job)
 
     assert (job.status, job.created_count) == (ImportStatus.DONE, 2)

@@ -11,7 +11,6 @@ from django.utils import translation
 
 from kechuang.core.domain.concurrency import ConcurrentEditError
 from kechuang.core.models import TrackedModel
-from kechuang.platforms import api
 from kechuang.platforms.enums import TenancyEnd
 from kechuang.platforms.models import (
     IncubatorTalent,
@@ -20,6 +19,7 @@ from kechuang.platforms.models import (
     SignedProject,
     Tenancy,
 )
+from kechuang.platforms.record_types import TenancyType
 from kechuang.registry.api import stale_version_message
 
 from .factories import (
@@ -101,7 +101,7 @@ def test_a_request_that_loaded_the_row_before_another_edit_committed_gets_409(
         url,
         {"exited_on": "2024-06-30", "exit_reason": TenancyEnd.GRADUATED, "version": 1},
     )
-    monkeypatch.setattr(api.TenancyViewSet, "get_object", lambda view: loaded_by_b)
+    monkeypatch.setattr(TenancyType.instance.ViewSet, "get_object", lambda view: loaded_by_b)
     b = patch(client, url, {"entered_on": "2020-01-01", "version": 1})
     # Naming the current version does not help a request holding the row as it was before.
     b_current = patch(client, url, {"entered_on": "2020-01-01", "version": 2})

@@ -29,31 +29,6 @@ RD_INSTITUTION_COLUMNS = [
     Column("终止原因", "end_reason", "End reason"),
 ]
 
-INCUBATOR_COLUMNS = [
-    Column("孵化器名称", "name", "Name", required=True),
-    Column("编码", "code", "Code"),
-    Column("类型", "kind", "Kind", required=True),
-    Column("级别", "level", "Level"),
-    *organisation_columns("运营单位", "Operator", "operator"),
-    Column("镇街道", "town", "Town"),
-    Column("所属园区", "zone", "Zone"),
-    Column("域外城市", "off_site_city", "Off-site city"),
-    Column("地址", "address", "Address"),
-    Column("楼层数", "floors", "Floors"),
-    Column("建筑面积(平方米)", "building_area_m2", "Building area (m²)"),
-    Column("孵化面积(平方米)", "incubation_area_m2", "Incubation area (m²)"),
-    Column("投资额(万元)", "investment", "Investment (10k yuan)"),
-    Column("启用日期", "opened_on", "Opened on"),
-]
-
-TENANCY_COLUMNS = [
-    Column("孵化器名称", "incubator", "Incubator", required=True),
-    *organisation_columns("在孵企业", "Enterprise", "enterprise"),
-    Column("入驻日期", "entered_on", "Entered on", required=True),
-    Column("退出日期", "exited_on", "Exited on"),
-    Column("退出原因", "exit_reason", "Exit reason"),
-]
-
 # A new-type R&D institute is an organisation of the registry (研究院), built with a partner
 # university or research organisation; matched by the institute's organisation.
 INSTITUTE_COLUMNS = [

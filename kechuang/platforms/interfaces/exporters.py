@@ -6,11 +6,9 @@ from kechuang.registry.interfaces.exporters import organisation_cells
 
 from .. import models
 from .columns import (
-    INCUBATOR_COLUMNS,
     INSTITUTE_COLUMNS,
     INSTITUTE_TALENT_COLUMNS,
     RD_INSTITUTION_COLUMNS,
-    TENANCY_COLUMNS,
 )
 
 
@@ -65,41 +63,6 @@ INSTITUTES = Export(
         "area_m2": i.area_m2,
         "council_chair": i.council_chair,
         "council": lines(i.council),
-    },
-)
-
-INCUBATORS = Export(
-    sheet="孵化器",
-    columns=INCUBATOR_COLUMNS,
-    loader=lambda: models.Incubator.objects.select_related("operator", "town", "zone"),
-    row=lambda i: {
-        "name": i.name,
-        "code": i.code,
-        "kind": i.get_kind_display(),
-        "level": i.get_level_display(),
-        **organisation_cells("operator", i.operator),
-        "town": i.town.name if i.town else "",
-        "zone": i.zone.name if i.zone else "",
-        "off_site_city": i.off_site_city,
-        "address": i.address,
-        "floors": i.floors,
-        "building_area_m2": i.building_area_m2,
-        "incubation_area_m2": i.incubation_area_m2,
-        "investment": i.investment,
-        "opened_on": i.opened_on,
-    },
-)
-
-TENANCIES = Export(
-    sheet="在孵企业",
-    columns=TENANCY_COLUMNS,
-    loader=lambda: models.Tenancy.objects.select_related("incubator", "enterprise"),
-    row=lambda t: {
-        "incubator": t.incubator.name,
-        **organisation_cells("enterprise", t.enterprise),
-        "entered_on": t.entered_on,
-        "exited_on": t.exited_on,
-        "exit_reason": t.get_exit_reason_display(),
     },
 )
 

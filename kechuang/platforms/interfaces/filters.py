@@ -8,13 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.domain.choices import code_list_choices
 from kechuang.core.enums import CodeList
-from kechuang.core.interfaces.filters import SearchFilterSet, YesNoFilter, parent, year_filter
-from kechuang.registry.interfaces.filters import town, zone_choices
+from kechuang.core.interfaces.filters import SearchFilterSet, parent, year_filter
+from kechuang.registry.interfaces.filters import town
 
 from .. import models
 from ..enums import (
-    IncubatorKind,
-    PlatformLevel,
     RDEventKind,
     TalentRole,
 )
@@ -80,38 +78,3 @@ class InstituteTalentFilter(SearchFilterSet):
     class Meta:
         model = models.InstituteTalent
         fields = ["q", "institute", "role"]
-
-
-class IncubatorFilter(SearchFilterSet):
-    search_fields = ("name", "operator__name", "off_site_city")
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=IncubatorKind.choices)
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=PlatformLevel.choices)
-    town = town("town")
-    zone = django_filters.ChoiceFilter(
-        label=_("Zone"), choices=zone_choices, field_name="zone__code"
-    )
-    off_site = YesNoFilter(label=_("Off-site"), field_name="town", lookup_expr="isnull")
-
-    class Meta:
-        model = models.Incubator
-        fields = ["q", "kind", "level", "town", "zone", "off_site"]
-
-
-class TenancyFilter(SearchFilterSet):
-    search_fields = ("enterprise__name", "enterprise__uscc", "incubator__name")
-    incubator = parent()
-    current_on = django_filters.DateFilter(
-        label=_("Incubated on"),
-        method="current",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    exited = YesNoFilter(
-        label=_("Exited"), field_name="exited_on", lookup_expr="isnull", exclude=True
-    )
-
-    class Meta:
-        model = models.Tenancy
-        fields = ["q", "incubator", "current_on", "exited"]
-
-    def current(self, queryset, name, value):
-        return queryset.current_on(value)

@@ -113,34 +113,3 @@ class InstituteTalentForm(ChildForm):
             f"{person.name}（{person.organisation}）" if person.organisation else person.name
         )
         self.fields["person"].help_text = _("Someone not listed yet is added under People first.")
-
-
-class IncubatorForm(RecordForm):
-    owner_fields = ("operator",)
-
-    class Meta(RecordForm.Meta):
-        model = models.Incubator
-        fields = [
-            "code",
-            "name",
-            "kind",
-            "level",
-            "operator",
-            "town",
-            "zone",
-            "off_site_city",
-            "address",
-            "floors",
-            "building_area_m2",
-            "incubation_area_m2",
-            "investment",
-            "opened_on",
-        ]
-
-
-class TenancyForm(ChildForm):
-    parent = "incubator"
-
-    class Meta(RecordForm.Meta):
-        model = models.Tenancy
-        fields = ["enterprise", "entered_on", "exited_on", "exit_reason"]

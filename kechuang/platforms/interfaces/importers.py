@@ -29,35 +29,27 @@ from kechuang.core.domain.imports import RowError, register
 from kechuang.core.enums import CodeList
 from kechuang.registry.interfaces.record_import import (
     RecordImporter,
-    by_code_and_name,
     choice_values,
     code_items,
 )
-from kechuang.registry.models import Organisation, Person, Town, Zone
+from kechuang.registry.models import Organisation, Person
 
 from ..domain.records import problems
 from ..enums import (
     DatePrecision,
-    IncubatorKind,
-    PlatformLevel,
     RDEnd,
     TalentRole,
-    TenancyEnd,
 )
 from ..models import (
-    Incubator,
     Institute,
     InstituteTalent,
     RDInstitution,
-    Tenancy,
 )
 from ..rules import IMPORT_INSTITUTES, IMPORT_PLATFORMS
 from .columns import (
-    INCUBATOR_COLUMNS,
     INSTITUTE_COLUMNS,
     INSTITUTE_TALENT_COLUMNS,
     RD_INSTITUTION_COLUMNS,
-    TENANCY_COLUMNS,
 )
 
 
@@ -113,98 +105,6 @@ def slug_code(row) -> str:
             row.header("code"), _("A code has only letters, digits, hyphens and underscores.")
         )
     return code
-
-
-@register
-class IncubatorImporter(PlatformImporter):
-    """Incubators by code; a row without a code is matched by name (a new one gets a code)."""
-
-    key = "platforms.incubator"
-    label = gettext_lazy("Incubator import")
-    list_url_name = "platforms:incubator-list"
-    columns = INCUBATOR_COLUMNS
-    model = Incubator
-    natural_key = ("code",)
-    preview = ("code", "name")
-
-    def prepare(self, cells):
-        self.operators = self.organisations(cells, "operator")
-        self.kinds = choice_values(IncubatorKind)
-        self.levels = choice_values(PlatformLevel)
-        self.towns = by_code_and_name(Town.objects.all())
-        self.zones = by_code_and_name(Zone.objects.all())
-
-    def read(self, row):
-        code = slug_code(row)
-        return {
-            "code": code,
-            "name": row.text("name", required=True),
-            "kind": row.pick("kind", self.kinds, required=True),
-            "level": row.pick("level", self.levels) or PlatformLevel.NONE,
-            "operator_id": row.organisation("operator", self.operators),
-            "town_id": row.pick("town", self.towns, unknown=_("Unknown town “%(value)s”.")),
-            "zone_id": row.pick("zone", self.zones, unknown=_("Unknown zone “%(value)s”.")),
-            "off_site_city": row.text("off_site_city", max_length=50),
-            "address": row.text("address", max_length=255),
-            "floors": row.integer("floors"),
-            "building_area_m2": row.decimal("building_area_m2"),
-            "incubation_area_m2": row.decimal("incubation_area_m2"),
-            "investment": row.decimal("investment"),
-            "opened_on": row.date("opened_on"),
-        }
-
-    def check_file(self, result):
-        """Give each row its code: the one written, the code of the incubator of that name, or
-        a new one; a name may not belong to another code's incubator."""
-        names = {row.values["fields"]["name"] for row in result.rows}
-        known = dict(Incubator.objects.filter(name__in=names).values_list("name", "code"))
-        kept = []
-        for row in result.rows:
-            fields = row.values["fields"]
-            owner = known.get(fields["name"])
-            if not fields["code"]:
-                fields["code"] = owner or f"incubator-{uuid.uuid4().hex[:12]}"
-            known.setdefault(fields["name"], fields["code"])  # later rows of the same name
-            if owner and owner != fields["code"]:
-                result.add_error(
-                    row.number,
-                    self.headers["name"],
-                    _("Another incubator (code %(code)s) already has this name.") % {"code": owner},
-                )
-                continue
-            kept.append(row)
-        result.rows = kept
-        super().check_file(result)
-
-
-@register
-class TenancyImporter(PlatformImporter):
-    key = "platforms.tenancy"
-    label = gettext_lazy("Tenancy import")
-    list_url_name = "platforms:tenancy-list"
-    columns = TENANCY_COLUMNS
-    model = Tenancy
-    natural_key = ("incubator_id", "enterprise_id", "entered_on")
-    preview = ("enterprise_uscc", "enterprise_name")
-
-    def prepare(self, cells):
-        self.incubators = by_code_and_name(Incubator.objects.visible_to(self.user))
-        self.enterprises = self.organisations(cells, "enterprise")
-        self.reasons = choice_values(TenancyEnd)
-
-    def read(self, row):
-        return {
-            "incubator_id": row.pick(
-                "incubator",
-                self.incubators,
-                required=True,
-                unknown=_("No incubator “%(value)s” within your data scope."),
-            ),
-            "enterprise_id": row.organisation("enterprise", self.enterprises, required=True),
-            "entered_on": row.date("entered_on", required=True),
-            "exited_on": row.date("exited_on"),
-            "exit_reason": row.pick("exit_reason", self.reasons) or "",
-        }
 
 
 def one_per_line(row, field: str) -> str:

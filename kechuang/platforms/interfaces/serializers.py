@@ -8,7 +8,6 @@ from kechuang.core.enums import CodeList
 from kechuang.core.interfaces.serializers import SlugRelatedField
 from kechuang.core.models import CodeItem, TrackedModel
 from kechuang.registry.interfaces.serializers import CodeField
-from kechuang.registry.models import Town, Zone
 
 from .. import models
 from ..domain.records import problems
@@ -95,6 +94,4 @@ SERIALIZERS = {
         models.Institute, focus_chain=optional_code(CodeList.INDUSTRY_CHAIN)
     ),
     models.InstituteTalent: serializer(models.InstituteTalent),
-    models.Incubator: serializer(models.Incubator, town=by_code(Town), zone=by_code(Zone)),
-    models.Tenancy: serializer(models.Tenancy),
 }
