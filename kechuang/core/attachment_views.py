@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .domain import attachments
+from .interfaces.display import record_url
 from .models import Attachment
 
 
@@ -26,9 +27,8 @@ def _back(request, owner=None):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(target)
-    if owner is not None and hasattr(owner, "get_absolute_url"):
-        return redirect(owner.get_absolute_url())
-    return redirect("core:home")
+    url = record_url(owner) if owner is not None else None
+    return redirect(url or "core:home")
 
 
 def _visible(request, pk):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -87,6 +88,11 @@ class TrackedModel(AuditedModel):
 
     class Meta:
         abstract = True
+
+    def get_absolute_url(self):
+        """The record's page, ``<app>:<model>-detail``: a model whose page is named otherwise
+        says so; for one without a page this raises ``NoReverseMatch`` (``record_url``: none)."""
+        return reverse(f"{self._meta.app_label}:{self._meta.model_name}-detail", args=[self.pk])
 
 
 class ImportJobQuerySet(models.QuerySet):

@@ -121,9 +121,6 @@ class RDInstitution(TrackedModel):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("platforms:rdinstitution-detail", args=[self.pk])
-
     def in_force_on(self, on: dt.date) -> bool:
         """The rule of ``RDInstitutionQuerySet.in_force`` for one record in hand."""
         return self.certified_on <= on and (self.ended_on is None or self.ended_on > on)
@@ -270,9 +267,6 @@ class Institute(TrackedModel):
 
     def __str__(self):
         return self.organisation.name
-
-    def get_absolute_url(self):
-        return reverse("platforms:institute-detail", args=[self.pk])
 
 
 INSTITUTE_CHILD_SCOPE = ScopePaths(
@@ -492,9 +486,6 @@ class Incubator(TrackedModel):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("platforms:incubator-detail", args=[self.pk])
-
 
 class TenancyQuerySet(ScopedQuerySet):
     def current_on(self, on: dt.date):
@@ -708,9 +699,6 @@ class SigningEvent(TrackedModel):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("platforms:signingevent-detail", args=[self.pk])
-
 
 class SignedProject(TrackedModel):
     """A project signed at an event: field, origin, investment."""
@@ -771,9 +759,6 @@ class MajorProject(TrackedModel):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("platforms:majorproject-detail", args=[self.pk])
 
 
 class MajorProjectStage(TrackedModel):

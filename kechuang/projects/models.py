@@ -89,9 +89,6 @@ class Call(TrackedModel):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("projects:call-detail", args=[self.pk])
-
     def is_open(self, moment=None) -> bool:
         moment = moment or timezone.now()
         return self.opens_at <= moment < self.closes_at
@@ -276,9 +273,6 @@ class Application(TrackedModel):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("projects:application-detail", args=[self.pk])
-
     @property
     def total_budget(self) -> Decimal:
         return (self.requested_funding or 0) + (self.self_funding or 0)
@@ -405,9 +399,6 @@ class Expert(TrackedModel):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("projects:expert-detail", args=[self.pk])
 
 
 class Assignment(TrackedModel):

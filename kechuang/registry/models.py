@@ -3,7 +3,6 @@ import datetime as dt
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -160,9 +159,6 @@ class Organisation(TrackedModel):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("registry:organisation-detail", args=[self.pk])
 
     @property
     def former_name_list(self) -> list[str]:

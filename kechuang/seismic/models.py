@@ -19,7 +19,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Cast, Floor
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, pgettext_lazy
@@ -161,9 +160,6 @@ class TownZonation(TrackedModel):
     def __str__(self):
         return f"{self.town} {fx.format_pga(self.pga)}"
 
-    def get_absolute_url(self):
-        return reverse("seismic:townzonation-detail", args=[self.pk])
-
     @property
     def site_intensity(self) -> int:
         return fx.intensity_for_pga(self.pga)
@@ -263,9 +259,6 @@ class ConstructionProject(TrackedModel):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("seismic:constructionproject-detail", args=[self.pk])
 
     def clean(self):
         super().clean()
@@ -445,9 +438,6 @@ class Inspection(TrackedModel):
     def __str__(self):
         return f"{self.project} · {self.inspected_on}"
 
-    def get_absolute_url(self):
-        return reverse("seismic:inspection-detail", args=[self.pk])
-
     def clean(self):
         super().clean()
         errors = {}
@@ -548,9 +538,6 @@ class SafetyEvaluation(TrackedModel):
     def __str__(self):
         return self.report_number
 
-    def get_absolute_url(self):
-        return reverse("seismic:safetyevaluation-detail", args=[self.pk])
-
     def clean(self):
         super().clean()
         errors = {}
@@ -613,9 +600,6 @@ class RaisedFortification(TrackedModel):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("seismic:raisedfortification-detail", args=[self.pk])
-
 
 class DemonstrationSiteQuerySet(ScopedQuerySet):
     def in_force(self, on: dt.date):
@@ -671,9 +655,6 @@ class DemonstrationSite(TrackedModel):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("seismic:demonstrationsite-detail", args=[self.pk])
 
     def clean(self):
         super().clean()
@@ -754,9 +735,6 @@ class Shelter(TrackedModel):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("seismic:shelter-detail", args=[self.pk])
-
     def clean(self):
         super().clean()
         if self.effective_area is not None:
@@ -808,9 +786,6 @@ class MonitoringStation(TrackedModel):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("seismic:monitoringstation-detail", args=[self.pk])
-
 
 class StationUpgrade(TrackedModel):
     """An upgrade of a monitoring station, with its funding."""
@@ -849,9 +824,6 @@ class StationUpgrade(TrackedModel):
     def __str__(self):
         return f"{self.station} · {self.upgraded_on}"
 
-    def get_absolute_url(self):
-        return reverse("seismic:stationupgrade-detail", args=[self.pk])
-
 
 class Training(TrackedModel):
     """A training session, e.g. rural builders (农村建筑工匠培训)."""
@@ -888,9 +860,6 @@ class Training(TrackedModel):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("seismic:training-detail", args=[self.pk])
-
 
 class HouseDesign(TrackedModel):
     """A rural house design (农房户型图); ``selected`` marks the most popular ones chosen."""
@@ -912,9 +881,6 @@ class HouseDesign(TrackedModel):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("seismic:housedesign-detail", args=[self.pk])
 
 
 class OutreachEvent(TrackedModel):
@@ -948,9 +914,6 @@ class OutreachEvent(TrackedModel):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("seismic:outreachevent-detail", args=[self.pk])
-
 
 class BudgetLine(TrackedModel):
     """A line of the earthquake-work budget of a year (万元)."""
@@ -980,9 +943,6 @@ class BudgetLine(TrackedModel):
 
     def __str__(self):
         return f"{self.year} {self.item}"
-
-    def get_absolute_url(self):
-        return reverse("seismic:budgetline-detail", args=[self.pk])
 
 
 class PlanDocumentQuerySet(ScopedQuerySet):
@@ -1030,9 +990,6 @@ class PlanDocument(TrackedModel):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("seismic:plandocument-detail", args=[self.pk])
-
     def clean(self):
         super().clean()
         if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
@@ -1060,9 +1017,6 @@ class Assessment(TrackedModel):
 
     def __str__(self):
         return f"{self.year} {self.get_result_display()}"
-
-    def get_absolute_url(self):
-        return reverse("seismic:assessment-detail", args=[self.pk])
 
 
 # Kept together for the rules, role grants and tests (model names as in permissions).

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -177,9 +176,6 @@ class Commissioner(TrackedModel):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("services:commissioner-detail", args=[self.pk])
-
     def clean(self):
         super().clean()
         errors = {}
@@ -256,9 +252,6 @@ class CommissionerMember(TrackedModel):
     def __str__(self):
         return f"{self.commissioner} · {self.name}"
 
-    def get_absolute_url(self):
-        return reverse("services:commissionermember-detail", args=[self.pk])
-
     def clean(self):
         super().clean()
         if self.commissioner_id and self.commissioner.kind != CommissionerKind.TEAM:
@@ -325,9 +318,6 @@ class ServiceAssignment(TrackedModel):
         place = " ".join(p for p in (str(self.town) if self.town_id else "", self.village) if p)
         return f"{self.commissioner} · {place}"
 
-    def get_absolute_url(self):
-        return reverse("services:serviceassignment-detail", args=[self.pk])
-
     def clean(self):
         super().clean()
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
@@ -391,9 +381,6 @@ class Activity(TrackedModel):
 
     def __str__(self):
         return f"{self.commissioner} · {self.held_on} · {self.kind}"
-
-    def get_absolute_url(self):
-        return reverse("services:activity-detail", args=[self.pk])
 
     def clean(self):
         super().clean()
@@ -487,9 +474,6 @@ class TrainingInstitution(TrackedModel):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("services:traininginstitution-detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         if self.uscc == "":
             self.uscc = None  # unique, so "no code" must be NULL, not an empty string
@@ -520,9 +504,6 @@ class InstitutionContact(TrackedModel):
 
     def __str__(self):
         return f"{self.institution} · {self.name}"
-
-    def get_absolute_url(self):
-        return reverse("services:institutioncontact-detail", args=[self.pk])
 
 
 class InstitutionVisitQuerySet(ScopedQuerySet):
@@ -570,9 +551,6 @@ class InstitutionVisit(TrackedModel):
 
     def __str__(self):
         return f"{self.institution} · {self.visited_on}"
-
-    def get_absolute_url(self):
-        return reverse("services:institutionvisit-detail", args=[self.pk])
 
     def clean(self):
         super().clean()
@@ -629,9 +607,6 @@ class InstitutionCheck(TrackedModel):
 
     def __str__(self):
         return f"{self.institution} · {self.criterion} · {self.get_result_display()}"
-
-    def get_absolute_url(self):
-        return reverse("services:institutioncheck-detail", args=[self.pk])
 
 
 # Field visits (走访调研 / 三服务) ---------------------------------------------------------------
@@ -698,9 +673,6 @@ class FieldVisit(TrackedModel):
     def __str__(self):
         return f"{self.visited_on} · {self.host}"
 
-    def get_absolute_url(self):
-        return reverse("services:fieldvisit-detail", args=[self.pk])
-
     @property
     def host(self) -> str:
         return self.host_name or (str(self.host_organisation) if self.host_organisation_id else "")
@@ -739,9 +711,6 @@ class VisitIssue(TrackedModel):
 
     def __str__(self):
         return self.description[:60]
-
-    def get_absolute_url(self):
-        return reverse("services:visitissue-detail", args=[self.pk])
 
 
 class FollowUpQuerySet(ScopedQuerySet):
@@ -802,9 +771,6 @@ class FollowUp(TrackedModel):
     def __str__(self):
         return self.action[:60]
 
-    def get_absolute_url(self):
-        return reverse("services:followup-detail", args=[self.pk])
-
     def is_overdue(self, today: dt.date) -> bool:
         """The rule of :meth:`FollowUpQuerySet.overdue` for one follow-up in hand."""
         return self.closed_on is None and self.due_on < today
@@ -834,9 +800,6 @@ class Policy(TrackedModel):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("services:policy-detail", args=[self.pk])
 
     @property
     def adopted_version(self):
@@ -915,9 +878,6 @@ class PolicyVersion(TrackedModel):
     def __str__(self):
         return f"{self.policy} v{self.number}"
 
-    def get_absolute_url(self):
-        return reverse("services:policyversion-detail", args=[self.pk])
-
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_VERSION_STATES
@@ -975,9 +935,6 @@ class ConsultationOpinion(TrackedModel):
 
     def __str__(self):
         return f"{self.policy_version} · {self.body}"
-
-    def get_absolute_url(self):
-        return reverse("services:consultationopinion-detail", args=[self.pk])
 
     @property
     def outstanding(self) -> bool:

@@ -83,9 +83,9 @@ def formatted(value):
 def record_url(obj) -> str | None:
     """The page of a record: its own ``get_absolute_url``, else its area's detail page
     (``<app>:<model>-detail``), else none."""
-    if hasattr(obj, "get_absolute_url"):
-        return obj.get_absolute_url()
     try:
+        if hasattr(obj, "get_absolute_url"):
+            return obj.get_absolute_url()
         return reverse(f"{obj._meta.app_label}:{obj._meta.model_name}-detail", args=[obj.pk])
     except NoReverseMatch:
         return None
