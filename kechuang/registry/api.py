@@ -1,4 +1,3 @@
-import django_filters
 from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, viewsets
@@ -6,17 +5,15 @@ from rest_framework.permissions import IsAuthenticated
 
 from kechuang.core.api import Conflict, ScopedModelViewSet
 from kechuang.core.domain.concurrency import ConcurrentEditError, claim_version
-from kechuang.core.interfaces.filters import IdFilter
+from kechuang.core.models import TrackedModel
 
 from .interfaces.filters import OrganisationFilter
 from .interfaces.serializers import (
-    EnterpriseYearSerializer,
     OrganisationSerializer,
-    QualificationSerializer,
     TownSerializer,
     ZoneSerializer,
 )
-from .models import EnterpriseYear, Organisation, Qualification, Town, Zone
+from .models import Organisation, Town, Zone
 
 
 def stale_version_message(error: ConcurrentEditError) -> str:
@@ -45,7 +42,12 @@ class VersionedMixin:
     def perform_update(self, serializer):
         """Within one transaction: lock the row and compare its stored version with the one
         the request names, then save with the next version (``claim_version``) — never the
-        other way round, or the save would write the number it is then compared with."""
+        other way round, or the save would write the number it is then compared with. A
+        record kept without a version (yearly figures, qualifications) is saved as it is."""
+        if not isinstance(serializer.instance, TrackedModel):
+            with transaction.atomic():
+                serializer.save()
+            return
         expected = serializer.validated_data.pop("version", None)
         if expected is None:
             raise exceptions.ValidationError(
@@ -67,43 +69,6 @@ class OrganisationViewSet(VersionedMixin, ScopedModelViewSet):
     filterset_class = OrganisationFilter
     ordering_fields = ["name", "uscc", "founded_on", "created_at"]
     ordering = ["name", "pk"]
-
-
-class ChildFilter(django_filters.FilterSet):
-    organisation = IdFilter()
-
-
-class OrganisationChildViewSet(ScopedModelViewSet):
-    """Yearly figures and qualifications: writing them changes the organisation, so it needs
-    the permission to change it (that it is within reach, ``ScopedModelViewSet`` sees to)."""
-
-    filterset_class = ChildFilter
-
-    def perform_create(self, serializer):
-        self._check_parent(serializer.validated_data["organisation"])
-        serializer.save()
-
-    def perform_update(self, serializer):
-        self._check_parent(
-            serializer.validated_data.get("organisation", serializer.instance.organisation)
-        )
-        serializer.save()
-
-    def _check_parent(self, organisation):
-        if not self.request.user.has_perm("registry.change_organisation", organisation):
-            raise exceptions.PermissionDenied()
-
-
-class EnterpriseYearViewSet(OrganisationChildViewSet):
-    queryset = EnterpriseYear.objects.all()
-    serializer_class = EnterpriseYearSerializer
-    ordering = ["organisation", "-year"]
-
-
-class QualificationViewSet(OrganisationChildViewSet):
-    queryset = Qualification.objects.select_related("kind")
-    serializer_class = QualificationSerializer
-    ordering = ["organisation", "-valid_from"]
 
 
 class ReferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -5,8 +5,6 @@ from .declarations import DECLARED
 
 router = DefaultRouter()
 router.register("organisations", api.OrganisationViewSet, basename="organisation")
-router.register("enterprise-years", api.EnterpriseYearViewSet, basename="enterprise-year")
-router.register("qualifications", api.QualificationViewSet, basename="qualification")
 router.register("towns", api.TownViewSet, basename="town")
 router.register("zones", api.ZoneViewSet, basename="zone")
 for record_type in DECLARED:

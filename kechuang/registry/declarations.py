@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from kechuang.core.domain.imports import RowError
 
-from .models import Person
+from .models import EnterpriseYear, Person, Qualification
 from .record_types import DeclaredImporter, RecordType, register
 
 
@@ -65,4 +65,58 @@ class PersonType(RecordType):
     importer = PersonImporter
 
 
-DECLARED = [PersonType]
+class OrganisationChildType(RecordType):
+    """A record entered on an organisation's page (its form lives under the organisation's
+    address; the organisation's import and export carry the yearly figures)."""
+
+    parent = "organisation"
+    parent_prefix = "organisations"
+    menu_label = None
+
+
+@register
+class EnterpriseYearType(OrganisationChildType):
+    model = EnterpriseYear
+    prefix = "enterprise-years"
+    segment = "years"
+    api_basename = "enterprise-year"
+    fields = {
+        "organisation": "单位",
+        "year": "年度",
+        "revenue": "营业收入(万元)",
+        "output_value": "工业总产值(万元)",
+        "rd_spending": "研发投入(万元)",
+        "employees": "从业人员",
+        "st_staff": "科技人员",
+        "above_scale": "规上企业",
+    }
+    columns = ("organisation", "year", "revenue", "output_value", "rd_spending", "above_scale")
+    filters = ("organisation", "year", "above_scale")
+    search = ("organisation__name", "organisation__uscc")
+    natural_key = ("organisation", "year")
+    link = "year"
+
+
+@register
+class QualificationType(OrganisationChildType):
+    model = Qualification
+    prefix = "qualifications"
+    segment = "qualifications"
+    api_basename = "qualification"
+    fields = {
+        "organisation": "单位",
+        "kind": "资质类型",
+        "number": "证书编号",
+        "year": "认定年度",
+        "valid_from": "有效期起",
+        "valid_until": "有效期止",
+        "revoked_on": "撤销日期",
+    }
+    columns = ("organisation", "kind", "number", "valid_from", "valid_until", "revoked_on")
+    filters = ("organisation", "kind", "valid_from")
+    search = ("organisation__name", "organisation__uscc", "number")
+    natural_key = ("organisation", "kind", "valid_from")
+    link = "kind"
+
+
+DECLARED = [PersonType, EnterpriseYearType, QualificationType]

@@ -1,11 +1,12 @@
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
 from kechuang.audit.tracking import AuditedModel
@@ -211,6 +212,15 @@ class EnterpriseYear(AuditedModel):
     def __str__(self):
         return f"{self.organisation} {self.year}"
 
+    def clean(self):
+        """A second set of figures for the same year is refused on the year (the unique
+        constraint would name no field)."""
+        super().clean()
+        same = EnterpriseYear.objects.filter(organisation_id=self.organisation_id, year=self.year)
+        if self.organisation_id and self.year and same.exclude(pk=self.pk).exists():
+            message = gettext("Figures for %(year)s are already recorded.") % {"year": self.year}
+            raise ValidationError({"year": message})
+
 
 class QualificationQuerySet(ScopedQuerySet):
     def valid_on(self, on: dt.date):
@@ -268,6 +278,17 @@ class Qualification(AuditedModel):
 
     def __str__(self):
         return f"{self.organisation} · {self.kind}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        start = self.valid_from
+        if start and self.valid_until and self.valid_until < start:
+            errors["valid_until"] = gettext("The end of validity comes before its start.")
+        if start and self.revoked_on and self.revoked_on < start:
+            errors["revoked_on"] = gettext("A qualification cannot be revoked before it starts.")
+        if errors:
+            raise ValidationError(errors)
 
     def status_on(self, on: dt.date) -> QualificationStatus:
         """The same rule as ``QualificationQuerySet.valid_on``, for one record in hand."""

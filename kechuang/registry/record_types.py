@@ -69,7 +69,7 @@ from kechuang.core.interfaces.display import EMPTY, Shown, field_at
 from kechuang.core.interfaces.excel import Export, yes_no
 from kechuang.core.interfaces.filters import DATE_INPUT, SearchFilterSet, YearFilter, YesNoFilter
 from kechuang.core.interfaces.serializers import SlugRelatedField
-from kechuang.core.models import CodeItem
+from kechuang.core.models import CodeItem, TrackedModel
 from kechuang.core.record_views import (
     ChildEditView,
     RecordDetailView,
@@ -1037,6 +1037,8 @@ class RecordType:
                     required=not (field.null or field.blank),
                     **many,
                 )
+        if not issubclass(self.model, TrackedModel):
+            declared["version"] = None  # kept without a version: nothing to start an edit from
         meta = type("Meta", (self.serializer.Meta,), {"model": self.model})
         return self.build("Serializer", (self.serializer,), {"Meta": meta, **declared})
 

@@ -14,18 +14,6 @@ urlpatterns = [
         name="organisation-detail",
     ),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation-edit"),
-    path("organisations/<int:org_pk>/years/new/", views.year_edit, name="year-create"),
-    path("organisations/<int:org_pk>/years/<int:pk>/", views.year_edit, name="year-edit"),
-    path(
-        "organisations/<int:org_pk>/qualifications/new/",
-        views.qualification_edit,
-        name="qualification-create",
-    ),
-    path(
-        "organisations/<int:org_pk>/qualifications/<int:pk>/",
-        views.qualification_edit,
-        name="qualification-edit",
-    ),
     # The declared record types (``declarations.py``).
     *(url for record_type in DECLARED for url in record_type.instance.urls()),
 ]

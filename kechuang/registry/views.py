@@ -19,7 +19,7 @@ from .domain.organisations import save_from_form
 from .enums import OrganisationKind
 from .interfaces.exporters import write_organisations
 from .interfaces.filters import OrganisationFilter, default_figures_year
-from .interfaces.forms import EnterpriseYearForm, OrganisationForm, QualificationForm
+from .interfaces.forms import OrganisationForm
 from .models import EnterpriseYear, Organisation, Person, Qualification
 from .rules import EXPORT_ORGANISATIONS
 
@@ -115,38 +115,6 @@ def organisation_edit(request, pk):
         lambda o: o.get_absolute_url(),
         {"object": org},
     )
-
-
-def _child_edit(request, org_pk, model, form_class, pk=None):
-    perm = f"registry.{'change' if pk else 'add'}_{model._meta.model_name}"
-    org = scoped_object_or_404(request, Organisation, org_pk, "registry.view_organisation")
-    if not request.user.has_perm("registry.change_organisation", org):
-        raise PermissionDenied
-    instance = scoped_object_or_404(request, model, pk, perm) if pk else model(organisation=org)
-    if pk and instance.organisation_id != org.pk:
-        raise PermissionDenied
-    form = form_class(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Saved."))
-        return redirect(org.get_absolute_url())
-    context = {
-        "form": form,
-        "organisation": org,
-        "object": instance,
-        "title": model._meta.verbose_name,
-    }
-    return render(request, "registry/organisation_child_form.html", context)
-
-
-@login_required
-def year_edit(request, org_pk, pk=None):
-    return _child_edit(request, org_pk, EnterpriseYear, EnterpriseYearForm, pk)
-
-
-@login_required
-def qualification_edit(request, org_pk, pk=None):
-    return _child_edit(request, org_pk, Qualification, QualificationForm, pk)
 
 
 @login_required

@@ -15,8 +15,8 @@ def detail_urls(w, org):
     return [
         reverse("registry:organisation-detail", args=[org.pk]),
         reverse("registry:organisation-edit", args=[org.pk]),
-        reverse("registry:year-create", args=[org.pk]),
-        reverse("registry:year-edit", args=[org.pk, r["year"].pk]),
+        reverse("registry:enterpriseyear-create", args=[org.pk]),
+        reverse("registry:enterpriseyear-edit", args=[org.pk, r["year"].pk]),
         reverse("registry:qualification-create", args=[org.pk]),
         reverse("registry:qualification-edit", args=[org.pk, r["qualification"].pk]),
         reverse("registry:person-detail", args=[r["person"].pk]),

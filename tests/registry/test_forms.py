@@ -100,7 +100,7 @@ def test_year_figures_for_the_same_year_twice_is_a_field_error(client, world):
     client.force_login(world.staff)
 
     response = client.post(
-        reverse("registry:year-create", args=[world.ours.pk]),
+        reverse("registry:enterpriseyear-create", args=[world.ours.pk]),
         {"year": 2020, "output_value": "1.00"},
     )
 
@@ -151,7 +151,7 @@ def test_organisation_history_includes_its_figures_and_qualifications(client, wo
     figure = world.records[world.ours.pk]["year"]
 
     client.post(
-        reverse("registry:year-edit", args=[world.ours.pk, figure.pk]),
+        reverse("registry:enterpriseyear-edit", args=[world.ours.pk, figure.pk]),
         {"year": 2020, "output_value": "2500.00", "above_scale": "on"},
     )
 

@@ -6,7 +6,7 @@ from kechuang.core.interfaces.forms import StyledFormMixin
 from kechuang.core.models import CodeItem
 
 from ..domain.uscc import normalise_uscc
-from ..models import EnterpriseYear, Organisation, Qualification
+from ..models import Organisation
 
 
 class VersionedForm(StyledFormMixin, forms.ModelForm):
@@ -61,54 +61,4 @@ class OrganisationForm(VersionedForm):
         cleaned = super().clean()
         if cleaned.get("kind") == "enterprise" and not cleaned.get("uscc"):
             self.add_error("uscc", _("An enterprise needs its unified social credit code."))
-        return cleaned
-
-
-class EnterpriseYearForm(StyledFormMixin, forms.ModelForm):
-    class Meta:
-        model = EnterpriseYear
-        fields = [
-            "year",
-            "revenue",
-            "output_value",
-            "rd_spending",
-            "employees",
-            "st_staff",
-            "above_scale",
-        ]
-
-    def clean_year(self):
-        year = self.cleaned_data["year"]
-        clash = EnterpriseYear.objects.filter(organisation=self.instance.organisation, year=year)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(
-                _("Figures for %(year)s are already recorded."), params={"year": year}
-            )
-        return year
-
-
-class QualificationForm(StyledFormMixin, forms.ModelForm):
-    class Meta:
-        model = Qualification
-        fields = ["kind", "number", "year", "valid_from", "valid_until", "revoked_on"]
-        widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}),
-            "valid_until": forms.DateInput(attrs={"type": "date"}),
-            "revoked_on": forms.DateInput(attrs={"type": "date"}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].queryset = CodeItem.objects.of(CodeList.QUALIFICATION_KIND)
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
-        if start and end and end < start:
-            self.add_error("valid_until", _("The end of validity comes before its start."))
-        revoked = cleaned.get("revoked_on")
-        if start and revoked and revoked < start:
-            self.add_error("revoked_on", _("A qualification cannot be revoked before it starts."))
         return cleaned

@@ -5,7 +5,7 @@ from kechuang.core.interfaces.serializers import SlugRelatedField
 from kechuang.core.models import CodeItem
 
 from ..domain.uscc import normalise_uscc, validate_uscc
-from ..models import EnterpriseYear, Organisation, Qualification, Town, Zone
+from ..models import Organisation, Town, Zone
 
 
 class CodeField(SlugRelatedField):
@@ -26,46 +26,6 @@ class ZoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = Zone
         fields = ["id", "code", "name", "name_en", "kind"]
-
-
-class EnterpriseYearSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = EnterpriseYear
-        fields = [
-            "id",
-            "organisation",
-            "year",
-            "revenue",
-            "output_value",
-            "rd_spending",
-            "employees",
-            "st_staff",
-            "above_scale",
-        ]
-
-
-class QualificationSerializer(serializers.ModelSerializer):
-    kind = CodeField(CodeList.QUALIFICATION_KIND)
-
-    class Meta:
-        model = Qualification
-        fields = [
-            "id",
-            "organisation",
-            "kind",
-            "number",
-            "year",
-            "valid_from",
-            "valid_until",
-            "revoked_on",
-        ]
-
-    def validate(self, attrs):
-        start = attrs.get("valid_from", getattr(self.instance, "valid_from", None))
-        end = attrs.get("valid_until", getattr(self.instance, "valid_until", None))
-        if start and end and end < start:
-            raise serializers.ValidationError({"valid_until": "有效期止早于有效期起。"})
-        return attrs
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
