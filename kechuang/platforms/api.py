@@ -84,12 +84,3 @@ RDInstitutionEventViewSet = viewset(
 )
 # Read-only: an R&D institution's events come from its lifecycle steps (domain.rd) only.
 RDInstitutionEventViewSet.http_method_names = ["get", "head", "options"]
-InstituteViewSet = viewset(
-    models.Institute,
-    filters.InstituteFilter,
-    relations=("organisation",),
-    related=("focus_chain",),
-)
-InstituteTalentViewSet = viewset(
-    models.InstituteTalent, filters.InstituteTalentFilter, relations=("institute",)
-)

@@ -8,8 +8,6 @@ router.register("rd-institutions", api.RDInstitutionViewSet, basename="rd-instit
 router.register(
     "rd-institution-events", api.RDInstitutionEventViewSet, basename="rd-institution-event"
 )
-router.register("institutes", api.InstituteViewSet, basename="institute")
-router.register("institute-talents", api.InstituteTalentViewSet, basename="institute-talent")
 
 for declared in DECLARED:
     router.register(*declared.instance.route())

@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
+from functools import cached_property
 from typing import ClassVar
 
 import django_filters
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -28,14 +29,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from kechuang.audit import chain
+from kechuang.audit.enums import AuditAction
 from kechuang.core.domain.imports import Column, RowError
 from kechuang.core.interfaces import record_serializers
 from kechuang.core.interfaces.display import Shown
 from kechuang.core.interfaces.filters import DATE_INPUT, YesNoFilter, year_filter
 from kechuang.core.record_views import RecordDetailView, perm, url_name
-from kechuang.registry.models import Zone
+from kechuang.registry.interfaces.filters import town
+from kechuang.registry.models import Organisation, Person, Zone
 from kechuang.registry.record_types import (
     Cell,
+    DeclaredDetail,
     DeclaredImporter,
     RecordType,
     TextCell,
@@ -45,7 +50,7 @@ from kechuang.registry.record_types import (
 from . import models
 from .domain.records import problems
 from .interfaces.forms import RecordForm
-from .rules import EXPORT_PLATFORMS, IMPORT_PLATFORMS
+from .rules import EXPORT_INSTITUTES, EXPORT_PLATFORMS, IMPORT_INSTITUTES, IMPORT_PLATFORMS
 
 # The area's bases ------------------------------------------------------------------------------
 
@@ -79,11 +84,27 @@ class PlatformSerializer(record_serializers.RecordSerializer):
         return super().validate(attrs)
 
 
+class OwnHistory:
+    """A page whose history is its record's own (and its base's), not that of the records
+    entered on it (an institute's records run to hundreds; each has its own page)."""
+
+    def history_children(self):
+        return super(DeclaredDetail, self).history_children()
+
+
 class PlatformRecordType(RecordType):
     form = RecordForm
     importer = PlatformImporter
     serializer = PlatformSerializer
     excel: ClassVar[bool] = True  # imported and exported with the platforms' permissions
+    children_history: ClassVar[bool] = True  # the page shows its children's history too
+
+    @cached_property
+    def Detail(self):
+        detail = RecordType.Detail.func(self)
+        if self.children_history:
+            return detail
+        return self.build("Detail", (OwnHistory, detail), {})
 
     def permission(self, action: str) -> str:
         if action == "import":
@@ -115,6 +136,20 @@ class SlugCell(TextCell):
 
     def example(self):
         return ""
+
+
+class LinesCell(TextCell):
+    """One item per line (a council's members): the cell's lines, without blank ones."""
+
+    def read(self, row, importer):
+        return {self.name: lines(row.text(self.name, max_length=20000))}
+
+    def write(self, record):
+        return {self.name: lines(getattr(record, self.name))}
+
+
+def lines(text: str) -> str:
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 # Zones, agriculture ----------------------------------------------------------------------------
@@ -447,7 +482,126 @@ class MajorProjectStageType(PlatformRecordType):
     search = ("name", "project__name")
 
 
-# Records entered on an institute's or an incubator's page ------------------------------------
+# New-type R&D institutes and what is entered on their pages ------------------------------------
+
+
+class InstituteImporter(PlatformImporter):
+    """One institute per organisation (the institute is an organisation of the registry); a
+    row without a code keeps the institute's code, or a new institute gets one."""
+
+    def check_file(self, result):
+        """Give each row its code: the one written, the institute's own, or a new one; a code
+        may not be another institute's (nor another row's)."""
+        organisations = {row.values["fields"]["organisation_id"] for row in result.rows}
+        codes = {row.values["fields"]["code"] for row in result.rows} - {""}
+        known = self.model.objects.filter(Q(organisation__in=organisations) | Q(code__in=codes))
+        code_of, owner_of = {}, {}
+        for code, organisation in known.values_list("code", "organisation_id"):
+            code_of[organisation], owner_of[code] = code, organisation
+        names = dict(Organisation.objects.filter(pk__in=organisations).values_list("pk", "name"))
+        kept = []
+        for row in result.rows:
+            fields = row.values["fields"]
+            organisation = fields["organisation_id"]
+            if not fields["code"]:
+                fields["code"] = code_of.get(organisation) or f"institute-{uuid.uuid4().hex[:12]}"
+            owner = owner_of.setdefault(fields["code"], organisation)  # later rows of the code
+            row.values["code"], row.values["name"] = fields["code"], names.get(organisation, "")
+            if owner != organisation:
+                result.add_error(
+                    row.number,
+                    self.headers["code"],
+                    _("Another institute already has the code %(code)s.")
+                    % {"code": fields["code"]},
+                )
+                continue
+            kept.append(row)
+        result.rows = kept
+        super().check_file(result)
+
+
+class InstituteDetail(RecordDetailView):
+    """An institute's page: its talents, incubation projects, records (by kind) and reports."""
+
+    def children(self, records, columns, **kwargs):
+        if kwargs.get("model") is models.InstituteRecord:  # a run of rows under each kind
+            columns = [column for column in columns if column.path != "kind"]
+            kwargs.setdefault("group", Shown("kind"))
+        return super().children(records, columns, **kwargs)
+
+
+class InstituteType(PlatformRecordType):
+    """New-type R&D institutes, with their own import and export permissions."""
+
+    model = models.Institute
+    menu_label = None  # the site's menu names it (base.html)
+    prefix = "institutes"
+    api_basename = "institute"
+    sheet = "新型研发机构"
+    importer = InstituteImporter
+    detail_view = InstituteDetail
+    children_history = False  # its own history, as before: its records run to hundreds
+    cells = {"code": SlugCell, "council": LinesCell}
+    optional = ("code",)  # the institute's own code, or a new one
+    fields = {
+        "organisation": "研究院",
+        "code": "编码",
+        "partner": "合作高校院所",
+        "signed_on": "签约时间",
+        "signed_precision": "签约时间精度",
+        "unveiled_on": "揭牌时间",
+        "unveiled_precision": "揭牌时间精度",
+        "focus_chain": "聚焦产业链",
+        "focus": "研究方向",
+        "area_m2": "场地面积(平方米)",
+        "council_chair": "理事长",
+        "council": "理事会成员",
+    }
+    headers_en = {
+        "organisation": "Institute",
+        "partner": "Partner",
+        "signed_precision": "Signing date precision",
+        "unveiled_precision": "Unveiling date precision",
+    }
+    link = "organisation"
+    select_related = ("organisation__town",)
+    columns = (
+        Shown(
+            "organisation", label=gettext_lazy("Institute"), link=True, sort="organisation__name"
+        ),
+        "partner",
+        Shown("organisation__town", label=gettext_lazy("Town")),
+        "focus_chain",
+        "signed_on",
+        "unveiled_on",
+    )
+    facts = (
+        "code",
+        "organisation",
+        Shown("organisation__town", label=gettext_lazy("Town")),
+        "partner",
+        "signed_on",
+        "signed_precision",
+        "unveiled_on",
+        "unveiled_precision",
+        "focus_chain",
+        "focus",
+        "area_m2",
+        "council_chair",
+        "council",
+    )
+    filters = ("focus_chain",)
+    more_filters = {"town": town("organisation__town")}
+    search = ("organisation__name", "partner__name", "focus")
+    natural_key = ("organisation",)
+    preview = ("code", "organisation_name")
+
+    def permission(self, action):
+        if action == "import":
+            return IMPORT_INSTITUTES
+        if action == "export":
+            return EXPORT_INSTITUTES
+        return super().permission(action)
 
 
 class InstituteChildType(PlatformRecordType):
@@ -455,10 +609,138 @@ class InstituteChildType(PlatformRecordType):
     name or its code."""
 
     parent = "institute"
-    parent_prefix = "institutes"  # the institutes' pages are not declared yet
     select_related = ("institute__organisation",)
     references = {"institute": ("organisation__name", "code")}
     menu_label = None  # the institute's page leads to it
+
+
+class PersonCell(Cell):
+    """A person by name, among the institute's people and those already holding a role at it
+    (the importer finds them: the institute is another cell); written as the name."""
+
+    def read(self, row, importer):
+        return {"person_name": row.text(self.name, required=True, max_length=50)}
+
+    def write(self, record):
+        return {self.name: record.person.name}
+
+    def example(self):
+        return "张三"
+
+
+class InstituteTalentImporter(PlatformImporter):
+    """Talents of institutes. Someone not recorded yet at the institute is added to its people
+    by the import."""
+
+    def prepare(self, cells):
+        super().prepare(cells)
+        visible = models.Institute.objects.visible_to(self.user)
+        self.organisation_of = dict(visible.values_list("pk", "organisation_id"))
+        organisations = set(self.organisation_of.values())
+        names = self.texts(cells, "person")
+        found = set(
+            Person.objects.filter(organisation__in=organisations, name__in=names).values_list(
+                "pk", "organisation_id", "name"
+            )
+        )
+        found |= set(
+            models.InstituteTalent.objects.filter(
+                institute__organisation__in=organisations, person__name__in=names
+            ).values_list("person_id", "institute__organisation_id", "person__name")
+        )
+        self.people = defaultdict(list)
+        for pk, organisation, name in sorted(found):
+            self.people[organisation, name].append(pk)
+
+    def read(self, row):
+        values = super().read(row)
+        name = values.pop("person_name")
+        organisation = self.organisation_of[values["institute_id"]]
+        people = self.people.get((organisation, name), [])
+        if len(people) > 1:
+            raise RowError(
+                row.header("person"),
+                _(
+                    "Several people of the institute are named “%(value)s”; enter this one on "
+                    "the institute's page."
+                )
+                % {"value": name},
+            )
+        values["person_id"] = people[0] if people else None
+        if not people:  # added by the import, at the institute
+            values["new_person"] = [organisation, name]
+        return values
+
+    def problems(self, fields):
+        return super().problems({k: v for k, v in fields.items() if k != "new_person"})
+
+    def key_of(self, fields):
+        person = fields["person_id"] or tuple(fields.get("new_person") or ())
+        return (fields["institute_id"], person, fields["role"])
+
+    def before_commit(self, rows, outcome):
+        wanted = {tuple(row["new_person"]) for row in rows if "new_person" in row}
+        people = [
+            Person(name=name, organisation_id=organisation, created_by=self.user)
+            for organisation, name in sorted(wanted)
+        ]
+        Person.objects.bulk_create(people)
+        created = {(p.organisation_id, p.name): p.pk for p in people}
+        for row in rows:
+            if "new_person" in row:
+                row["person_id"] = created[tuple(row.pop("new_person"))]
+        outcome.events += [
+            chain.pending(AuditAction.CREATE, p, changes=p.audit_changes(created=True))
+            for p in people
+        ]
+
+
+class TalentForm(RecordForm):
+    """A talent's person among the people the user sees, named with their organisation."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = Person.objects.visible_to(self.user).select_related("organisation")
+        self.fields["person"].queryset = people.order_by("name", "pk")
+        self.fields["person"].label_from_instance = lambda person: (
+            f"{person.name}（{person.organisation}）" if person.organisation else person.name
+        )
+        self.fields["person"].help_text = _("Someone not listed yet is added under People first.")
+
+
+class InstituteTalentType(InstituteChildType):
+    """The people of an institute: introduced professionals, engaged experts, staff."""
+
+    model = models.InstituteTalent
+    prefix = "institute-talents"
+    api_basename = "institute-talent"
+    segment = "talents"
+    sheet = "研究院人才"
+    importer = InstituteTalentImporter
+    form = TalentForm
+    cells = {"person": PersonCell}
+    select_related = ("institute__organisation", "person__organisation")
+    fields = {
+        "institute": "研究院",
+        "person": "姓名",
+        "role": "人才类别",
+        "joined_on": "加入日期",
+        "left_on": "离开日期",
+    }
+    headers_en = {"person": "Name"}
+    link = "person"
+    columns = (
+        Shown("person", sort="person__name", link=True),
+        "institute",
+        "role",
+        "joined_on",
+        "left_on",
+    )
+    default_sort = "-joined_on"
+    filters = ("institute", "role")
+    search = ("person__name",)
+    natural_key = ("institute", "person", "role")
+    preview = ("institute", "person")
 
 
 class InstituteReportType(InstituteChildType):
@@ -751,6 +1033,8 @@ DECLARED = (
     SignedProjectType,
     MajorProjectType,
     MajorProjectStageType,
+    InstituteType,
+    InstituteTalentType,
     IncubationProjectType,
     InstituteRecordType,
     InstituteReportType,

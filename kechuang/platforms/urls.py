@@ -4,7 +4,7 @@ lifecycle steps are ``platforms:rdinstitution-upgrade`` (``-rename``, ``-merge``
 
 from django.urls import path
 
-from kechuang.core.record_urls import children, records
+from kechuang.core.record_urls import records
 
 from . import views, views_rd
 from .application_urls import urlpatterns as application_patterns
@@ -32,9 +32,6 @@ urlpatterns = [
         )
         for key in views_rd.STEPS
     ],
-    *records("institutes", views.InstituteList, views.InstituteDetail, forms.InstituteForm),
-    *children("institutes", "talents", forms.InstituteTalentForm),
-    *records("institute-talents", views.InstituteTalentList),
     # The declared record types (``record_types.py``).
     *(pattern for declared in DECLARED for pattern in declared.instance.urls()),
 ]

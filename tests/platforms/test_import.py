@@ -29,6 +29,7 @@ from kechuang.platforms.models import (
 from kechuang.platforms.record_types import (
     IncubatorType,
     InstituteRecordType,
+    InstituteTalentType,
     SignedProjectType,
     TenancyType,
 )
@@ -323,7 +324,9 @@ def test_institute_talents_import_adds_people_not_yet_recorded(client, w):
     ]
 
     _, job = upload(
-        client, "platforms.institutetalent", workbook(columns.INSTITUTE_TALENT_COLUMNS, rows)
+        client,
+        "platforms.institutetalent",
+        workbook(InstituteTalentType.instance.excel_columns, rows),
     )
     assert [p["action"] for p in job.preview] == ["update", "create", "create"], job.errors
     job = confirm(client, job)

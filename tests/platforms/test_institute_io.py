@@ -14,8 +14,8 @@ from kechuang.audit.models import AuditEvent
 from kechuang.core.enums import CodeList, ImportStatus
 from kechuang.core.models import CodeItem
 from kechuang.platforms.enums import DatePrecision
-from kechuang.platforms.interfaces import columns
 from kechuang.platforms.models import Institute
+from kechuang.platforms.record_types import InstituteType
 from kechuang.registry.enums import IndustryChain, OrganisationKind
 from tests.factories import OrganisationFactory
 
@@ -24,7 +24,7 @@ from .test_import import confirm, east_importer, exported, upload, workbook
 
 pytestmark = pytest.mark.django_db
 KEY = "platforms.institute"
-COLUMNS = columns.INSTITUTE_COLUMNS
+COLUMNS = InstituteType.instance.excel_columns
 HEADERS = [c.header for c in COLUMNS]
 
 

@@ -14,7 +14,6 @@ from kechuang.registry.interfaces.filters import town
 from .. import models
 from ..enums import (
     RDEventKind,
-    TalentRole,
 )
 
 
@@ -54,27 +53,3 @@ class RDInstitutionEventFilter(django_filters.FilterSet):
     class Meta:
         model = models.RDInstitutionEvent
         fields = ["institution", "kind"]
-
-
-class InstituteFilter(SearchFilterSet):
-    search_fields = ("organisation__name", "partner__name", "focus")
-    town = town("organisation__town")
-    focus_chain = django_filters.ChoiceFilter(
-        label=_("Focus industry chain"),
-        choices=code_list_choices(CodeList.INDUSTRY_CHAIN),
-        field_name="focus_chain__code",
-    )
-
-    class Meta:
-        model = models.Institute
-        fields = ["q", "town", "focus_chain"]
-
-
-class InstituteTalentFilter(SearchFilterSet):
-    search_fields = ("person__name",)
-    institute = parent()
-    role = django_filters.ChoiceFilter(label=_("Role"), choices=TalentRole.choices)
-
-    class Meta:
-        model = models.InstituteTalent
-        fields = ["q", "institute", "role"]

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.registry.interfaces import record_forms
 from kechuang.registry.interfaces.record_forms import record_formfield
-from kechuang.registry.models import Person
 
 from .. import models
 from ..domain.records import problems
@@ -75,41 +74,3 @@ class RDInstitutionForm(RecordForm):
                 % {"date": ended.isoformat()},
             )
         return cleaned
-
-
-class InstituteForm(RecordForm):
-    owner_fields = ("organisation",)
-
-    class Meta(RecordForm.Meta):
-        model = models.Institute
-        fields = [
-            "code",
-            "organisation",
-            "partner",
-            "signed_on",
-            "signed_precision",
-            "unveiled_on",
-            "unveiled_precision",
-            "focus_chain",
-            "focus",
-            "area_m2",
-            "council_chair",
-            "council",
-        ]
-
-
-class InstituteTalentForm(ChildForm):
-    parent = "institute"
-
-    class Meta(RecordForm.Meta):
-        model = models.InstituteTalent
-        fields = ["person", "role", "joined_on", "left_on"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        people = Person.objects.visible_to(self.user).select_related("organisation")
-        self.fields["person"].queryset = people.order_by("name", "pk")
-        self.fields["person"].label_from_instance = lambda person: (
-            f"{person.name}（{person.organisation}）" if person.organisation else person.name
-        )
-        self.fields["person"].help_text = _("Someone not listed yet is added under People first.")

@@ -90,8 +90,4 @@ class RDInstitutionSerializer(_RDInstitutionBase):
 SERIALIZERS = {
     models.RDInstitution: RDInstitutionSerializer,
     models.RDInstitutionEvent: serializer(models.RDInstitutionEvent),
-    models.Institute: serializer(
-        models.Institute, focus_chain=optional_code(CodeList.INDUSTRY_CHAIN)
-    ),
-    models.InstituteTalent: serializer(models.InstituteTalent),
 }
