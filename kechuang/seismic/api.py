@@ -1,24 +1,21 @@
-"""Earthquake-prevention records under /api/v1/seismic/: scoped like the pages (a town officer
-reaches their town's records, an organisation user the projects it owns and their
-inspections), versioned edits (409 on a stale version), and references within the caller's
-scope — the records a write attaches to (a project, a station, an organisation) and the town it
-puts a record in.
+"""The earthquake-prevention API's bases (``record_types`` declares each record's viewset under
+/api/v1/seismic/): scoped like the pages (a town officer reaches their town's records, an
+organisation user the projects it owns and their inspections), versioned edits (409 on a stale
+version), and references within the caller's scope — the records a write attaches to (a
+project, a station, an organisation) and the town it puts a record in.
 
 * Construction projects carry their ``evaluation`` (required class, site and required
   intensities, the flag, each rule step with its source), computed by the rules on every read.
 * Inspections are recorded through ``domain.records.record_inspection`` (an omitted finding is
   the rules' verdict) and carry the requirement and flag computed in SQL; a rectification is
   closed through the ``close-rectification`` action.
-* Shelters carry their computed ``capacity``.
 * ``assessments/consecutive-excellent/?year=2020`` counts the consecutive excellent years.
 """
 
 from __future__ import annotations
 
-import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -30,18 +27,12 @@ from rest_framework.response import Response
 
 from kechuang.core.api import ModelRulesPermission, ScopedModelViewSet, ScopedRelationsMixin
 from kechuang.core.domain.concurrency import ConcurrentEditError
-from kechuang.core.interfaces.filters import IdFilter, YearFilter
 from kechuang.registry.api import Conflict, VersionedMixin, stale_version_message
 from kechuang.registry.domain.towns import reaches_every_town, towns_within_scope
 
 from . import models
-from .domain import assessments, records, requirement
+from .domain import assessments, records
 from .domain import fortification as fx
-from .enums import (
-    BuildingUse,
-    Finding,
-    ProjectKind,
-)
 from .interfaces import serializers as s
 
 # Permissions -----------------------------------------------------------------------------------
@@ -84,108 +75,22 @@ class SeismicViewSet(ScopedRelationsMixin, VersionedMixin, ScopedModelViewSet):
             raise exceptions.ValidationError({"town": [_("This town is outside your data scope.")]})
 
 
-def town_filter():
-    return django_filters.CharFilter(field_name="town__code", help_text="The town's code.")
+# Construction projects and inspections (declared in ``record_types``) ---------------------------
 
 
-def filterset(model, **declared):
-    """A FilterSet of ``model`` with the ``declared`` filters."""
-    meta = type("Meta", (), {"model": model, "fields": []})
-    return type(
-        f"Seismic{model.__name__}Filter", (django_filters.FilterSet,), {"Meta": meta, **declared}
-    )
+class ConstructionProjectViewSet(SeismicViewSet):
+    """The projects with the design of the latest inspection the caller may see (the
+    ``evaluation`` judges it) and the rules' requirement and flag (``?below_requirement=``)."""
 
-
-def viewset(model, filters: dict, *, relations=(), related=(), prefetch=(), base=SeismicViewSet):
-    """The viewset of ``model``: its serializer, filters, the ``relations`` the caller must be
-    able to view, and what its rows read (``related``, ``prefetch``)."""
-    return type(
-        f"Seismic{model.__name__}ViewSet",
-        (base,),
-        {
-            "queryset": model.objects.select_related(*related).prefetch_related(*prefetch),
-            "serializer_class": s.SERIALIZERS[model],
-            "filterset_class": filterset(model, **filters),
-            "scoped_relations": relations,
-        },
-    )
-
-
-def choice(choices, field_name=None):
-    extra = {"field_name": field_name} if field_name else {}
-    return django_filters.ChoiceFilter(choices=choices, **extra)
-
-
-def year(field_name: str):
-    return YearFilter(field_name=field_name)
-
-
-# Zonation, projects and inspections ------------------------------------------------------------
-
-
-class ConstructionProjectViewSet(
-    viewset(
-        models.ConstructionProject,
-        {
-            "town": town_filter(),
-            "kind": choice(ProjectKind.choices),
-            "building_use": choice(BuildingUse.choices),
-            "start_year": year("start_year"),
-            "owner": IdFilter(field_name="owner"),
-        },
-        relations=("owner",),
-        related=("town__zonation", "owner"),
-    )
-):
     def get_queryset(self):
-        latest = (
-            models.Inspection.objects.visible_to(self.request.user)
-            .filter(project=OuterRef("pk"))
-            .order_by("-inspected_on", "-id")
-        )
-        return (
-            super()
-            .get_queryset()
-            .annotate(
-                **{
-                    s.LATEST_DESIGN: Subquery(latest.values("designed_measures_intensity")[:1]),
-                    s.LATEST_CLASS: Subquery(latest.values("designed_class")[:1]),
-                }
-            )
-        )
-
-
-class InspectionFilter(django_filters.FilterSet):
-    project = IdFilter(field_name="project")
-    town = django_filters.CharFilter(field_name="project__town__code", help_text="The town's code.")
-    kind = choice(ProjectKind.choices, "project__kind")
-    finding = choice(Finding.choices)
-    year = year("inspected_on")
-    rectification_required = django_filters.BooleanFilter()
-    rectification_open = django_filters.BooleanFilter(
-        method="filter_open", help_text="Rectification required and not closed yet."
-    )
-    below_requirement = django_filters.BooleanFilter(
-        field_name=requirement.BELOW,
-        help_text="The design below the rules' requirement (its class or its measures).",
-    )
-    inspected_from = django_filters.DateFilter(field_name="inspected_on", lookup_expr="gte")
-    inspected_to = django_filters.DateFilter(field_name="inspected_on", lookup_expr="lte")
-
-    class Meta:
-        model = models.Inspection
-        fields = []
-
-    def filter_open(self, queryset, name, value):
-        open_ones = queryset.filter(rectification_required=True, rectified_on__isnull=True)
-        return open_ones if value else queryset.exclude(pk__in=open_ones.values("pk"))
+        inspections = models.Inspection.objects.visible_to(self.request.user)
+        return super().get_queryset().with_latest_design(inspections)
 
 
 class InspectionViewSet(SeismicViewSet):
-    queryset = models.Inspection.objects.with_requirement().select_related("project")
-    serializer_class = s.SERIALIZERS[models.Inspection]
-    filterset_class = InspectionFilter
-    scoped_relations = ("project",)
+    """A new inspection is recorded through ``records.record_inspection`` (an omitted finding
+    is the rules' verdict); a rectification is closed through ``close-rectification``."""
+
     action_verbs = {"close_rectification": "change"}
 
     def perform_create(self, serializer):
@@ -213,7 +118,6 @@ class InspectionViewSet(SeismicViewSet):
 
     @extend_schema(
         request=s.SeismicCloseRectificationSerializer,
-        responses=s.SeismicInspectionSerializer,
         description="Close the rectification the inspection required: the date it was done and "
         "a note (409 when the version given is stale).",
     )

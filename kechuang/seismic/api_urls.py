@@ -1,18 +1,12 @@
-"""Earthquake-prevention records under /api/v1/seismic/."""
+"""Earthquake-prevention records under /api/v1/seismic/: the declared record types'
+(``record_types``)."""
 
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import api
 from .record_types import DECLARED
 
 router = SimpleRouter()
-router.register(
-    "construction-projects",
-    api.ConstructionProjectViewSet,
-    basename="seismic-construction-project",
-)
-router.register("inspections", api.InspectionViewSet, basename="seismic-inspection")
 for declared in DECLARED:
     router.register(*declared.instance.route())
 

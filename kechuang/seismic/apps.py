@@ -9,7 +9,6 @@ class SeismicConfig(AppConfig):
 
     def ready(self):
         from . import record_types  # noqa: F401  (registers the declared record types)
-        from .interfaces import importers  # noqa: F401  (registers the seismic importers)
 
     def home_panels(self, user):
         """Open rectifications of seismic-safety inspections within the user's scope."""

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Floor
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -168,6 +168,12 @@ class TownZonation(TrackedModel):
 # Construction projects and inspections -----------------------------------------------------------
 
 
+# What ``with_latest_design()`` annotates: the latest inspection's design and date.
+LATEST_DESIGN = "latest_designed_intensity"
+LATEST_CLASS = "latest_designed_class"
+LATEST_INSPECTION = "latest_inspected_on"
+
+
 class ConstructionProjectQuerySet(ScopedQuerySet):
     def with_requirement(self, designed: str | None = None, designed_class: str | None = None):
         """Annotate ``required_class``, ``site_intensity`` and ``required_measures_intensity``
@@ -184,6 +190,24 @@ class ConstructionProjectQuerySet(ScopedQuerySet):
             designed=designed,
             designed_class=designed_class,
         )
+
+    def with_latest_design(self, inspections=None):
+        """The projects with the rules' requirement, their latest inspection's date, designed
+        class and designed measures intensity, and ``below_requirement``: that design's class
+        below the required class or its measures below the required ones (NULL when never
+        inspected or the requirement is unknown) — what ``ConstructionProject.evaluation()``
+        decides for one project, for a whole list. ``inspections``: those the reader may see
+        (default: all)."""
+        if inspections is None:
+            inspections = Inspection.objects.all()
+        latest = inspections.filter(project=OuterRef("pk")).order_by("-inspected_on", "-id")
+        return self.annotate(
+            **{
+                LATEST_DESIGN: Subquery(latest.values("designed_measures_intensity")[:1]),
+                LATEST_CLASS: Subquery(latest.values("designed_class")[:1]),
+                LATEST_INSPECTION: Subquery(latest.values("inspected_on")[:1]),
+            }
+        ).with_requirement(designed=LATEST_DESIGN, designed_class=LATEST_CLASS)
 
     def started_in(self, year: int):
         return self.filter(start_year=year)

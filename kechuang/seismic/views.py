@@ -1,5 +1,6 @@
-"""Pages of earthquake prevention (防震减灾): each kind of record declares its columns, facts and
-sections on the shared shapes of :mod:`kechuang.core.record_views`.
+"""Pages of earthquake prevention (防震减灾), the bases the declared record types
+(``record_types``) name: a record's page with its files and the rules applied to it, the
+construction projects' and inspections' lists and pages, and closing a rectification.
 
 The required fortification is never stored: lists ask the rules in SQL (``with_requirement()``)
 for the required class and measures and the "below the requirement" flag; a project's and an
@@ -18,20 +19,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views import View
 
-from kechuang.core import record_views
+from kechuang.accounts.scope import restrict
 from kechuang.core.domain.concurrency import ConcurrentEditError
 from kechuang.core.interfaces.display import EMPTY, Shown
-from kechuang.core.record_views import ChildEditView, RecordDetailView, perm
+from kechuang.core.record_views import RecordDetailView, RecordListView, perm
 from kechuang.core.views import scoped_object_or_404
 
 from . import models
 from .domain import fortification as fx
 from .domain import records, requirement
 from .enums import FortificationClass
-from .interfaces import exporters, filters, forms
+from .interfaces import forms
 
 # What a cell shows ---------------------------------------------------------------------------
 
@@ -81,20 +82,6 @@ REQUIRED_MEASURES = Shown(
     numeric=True,
 )
 FLAG = Flag(sort=requirement.BELOW)
-TOWN = Shown("town", sort="town__code")
-
-
-class RecordListView(record_views.RecordListView):
-    """An earthquake-prevention list: the Excel export of the IO helper's ``EXPORTS`` under the
-    model's name, its importer ``seismic.<model>``, each behind its own permission."""
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        name = cls.model._meta.model_name
-        cls.export = exporters.EXPORTS.get(name)
-        cls.importer = f"seismic.{name}"
-        cls.export_permission = f"seismic.export_{name}"
-        cls.import_permission = f"seismic.import_{name}"
 
 
 class DetailView(RecordDetailView):
@@ -190,118 +177,44 @@ def requirement_of(
     return panel
 
 
-# Zonation --------------------------------------------------------------------------------------
+# Construction projects and inspections (declared in ``record_types``) ---------------------------
 
 
-# Construction projects and inspections ----------------------------------------------------------
+class ProjectListView(RecordListView):
+    """Construction projects with the rules' requirement and the design of the latest
+    inspection the reader may see (``with_latest_design()``): what the list shows, sorts and
+    filters by."""
 
-INSPECTION_COLUMNS = [
-    Shown("inspected_on", link=True, sort="inspected_on"),
-    Shown("inspectors"),
-    Shown("designed_class"),
-    Shown("designed_measures_intensity", numeric=True, sort="designed_measures_intensity"),
-    REQUIRED_MEASURES,
-    Shown("finding", sort="finding"),
-    FLAG,
-    Shown("rectification_required"),
-    Shown("rectified_on"),
-]
+    def scoped_queryset(self):
+        inspections = models.Inspection.objects.visible_to(self.request.user)
+        return super().scoped_queryset().with_latest_design(inspections)
 
 
-class ConstructionProjectList(RecordListView):
-    model = models.ConstructionProject
-    filterset_class = filters.ConstructionProjectFilter
-    related = ("town", "owner")
-    columns = [
-        Shown("name", sort="name", link=True),
-        Shown("owner_display", label=pgettext_lazy("construction", "Owner")),
-        TOWN,
-        Shown("kind", sort="kind"),
-        Shown("building_use", sort="building_use"),
-        Shown("start_year", sort="start_year"),
-        REQUIRED_CLASS,
-        REQUIRED_MEASURES,
-        Shown(
-            filters.LATEST_DESIGN,
-            label=gettext_lazy("Designed measures intensity (latest inspection)"),
-            numeric=True,
-        ),
-        Shown(
-            filters.LATEST_INSPECTION,
-            label=gettext_lazy("Last inspected"),
-            sort=filters.LATEST_INSPECTION,
-        ),
-        FLAG,
-    ]
-    default_sort = "-start_year"
-
-    def get_base_queryset(self):
-        return filters.with_latest_design(
-            models.ConstructionProject.objects.all(),
-            models.Inspection.objects.visible_to(self.request.user),
-        )
-
-
-class ConstructionProjectDetail(DetailView):
-    model = models.ConstructionProject
-    related = ("town", "owner")
-    facts = [
-        Shown("owner_display", label=pgettext_lazy("construction", "Owner")),
-        Shown("town"),
-        Shown("address"),
-        Shown("kind"),
-        Shown("building_use"),
-        Shown("hospital_grade"),
-        Shown("declared_class"),
-        Shown("started_on"),
-        Shown("start_year"),
-        Shown("floors"),
-        Shown("height_m"),
-        Shown("note"),
-    ]
+class ProjectDetailView(DetailView):
+    """A project's page: the rules applied to it, judged on the latest inspection the reader
+    may see; its inspections with their requirement and flag."""
 
     def requirement_panel(self):
         return requirement_of(self.object, user=self.request.user)
 
-    def sections(self):
-        inspections = self.visible(models.Inspection).filter(project=self.object).with_requirement()
-        return [self.children(inspections, INSPECTION_COLUMNS)]
-
-    def history_children(self):
-        return list(self.visible(models.Inspection).filter(project=self.object))
+    def visible(self, model):
+        records = super().visible(model)
+        return records.with_requirement() if model is models.Inspection else records
 
 
-class InspectionList(RecordListView):
-    model = models.Inspection
-    filterset_class = filters.InspectionFilter
-    related = ("project__town",)
-    creatable = False  # recorded on the project's page
-    columns = [
-        Shown("inspected_on", sort="inspected_on", link=True),
-        Shown("project", sort="project__name"),
-        Shown("project__town", label=gettext_lazy("Town")),
-        Shown("project__kind", label=gettext_lazy("Project kind")),
-        Shown("inspectors"),
-        Shown("designed_class", sort="designed_class"),
-        Shown("designed_measures_intensity", numeric=True, sort="designed_measures_intensity"),
-        REQUIRED_MEASURES,
-        Shown("finding", sort="finding"),
-        FLAG,
-        Shown("rectification_required"),
-        Shown("rectified_on", sort="rectified_on"),
-    ]
-    default_sort = "-inspected_on"
+class InspectionListView(RecordListView):
+    """The inspections. The requirement is worked out in SQL for the rows shown, not for the
+    whole list: the total count then needs no joins to projects and zonations
+    (bench/seismic.py). Sorting by it puts it on the whole list (the flag filter annotates by
+    itself)."""
 
-    # The requirement is worked out in SQL for the rows shown, not for the whole list: the
-    # total count then needs no joins to projects and zonations (bench/seismic.py). Sorting or
-    # filtering by it puts it on the whole list (the flag filter annotates by itself).
     COMPUTED = {requirement.BELOW, requirement.REQUIRED_MEASURES}
 
-    def get_base_queryset(self):
-        inspections = models.Inspection.objects.all()
+    def scoped_queryset(self):
+        inspections = self.model.objects.all()
         if self.request.GET.get("sort", "").lstrip("-") in self.COMPUTED:
             inspections = inspections.with_requirement()
-        return inspections
+        return restrict(inspections, self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -314,29 +227,9 @@ class InspectionList(RecordListView):
         return context
 
 
-class InspectionDetail(DetailView):
-    model = models.Inspection
-    related = ("project__town", "project__owner")
-    attachments = True
-    facts = [
-        Shown("project"),
-        Shown("project__town", label=gettext_lazy("Town")),
-        Shown("project__kind", label=gettext_lazy("Project kind")),
-        Shown("project__building_use", label=gettext_lazy("Building use")),
-        Shown("inspected_on"),
-        Shown("inspectors"),
-        Shown("designed_class"),
-        Shown("designed_measures_intensity"),
-        REQUIRED_CLASS,
-        REQUIRED_MEASURES,
-        FLAG,
-        Shown("finding"),
-        Shown("findings"),
-        Shown("rectification_required"),
-        Shown("rectification_due"),
-        Shown("rectified_on"),
-        Shown("closure_note"),
-    ]
+class InspectionDetailView(DetailView):
+    """An inspection's page: the rules applied to its design; closing the rectification it
+    required while it is open."""
 
     def get_base_queryset(self):
         return super().get_base_queryset().with_requirement()
@@ -350,44 +243,21 @@ class InspectionDetail(DetailView):
             inspection.designed_class,
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def actions(self):
         inspection, user = self.object, self.request.user
-        if (
+        if not (
             inspection.rectification_required
             and inspection.rectified_on is None
             and user.has_perm(perm("change", inspection), inspection)
         ):
-            context["actions"] = [
-                {
-                    "key": "close",
-                    "label": _("Close the rectification"),
-                    "url": reverse("seismic:inspection-close", args=[inspection.pk]),
-                }
-            ]
-        return context
-
-
-class InspectionEdit(ChildEditView):
-    """A new inspection is recorded through ``records.record_inspection`` (the finding the form
-    or the rules give); an edit is a versioned save."""
-
-    def save(self, form):
-        if form.instance.pk:
-            return super().save(form)
-        data = form.cleaned_data
-        return records.record_inspection(
-            self.parent,
-            self.request.user,
-            inspected_on=data["inspected_on"],
-            inspectors=data["inspectors"],
-            designed_class=data["designed_class"],
-            designed_measures_intensity=data["designed_measures_intensity"],
-            finding=data["finding"],
-            findings=data["findings"],
-            rectification_required=data["rectification_required"],
-            rectification_due=data["rectification_due"],
-        )
+            return []
+        return [
+            {
+                "key": "close",
+                "label": _("Close the rectification"),
+                "url": reverse("seismic:inspection-close", args=[inspection.pk]),
+            }
+        ]
 
 
 class CloseRectification(LoginRequiredMixin, View):
@@ -420,6 +290,3 @@ class CloseRectification(LoginRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "object": inspection})
 
     post = get
-
-
-# Registries ------------------------------------------------------------------------------------

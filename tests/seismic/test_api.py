@@ -481,7 +481,7 @@ def test_the_schema_documents_the_endpoints_without_warnings(client, w):
 
     assert not GENERATOR_STATS._warn_cache and not GENERATOR_STATS._error_cache
     validate_schema(schema)
-    project = schema["components"]["schemas"]["SeismicConstructionProject"]
+    project = schema["components"]["schemas"]["ConstructionProject"]
     assert "evaluation" in project["properties"] and "evaluation" in project["required"]
     assert "/api/v1/seismic/inspections/{id}/close-rectification/" in schema["paths"]
     assert "/api/v1/seismic/assessments/consecutive-excellent/" in schema["paths"]

@@ -29,10 +29,14 @@ from kechuang.seismic.enums import (
     ProjectKind,
     ShelterFacility,
 )
-from kechuang.seismic.interfaces import columns
-from kechuang.seismic.interfaces.exporters import EXPORTS
 from kechuang.seismic.models import ConstructionProject, Inspection, Shelter
-from kechuang.seismic.record_types import ShelterType, TrainingType
+from kechuang.seismic.record_types import (
+    INSPECTION_COMPUTED_COLUMNS,
+    ConstructionProjectType,
+    InspectionType,
+    ShelterType,
+    TrainingType,
+)
 from kechuang.seismic.reference import ROLE_GRANTS
 from tests.factories import OrganisationFactory, role, user
 
@@ -124,15 +128,12 @@ def raw_workbook(rows: list[list]) -> bytes:
     return buffer.getvalue()
 
 
-# Every export of the area: the hand-wired ones and those of the declared record types.
+# Every export of the area: those of its declared record types.
 ALL_EXPORTS = {
-    **EXPORTS,
-    **{
-        t.meta.model_name: t.export
-        for t in RECORD_TYPES.values()
-        if t.app == "seismic" and t.export
-    },
+    t.meta.model_name: t.export for t in RECORD_TYPES.values() if t.app == "seismic" and t.export
 }
+INSPECTION_COLUMNS = InspectionType.instance.excel_columns
+PROJECT_COLUMNS = ConstructionProjectType.instance.excel_columns
 
 
 def export_bytes(model_name: str, queryset) -> bytes:
@@ -181,7 +182,7 @@ def test_an_inspections_file_with_bad_rows_is_refused_as_a_whole(client, w):
         inspection_row(finding="大概合格"),  # 11
     ]
 
-    response, job = upload(client, "seismic.inspection", workbook(columns.INSPECTION_COLUMNS, rows))
+    response, job = upload(client, "seismic.inspection", workbook(INSPECTION_COLUMNS, rows))
 
     assert response.status_code == 302
     assert job.status == ImportStatus.INVALID
@@ -229,7 +230,7 @@ def test_a_good_inspections_file_imports_with_the_rules_verdict(client, w):
         },
     ]
 
-    _, job = upload(client, "seismic.inspection", workbook(columns.INSPECTION_COLUMNS, rows))
+    _, job = upload(client, "seismic.inspection", workbook(INSPECTION_COLUMNS, rows))
 
     assert job.status == ImportStatus.READY, job.errors
     assert [p["action"] for p in job.preview] == ["create", "create", "create"]
@@ -260,7 +261,7 @@ def test_an_imported_design_of_a_lower_class_gets_the_rules_verdict(client, w):
         inspection_row(inspected_on="2020-10-08", designed_class="甲"),
     ]
 
-    _, job = upload(client, "seismic.inspection", workbook(columns.INSPECTION_COLUMNS, rows))
+    _, job = upload(client, "seismic.inspection", workbook(INSPECTION_COLUMNS, rows))
     assert job.status == ImportStatus.READY, job.errors
     confirm(client, job)
 
@@ -286,8 +287,8 @@ def test_the_inspections_export_reimports_unchanged_ignoring_its_computed_column
     content = export_bytes("inspection", Inspection.objects.order_by("pk"))
 
     rows = sheet_rows(content)
-    headers = [c.header for c in columns.INSPECTION_COLUMNS]
-    computed = [c.header for c in columns.INSPECTION_COMPUTED_COLUMNS]
+    headers = [c.header for c in INSPECTION_COLUMNS]
+    computed = [c.header for c in INSPECTION_COMPUTED_COLUMNS]
     assert rows[0] == headers + computed
     first = dict(zip(rows[0], rows[1], strict=True))
     assert (first["项目名称"], first["镇街道"], first["设计设防类别"]) == (
@@ -332,7 +333,7 @@ def test_a_reimport_updates_the_inspection_of_the_same_project_and_date(client, 
     _, job = upload(
         client,
         "seismic.inspection",
-        workbook(columns.INSPECTION_COLUMNS, [inspection_row(findings="复查合格")]),
+        workbook(INSPECTION_COLUMNS, [inspection_row(findings="复查合格")]),
     )
     job = confirm(client, job)
 
@@ -349,7 +350,7 @@ def test_projects_outside_the_importers_scope_are_not_found(client, w):
         inspection_row(project="西塘小学教学楼", town="西震镇"),
     ]
 
-    _, job = upload(client, "seismic.inspection", workbook(columns.INSPECTION_COLUMNS, rows))
+    _, job = upload(client, "seismic.inspection", workbook(INSPECTION_COLUMNS, rows))
 
     assert job.status == ImportStatus.INVALID
     assert [(e["row"], e["column"]) for e in job.errors] == [(3, "项目名称")]
@@ -364,9 +365,7 @@ def test_a_row_leaving_the_finding_to_the_rules_needs_the_towns_zonation(client,
     _, job = upload(
         client,
         "seismic.inspection",
-        workbook(
-            columns.INSPECTION_COLUMNS, [inspection_row(project=unzoned.name, town="无区划镇")]
-        ),
+        workbook(INSPECTION_COLUMNS, [inspection_row(project=unzoned.name, town="无区划镇")]),
     )
 
     assert [(e["row"], e["column"]) for e in job.errors] == [(2, "检查结论")]
@@ -401,7 +400,7 @@ def test_construction_projects_are_checked_by_the_models_rules(client, w):
     _, job = upload(
         client,
         "seismic.constructionproject",
-        workbook(columns.CONSTRUCTION_PROJECT_COLUMNS, rows),
+        workbook(PROJECT_COLUMNS, rows),
     )
 
     assert job.status == ImportStatus.INVALID
@@ -431,9 +430,7 @@ def test_construction_projects_import_then_export_reimports_unchanged(client, w)
         ),
     ]
 
-    _, job = upload(
-        client, "seismic.constructionproject", workbook(columns.CONSTRUCTION_PROJECT_COLUMNS, rows)
-    )
+    _, job = upload(client, "seismic.constructionproject", workbook(PROJECT_COLUMNS, rows))
     job = confirm(client, job)
 
     assert (job.status, job.created_count) == (ImportStatus.DONE, 2), job.errors or job.message
@@ -612,7 +609,7 @@ def test_a_record_changed_between_the_check_and_the_commit_refuses_the_import(cl
         inspection_row(findings="导入的结论"),
         inspection_row(project="西塘医院门诊楼", town=w.west.code, designed_class="乙"),
     ]
-    _, job = upload(client, "seismic.inspection", workbook(columns.INSPECTION_COLUMNS, rows))
+    _, job = upload(client, "seismic.inspection", workbook(INSPECTION_COLUMNS, rows))
     assert job.status == ImportStatus.READY, job.errors
     assert [p["action"] for p in job.preview] == ["update", "create"]
 
@@ -634,7 +631,7 @@ def test_a_record_changed_between_the_check_and_the_commit_refuses_the_import(cl
 def test_a_record_created_between_the_check_and_the_commit_refuses_the_import(client, w):
     client.force_login(w.staff)
     rows = [inspection_row()]
-    _, job = upload(client, "seismic.inspection", workbook(columns.INSPECTION_COLUMNS, rows))
+    _, job = upload(client, "seismic.inspection", workbook(INSPECTION_COLUMNS, rows))
     assert [p["action"] for p in job.preview] == ["create"]
     InspectionFactory(project=w.school, inspected_on=dt.date(2020, 6, 10), findings="同事新建")
 
@@ -648,10 +645,9 @@ def test_the_commit_refuses_a_version_changed_after_its_last_check(w):
     """The last check and the write are apart by moments; the write itself compares the
     version it locked with the one the preview saw."""
     from kechuang.core.domain.imports import CHECKED_VERSION, ParsedRow, StaleImportError
-    from kechuang.seismic.interfaces.importers import InspectionImporter
 
     inspection = InspectionFactory(project=w.school, inspected_on=dt.date(2020, 6, 10))
-    importer = InspectionImporter(w.staff)
+    importer = InspectionType.instance.Importer(w.staff)
     fields = {
         "project_id": w.school.pk,
         "inspected_on": dt.date(2020, 6, 10),

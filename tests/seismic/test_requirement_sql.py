@@ -10,8 +10,7 @@ import pytest
 from django.db.models import Count
 
 from kechuang.seismic.domain import fortification as fx
-from kechuang.seismic.interfaces.filters import LATEST_CLASS, LATEST_DESIGN, with_latest_design
-from kechuang.seismic.models import ConstructionProject, Inspection
+from kechuang.seismic.models import LATEST_CLASS, LATEST_DESIGN, ConstructionProject, Inspection
 from tests.factories import TownFactory
 
 from .factories import zoned_town
@@ -195,7 +194,7 @@ def test_projects_latest_design_flag_equals_their_evaluation(
     Inspection.objects.bulk_create(latest.values())
     with django_assert_num_queries(1):
         rows = list(
-            with_latest_design(ConstructionProject.objects.all()).values_list(
+            ConstructionProject.objects.with_latest_design().values_list(
                 "pk",
                 "kind",
                 "building_use",

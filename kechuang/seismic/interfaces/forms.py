@@ -15,7 +15,6 @@ from kechuang.core.interfaces.forms import StyledFormMixin
 from kechuang.registry.interfaces import record_forms
 from kechuang.registry.interfaces.record_forms import record_formfield
 
-from .. import models
 from ..domain import fortification as fx
 from ..enums import Finding
 
@@ -55,30 +54,13 @@ class YearFromDateMixin:
         return cleaned
 
 
-class ConstructionProjectForm(YearFromDateMixin, RecordForm):
-    town_fields = ("town",)
-    owner_fields = ("owner",)
+class ProjectForm(YearFromDateMixin, RecordForm):
+    """A construction project (declared in ``record_types``): the year construction started
+    may be left to the start date; the owner is an organisation of the registry or, when it is
+    not registered, its name as written."""
+
     year_field = "start_year"
     date_field = "started_on"
-
-    class Meta(RecordForm.Meta):
-        model = models.ConstructionProject
-        fields = [
-            "name",
-            "owner",
-            "owner_name",
-            "town",
-            "address",
-            "kind",
-            "building_use",
-            "hospital_grade",
-            "declared_class",
-            "started_on",
-            "start_year",
-            "floors",
-            "height_m",
-            "note",
-        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,27 +74,11 @@ class ConstructionProjectForm(YearFromDateMixin, RecordForm):
         return cleaned
 
 
-class InspectionForm(ChildForm):
-    """An inspection entered on its project's page. A new one may leave the finding to the rules
-    (below the requirement when the design is below the required fortification, then with a
-    rectification required); its rectification is closed later, on its page."""
-
-    parent = "project"
-
-    class Meta(RecordForm.Meta):
-        model = models.Inspection
-        fields = [
-            "inspected_on",
-            "inspectors",
-            "designed_class",
-            "designed_measures_intensity",
-            "finding",
-            "findings",
-            "rectification_required",
-            "rectification_due",
-            "rectified_on",
-            "closure_note",
-        ]
+class InspectionForm(RecordForm):
+    """An inspection (declared in ``record_types``), entered on its project's page. A new one
+    may leave the finding to the rules (below the requirement when the design is below the
+    required fortification, then with a rectification required); its rectification is closed
+    later, on its page."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,21 +16,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kechuang.core.interfaces.record_serializers import RecordSerializer
-from kechuang.core.interfaces.serializers import SlugRelatedField
-from kechuang.registry.models import Town
 
 from .. import models
 from ..domain import fortification as fx
 from ..domain import requirement
 from ..enums import FortificationClass
-
-# Annotations of the projects' queryset (api.py): the latest visible inspection's design.
-LATEST_DESIGN = "latest_designed_intensity"
-LATEST_CLASS = "latest_designed_class"
-
-
-def town_field(**kwargs):
-    return SlugRelatedField(slug_field="code", queryset=Town.objects.all(), **kwargs)
+from ..models import LATEST_CLASS, LATEST_DESIGN
 
 
 class SeismicSerializer(RecordSerializer):
@@ -38,13 +29,6 @@ class SeismicSerializer(RecordSerializer):
 
     class Meta(RecordSerializer.Meta):
         pass
-
-
-def serializer(model, **declared):
-    meta = type("Meta", (SeismicSerializer.Meta,), {"model": model})
-    return type(
-        f"Seismic{model.__name__}Serializer", (SeismicSerializer,), {"Meta": meta, **declared}
-    )
 
 
 # Evaluation of a construction project ----------------------------------------------------------
@@ -144,10 +128,9 @@ def evaluate_project(project: models.ConstructionProject) -> dict:
     return result
 
 
-_ProjectBase = serializer(models.ConstructionProject, town=town_field())
+class SeismicProjectSerializer(SeismicSerializer):
+    """A construction project (declared in ``record_types``) with the rules' evaluation."""
 
-
-class SeismicConstructionProjectSerializer(_ProjectBase):
     evaluation = serializers.SerializerMethodField(
         help_text="Computed by the fortification rules on every read; never stored."
     )
@@ -190,11 +173,8 @@ class SeismicRequirementSerializer(serializers.Serializer):
     below_requirement = serializers.BooleanField(allow_null=True)
 
 
-_InspectionBase = serializer(models.Inspection)
-
-
-class SeismicInspectionSerializer(_InspectionBase):
-    """An inspection is recorded through ``domain.records.record_inspection`` (an omitted
+class SeismicInspectionSerializer(SeismicSerializer):
+    """An inspection (declared in ``record_types``) with the rules' requirement. It is recorded through ``domain.records.record_inspection`` (an omitted
     finding is the rules' verdict); its rectification is closed only through the
     ``close-rectification`` action, so ``rectified_on`` and ``closure_note`` are read-only."""
 
@@ -203,8 +183,12 @@ class SeismicInspectionSerializer(_InspectionBase):
         "(null values: the town has no zonation setting or a hospital lacks its grade)."
     )
 
-    class Meta(_InspectionBase.Meta):
-        read_only_fields = [*_InspectionBase.Meta.read_only_fields, "rectified_on", "closure_note"]
+    class Meta(SeismicSerializer.Meta):
+        read_only_fields = [
+            *SeismicSerializer.Meta.read_only_fields,
+            "rectified_on",
+            "closure_note",
+        ]
 
     @extend_schema_field(SeismicRequirementSerializer)
     def get_requirement(self, inspection) -> dict:
@@ -238,9 +222,3 @@ class SeismicConsecutiveExcellentSerializer(serializers.Serializer):
         help_text="Consecutive years rated excellent up to the year (a gap year or another "
         "result ends the run)."
     )
-
-
-SERIALIZERS = {
-    models.ConstructionProject: SeismicConstructionProjectSerializer,
-    models.Inspection: SeismicInspectionSerializer,
-}
