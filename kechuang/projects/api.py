@@ -471,33 +471,6 @@ class ApplicationViewSet(ProjectMixin, ScopedModelViewSet):
         responses={200: WORKBOOK},
     )
 )
-class ExpertViewSet(ProjectMixin, VersionedMixin, ScopedModelViewSet):
-    queryset = models.Expert.objects.select_related("organisation", "title").prefetch_related(
-        "fields", "declared_organisations"
-    )
-    serializer_class = s.ExpertSerializer
-    filterset_class = filters.ExpertFilter
-    permission_classes = [permissions.IsAuthenticated, ActionRulesPermission]
-    unscoped_references = ("organisation", "declared_organisations")
-    ordering_fields = ["name", "capacity", "created_at"]
-    action_verbs = {"export": "export"}
-
-    @action(
-        detail=False,
-        methods=["get"],
-        renderer_classes=EXPORT_RENDERERS,
-        pagination_class=None,
-    )
-    def export(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
-        return workbook_response(
-            lambda stream: exporters.EXPERTS.write(stream, queryset),
-            exporters.EXPERTS.sheet,
-            _("Expert pool export"),
-            request.query_params.dict(),
-        )
-
-
 @extend_schema_view(
     export=extend_schema(summary="My assignments as an Excel workbook", responses={200: WORKBOOK})
 )

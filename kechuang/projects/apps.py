@@ -10,6 +10,7 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from kechuang.core.domain.attachments import register_access
 
+        from . import record_types  # noqa: F401  (registers the declared record types)
         from .domain import files
         from .interfaces import importers  # noqa: F401  (registers the plan-project importers)
         from .models import Application

@@ -3,12 +3,14 @@
 
 from django.urls import path
 
+from kechuang.core.record_views import RecordExportView
+
+from .record_types import ExpertType
 from .views import (
     applicant_portal,
     applications,
     assignments,
     calls,
-    experts,
     extensions,
     meetings,
     results,
@@ -17,9 +19,17 @@ from .views import (
 )
 
 app_name = "projects"
+
+
+def export(list_view):
+    """Exactly the filtered list of ``list_view`` as Excel (its ``export``)."""
+    return RecordExportView.as_view(list_view=list_view)
+
+
 urlpatterns = [
     # Calls (申报指南)
     path("calls/", calls.CallListView.as_view(), name="call-list"),
+    path("calls/export.xlsx", export(calls.CallListView), name="call-export"),
     path("calls/new/", calls.CallEditView.as_view(), name="call-create"),
     path("calls/<int:pk>/", calls.CallDetailView.as_view(), name="call-detail"),
     path("calls/<int:pk>/edit/", calls.CallEditView.as_view(), name="call-edit"),
@@ -53,12 +63,8 @@ urlpatterns = [
     path("portal/", staff_portal.staff_portal, name="staff-portal"),
     path("portal/batch/", staff_portal.staff_batch, name="staff-batch"),
     path("portal/applicant/", applicant_portal.applicant_portal, name="applicant-portal"),
-    # The expert pool
-    path("experts/", experts.ExpertList.as_view(), name="expert-list"),
-    path("experts/new/", experts.expert_edit, name="expert-create"),
-    path("experts/export/", experts.expert_export, name="expert-export"),
-    path("experts/<int:pk>/", experts.ExpertDetail.as_view(), name="expert-detail"),
-    path("experts/<int:pk>/edit/", experts.expert_edit, name="expert-edit"),
+    # The expert pool (declared: ``record_types.py``)
+    *ExpertType.instance.urls(),
     # Assigning experts, per review phase of a call
     path("review-phases/<int:pk>/assignment/", assignments.assignment_page, name="assignment"),
     path(
@@ -96,6 +102,7 @@ urlpatterns = [
     ),
     # Acceptance meetings: sessions, agenda, panel, conclusions and sheets
     path("meetings/", meetings.MeetingList.as_view(), name="meeting-list"),
+    path("meetings/export.xlsx", export(meetings.MeetingList), name="meeting-export"),
     path("meetings/new/", meetings.meeting_edit, name="meeting-create"),
     path("meetings/<int:pk>/", meetings.MeetingDetail.as_view(), name="meeting-detail"),
     path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting-edit"),

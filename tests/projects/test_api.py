@@ -541,6 +541,24 @@ def test_staff_keep_the_expert_pool_by_credit_code_and_field_code(client, world)
     assert stale.status_code == 409
 
 
+def test_the_pool_is_filtered_alike_on_the_page_and_in_the_api(client, world):
+    university = OrganisationFactory(name="筛选测试大学")
+    equipment, ai = tech_field(), tech_field("ai", "人工智能与机器人")
+    wanted = ExpertFactory(name="筛选专家", organisation=university, fields=[ai])
+    ExpertFactory(name="其他专家", fields=[equipment])
+    client.force_login(world.staff)
+
+    def found(query):
+        response = client.get(f"{API}/experts/", query)
+        assert response.status_code == 200, response.content
+        return ids(response)
+
+    assert found({"organisation": university.pk}) == {wanted.pk}
+    assert found({"organisation": university.uscc}) == {wanted.pk}
+    assert found({"tech_field": "ai"}) == {wanted.pk}
+    assert found({"field": "ai", "q": "筛选"}) == {wanted.pk}
+
+
 def test_an_expert_in_use_is_not_deleted(client, world):
     assignment = AssignmentFactory(application=world.application_in(State.IN_REVIEW))
     client.force_login(world.staff)

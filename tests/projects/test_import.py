@@ -20,6 +20,7 @@ from kechuang.core.models import ImportJob
 from kechuang.projects.enums import Conclusion, State
 from kechuang.projects.interfaces import columns
 from kechuang.projects.models import Application, Expert
+from kechuang.projects.record_types import ExpertType
 from tests.factories import CodeItemFactory, OrganisationFactory
 
 from .factories import ProjectWorld, tech_field
@@ -27,6 +28,7 @@ from .factories import ProjectWorld, tech_field
 pytestmark = pytest.mark.django_db
 
 EXPERTS, PROJECTS = "projects.expert", "projects.application"
+EXPERT_COLUMNS = ExpertType.instance.excel_columns
 
 
 @pytest.fixture
@@ -89,7 +91,7 @@ def test_experts_are_checked_then_imported_with_their_audit(client, world):
     client.force_login(world.staff)
     before = Expert.objects.count()
     content = workbook(
-        columns.EXPERT_COLUMNS,
+        EXPERT_COLUMNS,
         [
             expert_row(world, declared_organisations=world.enterprise.uscc),
             expert_row(
@@ -150,7 +152,7 @@ def test_one_bad_expert_row_refuses_the_whole_file(client, world):
     rows[3]["email"] = "不是邮箱"
     rows[4]["declared_organisations"] = world.university.uscc  # their own organisation
 
-    _, job = upload(client, EXPERTS, workbook(columns.EXPERT_COLUMNS, rows))
+    _, job = upload(client, EXPERTS, workbook(EXPERT_COLUMNS, rows))
 
     assert job.status == ImportStatus.INVALID
     assert [(e["row"], e["column"]) for e in job.errors] == [
@@ -166,15 +168,13 @@ def test_one_bad_expert_row_refuses_the_whole_file(client, world):
 
 def test_a_reimport_updates_the_expert_instead_of_duplicating(client, world):
     client.force_login(world.staff)
-    confirm(
-        client, upload(client, EXPERTS, workbook(columns.EXPERT_COLUMNS, [expert_row(world)]))[1]
-    )
+    confirm(client, upload(client, EXPERTS, workbook(EXPERT_COLUMNS, [expert_row(world)]))[1])
     expert = Expert.objects.get(name="周教授")
 
     _, job = upload(
         client,
         EXPERTS,
-        workbook(columns.EXPERT_COLUMNS, [expert_row(world, phone="13900000000", fields="ai")]),
+        workbook(EXPERT_COLUMNS, [expert_row(world, phone="13900000000", fields="ai")]),
     )
     assert [p["action"] for p in job.preview] == ["update"]
     job = confirm(client, job)
@@ -194,12 +194,12 @@ def test_declarations_stay_when_the_file_has_no_such_column(client, world):
             client,
             EXPERTS,
             workbook(
-                columns.EXPERT_COLUMNS,
+                EXPERT_COLUMNS,
                 [expert_row(world, declared_organisations=world.enterprise.uscc)],
             ),
         )[1],
     )
-    without = [c for c in columns.EXPERT_COLUMNS if c.field != "declared_organisations"]
+    without = [c for c in EXPERT_COLUMNS if c.field != "declared_organisations"]
 
     _, job = upload(client, EXPERTS, workbook(without, [expert_row(world, phone="1")]))
     confirm(client, job)
@@ -216,7 +216,7 @@ def test_the_expert_export_reimports_unchanged(client, world):
             client,
             EXPERTS,
             workbook(
-                columns.EXPERT_COLUMNS,
+                EXPERT_COLUMNS,
                 [expert_row(world, declared_organisations=world.enterprise.uscc)],
             ),
         )[1],
@@ -224,7 +224,7 @@ def test_the_expert_export_reimports_unchanged(client, world):
 
     content = exported(client, "/api/v1/projects/experts/export/?q=周教授")
     rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
-    assert rows[0] == [c.header for c in columns.EXPERT_COLUMNS]
+    assert rows[0] == [c.header for c in EXPERT_COLUMNS]
     assert len(rows) == 2
     _, job = upload(client, EXPERTS, content)
     job = confirm(client, job)
@@ -235,7 +235,7 @@ def test_the_expert_export_reimports_unchanged(client, world):
 def test_only_who_may_import_experts_may_upload(client, world):
     client.force_login(world.applicant)
 
-    response, job = upload(client, EXPERTS, workbook(columns.EXPERT_COLUMNS, [expert_row(world)]))
+    response, job = upload(client, EXPERTS, workbook(EXPERT_COLUMNS, [expert_row(world)]))
 
     assert response.status_code == 403 and job is None
 

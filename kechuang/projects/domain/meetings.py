@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,15 @@ class MeetingError(TransitionError):
 def _require(user, obj=None):
     if not user.has_perm(MANAGE, obj):
         raise PermissionDenied
+
+
+def with_counts(meetings):
+    """Meetings with the number of their sessions, scheduled projects and panel members."""
+    return meetings.annotate(
+        session_count=Count("sessions", distinct=True),
+        project_count=Count("sessions__projects", distinct=True),
+        panel_count=Count("panel", distinct=True),
+    )
 
 
 def meeting_applications(meeting: AcceptanceMeeting):

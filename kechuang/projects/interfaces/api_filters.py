@@ -113,27 +113,6 @@ class ApplicationFilter(SearchFilterSet):
         ]
 
 
-class ExpertFilter(SearchFilterSet):
-    search_fields = ("name", "organisation__name", "organisation__uscc")
-    organisation = parent(_("Organisation"))
-    tech_field = django_filters.ChoiceFilter(
-        label=_("Technical field"),
-        choices=code_list_choices(CodeList.TECH_FIELD, top_level=False),
-        field_name="fields__code",
-        distinct=True,
-    )
-    title = django_filters.ChoiceFilter(
-        label=_("Professional title"),
-        choices=code_list_choices(CodeList.TITLE),
-        field_name="title__code",
-    )
-    available = YesNoFilter(label=_("Available"))
-
-    class Meta:
-        model = models.Expert
-        fields = ["q", "organisation", "tech_field", "title", "available"]
-
-
 class AssignmentFilter(django_filters.FilterSet):
     call = parent(_("Call"), field_name="phase__call")
     phase = parent(_("Review phase"))

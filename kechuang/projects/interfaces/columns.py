@@ -9,19 +9,6 @@ organisations or fields separates them with 、 (or a comma or semicolon).
 from kechuang.core.domain.imports import Column
 from kechuang.registry.interfaces.columns import organisation_columns
 
-EXPERT_COLUMNS = [
-    Column("姓名", "name", "Name", required=True),
-    *organisation_columns("工作单位", "Organisation", "organisation"),
-    Column("职称", "title", "Professional title"),
-    Column("专业领域", "fields", "Technical fields"),
-    Column("手机", "phone", "Phone"),
-    Column("电子邮箱", "email", "E-mail"),
-    Column("每批次评审上限", "capacity", "Applications per call"),
-    Column("是否可用", "available", "Available"),
-    # Optional: left out of a file, the declarations stay as they are.
-    Column("申明回避单位", "declared_organisations", "Declared related organisations"),
-]
-
 APPLICATION_COLUMNS = [
     Column("计划批次编码", "call", "Call code", required=True),
     Column("项目编号", "number", "Number", required=True),
@@ -49,6 +36,35 @@ APPLICATION_COLUMNS = [
     Column("结题日期", "closed_on", "Closed on"),
     Column("终止日期", "terminated_on", "Terminated on"),
     Column("项目内容", "content", "Content and objectives"),
+]
+
+# The calls list and the acceptance meetings list, as exported (exactly the filtered list).
+CALL_COLUMNS = [
+    Column("计划批次编码", "code", "Call code"),
+    Column("年度", "year", "Year"),
+    Column("批次", "batch", "Batch"),
+    Column("名称", "name", "Name"),
+    Column("类别", "category", "Category"),
+    Column("研究领域", "field", "Field"),
+    Column("专项", "programme", "Special programme"),
+    Column("开始时间", "opens_at", "Opens at"),
+    Column("截止时间", "closes_at", "Closes at"),
+    Column("每项申报评审专家数", "reviewers_per_application", "Reviewers per application"),
+    Column("得分汇总方式", "aggregation", "Score aggregation"),
+]
+
+MEETING_COLUMNS = [
+    Column("编码", "code", "Code"),
+    Column("名称", "name", "Name"),
+    Column("年度", "year", "Year"),
+    Column("年度批次", "batch", "Batch of the year"),
+    Column("日期", "held_on", "Date"),
+    Column("地点", "place", "Place"),
+    *organisation_columns("受托机构", "Delegated to", "agency"),
+    Column("场次", "session_count", "Sessions"),
+    Column("项目数", "project_count", "Projects"),
+    Column("专家组人数", "panel_count", "Panel"),
+    Column("备注", "note", "Note"),
 ]
 
 # The review results of a call: these columns, then an expert's name and score per reviewer.

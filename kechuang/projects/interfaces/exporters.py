@@ -1,47 +1,29 @@
-"""Excel exports of the plan-project area: the expert pool and the projects in their import
-template's columns (an export re-imports unchanged), a call's review results for the staff, and
-an expert's own assignments. Each row is a {column field: value} mapping; the columns order it.
+"""Excel exports of the plan-project area: the projects in their import template's columns (an
+export re-imports unchanged), the calls and acceptance meetings lists, a call's review results
+for the staff, and an expert's own assignments. Each row is a {column field: value} mapping; the columns order it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from django.db.models import QuerySet
 from django.utils import timezone
 
-from kechuang.core.domain.imports import Column
-from kechuang.core.interfaces.excel import in_chunks, write_workbook, yes_no
+from kechuang.core.interfaces.excel import Export, write_workbook
 from kechuang.registry.interfaces.exporters import organisation_cells
 
 from .. import models
+from ..domain.meetings import with_counts
 from ..domain.scoring import ApplicationScore
 from ..enums import ReviewState
 from .columns import (
     APPLICATION_COLUMNS,
     ASSIGNMENT_COLUMNS,
-    EXPERT_COLUMNS,
+    CALL_COLUMNS,
     LIST_SEPARATOR,
+    MEETING_COLUMNS,
     RESULT_COLUMNS,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@dataclass(frozen=True)
-class Export:
-    sheet: str  # also the name of the downloaded file
-    columns: list[Column]
-    loader: Callable[[], QuerySet]  # the records with what their rows read
-    row: Callable[[object], dict]
-
-    def write(self, stream, queryset) -> int:
-        """Write the records of ``queryset`` in its order; returns the number of rows."""
-        fields = [c.field for c in self.columns]
-        records = in_chunks(queryset, self.loader())
-        rows = ([values.get(f) for f in fields] for values in map(self.row, records))
-        return write_workbook(stream, self.sheet, [c.header for c in self.columns], rows)
 
 
 def organisation_list(organisations) -> str:
@@ -51,30 +33,6 @@ def organisation_list(organisations) -> str:
 
 def name_of(item) -> str:
     return item.name if item is not None else ""
-
-
-def expert_row(expert) -> dict:
-    return {
-        "name": expert.name,
-        **organisation_cells("organisation", expert.organisation),
-        "title": name_of(expert.title),
-        "fields": LIST_SEPARATOR.join(sorted(f.name for f in expert.fields.all())),
-        "phone": expert.phone,
-        "email": expert.email,
-        "capacity": expert.capacity,
-        "available": yes_no(expert.available),
-        "declared_organisations": organisation_list(expert.declared_organisations.all()),
-    }
-
-
-EXPERTS = Export(
-    sheet="专家库",
-    columns=EXPERT_COLUMNS,
-    loader=lambda: models.Expert.objects.select_related("organisation", "title").prefetch_related(
-        "fields", "declared_organisations"
-    ),
-    row=expert_row,
-)
 
 
 def application_row(a) -> dict:
@@ -118,6 +76,59 @@ APPLICATIONS = Export(
 )
 
 
+def local(moment):
+    """A moment as the bureau's wall-clock time (Excel has no time zones)."""
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+def call_row(call) -> dict:
+    return {
+        "code": call.code,
+        "year": call.year,
+        "batch": call.batch,
+        "name": call.name,
+        "category": call.get_category_display(),
+        "field": call.get_field_display(),
+        "programme": name_of(call.programme),
+        "opens_at": local(call.opens_at),
+        "closes_at": local(call.closes_at),
+        "reviewers_per_application": call.reviewers_per_application,
+        "aggregation": call.get_aggregation_display(),
+    }
+
+
+CALLS = Export(
+    sheet="申报指南",
+    columns=CALL_COLUMNS,
+    loader=lambda: models.Call.objects.select_related("programme"),
+    row=call_row,
+)
+
+
+def meeting_row(meeting) -> dict:
+    return {
+        "code": meeting.code,
+        "name": meeting.name,
+        "year": meeting.year,
+        "batch": meeting.batch,
+        "held_on": meeting.held_on,
+        "place": meeting.place,
+        **organisation_cells("agency", meeting.agency),
+        "session_count": meeting.session_count,
+        "project_count": meeting.project_count,
+        "panel_count": meeting.panel_count,
+        "note": meeting.note,
+    }
+
+
+MEETINGS = Export(
+    sheet="验收会",
+    columns=MEETING_COLUMNS,
+    loader=lambda: with_counts(models.AcceptanceMeeting.objects.select_related("agency")),
+    row=meeting_row,
+)
+
+
 def assignment_row(assignment) -> dict:
     application = assignment.application
     review = getattr(assignment, "review", None)
@@ -125,7 +136,7 @@ def assignment_row(assignment) -> dict:
     return {
         "call": assignment.phase.call.name,
         "phase": assignment.phase.name,
-        "reviews_due": timezone.localtime(due).replace(tzinfo=None) if due else None,
+        "reviews_due": local(due),
         "number": application.number or "",
         "name": application.name,
         "undertaker": application.undertaker.name,

@@ -1,10 +1,10 @@
-"""Excel imports of the plan-project area: the expert pool, and historical projects.
+"""Excel imports of the plan-project area: historical projects (the expert pool's import is
+declared in ``record_types.py``).
 
 Like every import: checked first (preview, row errors naming row and column, in the uploader's
 language), then all rows written in one transaction with their audit events, or none. A row
-updates the record with the same natural key (an expert's organisation and name; a project's
-number), so an exported file re-imports unchanged and a second import updates instead of
-duplicating.
+updates the record with the same natural key (a project's number), so an exported file
+re-imports unchanged and a second import updates instead of duplicating.
 
 Imported history must be consistent: a project's state comes with the fields its workflow would
 have written on the way there (an accepted project has its approval date and funding, its task
@@ -38,11 +38,9 @@ from kechuang.registry.models import Organisation
 
 from ..enums import Conclusion, MidtermResult
 from ..enums import State as S
-from ..models import Application, Call, Expert
-from ..reference import IMPORT, IMPORT_EXPERTS
-from .columns import APPLICATION_COLUMNS, EXPERT_COLUMNS
-
-DEFAULT_CAPACITY = Expert._meta.get_field("capacity").default
+from ..models import Application, Call
+from ..reference import IMPORT
+from .columns import APPLICATION_COLUMNS
 
 
 class ProjectImporter(RecordImporter):
@@ -61,60 +59,6 @@ class ProjectImporter(RecordImporter):
             except NotFound as error:
                 raise RowError(row.header(field), str(error)) from None
         return sorted(found)
-
-
-@register
-class ExpertImporter(ProjectImporter):
-    """Experts by organisation and name. The declared related organisations are replaced only
-    when the file has their column."""
-
-    key = "projects.expert"
-    label = gettext_lazy("Expert import")
-    permission = IMPORT_EXPERTS
-    list_url_name = "projects:expert-list"
-    columns = EXPERT_COLUMNS
-    model = Expert
-    natural_key = ("organisation_id", "name")
-    many_to_many = ("fields", "declared_organisations")
-    preview = ("organisation_uscc", "name")
-
-    def prepare(self, cells):
-        self.employers = self.organisations(cells, "organisation")
-        self.declared = self.list_index(cells, "declared_organisations")
-        self.titles = code_items(CodeList.TITLE)
-        self.tech_fields = code_items(CodeList.TECH_FIELD, parent__isnull=False)
-
-    def read(self, row):
-        fields = set()
-        for part in split_list(row.text("fields", max_length=2000)):
-            if part not in self.tech_fields:
-                raise RowError(
-                    row.header("fields"),
-                    _("Unknown technical field “%(value)s”.") % {"value": part},
-                )
-            fields.add(self.tech_fields[part])
-        capacity = row.integer("capacity")
-        values = {
-            "organisation_id": row.organisation("organisation", self.employers, required=True),
-            "name": row.text("name", required=True, max_length=50),
-            "title_id": row.pick(
-                "title", self.titles, unknown=_("Unknown professional title “%(value)s”.")
-            ),
-            "fields": sorted(fields),
-            "phone": row.text("phone", max_length=30),
-            "email": row.text("email", max_length=254),
-            "capacity": DEFAULT_CAPACITY if capacity is None else capacity,
-            "available": row.flag("available") if row.values.get("available") else True,
-        }
-        if "declared_organisations" in self.positions:
-            declared = self.listed_organisations(row, "declared_organisations", self.declared)
-            if values["organisation_id"] in declared:
-                raise RowError(
-                    row.header("declared_organisations"),
-                    _("The expert's own organisation need not be declared: it is always avoided."),
-                )
-            values["declared_organisations"] = declared
-        return values
 
 
 # The history a project's state implies --------------------------------------------------------

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.accounts.enums import UserKind
-from kechuang.core.domain.choices import code_list_choices
 from kechuang.core.enums import CodeList
-from kechuang.core.interfaces.filters import YearFilter, YesNoFilter
+from kechuang.core.interfaces.filters import YearFilter
 from kechuang.core.interfaces.forms import StyledFormMixin
 from kechuang.core.models import CodeItem
 from kechuang.registry.domain.uscc import normalise_uscc, validate_uscc
@@ -145,135 +142,6 @@ def tech_field_items():
     for item in items:
         groups.setdefault(str(item.parent), []).append((item.pk, str(item)))
     return items, list(groups.items())
-
-
-class ExpertForm(StyledFormMixin, forms.ModelForm):
-    organisation = CreditCodeField(label=_("Organisation"))
-    declared_organisations = CreditCodesField(
-        label=_("Declared related organisations"),
-        required=False,
-        help_text=_(
-            "One unified social credit code per line: organisations the expert has a relation "
-            "with (former employer, shareholding, family). They never review these "
-            "organisations' applications."
-        ),
-    )
-    login = forms.CharField(
-        label=_("Login (user name)"),
-        required=False,
-        max_length=150,
-        help_text=_("The expert's account, so that they see their assignments. Optional."),
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = Expert
-        fields = [
-            "name",
-            "organisation",
-            "title",
-            "fields",
-            "phone",
-            "email",
-            "available",
-            "capacity",
-            "declared_organisations",
-        ]
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        visible = Organisation.objects.visible_to(user) if user is not None else None
-        for name in ("organisation", "declared_organisations"):
-            if visible is not None:
-                self.fields[name].queryset = visible
-        expert = self.instance
-        self.fields["title"].queryset = CodeItem.objects.of(CodeList.TITLE)
-        items, groups = tech_field_items()
-        self.fields["fields"].queryset = CodeItem.objects.filter(pk__in=[i.pk for i in items])
-        self.fields["fields"].widget.choices = groups
-        self.fields["fields"].widget.attrs["size"] = min(12, len(items) + len(groups))
-        self.fields["fields"].help_text = _(
-            "Hold Ctrl (⌘ on a Mac) to choose several. Experts are matched with applications "
-            "on these fields."
-        )
-        if expert.pk:
-            self.fields["version"].initial = expert.version
-            if expert.organisation_id:
-                self.fields["organisation"].keep = {
-                    _shown(expert.organisation): expert.organisation
-                }
-            declared = list(expert.declared_organisations.all())
-            self.fields["declared_organisations"].keep = {_shown(o): o for o in declared}
-            self.initial["declared_organisations"] = declared
-            if expert.user_id:
-                self.initial["login"] = expert.user.get_username()
-
-    def clean_login(self):
-        username = (self.cleaned_data.get("login") or "").strip()
-        if not username:
-            return None
-        User = get_user_model()
-        account = User.objects.filter(username=username).first()
-        if account is None:
-            raise forms.ValidationError(
-                _("No account has the user name “%(name)s”."), params={"name": username}
-            )
-        if account.kind != UserKind.EXPERT:
-            raise forms.ValidationError(
-                _("“%(name)s” is not an expert's account."), params={"name": username}
-            )
-        other = Expert.objects.filter(user=account).exclude(pk=self.instance.pk).first()
-        if other is not None:
-            raise forms.ValidationError(
-                _("The account “%(name)s” belongs to the expert %(expert)s already."),
-                params={"name": username, "expert": other.name},
-            )
-        return account
-
-
-class ExpertFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    field = django_filters.ChoiceFilter(
-        label=_("Technical field"),
-        choices=code_list_choices(CodeList.TECH_FIELD),
-        method="in_field",
-    )
-    organisation = django_filters.CharFilter(
-        label=_("Organisation (credit code or name)"), method="of_organisation"
-    )
-    available = YesNoFilter(label=_("Available"))
-
-    class Meta:
-        model = Expert
-        fields = ["q", "field", "organisation", "available"]
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__ilike_contains=value)
-            | Q(phone__ilike_contains=value)
-            | Q(email__ilike_contains=value)
-            | Q(organisation__name__ilike_contains=value)
-        )
-
-    def in_field(self, queryset, name, value):
-        items = CodeItem.objects.filter(code_list=CodeList.TECH_FIELD).filter(
-            Q(code=value) | Q(parent__code=value)
-        )
-        through = Expert.fields.through.objects.filter(codeitem__in=items)
-        return queryset.filter(pk__in=through.values("expert_id"))
-
-    def of_organisation(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(organisation__uscc=normalise_uscc(value))
-            | Q(organisation__name__ilike_contains=value)
-        )
 
 
 # Reviews -------------------------------------------------------------------------------------

@@ -349,55 +349,6 @@ class CallResultSerializer(serializers.Serializer):
     experts = ScoreRowSerializer(many=True)
 
 
-# Experts ---------------------------------------------------------------------------------------
-
-
-class ExpertSerializer(serializers.ModelSerializer):
-    organisation = by_uscc()
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    title = CodeField(CodeList.TITLE, allow_null=True, required=False)
-    # ``fields`` (the technical fields) is declared in get_fields(): as a class attribute it
-    # would hide the serializer's own ``fields``.
-    declared_organisations = by_uscc(many=True, required=False)
-    version = VersionField()
-
-    class Meta:
-        model = models.Expert
-        fields = [
-            "id",
-            "name",
-            "organisation",
-            "organisation_name",
-            "title",
-            "fields",
-            "phone",
-            "email",
-            "available",
-            "capacity",
-            "declared_organisations",
-            "user",
-            "is_demo",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = ["is_demo", "created_at", "updated_at"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["fields"] = CodeField(
-            CodeList.TECH_FIELD, queryset=TECH_FIELDS, many=True, required=False
-        )
-        return fields
-
-    def validate_user(self, user):
-        from kechuang.accounts.enums import UserKind
-
-        if user is not None and user.kind != UserKind.EXPERT:
-            raise serializers.ValidationError(_("Only an expert's login can be linked."))
-        return user
-
-
 # What an expert reviewer sees ------------------------------------------------------------------
 
 

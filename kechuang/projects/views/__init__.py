@@ -6,11 +6,10 @@
 - ``extensions``: extension requests of a running project;
 - ``staff_portal`` / ``applicant_portal``: the bureau's queues with batch actions, and the
   applicant's own applications and open calls;
-- ``experts``: the expert pool;
 - ``assignments``: assigning experts to applications, per review phase;
 - ``reviews``: the expert portal — their assignments, the review form, conflicts of interest;
 - ``results``: the review results (scores) of a call;
 - ``meetings``: acceptance meetings with their sessions, agenda and panel;
 - ``common``: the permission names and the Excel download the pages share.
 
-The addresses are in ``urls.py``."""
+The addresses are in ``urls.py``; the expert pool's pages are declared in ``record_types.py``."""

@@ -19,10 +19,12 @@ from kechuang.core.domain.concurrency import ConcurrentEditError, save_versioned
 from kechuang.core.views import ScopedDetailView, ScopedListView
 
 from ..enums import State
+from ..interfaces import exporters
 from ..interfaces.filters import CallFilter
 from ..interfaces.forms import CallEditor
 from ..models import Application, Call
-from .common import ADD, ADD_CALL, CHANGE_CALL, VIEW, VIEW_CALL
+from ..reference import EXPORT
+from .common import ADD, ADD_CALL, CHANGE_CALL, VIEW, VIEW_CALL, export_url
 
 
 class CallListView(ScopedListView):
@@ -38,6 +40,8 @@ class CallListView(ScopedListView):
         "closes_at": ("closes_at",),
     }
     default_sort = "-year"
+    export = exporters.CALLS
+    export_permission = EXPORT
 
     def scoped_queryset(self):
         return Call.objects.all()
@@ -65,6 +69,7 @@ class CallListView(ScopedListView):
             show_counts=self.show_counts,
             can_add=self.request.user.has_perm(ADD_CALL),
             list_url=reverse("projects:call-list"),
+            export_url=export_url(self.request.user, "projects:call-export"),
         )
         return context
 

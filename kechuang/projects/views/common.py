@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 from django.http import FileResponse, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
+
+from ..reference import EXPORT
 
 VIEW_CALL = "projects.view_call"
 ADD_CALL = "projects.add_call"
@@ -13,10 +16,12 @@ VIEW = "projects.view_application"
 ADD = "projects.add_application"
 CHANGE = "projects.change_application"
 REQUEST_EXTENSION = "projects.add_extensionrequest"
-VIEW_EXPERT = "projects.view_expert"
-ADD_EXPERT = "projects.add_expert"
-CHANGE_EXPERT = "projects.change_expert"
 VIEW_MEETING = "projects.view_acceptancemeeting"
+
+
+def export_url(user, name: str) -> str:
+    """The Excel export of a list (``name``), for a user who may export plan projects."""
+    return reverse(name) if user.has_perm(EXPORT) else ""
 
 
 def xlsx(content, filename: str):

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +28,7 @@ from ..domain import meetings
 from ..domain.conflicts import conflict_pairs, conflict_reasons
 from ..enums import Conclusion, PanelRole
 from ..enums import State as S
-from ..interfaces import sheets
+from ..interfaces import exporters, sheets
 from ..interfaces.review_forms import (
     ConclusionForm,
     MeetingFilter,
@@ -45,8 +45,8 @@ from ..models import (
     PanelMember,
     SessionProject,
 )
-from ..reference import MANAGE
-from .common import VIEW_MEETING, xlsx
+from ..reference import EXPORT, MANAGE
+from .common import VIEW_MEETING, export_url, xlsx
 
 
 class MeetingList(ScopedListView):
@@ -57,18 +57,11 @@ class MeetingList(ScopedListView):
     table_template_name = "projects/meeting_list_table.html"
     sort_fields = {"held_on": ("held_on",), "name": ("name",), "year": ("year", "batch")}
     default_sort = "-held_on"
+    export = exporters.MEETINGS
+    export_permission = EXPORT
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("agency")
-            .annotate(
-                session_count=Count("sessions", distinct=True),
-                project_count=Count("sessions__projects", distinct=True),
-                panel_count=Count("panel", distinct=True),
-            )
-        )
+        return meetings.with_counts(super().get_queryset().select_related("agency"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -77,6 +70,7 @@ class MeetingList(ScopedListView):
             create_url=reverse("projects:meeting-create")
             if self.request.user.has_perm(MANAGE)
             else "",
+            export_url=export_url(self.request.user, "projects:meeting-export"),
         )
         return context
 
