@@ -21,7 +21,6 @@ A domain step refused answers 403 (may not), 409 (the record's state or version 
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, status, viewsets
@@ -36,7 +35,7 @@ from kechuang.registry.api import Conflict, VersionedMixin, stale_version_messag
 from kechuang.registry.models import Organisation
 
 from . import models
-from .domain import commissioners, policies, visits
+from .domain import commissioners, policies
 from .interfaces import filters
 from .interfaces import serializers as s
 
@@ -185,62 +184,6 @@ class ActivityViewSet(
             expected,
             **changes,
         )
-
-
-# Field visits --------------------------------------------------------------------------------------
-
-FieldVisitViewSet = viewset(
-    models.FieldVisit,
-    s.FieldVisitSerializer,
-    filterset=filters.FieldVisitFilter,
-    related=("town",),
-)
-VisitIssueViewSet = viewset(
-    models.VisitIssue,
-    s.VisitIssueSerializer,
-    fields=("visit",),
-    relations=("visit",),
-    related=("category",),
-)
-
-
-class FollowUpViewSet(
-    viewset(
-        models.FollowUp,
-        s.FollowUpSerializer,
-        filterset=filters.FollowUpFilter,
-        relations=("issue",),
-    )
-):
-    """Closed through ``close`` (``domain.visits.close_follow_up``); ``overdue`` lists the
-    caller's follow-ups past their due date."""
-
-    action_verbs = {"close": "view", "overdue": "view"}
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": timezone.localdate()}
-
-    @extend_schema(request=s.CloseFollowUpSerializer, responses=s.FollowUpSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        follow_up = self.get_object()
-        given = s.CloseFollowUpSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        domain_call(
-            visits.close_follow_up,
-            follow_up,
-            request.user,
-            result=given.validated_data["result"],
-            on=given.validated_data.get("on"),
-        )
-        return Response(self.get_serializer(follow_up).data)
-
-    @extend_schema(responses=s.FollowUpSerializer(many=True))
-    @action(detail=False, methods=["get"], filter_backends=[])
-    def overdue(self, request):
-        records = visits.overdue_follow_ups(request.user, timezone.localdate())
-        page = self.paginate_queryset(records)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 # Policies ------------------------------------------------------------------------------------------

@@ -13,9 +13,6 @@ router.register(
 )
 router.register("assignments", api.ServiceAssignmentViewSet, basename="services-assignment")
 router.register("activities", api.ActivityViewSet, basename="services-activity")
-router.register("field-visits", api.FieldVisitViewSet, basename="services-field-visit")
-router.register("visit-issues", api.VisitIssueViewSet, basename="services-visit-issue")
-router.register("follow-ups", api.FollowUpViewSet, basename="services-follow-up")
 router.register("policies", api.PolicyViewSet, basename="services-policy")
 router.register("policy-versions", api.PolicyVersionViewSet, basename="services-policy-version")
 router.register(

@@ -10,10 +10,16 @@ an API whose actions (closing a rectification or a follow-up) name the permissio
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import django_filters
+from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, Exists, OuterRef, Q, TextField
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -22,14 +28,20 @@ from rest_framework import serializers
 from rest_framework.decorators import action as api_action
 from rest_framework.response import Response
 
+from kechuang.accounts.models import User
+from kechuang.core.domain.imports import RowError
+from kechuang.core.enums import CodeList
 from kechuang.core.interfaces import record_serializers
 from kechuang.core.interfaces.display import Shown
-from kechuang.core.interfaces.filters import YesNoFilter
+from kechuang.core.interfaces.filters import IdFilter, YesNoFilter
 from kechuang.core.record_views import RecordListView, perm
 from kechuang.core.views import scoped_object_or_404
 from kechuang.registry.domain.uscc import normalise_uscc
+from kechuang.registry.interfaces.columns import organisation_columns
 from kechuang.registry.interfaces.filters import town as town_filter
+from kechuang.registry.models import Organisation
 from kechuang.registry.record_types import (
+    Cell,
     DeclaredImporter,
     DeclaredViewSet,
     RecordType,
@@ -39,13 +51,15 @@ from kechuang.registry.record_types import (
 
 from . import models
 from .api import ServicesMixin, domain_call
-from .domain import institutions
+from .domain import institutions, visits
 from .domain.institutions import checklist, status_of
 from .enums import AdmissionStatus
+from .interfaces import exporters
 from .interfaces import serializers as s
-from .interfaces.forms import RecordForm
-from .interfaces.shown import Labelled
-from .views import DetailView, action
+from .interfaces.filters import code_choice, date_filter
+from .interfaces.forms import RecordForm, staff_logins
+from .interfaces.shown import Computed, Labelled
+from .views import DetailView, action, count_of
 from .views_export import may_export_contacts
 
 # The area's bases ------------------------------------------------------------------------------
@@ -68,10 +82,44 @@ class ServicesDetail(DetailView):
         return context
 
 
+class LongTextCell(TextCell):
+    """A text area's cell (a summary, tasks, a note): up to 5000 characters, as the services'
+    imports have always read them."""
+
+    def read(self, row, importer):
+        return {self.name: row.text(self.name, required=self.required, max_length=LONG_TEXT)}
+
+
+LONG_TEXT = 5000
+
+
 class ServicesRecordType(RecordType):
     form = RecordForm
     detail_view = ServicesDetail
     viewset = ServicesViewSet
+
+    def permission(self, action: str) -> str:
+        if action == "import" and not self.has_permission("import"):
+            return ""  # no import offered
+        return super().permission(action)
+
+    @cached_property
+    def excel_cells(self) -> list[Cell]:
+        return [
+            LongTextCell(self, cell.field, cell.header)
+            if type(cell) is TextCell and isinstance(cell.field, TextField)
+            else cell
+            for cell in super().excel_cells
+        ]
+
+    def example(self) -> dict:
+        """A row of example values (a field read by another's cell has no column of its own)."""
+        values = {}
+        for cell in self.excel_cells:
+            columns = cell.columns()
+            if columns:
+                values[columns[-1].field] = cell.example()
+        return values
 
 
 # Training institutions -------------------------------------------------------------------------
@@ -373,8 +421,6 @@ class InstitutionVisitType(InstitutionChildType):
     def permission(self, action: str) -> str:
         if action == "export":
             return "services.export_traininginstitution"
-        if action == "import":
-            return ""  # entered on the institution's page
         return super().permission(action)
 
     def has_permission(self, action: str) -> bool:
@@ -465,10 +511,381 @@ class InstitutionCheckType(InstitutionChildType):
         ]
 
 
+# Field visits ----------------------------------------------------------------------------------
+
+
+class HostCell(Cell):
+    """A visit's host: a registry organisation when the credit code (or the exact, unique name)
+    finds one among those the importer sees; otherwise the name as written (a park, an
+    incubator …). A name that differs from the organisation's is kept beside it. Two columns,
+    the code and the name (``host_name``, whose own cell is this one)."""
+
+    def columns(self):
+        return organisation_columns(self.header, "Host", "host")
+
+    def prepare(self, importer, cells):
+        visible = Organisation.objects.visible_to(importer.user)
+        self.index = importer.organisations(cells, "host", visible)
+        self.names = {pk: name for name, pks in self.index.by_name.items() for pk in pks}
+
+    def read(self, row, importer):
+        name = row.text("host_name")
+        if row.values.get("host_uscc"):
+            organisation = row.organisation("host", self.index)
+            kept = "" if name == self.names.get(organisation) else name
+            return {"host_organisation_id": organisation, "host_name": kept}
+        if not name:
+            raise RowError(row.header("host_name"), _("Name the host, or give its credit code."))
+        named = self.index.by_name.get(name, [])
+        if len(named) == 1:
+            return {"host_organisation_id": named[0], "host_name": ""}
+        return {"host_organisation_id": None, "host_name": name}
+
+    def write(self, record):
+        host = record.host_organisation
+        return {
+            "host_uscc": host.uscc if host else "",
+            "host_name": record.host_name or (host.name if host else ""),
+        }
+
+    def example(self):
+        return "平湖经济技术开发区科创园"
+
+
+class Within(Cell):
+    """A field read and written by another field's cell (a visit's host name, by its host)."""
+
+    def columns(self):
+        return []
+
+    def read(self, row, importer):
+        return {}
+
+    def write(self, record):
+        return {}
+
+
+class FieldVisitList(RecordListView):
+    """With each visit's issues and open follow-ups, counted within the user's scope."""
+
+    def annotate(self, queryset):
+        user = self.request.user
+        issues = models.VisitIssue.objects.visible_to(user).filter(visit=OuterRef("pk"))
+        open_ones = (
+            models.FollowUp.objects.visible_to(user).open().filter(issue__visit=OuterRef("pk"))
+        )
+        return (
+            super()
+            .annotate(queryset)
+            .annotate(issue_count=count_of(issues), open_count=count_of(open_ones))
+        )
+
+
+def overdue(record) -> bool:
+    return record.is_overdue(timezone.localdate())
+
+
+FOLLOW_UP_OVERDUE = Computed("overdue", label=gettext_lazy("Overdue"), compute=overdue)
+FOLLOW_UP_COLUMNS = [
+    Shown("action", link=True),
+    Shown("owner"),
+    Shown("owner_body"),
+    Shown("due_on"),
+    Shown("closed_on"),
+    FOLLOW_UP_OVERDUE,
+]
+
+
+class FieldVisitDetail(ServicesDetail):
+    """A visit's page: the issues raised (with their follow-ups' count) and every follow-up of
+    the visit."""
+
+    def visible(self, model):
+        found = super().visible(model)
+        if model is models.VisitIssue:
+            return found.annotate(follow_up_count=Count("follow_ups"))
+        return found
+
+    def sections(self):
+        record = self.object
+        follow_ups = self.visible(models.FollowUp).filter(issue__visit=record)
+        return [
+            *super().sections(),
+            self.linked(
+                capfirst(models.FollowUp._meta.verbose_name_plural),
+                follow_ups.select_related("issue", "owner"),
+                [Shown("issue"), *FOLLOW_UP_COLUMNS],
+                list_url=self.list_of(models.FollowUp, f"?visit={record.pk}"),
+            ),
+        ]
+
+
+def with_open_follow_ups(queryset, name, value):
+    open_ones = models.FollowUp.objects.open().filter(issue__visit=OuterRef("pk"))
+    return queryset.filter(Exists(open_ones)) if value else queryset.exclude(Exists(open_ones))
+
+
+@register
+class FieldVisitType(ServicesRecordType):
+    model = models.FieldVisit
+    prefix = "field-visits"
+    api_basename = "services-field-visit"
+    sheet = "走访调研"
+    list_view = FieldVisitList
+    detail_view = FieldVisitDetail
+    fields = {
+        "visited_on": "走访日期",
+        "leader_name": "带队领导",
+        "leader_kind": "领导类型",
+        "leader_body": "领导所在单位",
+        "host_kind": "走访对象类型",
+        "host_organisation": "走访对象",
+        "host_name": "走访对象名称",
+        "town": "镇街道",
+        "purpose": "走访目的",
+        "summary": "走访情况",
+    }
+    cells = {"host_organisation": HostCell, "host_name": Within}
+    link = "visited_on"
+    columns = (
+        "visited_on",
+        "leader_name",
+        "leader_kind",
+        Computed(
+            "host_shown",
+            label=gettext_lazy("Host"),
+            compute=lambda visit: visit.host_organisation or visit.host_name,
+        ),
+        "host_kind",
+        "town",
+        Shown("issue_count", label=gettext_lazy("Issues raised"), numeric=True),
+        Shown("open_count", label=gettext_lazy("Follow-ups open"), numeric=True),
+    )
+    facts = tuple(fields)
+    filters = ("leader_kind", "host_kind", "town", "visited_on")
+    more_filters = {
+        "open_follow_ups": YesNoFilter(
+            label=gettext_lazy("Follow-ups open"), method=with_open_follow_ups
+        )
+    }
+    search = (
+        "leader_name",
+        "leader_body",
+        "host_name",
+        "host_organisation__name",
+        "purpose",
+        "summary",
+    )
+    natural_key = ("visited_on", "host_organisation", "host_name")
+    preview = ("host_uscc", "host_name")
+
+
+@register
+class VisitIssueType(ServicesRecordType):
+    model = models.VisitIssue
+    prefix = "visit-issues"
+    api_basename = "services-visit-issue"
+    parent = "visit"
+    segment = "issues"
+    menu_label = None  # entered on the visit's page
+    fields = {"visit": "走访", "description": "反映问题", "category": "问题类别"}
+    link = "description"
+    columns = (
+        "description",
+        "visit",
+        "category",
+        Shown("follow_up_count", label=gettext_lazy("Follow-ups"), numeric=True),
+    )
+    filters = ("visit", "category")
+    search = ("description", "visit__host_name", "visit__host_organisation__name")
+
+    def queryset(self):
+        return super().queryset().annotate(follow_up_count=Count("follow_ups"))
+
+
+class FollowUpForm(RecordForm):
+    """A follow-up's action, owner and due date; it is closed by the step on its page. The
+    owner is a staff login (or the one it already has), or a body."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        current = self.instance.owner_id
+        owner.queryset = User.objects.filter(
+            Q(pk__in=staff_logins().values("pk")) | Q(pk=current or 0)
+        ).order_by("username")
+
+    def clean(self):
+        cleaned = super().clean()
+        named = cleaned.get("owner") or (cleaned.get("owner_body") or "").strip()
+        if not named and "owner" not in self.errors:
+            self.add_error("owner", _("Name the owner: a staff member or a body."))
+        return cleaned
+
+
+class FollowUpSerializer(record_serializers.RecordSerializer):
+    overdue = serializers.SerializerMethodField(help_text="Not closed and past its due date.")
+
+    class Meta(record_serializers.RecordSerializer.Meta):
+        read_only_fields = [
+            *record_serializers.RecordSerializer.Meta.read_only_fields,
+            "closed_on",
+            "result",
+        ]
+
+    def get_overdue(self, follow_up) -> bool:
+        today = self.context.get("today")
+        return today is not None and follow_up.is_overdue(today)
+
+
+class FollowUpViewSet(ServicesViewSet):
+    """Closed through ``close`` (``domain.visits.close_follow_up``); ``overdue`` lists the
+    caller's follow-ups past their due date."""
+
+    action_verbs = {"close": "view", "overdue": "view"}
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    @extend_schema(request=s.CloseFollowUpSerializer)
+    @api_action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        follow_up = self.get_object()
+        given = s.CloseFollowUpSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        domain_call(
+            visits.close_follow_up,
+            follow_up,
+            request.user,
+            result=given.validated_data["result"],
+            on=given.validated_data.get("on"),
+        )
+        return Response(self.get_serializer(follow_up).data)
+
+    @api_action(detail=False, methods=["get"], filter_backends=[])
+    def overdue(self, request):
+        records = visits.overdue_follow_ups(request.user, timezone.localdate())
+        page = self.paginate_queryset(records)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class FollowUpDetail(ServicesDetail):
+    def edit_url(self):
+        return super().edit_url() if self.object.closed_on is None else ""
+
+    def actions(self):
+        record = self.object
+        if record.closed_on is None and self.may("change", obj=record):
+            url = reverse("services:followup-close", args=[record.pk])
+            return [action("close", _("Close the follow-up"), url)]
+        return []
+
+
+OPEN, OVERDUE, CLOSED = "open", "overdue", "closed"
+
+
+def in_state(queryset, name, value):
+    if value == OVERDUE:
+        return queryset.overdue(timezone.localdate())
+    if value == CLOSED:
+        return queryset.filter(closed_on__isnull=False)
+    return queryset.open()
+
+
+class MineFilter(YesNoFilter):
+    """The follow-ups the user owns (``?mine=true``), or those of others."""
+
+    def filter(self, queryset, value):
+        if value is None:
+            return queryset
+        request = getattr(self.parent, "request", None)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return queryset.none() if value else queryset
+        return queryset.filter(owner=user) if value else queryset.exclude(owner=user)
+
+
+@register
+class FollowUpType(ServicesRecordType):
+    model = models.FollowUp
+    prefix = "follow-ups"
+    api_basename = "services-follow-up"
+    parent = "issue"
+    segment = "follow-ups"
+    menu_label = ""  # its own list (the open ones first: ``?state=open``)
+    form = FollowUpForm
+    serializer = FollowUpSerializer
+    viewset = FollowUpViewSet
+    detail_view = FollowUpDetail
+    select_related = ("issue__visit__host_organisation", "issue__visit__town")
+    fields = {
+        "issue": "反映问题",
+        "action": "跟进措施",
+        "owner": "责任人",
+        "owner_body": "责任单位",
+        "due_on": "办结时限",
+    }
+    link = "action"
+    columns = (
+        "due_on",
+        "action",
+        Shown("owner", sort="owner__username"),
+        "owner_body",
+        Shown("issue__visit", label=gettext_lazy("Field visit"), sort="issue__visit__visited_on"),
+        "closed_on",
+        FOLLOW_UP_OVERDUE,
+    )
+    facts = (
+        Shown("issue__visit", label=gettext_lazy("Field visit")),
+        "issue",
+        "action",
+        "owner",
+        "owner_body",
+        "due_on",
+        "closed_on",
+        "result",
+        FOLLOW_UP_OVERDUE,
+    )
+    filters = ("issue",)
+    more_filters = {
+        "visit": IdFilter(field_name="issue__visit", widget=forms.HiddenInput),
+        "state": django_filters.ChoiceFilter(
+            label=gettext_lazy("State"),
+            choices=[
+                (OPEN, gettext_lazy("Open")),
+                (OVERDUE, gettext_lazy("Overdue")),
+                (CLOSED, gettext_lazy("Closed")),
+            ],
+            method=in_state,
+        ),
+        "town": town_filter("issue__visit__town"),
+        "category": code_choice(
+            gettext_lazy("Category"), CodeList.VISIT_ISSUE_CATEGORY, "issue__category"
+        ),
+        "mine": MineFilter(label=gettext_lazy("Mine")),
+        "due_before": date_filter(gettext_lazy("Due before"), "due_on", "lt"),
+    }
+    search = ("action", "owner_body", "result", "issue__description")
+
+    @cached_property
+    def export(self):
+        """The follow-ups' report (with the visit, the issue and whether each is overdue)."""
+        return exporters.FOLLOW_UPS
+
+    def menu_entry(self, user):
+        entry = super().menu_entry(user)
+        if entry:
+            entry["url"] += f"?state={OPEN}"
+        return entry
+
+
 # The area's declared record types, in the order of its menu.
 DECLARED = (
     TrainingInstitutionType,
     InstitutionContactType,
     InstitutionVisitType,
     InstitutionCheckType,
+    FieldVisitType,
+    VisitIssueType,
+    FollowUpType,
 )

@@ -62,11 +62,6 @@ urlpatterns = [
         name="institutionvisit-close",
     ),
     # Field visits
-    *records("field-visits", views.FieldVisitList, views.FieldVisitDetail, forms.FieldVisitForm),
-    *children("field-visits", "issues", forms.VisitIssueForm),
-    *detail("visit-issues", views.VisitIssueDetail),
-    *children("visit-issues", "follow-ups", forms.FollowUpForm),
-    *records("follow-ups", views.FollowUpList, views.FollowUpDetail),
     path("follow-ups/<int:pk>/close/", views_steps.CloseFollowUp.as_view(), name="followup-close"),
     # Policies
     *records("policies", views.PolicyList, views.PolicyDetail, forms.PolicyForm, views.PolicyEdit),

@@ -460,14 +460,14 @@ def test_field_visit_hosts_are_registry_organisations_or_names(client, w):
         {"visited_on": "2020-04-18", "leader_name": "局长", "host_uscc": make_uscc(70_000_009)},
     ]
 
-    _, job = upload(client, "services.fieldvisit", workbook(columns.FIELD_VISIT_COLUMNS, bad))
+    _, job = upload(client, "services.fieldvisit", workbook(columns_of("services.fieldvisit"), bad))
     assert errors(job) == [
         (2, "领导所在单位"),
         (3, "走访对象名称"),
         (4, "走访对象统一社会信用代码"),
     ]
 
-    job = imported(client, "services.fieldvisit", columns.FIELD_VISIT_COLUMNS, rows)
+    job = imported(client, "services.fieldvisit", columns_of("services.fieldvisit"), rows)
     assert job.created_count == 3
     first, park, by_name = FieldVisit.objects.order_by("visited_on")
     assert (first.host_organisation, first.host_name, first.town) == (company, "", w.east)
@@ -551,7 +551,7 @@ def test_the_exports_write_the_import_templates_headers(w):
 
     for name, column_list in [
         ("activity", columns.ACTIVITY_COLUMNS),
-        ("fieldvisit", columns.FIELD_VISIT_COLUMNS),
+        ("fieldvisit", columns_of("services.fieldvisit")),
     ]:
         model = {"activity": Activity, "fieldvisit": FieldVisit}[name]
         content = exported(name, model.objects.order_by("pk"))
@@ -602,7 +602,7 @@ def test_a_town_clerk_imports_for_the_commissioners_serving_in_the_town(client, 
         ("services.serviceassignment", columns.SERVICE_ASSIGNMENT_COLUMNS),
         ("services.activity", columns.ACTIVITY_COLUMNS),
         ("services.traininginstitution", columns_of("services.traininginstitution")),
-        ("services.fieldvisit", columns.FIELD_VISIT_COLUMNS),
+        ("services.fieldvisit", columns_of("services.fieldvisit")),
     ],
 )
 def test_the_import_pages_and_templates_are_served(client, w, key, column_list):
@@ -664,7 +664,7 @@ def test_a_town_clerk_imports_only_into_the_town_and_hosts_within_scope(client, 
         client,
         "services.fieldvisit",
         workbook(
-            columns.FIELD_VISIT_COLUMNS,
+            columns_of("services.fieldvisit"),
             [
                 visit(east_firm.name, w.east),
                 visit("某园区", w.west),

@@ -94,3 +94,28 @@ def test_the_menu_lists_the_declared_services(w):
     keys = [entry["key"] for entry in menu("services", w.staff)]
     assert {"traininginstitution", "institutionvisit"} <= set(keys)
     assert not {"institutioncontact", "institutioncheck"} & set(keys)
+
+
+def test_the_follow_ups_menu_entry_opens_on_the_open_ones(w):
+    entries = {entry["key"]: entry["url"] for entry in menu("services", w.staff)}
+    assert entries["followup"] == url("followup-list") + "?state=open"
+    assert "fieldvisit" in entries
+    assert "visitissue" not in entries
+
+
+def test_a_visits_page_shows_its_issues_with_their_follow_ups_count(client, w):
+    from .factories import FieldVisitFactory, FollowUpFactory, VisitIssueFactory
+
+    visit = FieldVisitFactory(town=w.east)
+    issue = VisitIssueFactory(visit=visit)
+    FollowUpFactory(issue=issue)
+    FollowUpFactory(issue=issue)
+    client.force_login(w.staff)
+
+    page = client.get(visit.get_absolute_url())
+
+    sections = {section.key: section for section in page.context["sections"]}
+    assert list(sections) == ["visitissue", "followup"]
+    (shown,) = sections["visitissue"].records
+    assert shown.follow_up_count == 2
+    assert len(sections["followup"].records) == 2

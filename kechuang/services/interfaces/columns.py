@@ -52,19 +52,6 @@ ACTIVITY_COLUMNS = [
     Column("活动内容", "summary", "Summary"),
 ]
 
-FIELD_VISIT_COLUMNS = [
-    Column("走访日期", "visited_on", "Visited on", required=True),
-    Column("带队领导", "leader_name", "Leader", required=True),
-    Column("领导类型", "leader_kind", "Leader kind"),
-    Column("领导所在单位", "leader_body", "Leader's body"),
-    Column("走访对象类型", "host_kind", "Host kind"),
-    # The host: a registry organisation (by code, or by its exact name), or just a name.
-    *organisation_columns("走访对象", "Host", "host"),
-    Column("镇街道", "town", "Town"),
-    Column("走访目的", "purpose", "Purpose"),
-    Column("走访情况", "summary", "Summary"),
-]
-
 FOLLOW_UP_COLUMNS = [
     Column("走访日期", "visited_on", "Visited on"),
     Column("走访对象", "host", "Host"),

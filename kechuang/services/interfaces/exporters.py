@@ -13,7 +13,6 @@ from ..enums import VersionState
 from .columns import (
     ACTIVITY_COLUMNS,
     COMMISSIONER_COLUMNS,
-    FIELD_VISIT_COLUMNS,
     FOLLOW_UP_COLUMNS,
     POLICY_COLUMNS,
     SERVICE_ASSIGNMENT_COLUMNS,
@@ -89,30 +88,6 @@ ACTIVITIES = Export(
 )
 
 
-def field_visit_row(v) -> dict:
-    host = v.host_organisation
-    return {
-        "visited_on": v.visited_on,
-        "leader_name": v.leader_name,
-        "leader_kind": v.get_leader_kind_display(),
-        "leader_body": v.leader_body,
-        "host_kind": v.get_host_kind_display(),
-        "host_uscc": host.uscc if host else "",
-        "host_name": v.host_name or (host.name if host else ""),
-        "town": name_of(v.town),
-        "purpose": v.purpose,
-        "summary": v.summary,
-    }
-
-
-FIELD_VISITS = Export(
-    sheet="走访调研",
-    columns=FIELD_VISIT_COLUMNS,
-    loader=lambda: models.FieldVisit.objects.select_related("host_organisation", "town"),
-    row=field_visit_row,
-)
-
-
 def follow_up_row(f, today=None) -> dict:
     visit, owner = f.issue.visit, f.owner
     return {
@@ -180,7 +155,6 @@ EXPORTS: dict[str, Export] = {
     "commissioner": COMMISSIONERS,
     "serviceassignment": SERVICE_ASSIGNMENTS,
     "activity": ACTIVITIES,
-    "fieldvisit": FIELD_VISITS,
     "followup": FOLLOW_UPS,
     "policy": POLICIES,
 }

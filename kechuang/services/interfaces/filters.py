@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.core.domain.choices import code_list_choices
 from kechuang.core.enums import CodeList
 from kechuang.core.interfaces.filters import (
-    IdFilter,
     SearchFilterSet,
     YearFilter,
     YesNoFilter,
@@ -24,8 +23,6 @@ from kechuang.registry.interfaces.filters import town, town_choices
 from .. import models
 from ..enums import (
     CommissionerKind,
-    HostKind,
-    LeaderKind,
     PolicyDomain,
     VersionState,
 )
@@ -118,67 +115,6 @@ class ActivityFilter(SearchFilterSet):
             "held_from",
             "held_to",
         ]
-
-
-# Training institutions -------------------------------------------------------------------------
-
-
-# Field visits ----------------------------------------------------------------------------------
-
-
-class FieldVisitFilter(SearchFilterSet):
-    search_fields = (
-        "leader_name",
-        "leader_body",
-        "host_name",
-        "host_organisation__name",
-        "purpose",
-        "summary",
-    )
-    leader_kind = django_filters.ChoiceFilter(label=_("Leader kind"), choices=LeaderKind.choices)
-    host_kind = django_filters.ChoiceFilter(label=_("Host kind"), choices=HostKind.choices)
-    town = town("town")
-    year = year_filter(field_name="visited_on__year")
-    open_follow_ups = YesNoFilter(label=_("Follow-ups open"), method="with_open")
-
-    class Meta:
-        model = models.FieldVisit
-        fields = ["q", "leader_kind", "host_kind", "town", "year", "open_follow_ups"]
-
-    def with_open(self, queryset, name, value):
-        open_ones = models.FollowUp.objects.open().filter(issue__visit=OuterRef("pk"))
-        return queryset.filter(Exists(open_ones)) if value else queryset.exclude(Exists(open_ones))
-
-
-class FollowUpFilter(SearchFilterSet):
-    OPEN, OVERDUE, CLOSED = "open", "overdue", "closed"
-    STATES = [(OPEN, _("Open")), (OVERDUE, _("Overdue")), (CLOSED, _("Closed"))]
-
-    search_fields = ("action", "owner_body", "result", "issue__description")
-    issue = parent()
-    visit = IdFilter(field_name="issue__visit", widget=forms.HiddenInput)
-    state = django_filters.ChoiceFilter(label=_("State"), choices=STATES, method="in_state")
-    town = town("issue__visit__town")
-    category = code_choice(_("Category"), CodeList.VISIT_ISSUE_CATEGORY, "issue__category")
-    mine = YesNoFilter(label=_("Mine"), method="owned")
-    due_before = date_filter(_("Due before"), "due_on", "lt")
-
-    class Meta:
-        model = models.FollowUp
-        fields = ["q", "issue", "visit", "state", "town", "category", "mine", "due_before"]
-
-    def in_state(self, queryset, name, value):
-        if value == self.OVERDUE:
-            return queryset.overdue(timezone.localdate())
-        if value == self.CLOSED:
-            return queryset.filter(closed_on__isnull=False)
-        return queryset.open()
-
-    def owned(self, queryset, name, value):
-        user = getattr(self.request, "user", None)
-        if user is None or not user.is_authenticated:
-            return queryset.none() if value else queryset
-        return queryset.filter(owner=user) if value else queryset.exclude(owner=user)
 
 
 # Policies --------------------------------------------------------------------------------------

@@ -295,61 +295,6 @@ class ChecklistForm(StyledFormMixin, forms.Form):
         return day
 
 
-# Field visits ----------------------------------------------------------------------------------
-
-
-class FieldVisitForm(RecordForm):
-    town_fields = ("town",)
-
-    class Meta(RecordForm.Meta):
-        model = models.FieldVisit
-        fields = [
-            "visited_on",
-            "leader_name",
-            "leader_kind",
-            "leader_body",
-            "host_kind",
-            "host_organisation",
-            "host_name",
-            "town",
-            "purpose",
-            "summary",
-        ]
-
-
-class VisitIssueForm(ChildForm):
-    parent = "visit"
-
-    class Meta(RecordForm.Meta):
-        model = models.VisitIssue
-        fields = ["description", "category"]
-
-
-class FollowUpForm(ChildForm):
-    """A follow-up's action, owner and due date; it is closed by the step on its page."""
-
-    parent = "issue"
-
-    class Meta(RecordForm.Meta):
-        model = models.FollowUp
-        fields = ["action", "owner", "owner_body", "due_on"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        owner = self.fields["owner"]
-        current = self.instance.owner_id
-        owner.queryset = User.objects.filter(
-            Q(pk__in=staff_logins().values("pk")) | Q(pk=current or 0)
-        ).order_by("username")
-
-    def clean(self):
-        cleaned = super().clean()
-        named = cleaned.get("owner") or (cleaned.get("owner_body") or "").strip()
-        if not named and "owner" not in self.errors:
-            self.add_error("owner", _("Name the owner: a staff member or a body."))
-        return cleaned
-
-
 class CloseFollowUpForm(StyledFormMixin, forms.Form):
     closed_on = forms.DateField(label=_("Closed on"), widget=date_input())
     result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -31,17 +31,15 @@ from kechuang.registry.interfaces.record_import import (
 )
 from kechuang.registry.models import Organisation, Town
 
-from ..enums import CommissionerKind, HostKind, LeaderKind
+from ..enums import CommissionerKind
 from ..models import (
     Activity,
     Commissioner,
-    FieldVisit,
     ServiceAssignment,
 )
 from .columns import (
     ACTIVITY_COLUMNS,
     COMMISSIONER_COLUMNS,
-    FIELD_VISIT_COLUMNS,
     SERVICE_ASSIGNMENT_COLUMNS,
 )
 
@@ -333,57 +331,3 @@ class ActivityImporter(ServicesImporter):
                 % {"date": started_on.isoformat()},
             )
         return found[0]
-
-
-@register
-class FieldVisitImporter(ServicesImporter):
-    """Field visits, one per date and host. The host is a registry organisation when the code
-    (or the exact, unique name) finds one; otherwise the name is kept as written (a park, an
-    incubator …). A name that differs from the organisation's is kept beside it."""
-
-    key = "services.fieldvisit"
-    label = gettext_lazy("Field visit import")
-    list_url_name = "services:fieldvisit-list"
-    columns = FIELD_VISIT_COLUMNS
-    model = FieldVisit
-    natural_key = ("visited_on", "host_organisation_id", "host_name")
-    preview = ("host_uscc", "host_name")
-
-    def prepare(self, cells):
-        self.reach_towns()
-        self.leader_kinds = choice_values(LeaderKind)
-        self.host_kinds = choice_values(HostKind)
-        self.hosts = self.organisations(cells, "host")
-        self.names = {pk: name for name, pks in self.hosts.by_name.items() for pk in pks}
-
-    def read(self, row):
-        host, host_name = self.host(row)
-        return {
-            "visited_on": row.date("visited_on", required=True),
-            "leader_name": row.text("leader_name", required=True, max_length=100),
-            "leader_kind": row.pick("leader_kind", self.leader_kinds) or LeaderKind.INTERNAL,
-            "leader_body": row.text("leader_body"),
-            "host_kind": row.pick("host_kind", self.host_kinds) or HostKind.ENTERPRISE,
-            "host_organisation_id": host,
-            "host_name": host_name,
-            "town_id": self.town_of(row, required=False),
-            "purpose": row.text("purpose"),
-            "summary": row.text("summary", max_length=5000),
-        }
-
-    def host(self, row) -> tuple[int | None, str]:
-        name = row.text("host_name")
-        if row.values.get("host_uscc"):
-            organisation = row.organisation("host", self.hosts)
-            return organisation, "" if name == self.names.get(organisation) else name
-        if not name:
-            raise RowError(row.header("host_name"), _("Name the host, or give its credit code."))
-        named = self.hosts.by_name.get(name, [])
-        if len(named) == 1:
-            return named[0], ""
-        return None, name
-
-    def problems(self, fields):
-        if fields["leader_kind"] == LeaderKind.VISITING and not fields["leader_body"]:
-            return {"leader_body": _("Name the body the visiting leader comes from.")}
-        return {}

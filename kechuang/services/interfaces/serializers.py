@@ -89,22 +89,6 @@ ActivitySerializer = serializer(
     town=town_field(required=False),
 )
 
-FieldVisitSerializer = serializer(
-    models.FieldVisit, town=town_field(allow_null=True, required=False)
-)
-VisitIssueSerializer = serializer(
-    models.VisitIssue, category=CodeField(CodeList.VISIT_ISSUE_CATEGORY)
-)
-
-
-class FollowUpSerializer(serializer(models.FollowUp, read_only=("closed_on", "result"))):
-    overdue = serializers.SerializerMethodField(help_text="Not closed and past its due date.")
-
-    def get_overdue(self, follow_up) -> bool:
-        today = self.context.get("today")
-        return today is not None and follow_up.is_overdue(today)
-
-
 # Policies: read here, changed through the workflow actions ---------------------------------------
 
 
