@@ -1,11 +1,15 @@
 """The registry's record types declared once (``record_types``): their list, detail page, form,
 filters, Excel template, export and import, API and addresses come from these declarations."""
 
+import django_filters
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kechuang.core.domain.imports import RowError
+from kechuang.core.interfaces.filters import DATE_INPUT
 
+from .interfaces.filters import town
 from .models import EnterpriseYear, Person, Qualification
 from .record_types import DeclaredImporter, RecordType, register
 
@@ -113,7 +117,15 @@ class QualificationType(OrganisationChildType):
         "revoked_on": "撤销日期",
     }
     columns = ("organisation", "kind", "number", "valid_from", "valid_until", "revoked_on")
-    filters = ("organisation", "kind", "valid_from")
+    filters = ("organisation", "kind", "year")
+    more_filters = {
+        "town": town("organisation__town"),
+        "valid_on": django_filters.DateFilter(
+            label=gettext_lazy("Held on date"),
+            method=lambda records, _name, on: records.valid_on(on),
+            widget=DATE_INPUT,
+        ),
+    }
     search = ("organisation__name", "organisation__uscc", "number")
     natural_key = ("organisation", "kind", "valid_from")
     link = "kind"

@@ -171,7 +171,7 @@ def test_no_form_accepts_a_reference_outside_the_users_scope(demo):
 def test_a_form_with_references_needs_its_user(db):
     from kechuang.registry.declarations import PersonType
 
-    PersonForm = PersonType.instance.Form  # noqa: N806
+    PersonForm = PersonType.instance.Form
 
     form = PersonForm(data={"name": "张三"}, user=None)
 

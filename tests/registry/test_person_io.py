@@ -16,8 +16,8 @@ from kechuang.audit.chain import verify
 from kechuang.audit.models import AuditEvent
 from kechuang.core.enums import CodeList, ImportStatus
 from kechuang.core.models import CodeItem, ImportJob
-from kechuang.registry.enums import Degree, TalentLevel, Title
 from kechuang.registry.declarations import PersonType
+from kechuang.registry.enums import Degree, TalentLevel, Title
 from kechuang.registry.models import Person
 from tests.factories import OrganisationFactory, PersonFactory
 
