@@ -9,6 +9,12 @@ from kechuang.audit.tracking import AuditedModel
 from .enums import CodeList, ImportStatus
 
 
+def optional_fk(to, **options) -> models.ForeignKey:
+    """A reference a record may leave empty (``null`` and ``blank``); ``on_delete`` and the rest
+    as for any ``ForeignKey``."""
+    return models.ForeignKey(to, null=True, blank=True, **options)
+
+
 class CodeItemQuerySet(models.QuerySet):
     def of(self, code_list: str):
         return self.filter(code_list=code_list, active=True)
@@ -25,13 +31,8 @@ class CodeItem(AuditedModel):
     code = models.CharField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
+    parent = optional_fk(
+        "self", verbose_name=_("parent"), on_delete=models.PROTECT, related_name="children"
     )
     sort = models.PositiveIntegerField(_("sort order"), default=0)
     active = models.BooleanField(_("active"), default=True)
@@ -68,11 +69,9 @@ def code_item(verbose, code_list, **extra):
 class TrackedModel(AuditedModel):
     """A record that knows its creator, times and version (for detecting concurrent edits)."""
 
-    created_by = models.ForeignKey(
+    created_by = optional_fk(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,

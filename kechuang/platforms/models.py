@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
 from kechuang.core.enums import CodeList
-from kechuang.core.models import TrackedModel, code_item
+from kechuang.core.models import TrackedModel, code_item, optional_fk
 from kechuang.registry.models import YEAR_VALIDATORS, Organisation, Person, Town, Zone
 
 from .enums import (
@@ -79,11 +79,9 @@ class RDInstitution(TrackedModel):
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("end reason"), max_length=20, choices=RDEnd.choices, blank=True)
-    successor = models.ForeignKey(
+    successor = optional_fk(
         "self",
         verbose_name=_("succeeded by"),
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="predecessors",
     )
@@ -317,13 +315,8 @@ class IncubationProject(TrackedModel):
     )
     name = models.CharField(_("name"), max_length=200)
     status = models.CharField(_("status"), max_length=20, choices=IncubationStatus.choices)
-    company = models.ForeignKey(
-        Organisation,
-        verbose_name=_("company"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+    company = optional_fk(
+        Organisation, verbose_name=_("company"), on_delete=models.SET_NULL, related_name="+"
     )
     field = models.CharField(_("field"), max_length=100, blank=True)
     started_on = models.DateField(_("first contact"))
@@ -351,11 +344,9 @@ class InstituteRecord(TrackedModel):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=InstituteRecordKind.choices)
     name = models.CharField(_("name"), max_length=200)
-    partner = models.ForeignKey(
+    partner = optional_fk(
         Organisation,
         verbose_name=_("partner or client"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -434,29 +425,20 @@ class Incubator(TrackedModel):
     level = models.CharField(
         _("level"), max_length=20, choices=PlatformLevel.choices, default=PlatformLevel.NONE
     )
-    operator = models.ForeignKey(
+    operator = optional_fk(
         Organisation,
         verbose_name=_("operator"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="operated_incubators",
     )
-    town = models.ForeignKey(
+    town = optional_fk(
         Town,
         verbose_name=_("town"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         help_text=_("Empty for an off-site incubator."),
     )
-    zone = models.ForeignKey(
-        Zone,
-        verbose_name=_("zone"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="incubators",
+    zone = optional_fk(
+        Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="incubators"
     )
     off_site_city = models.CharField(_("off-site city"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
@@ -544,13 +526,8 @@ class IncubatorTalent(TrackedModel):
     )
     name = models.CharField(_("name"), max_length=50)
     talent_level = code_item(_("talent level"), CodeList.TALENT_LEVEL, null=True, blank=True)
-    enterprise = models.ForeignKey(
-        Organisation,
-        verbose_name=_("enterprise"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+    enterprise = optional_fk(
+        Organisation, verbose_name=_("enterprise"), on_delete=models.SET_NULL, related_name="+"
     )
     introduced_on = models.DateField(_("introduced on"))
 
@@ -573,11 +550,9 @@ class ZoneEvaluation(TrackedModel):
     """A zone's result in a yearly provincial evaluation of high-tech zones."""
 
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
-    zone = models.ForeignKey(
+    zone = optional_fk(
         Zone,
         verbose_name=_("zone of ours"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="evaluations",
         help_text=_("Empty for a zone elsewhere in the province listed in the same results."),
@@ -608,11 +583,9 @@ class AgriPlatform(TrackedModel):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=AgriPlatformKind.choices)
-    host = models.ForeignKey(
+    host = optional_fk(
         Organisation,
         verbose_name=_("host"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="agri_platforms",
     )
@@ -641,19 +614,15 @@ class AcademicianCooperation(TrackedModel):
 
     academician = models.CharField(_("academician"), max_length=50)
     academy = models.CharField(_("academy"), max_length=100, blank=True)
-    institution = models.ForeignKey(
+    institution = optional_fk(
         Organisation,
         verbose_name=_("academician's institution"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    platform = models.ForeignKey(
+    platform = optional_fk(
         AgriPlatform,
         verbose_name=_("platform"),
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="academicians",
     )
@@ -679,11 +648,9 @@ class SigningEvent(TrackedModel):
     held_on = models.DateField(_("date"))
     city = models.CharField(_("city"), max_length=50)
     place = models.CharField(_("place"), max_length=200, blank=True)
-    incubator = models.ForeignKey(
+    incubator = optional_fk(
         Incubator,
         verbose_name=_("incubator"),
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="signing_events",
     )
@@ -738,9 +705,7 @@ class MajorProject(TrackedModel):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     chain = code_item(_("industry chain"), CodeList.INDUSTRY_CHAIN, null=True, blank=True)
-    town = models.ForeignKey(
-        Town, verbose_name=_("town"), null=True, blank=True, on_delete=models.PROTECT
-    )
+    town = optional_fk(Town, verbose_name=_("town"), on_delete=models.PROTECT)
     landed_on = models.DateField(_("landed on"), null=True, blank=True)
     investment = models.DecimalField(_("total investment (10k yuan)"), **AMOUNT)
     capacity = models.DecimalField(

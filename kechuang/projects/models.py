@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
 from kechuang.audit.tracking import AuditedModel
 from kechuang.core.enums import CodeList
-from kechuang.core.models import CodeItem, TrackedModel, code_item
+from kechuang.core.models import CodeItem, TrackedModel, code_item, optional_fk
 from kechuang.registry.models import YEAR_VALIDATORS, Organisation, Person
 
 from .enums import (
@@ -198,11 +198,9 @@ class Application(TrackedModel):
         related_name="cooperated_plan_projects",
     )
     leader_name = models.CharField(_("project leader"), max_length=50)
-    leader = models.ForeignKey(
+    leader = optional_fk(
         Person,
         verbose_name=_("project leader (registry)"),
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="led_plan_projects",
     )
@@ -297,11 +295,9 @@ class ExtensionRequest(TrackedModel):
         choices=ExtensionState.choices,
         default=ExtensionState.REQUESTED,
     )
-    decided_by = models.ForeignKey(
+    decided_by = optional_fk(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
@@ -479,11 +475,9 @@ class AcceptanceMeeting(TrackedModel):
     batch = models.PositiveSmallIntegerField(_("batch of the year"), null=True, blank=True)
     held_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200)
-    agency = models.ForeignKey(
+    agency = optional_fk(
         Organisation,
         verbose_name=_("delegated to"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="delegated_acceptances",
     )

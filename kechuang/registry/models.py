@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
 from kechuang.audit.tracking import AuditedModel
 from kechuang.core.enums import CodeList
-from kechuang.core.models import CodeItem, TrackedModel
+from kechuang.core.models import CodeItem, TrackedModel, optional_fk
 
 from .domain.uscc import validate_uscc
 from .enums import OrganisationKind, QualificationStatus, TownLevel, ZoneKind
@@ -26,14 +26,10 @@ class Town(AuditedModel):
     name = models.CharField(_("name"), max_length=50)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     level = models.CharField(_("level"), max_length=20, choices=TownLevel.choices)
-    parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT
-    )
-    office = models.ForeignKey(
+    parent = optional_fk("self", verbose_name=_("parent"), on_delete=models.PROTECT)
+    office = optional_fk(
         "accounts.Department",
         verbose_name=_("responsible office"),
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="towns",
         help_text=_("The town office whose officers see this town's records."),
@@ -112,15 +108,11 @@ class Organisation(TrackedModel):
     former_names = models.TextField(_("former names"), blank=True, help_text=_("One per line."))
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     founded_on = models.DateField(_("founding date"), null=True, blank=True)
-    town = models.ForeignKey(
-        Town, verbose_name=_("town"), null=True, blank=True, on_delete=models.PROTECT
-    )
+    town = optional_fk(Town, verbose_name=_("town"), on_delete=models.PROTECT)
     address = models.CharField(_("address"), max_length=255, blank=True)
-    industry = models.ForeignKey(
+    industry = optional_fk(
         CodeItem,
         verbose_name=_("industry (GB/T 4754)"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to={"code_list": CodeList.INDUSTRY_CLASS, "parent__isnull": False},
@@ -309,37 +301,29 @@ class Person(TrackedModel):
     """A person of the talent registry, with title and talent level, at an organisation."""
 
     name = models.CharField(_("name"), max_length=50, db_index=True)
-    organisation = models.ForeignKey(
+    organisation = optional_fk(
         Organisation,
         verbose_name=_("organisation"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="people",
     )
-    title = models.ForeignKey(
+    title = optional_fk(
         CodeItem,
         verbose_name=pgettext_lazy("professional title", "title"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to={"code_list": CodeList.TITLE},
     )
-    talent_level = models.ForeignKey(
+    talent_level = optional_fk(
         CodeItem,
         verbose_name=_("talent level"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to={"code_list": CodeList.TALENT_LEVEL},
     )
-    degree = models.ForeignKey(
+    degree = optional_fk(
         CodeItem,
         verbose_name=_("degree"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to={"code_list": CodeList.DEGREE},

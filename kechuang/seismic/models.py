@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
 from kechuang.core.enums import CodeList
-from kechuang.core.models import CodeItem, TrackedModel
+from kechuang.core.models import CodeItem, TrackedModel, optional_fk
 from kechuang.registry.models import YEAR_VALIDATORS, Organisation, Town
 
 from .domain import fortification as fx
@@ -217,11 +217,9 @@ class ConstructionProject(TrackedModel):
     """A construction project whose seismic fortification the bureau inspects."""
 
     name = models.CharField(_("name"), max_length=200)
-    owner = models.ForeignKey(
+    owner = optional_fk(
         Organisation,
         verbose_name=pgettext_lazy("construction", "owner"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="construction_projects",
     )
@@ -585,13 +583,8 @@ class RaisedFortification(TrackedModel):
     town = models.ForeignKey(
         Town, verbose_name=_("town"), on_delete=models.PROTECT, related_name="+"
     )
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+    organisation = optional_fk(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
     year_completed = models.PositiveSmallIntegerField(
         _("year completed"), null=True, blank=True, validators=YEAR_VALIDATORS
@@ -643,13 +636,8 @@ class DemonstrationSite(TrackedModel):
     town = models.ForeignKey(
         Town, verbose_name=_("town"), on_delete=models.PROTECT, related_name="+"
     )
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+    organisation = optional_fk(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
     designated_on = models.DateField(_("designated on"), null=True, blank=True)
     designated_year = models.PositiveSmallIntegerField(
@@ -853,14 +841,7 @@ class Training(TrackedModel):
     """A training session, e.g. rural builders (农村建筑工匠培训)."""
 
     held_on = models.DateField(_("held on"))
-    town = models.ForeignKey(
-        Town,
-        verbose_name=_("town"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    town = optional_fk(Town, verbose_name=_("town"), on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(
         _("kind"), max_length=20, choices=TrainingKind.choices, default=TrainingKind.RURAL_BUILDERS
     )
@@ -913,14 +894,7 @@ class OutreachEvent(TrackedModel):
     title = models.CharField(pgettext_lazy("name", "title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=OutreachKind.choices)
     held_on = models.DateField(_("held on"))
-    town = models.ForeignKey(
-        Town,
-        verbose_name=_("town"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    town = optional_fk(Town, verbose_name=_("town"), on_delete=models.PROTECT, related_name="+")
     participants = models.PositiveIntegerField(_("participants"), default=0)
     organiser = models.CharField(_("organiser"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)

@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
 from kechuang.core.enums import CodeList
-from kechuang.core.models import CodeItem, TrackedModel, code_item
+from kechuang.core.models import CodeItem, TrackedModel, code_item, optional_fk
 from kechuang.registry.domain.uscc import validate_uscc
 from kechuang.registry.models import YEAR_VALIDATORS, Organisation, Person, Town
 
@@ -92,29 +92,23 @@ class Commissioner(TrackedModel):
         default=CommissionerKind.INDIVIDUAL,
     )
     name = models.CharField(_("name"), max_length=200, db_index=True)
-    person = models.ForeignKey(
+    person = optional_fk(
         Person,
         verbose_name=_("person"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="commissioner_roles",
         help_text=_("The talent-registry person of an individual commissioner."),
     )
-    organisation = models.ForeignKey(
+    organisation = optional_fk(
         Organisation,
         verbose_name=_("legal entity"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="commissioner_roles",
         help_text=_("The organisation that is a legal-entity commissioner."),
     )
-    employer = models.ForeignKey(
+    employer = optional_fk(
         Organisation,
         verbose_name=_("employer"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="employed_commissioners",
     )
@@ -209,11 +203,9 @@ class CommissionerMember(TrackedModel):
         related_name="members",
     )
     name = models.CharField(_("name"), max_length=100)
-    person = models.ForeignKey(
+    person = optional_fk(
         Person,
         verbose_name=_("person"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="commissioner_memberships",
     )
@@ -221,11 +213,9 @@ class CommissionerMember(TrackedModel):
         _("role in the team"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    user = models.ForeignKey(
+    user = optional_fk(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login"),
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="commissioner_memberships",
     )
@@ -277,11 +267,9 @@ class ServiceAssignment(TrackedModel):
     )
     town = models.ForeignKey(Town, verbose_name=_("town"), on_delete=models.PROTECT)
     village = models.CharField(_("village or community"), max_length=100, blank=True)
-    enterprise = models.ForeignKey(
+    enterprise = optional_fk(
         Organisation,
         verbose_name=_("enterprise served"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="commissioner_assignments",
     )
@@ -345,11 +333,9 @@ class Activity(TrackedModel):
         on_delete=models.PROTECT,
         related_name="activities",
     )
-    assignment = models.ForeignKey(
+    assignment = optional_fk(
         ServiceAssignment,
         verbose_name=_("assignment"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="activities",
     )
@@ -581,11 +567,9 @@ class InstitutionCheck(TrackedModel):
     result = models.CharField(_("result"), max_length=20, choices=CheckResult.choices)
     note = models.TextField(_("note"), blank=True)
     checked_on = models.DateField(_("checked on"), null=True, blank=True)
-    checked_by = models.ForeignKey(
+    checked_by = optional_fk(
         settings.AUTH_USER_MODEL,
         verbose_name=_("checked by"),
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
@@ -630,11 +614,9 @@ class FieldVisit(TrackedModel):
     host_kind = models.CharField(
         _("host kind"), max_length=20, choices=HostKind.choices, default=HostKind.ENTERPRISE
     )
-    host_organisation = models.ForeignKey(
+    host_organisation = optional_fk(
         Organisation,
         verbose_name=_("host organisation"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="field_visits",
     )
@@ -644,9 +626,7 @@ class FieldVisit(TrackedModel):
         blank=True,
         help_text=_("The host's name when it is not in the registry (a park, an incubator …)."),
     )
-    town = models.ForeignKey(
-        Town, verbose_name=_("town"), null=True, blank=True, on_delete=models.PROTECT
-    )
+    town = optional_fk(Town, verbose_name=_("town"), on_delete=models.PROTECT)
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
 
@@ -729,11 +709,9 @@ class FollowUp(TrackedModel):
         VisitIssue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="follow_ups"
     )
     action = models.TextField(pgettext_lazy("follow-up", "action"))
-    owner = models.ForeignKey(
+    owner = optional_fk(
         settings.AUTH_USER_MODEL,
         verbose_name=pgettext_lazy("responsible", "owner"),
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="service_follow_ups",
         help_text=_("The staff member responsible."),
@@ -898,11 +876,9 @@ class ConsultationOpinion(TrackedModel):
         related_name="opinions",
     )
     body = models.CharField(_("consulted body"), max_length=200)
-    organisation = models.ForeignKey(
+    organisation = optional_fk(
         Organisation,
         verbose_name=_("organisation"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="policy_opinions",
     )
