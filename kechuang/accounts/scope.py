@@ -38,6 +38,14 @@ class ScopePaths:
     # limit them, whoever a role lets view (or change) the model reaches every one.
     public: bool = False
 
+    @classmethod
+    def of_organisation(cls, organisation: str, creator: Path = None) -> ScopePaths:
+        """A record of the organisation at ``organisation``: the office of the organisation's
+        town reaches it, so do the organisation's own users, and ``creator``."""
+        return cls(
+            department=f"{organisation}__town__office", organisation=organisation, creator=creator
+        )
+
 
 def _lookups(path: Path) -> tuple[str, ...]:
     if path is None:

@@ -87,9 +87,7 @@ class RDInstitution(TrackedModel):
     )
 
     objects = RDInstitutionQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        department="host__town__office", organisation="host", creator="created_by"
-    )
+    scope_paths = ScopePaths.of_organisation("host", creator="created_by")
 
     class Meta:
         verbose_name = _("R&D institution")
@@ -141,11 +139,7 @@ class RDInstitutionEvent(TrackedModel):
     note = models.TextField(_("note"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        department="institution__host__town__office",
-        organisation="institution__host",
-        creator="institution__created_by",
-    )
+    scope_paths = ScopePaths.of_organisation("institution__host", creator="institution__created_by")
 
     class Meta:
         verbose_name = _("R&D institution event")
@@ -189,9 +183,7 @@ class CertificationApplication(TrackedModel):
     )
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        department="applicant__town__office", organisation="applicant", creator="created_by"
-    )
+    scope_paths = ScopePaths.of_organisation("applicant", creator="created_by")
 
     class Meta:
         verbose_name = _("certification application")
@@ -250,9 +242,7 @@ class Institute(TrackedModel):
     council = models.TextField(_("council members"), blank=True, help_text=_("One per line."))
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        department="organisation__town__office", organisation="organisation", creator="created_by"
-    )
+    scope_paths = ScopePaths.of_organisation("organisation", creator="created_by")
 
     class Meta:
         verbose_name = _("new-type R&D institute")
@@ -267,11 +257,7 @@ class Institute(TrackedModel):
         return self.organisation.name
 
 
-INSTITUTE_CHILD_SCOPE = ScopePaths(
-    department="institute__organisation__town__office",
-    organisation="institute__organisation",
-    creator="created_by",
-)
+INSTITUTE_CHILD_SCOPE = ScopePaths.of_organisation("institute__organisation", creator="created_by")
 
 
 class InstituteTalent(TrackedModel):
@@ -596,9 +582,7 @@ class AgriPlatform(TrackedModel):
     focus = models.CharField(_("focus"), max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        department="host__town__office", organisation="host", creator="created_by"
-    )
+    scope_paths = ScopePaths.of_organisation("host", creator="created_by")
 
     class Meta:
         verbose_name = _("agricultural platform")

@@ -242,9 +242,7 @@ class Application(TrackedModel):
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        department="undertaker__town__office", organisation="undertaker", creator="created_by"
-    )
+    scope_paths = ScopePaths.of_organisation("undertaker", creator="created_by")
 
     class Meta:
         verbose_name = _("plan project")
@@ -305,11 +303,7 @@ class ExtensionRequest(TrackedModel):
     decision_comment = models.TextField(_("decision comment"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        department="application__undertaker__town__office",
-        organisation="application__undertaker",
-        creator="created_by",
-    )
+    scope_paths = ScopePaths.of_organisation("application__undertaker", creator="created_by")
 
     class Meta:
         verbose_name = _("extension request")
@@ -530,10 +524,7 @@ class SessionProject(AuditedModel):
     opinion = models.TextField(_("opinion"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        department="application__undertaker__town__office",
-        organisation="application__undertaker",
-    )
+    scope_paths = ScopePaths.of_organisation("application__undertaker")
 
     class Meta:
         verbose_name = _("project of a session")

@@ -186,11 +186,7 @@ class EnterpriseYear(AuditedModel):
     above_scale = models.BooleanField(_("above designated size"), default=False)
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        department="organisation__town__office",
-        organisation="organisation",
-        creator="organisation__created_by",
-    )
+    scope_paths = ScopePaths.of_organisation("organisation", creator="organisation__created_by")
 
     class Meta:
         verbose_name = _("yearly figures")
@@ -332,11 +328,7 @@ class Person(TrackedModel):
     field = models.CharField(_("field"), max_length=100, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        department="organisation__town__office",
-        organisation="organisation",
-        creator="created_by",
-    )
+    scope_paths = ScopePaths.of_organisation("organisation", creator="created_by")
 
     class Meta:
         verbose_name = _("person")
