@@ -11,7 +11,6 @@ class PlatformsConfig(AppConfig):
 
     def ready(self):
         from . import record_types  # noqa: F401  (registers the declared record types)
-        from .interfaces import importers  # noqa: F401  (registers the platform importers)
 
     def home_panels(self, user):
         from .models import Incubator, RDInstitution, Tenancy

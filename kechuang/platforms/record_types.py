@@ -1,7 +1,9 @@
 """The innovation-platform record types declared once (``kechuang.registry.record_types``):
 their list, detail page, form, filters, Excel template, export and import and API all come
-from these declarations. The R&D institutions' certification workflow, the new-type R&D
-institutes and the incubators stay hand-wired (``views.py``, ``api.py``, ``interfaces/``).
+from these declarations. What a record does besides being entered is named here as a base or
+an overridden method: an R&D institution's lifecycle steps (``domain.rd``, their pages in
+``views_rd.py``), the certification applications' workflow (``domain.certification``, its pages
+in ``views_applications.py``).
 
 What the area adds to a declaration (``PlatformRecordType``):
 
@@ -20,6 +22,7 @@ from functools import cached_property
 from typing import ClassVar
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -27,29 +30,46 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 
 from kechuang.audit import chain
 from kechuang.audit.enums import AuditAction
+from kechuang.core.domain.choices import code_list_choices
 from kechuang.core.domain.imports import Column, RowError
+from kechuang.core.enums import CodeList
 from kechuang.core.interfaces import record_serializers
 from kechuang.core.interfaces.display import Shown
 from kechuang.core.interfaces.filters import DATE_INPUT, YesNoFilter, year_filter
-from kechuang.core.record_views import RecordDetailView, perm, url_name
+from kechuang.core.models import CodeItem
+from kechuang.core.record_views import (
+    RecordDetailView,
+    RecordEditView,
+    Section,
+    labelled,
+    perm,
+    url_name,
+)
 from kechuang.registry.interfaces.filters import town
+from kechuang.registry.interfaces.record_import import code_items
 from kechuang.registry.models import Organisation, Person, Zone
 from kechuang.registry.record_types import (
     Cell,
+    CodeItemCell,
     DeclaredDetail,
     DeclaredImporter,
+    DeclaredViewSet,
     RecordType,
     TextCell,
     register,
 )
 
 from . import models
+from . import views_rd as rd_steps
+from .domain import rd
 from .domain.records import problems
+from .interfaces.application_forms import rd_levels
 from .interfaces.forms import RecordForm
+from .interfaces.rd_forms import check_year
 from .rules import EXPORT_INSTITUTES, EXPORT_PLATFORMS, IMPORT_INSTITUTES, IMPORT_PLATFORMS
 
 # The area's bases ------------------------------------------------------------------------------
@@ -150,6 +170,310 @@ class LinesCell(TextCell):
 
 def lines(text: str) -> str:
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+# R&D institutions and their lifecycle ------------------------------------------------------------
+
+
+class LevelCell(CodeItemCell):
+    """A code-list item among those the field offers (an R&D institution's kind and level, not
+    its tier), by code or name."""
+
+    @property
+    def limit(self) -> dict:
+        limit = dict(self.field.remote_field.limit_choices_to)
+        limit.pop("code_list")
+        return limit
+
+    def prepare(self, importer, cells):
+        self.items = code_items(self.code_list, **self.limit)
+
+    def options(self):
+        items = CodeItem.objects.of(self.code_list).filter(**self.limit)
+        return list(items.values_list("name", flat=True))
+
+
+class CertificationForm(RecordForm):
+    """A new certification (saved through ``domain.rd.certify``, which records its "certified"
+    event) or the correction of one. Its level, end and successor change only through the
+    lifecycle steps on its page (upgrade, merge, revoke), so the form does not offer its end,
+    nor its level once certified."""
+
+    LIFECYCLE = ("ended_on", "end_reason")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.LIFECYCLE:
+            self.fields.pop(name, None)
+        if self.instance.pk:
+            del self.fields["level"]
+        else:
+            self.fields["level"].queryset = rd_levels()
+
+    def clean(self):
+        cleaned = super().clean()
+        check_year(self, "certified_year", "certified_on")
+        on, ended = cleaned.get("certified_on"), self.instance.ended_on
+        if on and ended and on > ended:
+            self.add_error(
+                "certified_on",
+                _("The certification ended on %(date)s; it cannot start after that.")
+                % {"date": ended.isoformat()},
+            )
+        return cleaned
+
+
+class CertificationEdit(RecordEditView):
+    """A new certification is certified through the lifecycle (``rd.certify``: the record, its
+    "certified" event and the audited step); an edit corrects the record's facts."""
+
+    def save(self, form):
+        if form.instance.pk:
+            return super().save(form)
+        data = form.cleaned_data
+        return rd.certify(
+            host=data["host"],
+            name=data["name"],
+            level=data["level"],
+            year=data["certified_year"],
+            on=data["certified_on"],
+            batch=data["batch"],
+            document_number=data["document_number"],
+            actor=self.request.user,
+        )
+
+
+IN_FORCE_TODAY = gettext_lazy("In force today")
+
+
+class CertificationDetail(RecordDetailView):
+    """A certification's page: whether it is in force today, its lifecycle steps, its events
+    (from those steps only: none is added or edited by hand) and the host's other
+    certifications."""
+
+    def get_object(self, queryset=None):
+        record = super().get_object(queryset)
+        record.in_force_today = record.in_force_on(self.today)
+        return record
+
+    def actions(self):
+        record, user = self.object, self.request.user
+        if record.ended_on is not None or not user.has_perm(perm("change", record), record):
+            return []
+        return [
+            {"key": key, "label": label, "url": reverse(url_name(record, key), args=[record.pk])}
+            for key, label in rd_steps.LABELS.items()
+        ]
+
+    def children(self, records, columns, **kwargs):
+        model = kwargs.get("model")
+        if model is not models.RDInstitutionEvent:
+            return super().children(records, columns, **kwargs)
+        return Section(
+            title=capfirst(model._meta.verbose_name_plural),
+            columns=labelled(model, columns),
+            records=list(records),
+            list_url=self.list_of(model, f"?institution={self.object.pk}"),
+            key=model._meta.model_name,
+        )
+
+    def sections(self):
+        record = self.object
+        others = list(
+            self.visible(models.RDInstitution)
+            .filter(host=record.host_id)
+            .exclude(pk=record.pk)
+            .select_related("level")
+            .order_by("certified_on", "pk")
+        )
+        for other in others:
+            other.in_force_today = other.in_force_on(self.today)
+        columns = [
+            Shown("name", link=True),
+            Shown("level"),
+            Shown("certified_on"),
+            Shown("ended_on"),
+            Shown("end_reason"),
+            Shown("in_force_today", label=IN_FORCE_TODAY),
+        ]
+        title = _("Other certifications of the host")
+        mine = self.related_records(title, others, columns, model=models.RDInstitution)
+        return [*super().sections(), mine]
+
+
+class CertificationSerializer(PlatformSerializer):
+    """A certification's level, end and successor change only through its lifecycle steps
+    (``domain.rd``, on its page): the end and successor are read-only, the level is given only
+    when the record is created."""
+
+    class Meta(PlatformSerializer.Meta):
+        read_only_fields = [
+            *PlatformSerializer.Meta.read_only_fields,
+            "ended_on",
+            "end_reason",
+            "successor",
+        ]
+
+    def validate(self, attrs):
+        level = attrs.get("level")
+        if self.instance is not None and level is not None and level.pk != self.instance.level_id:
+            raise serializers.ValidationError(
+                {"level": _("The level changes only by an upgrade, on the institution's page.")}
+            )
+        return super().validate(attrs)
+
+
+class CertificationViewSet(DeclaredViewSet):
+    """A new certification goes through its lifecycle (``domain.rd.certify``), so it starts
+    with its "certified" event like one entered on the pages; the year is the date's."""
+
+    def perform_create(self, serializer):
+        self.check_relations(serializer)
+        data = serializer.validated_data
+        self.check_year(data["certified_year"], data["certified_on"])
+        try:
+            serializer.instance = rd.certify(
+                data["host"],
+                data["name"],
+                data["level"],
+                data["certified_year"],
+                data["certified_on"],
+                batch=data.get("batch", ""),
+                document_number=data.get("document_number", ""),
+                actor=self.request.user,
+            )
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError({"detail": error.messages}) from None
+
+    def perform_update(self, serializer):
+        instance, data = serializer.instance, serializer.validated_data
+        self.check_year(
+            data.get("certified_year", instance.certified_year),
+            data.get("certified_on", instance.certified_on),
+        )
+        super().perform_update(serializer)
+
+    @staticmethod
+    def check_year(year, on):
+        if year != on.year:
+            message = _(
+                "The certification year must be the year of the certification date (%(year)s)."
+            )
+            raise exceptions.ValidationError({"certified_year": message % {"year": on.year}})
+
+
+class RDInstitutionType(PlatformRecordType):
+    """One certification of an enterprise R&D institution at one kind and level."""
+
+    model = models.RDInstitution
+    menu_label = None  # the site's menu names it (base.html)
+    prefix = "rd-institutions"
+    api_basename = "rd-institution"
+    sheet = "研发机构"
+    form = CertificationForm
+    edit_view = CertificationEdit
+    detail_view = CertificationDetail
+    serializer = CertificationSerializer
+    viewset = CertificationViewSet
+    cells = {"level": LevelCell}
+    fields = {
+        "host": "依托单位",
+        "name": "研发机构名称",
+        "level": "级别",
+        "certified_year": "认定年度",
+        "certified_on": "认定日期",
+        "batch": "批次",
+        "document_number": "文号",
+        "ended_on": "终止日期",
+        "end_reason": "终止原因",
+    }
+    headers_en = {"host": "Host"}
+    select_related = ("host__town", "level__parent", "successor")
+    columns = (
+        "name",
+        "host",
+        Shown("host__town", label=gettext_lazy("Town")),
+        "level",
+        "certified_year",
+        "certified_on",
+        "ended_on",
+    )
+    facts = (
+        "host",
+        Shown("host__uscc"),
+        Shown("level__parent", label=gettext_lazy("Tier")),
+        "level",
+        "certified_year",
+        "certified_on",
+        "batch",
+        "document_number",
+        Shown("in_force_today", label=IN_FORCE_TODAY),
+        "ended_on",
+        "end_reason",
+        Shown("successor"),
+    )
+    filters = ("level", "host")
+    more_filters = {
+        "tier": django_filters.ChoiceFilter(
+            label=gettext_lazy("Tier"),
+            choices=code_list_choices(CodeList.RD_LEVEL, top_level=True),
+            field_name="level__parent__code",
+        ),
+        "certified_year": year_filter(gettext_lazy("Certification year")),
+        "in_force_on": django_filters.DateFilter(
+            label=gettext_lazy("In force on"),
+            method=lambda queryset, _name, value: queryset.in_force(value),
+            widget=DATE_INPUT,
+        ),
+        "town": town("host__town"),
+    }
+    search = ("name", "host__name", "host__uscc", "document_number")
+    natural_key = ("host", "level", "certified_year")
+    preview = ("host_uscc", "name")
+
+
+class EventViewSet(DeclaredViewSet):
+    """Read-only: an R&D institution's events come from its lifecycle steps (``domain.rd``)."""
+
+    http_method_names = ["get", "head", "options"]
+
+
+class RDInstitutionEventType(PlatformRecordType):
+    """What happened to a certification, shown on its page; written by its lifecycle steps
+    only (no form: a list, a page and a read-only API)."""
+
+    model = models.RDInstitutionEvent
+    menu_label = None  # the certification's page shows them
+    prefix = "rd-institution-events"
+    api_basename = "rd-institution-event"
+    excel = False
+    viewset = EventViewSet
+    parent = "institution"
+    segment = "events"
+    fields = {
+        "institution": "研发机构",
+        "happened_on": "日期",
+        "kind": "事件",
+        "old_name": "原名称",
+        "new_name": "新名称",
+        "document_number": "文号",
+        "note": "备注",
+    }
+    columns = (
+        "happened_on",
+        "institution",
+        "kind",
+        "old_name",
+        "new_name",
+        "document_number",
+        "note",
+    )
+    filters = ("institution", "kind")
+    search = ("institution__name", "old_name", "new_name", "document_number")
+
+    def urls(self):
+        """Its list and pages; no form."""
+        return [p for p in super().urls() if not p.name.endswith(("-create", "-edit"))]
 
 
 # Zones, agriculture ----------------------------------------------------------------------------
@@ -1026,6 +1350,8 @@ class IncubatorTalentType(PlatformRecordType):
 
 # The area's declared record types, registered in the order of its menu.
 DECLARED = (
+    RDInstitutionType,
+    RDInstitutionEventType,
     ZoneEvaluationType,
     AgriPlatformType,
     AcademicianCooperationType,

@@ -1,14 +1,12 @@
-"""Addresses of the platform pages (named as :mod:`kechuang.core.record_urls` names them:
-``platforms:<model>-list``, ``-create``, ``-detail``, ``-edit``, ``-export``); an R&D institution's
-lifecycle steps are ``platforms:rdinstitution-upgrade`` (``-rename``, ``-merge``, ``-revoke``)."""
+"""Addresses of the platform pages: each declared record type's (``record_types.py``:
+``platforms:<model>-list``, ``-create``, ``-detail``, ``-edit``, ``-export``), an R&D
+institution's lifecycle steps (``platforms:rdinstitution-upgrade``, ``-rename``, ``-merge``,
+``-revoke``) and the certification applications' workflow pages (``application_urls.py``)."""
 
 from django.urls import path
 
-from kechuang.core.record_urls import records
-
-from . import views, views_rd
+from . import views_rd
 from .application_urls import urlpatterns as application_patterns
-from .interfaces import forms
 from .record_types import DECLARED
 
 app_name = "platforms"
@@ -16,14 +14,7 @@ app_name = "platforms"
 
 urlpatterns = [
     *application_patterns,
-    *records(
-        "rd-institutions",
-        views.RDInstitutionList,
-        views.RDInstitutionDetail,
-        forms.RDInstitutionForm,
-        views.RDInstitutionEdit,
-    ),
-    # Its lifecycle steps; its events come from them only (no form of their own).
+    # An R&D institution's lifecycle steps; its events come from them only.
     *[
         path(
             f"rd-institutions/<int:pk>/{key}/",

@@ -17,7 +17,6 @@ from kechuang.audit.models import AuditEvent
 from kechuang.core.enums import ImportStatus
 from kechuang.core.models import ImportJob
 from kechuang.platforms.enums import RDLevel, TalentRole, TenancyEnd
-from kechuang.platforms.interfaces import columns
 from kechuang.platforms.models import (
     Incubator,
     InstituteRecord,
@@ -30,6 +29,7 @@ from kechuang.platforms.record_types import (
     IncubatorType,
     InstituteRecordType,
     InstituteTalentType,
+    RDInstitutionType,
     SignedProjectType,
     TenancyType,
 )
@@ -104,7 +104,7 @@ def test_rd_institutions_are_checked_then_imported_with_their_audit(client, w):
     ours, theirs = w.ours["enterprise"], w.theirs["enterprise"]
     before = RDInstitution.objects.count()
     content = workbook(
-        columns.RD_INSTITUTION_COLUMNS,
+        RDInstitutionType.instance.excel_columns,
         [
             rd_row(host_uscc=ours.uscc, name="东嘉兴研发中心", batch="第一批"),
             rd_row(
@@ -151,7 +151,7 @@ def test_one_bad_row_among_good_ones_writes_nothing(client, w):
     rows[4] = rd_row(host_name="查无此企业")
 
     _, job = upload(
-        client, "platforms.rdinstitution", workbook(columns.RD_INSTITUTION_COLUMNS, rows)
+        client, "platforms.rdinstitution", workbook(RDInstitutionType.instance.excel_columns, rows)
     )
 
     assert job.status == ImportStatus.INVALID
@@ -171,7 +171,9 @@ def test_rows_of_the_same_record_twice_are_refused(client, w):
     row = rd_row(host_uscc=w.ours["enterprise"].uscc)
 
     _, job = upload(
-        client, "platforms.rdinstitution", workbook(columns.RD_INSTITUTION_COLUMNS, [row, row])
+        client,
+        "platforms.rdinstitution",
+        workbook(RDInstitutionType.instance.excel_columns, [row, row]),
     )
 
     assert job.status == ImportStatus.INVALID
@@ -185,7 +187,7 @@ def test_an_export_of_the_filtered_list_reimports_unchanged(client, w):
 
     content, rows = exported(client, url)
 
-    assert rows[0] == [c.header for c in columns.RD_INSTITUTION_COLUMNS]
+    assert rows[0] == [c.header for c in RDInstitutionType.instance.excel_columns]
     assert [row[2] for row in rows[1:]] == ["东研发中心"]
     _, job = upload(client, "platforms.rdinstitution", content)
     assert [p["action"] for p in job.preview] == ["update"]
@@ -206,7 +208,7 @@ def test_a_reimport_updates_the_record_of_the_same_key(client, w):
     )
 
     _, job = upload(
-        client, "platforms.rdinstitution", workbook(columns.RD_INSTITUTION_COLUMNS, [row])
+        client, "platforms.rdinstitution", workbook(RDInstitutionType.instance.excel_columns, [row])
     )
     job = confirm(client, job)
 
@@ -221,7 +223,7 @@ def test_hosts_outside_the_importers_scope_are_not_found(client, w):
     rows = [rd_row(host_uscc=w.theirs["enterprise"].uscc)]
 
     _, job = upload(
-        client, "platforms.rdinstitution", workbook(columns.RD_INSTITUTION_COLUMNS, rows)
+        client, "platforms.rdinstitution", workbook(RDInstitutionType.instance.excel_columns, rows)
     )
 
     assert job.status == ImportStatus.INVALID

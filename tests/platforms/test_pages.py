@@ -512,3 +512,27 @@ def test_a_long_section_shows_the_first_records_of_each_group_and_links_to_the_r
     assert "服务14" not in html and "服务00" in html
     assert f"?institute={institute.pk}&amp;kind=service" in html
     assert 'data-testid="section-more"' in html
+
+
+def test_an_rd_institutions_events_have_a_list_and_pages_but_no_form(client, w):
+    """The events come from the lifecycle steps only: shown on the certification's page, in
+    their own list and on their own page, never added or edited by hand."""
+    from django.urls import NoReverseMatch
+
+    rd = w.ours["rd"]
+    event = RDInstitutionEventFactory(institution=rd, document_number="平科〔2021〕2号")
+    client.force_login(w.staff)
+
+    listed = page(client, reverse("platforms:rdinstitutionevent-list") + f"?institution={rd.pk}")
+    shown = page(client, detail("rdinstitutionevent", event))
+    sections = client.get(detail("rdinstitution", rd)).context["sections"]
+    section = next(s for s in sections if s.key == "rdinstitutionevent")
+
+    assert "平科〔2021〕2号" in listed and "平科〔2021〕2号" in shown
+    assert (section.add_url, section.edit_url, [r.pk for r in section.records]) == (
+        "",
+        None,
+        [event.pk],
+    )
+    with pytest.raises(NoReverseMatch):
+        reverse("platforms:rdinstitutionevent-create", args=[rd.pk])

@@ -2,15 +2,10 @@
 select of every enterprise would be too long); dates are date pickers; records that carry a
 version carry it in the form, so a stale edit is refused."""
 
-from django.utils.translation import gettext_lazy as _
-
 from kechuang.registry.interfaces import record_forms
 from kechuang.registry.interfaces.record_forms import record_formfield
 
-from .. import models
 from ..domain.records import problems
-from .application_forms import rd_levels
-from .rd_forms import check_year
 
 
 class RecordForm(record_forms.RecordForm):
@@ -34,43 +29,3 @@ class RecordForm(record_forms.RecordForm):
 
 class ChildForm(record_forms.ChildMixin, RecordForm):
     """A record entered on its parent's page (``parent``: the foreign key the view sets)."""
-
-
-class RDInstitutionForm(RecordForm):
-    """A new certification (saved through ``domain.rd.certify``, which records its "certified"
-    event) or the correction of one. Its level, end and successor change only through the
-    lifecycle steps on its page (upgrade, merge, revoke), so an edit does not offer them; the
-    events come from those steps only."""
-
-    owner_fields = ("host",)
-
-    class Meta(RecordForm.Meta):
-        model = models.RDInstitution
-        fields = [
-            "host",
-            "name",
-            "level",
-            "certified_year",
-            "certified_on",
-            "batch",
-            "document_number",
-        ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            del self.fields["level"]
-        else:
-            self.fields["level"].queryset = rd_levels()
-
-    def clean(self):
-        cleaned = super().clean()
-        check_year(self, "certified_year", "certified_on")
-        on, ended = cleaned.get("certified_on"), self.instance.ended_on
-        if on and ended and on > ended:
-            self.add_error(
-                "certified_on",
-                _("The certification ended on %(date)s; it cannot start after that.")
-                % {"date": ended.isoformat()},
-            )
-        return cleaned
