@@ -1,5 +1,5 @@
-"""Writing earthquake-prevention records: saves from forms (creation with the creator, versioned
-edits), recording an inspection and closing its rectification. Every write is atomic and audited
+"""Writing earthquake-prevention records: recording an inspection and closing its rectification
+(the forms save through ``core.domain.records.save_record``). Every write is atomic and audited
 (the models are audited on save, in the caller's transaction)."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from kechuang.audit.context import acting_as, current_actor
 from kechuang.core.domain.concurrency import ConcurrentEditError
-from kechuang.registry.domain.organisations import save_from_form
 
 from ..enums import Finding
 from ..models import ConstructionProject, Inspection
@@ -40,11 +39,6 @@ class RectificationError(RecordError):
 
 def _acting(user):
     return acting_as(user) if current_actor().user_id is None else nullcontext()
-
-
-def save_record(form, user):
-    """Create or update the form's record atomically (edits name their version)."""
-    return save_from_form(form, user)
 
 
 def record_inspection(
