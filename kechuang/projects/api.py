@@ -117,6 +117,17 @@ def workbook_response(write, sheet: str, comment: str, filters: dict) -> FileRes
     )
 
 
+def filtered_workbook(view, export, comment: str) -> FileResponse:
+    """Exactly the filtered list of the viewset ``view``, written as ``export``."""
+    queryset = view.filter_queryset(view.get_queryset())
+    return workbook_response(
+        lambda stream: export.write(stream, queryset),
+        export.sheet,
+        comment,
+        view.request.query_params.dict(),
+    )
+
+
 # Shared behaviour ------------------------------------------------------------------------------
 
 
@@ -453,24 +464,12 @@ class ApplicationViewSet(ProjectMixin, ScopedModelViewSet):
         pagination_class=None,
     )
     def export(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
-        return workbook_response(
-            lambda stream: exporters.APPLICATIONS.write(stream, queryset),
-            exporters.APPLICATIONS.sheet,
-            _("Plan projects export"),
-            request.query_params.dict(),
-        )
+        return filtered_workbook(self, exporters.APPLICATIONS, _("Plan projects export"))
 
 
-# Experts ---------------------------------------------------------------------------------------
+# Experts (the pool is declared: ``record_types.py``) --------------------------------------------
 
 
-@extend_schema_view(
-    export=extend_schema(
-        summary="The filtered expert pool as an Excel workbook (the import template's columns)",
-        responses={200: WORKBOOK},
-    )
-)
 @extend_schema_view(
     export=extend_schema(summary="My assignments as an Excel workbook", responses={200: WORKBOOK})
 )
@@ -510,13 +509,7 @@ class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         pagination_class=None,
     )
     def export(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
-        return workbook_response(
-            lambda stream: exporters.ASSIGNMENTS.write(stream, queryset),
-            exporters.ASSIGNMENTS.sheet,
-            _("Review assignments export"),
-            request.query_params.dict(),
-        )
+        return filtered_workbook(self, exporters.ASSIGNMENTS, _("Review assignments export"))
 
 
 # Acceptance meetings ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
 from rest_framework.decorators import action
 
@@ -53,7 +54,13 @@ from kechuang.registry.record_types import (
 )
 
 from . import models
-from .api import EXPORT_RENDERERS, ActionRulesPermission, ProjectMixin, workbook_response
+from .api import (
+    EXPORT_RENDERERS,
+    WORKBOOK,
+    ActionRulesPermission,
+    ProjectMixin,
+    filtered_workbook,
+)
 from .interfaces.review_forms import CreditCodeField, CreditCodesField, tech_field_items
 from .interfaces.review_forms import _shown as shown
 from .interfaces.serializers import TECH_FIELDS, by_uscc
@@ -253,6 +260,12 @@ class ExpertSerializerBase(RecordSerializer):
         return user
 
 
+@extend_schema_view(
+    export=extend_schema(
+        summary="The filtered expert pool as an Excel workbook (the import template's columns)",
+        responses={200: WORKBOOK},
+    )
+)
 class ExpertViewSetBase(ProjectMixin, VersionedMixin, ScopedModelViewSet):
     """The pool's API: the organisations it names may be any (``unscoped_references``); the
     export of exactly the filtered list needs the export permission."""
@@ -264,14 +277,7 @@ class ExpertViewSetBase(ProjectMixin, VersionedMixin, ScopedModelViewSet):
 
     @action(detail=False, methods=["get"], renderer_classes=EXPORT_RENDERERS, pagination_class=None)
     def export(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
-        export = ExpertType.instance.export
-        return workbook_response(
-            lambda stream: export.write(stream, queryset),
-            export.sheet,
-            _("Expert pool export"),
-            request.query_params.dict(),
-        )
+        return filtered_workbook(self, ExpertType.instance.export, _("Expert pool export"))
 
 
 def in_field(queryset, name, value):

@@ -15,6 +15,7 @@ is the one place that decides it; pages and the API ask :func:`expert_assignment
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import chain
 
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext as _
@@ -58,34 +59,35 @@ def applications_for_expert(user):
     return Application.objects.filter(pk__in=expert_assignments(user).values("application_id"))
 
 
+def grouped(*pairs) -> dict[int, set[int]]:
+    """The (key, value) pairs of every iterable given, as each key's set of values."""
+    found: dict[int, set[int]] = {}
+    for key, value in chain.from_iterable(pairs):
+        found.setdefault(key, set()).add(value)
+    return found
+
+
 def conflict_pairs(
     application_ids: Iterable[int], expert_ids: Iterable[int]
 ) -> set[tuple[int, int]]:
     """Every (application id, expert id) pair among these that is conflicted by organisation,
     in four queries whatever the numbers."""
     application_ids, expert_ids = list(application_ids), list(expert_ids)
-    orgs_of_app: dict[int, set[int]] = {}
-    for app_id, undertaker_id in Application.objects.filter(pk__in=application_ids).values_list(
-        "pk", "undertaker_id"
-    ):
-        orgs_of_app.setdefault(app_id, set()).add(undertaker_id)
-    for app_id, org_id in Application.cooperators.through.objects.filter(
-        application_id__in=application_ids
-    ).values_list("application_id", "organisation_id"):
-        orgs_of_app.setdefault(app_id, set()).add(org_id)
-    orgs_of_expert: dict[int, set[int]] = {}
-    for expert_id, org_id in Expert.objects.filter(pk__in=expert_ids).values_list(
-        "pk", "organisation_id"
-    ):
-        orgs_of_expert.setdefault(expert_id, set()).add(org_id)
-    for expert_id, org_id in Expert.declared_organisations.through.objects.filter(
-        expert_id__in=expert_ids
-    ).values_list("expert_id", "organisation_id"):
-        orgs_of_expert.setdefault(expert_id, set()).add(org_id)
-    experts_of_org: dict[int, set[int]] = {}
-    for expert_id, orgs in orgs_of_expert.items():
-        for org_id in orgs:
-            experts_of_org.setdefault(org_id, set()).add(expert_id)
+    orgs_of_app = grouped(
+        Application.objects.filter(pk__in=application_ids).values_list("pk", "undertaker_id"),
+        Application.cooperators.through.objects.filter(
+            application_id__in=application_ids
+        ).values_list("application_id", "organisation_id"),
+    )
+    orgs_of_expert = grouped(
+        Expert.objects.filter(pk__in=expert_ids).values_list("pk", "organisation_id"),
+        Expert.declared_organisations.through.objects.filter(expert_id__in=expert_ids).values_list(
+            "expert_id", "organisation_id"
+        ),
+    )
+    experts_of_org = grouped(
+        (org_id, expert_id) for expert_id, orgs in orgs_of_expert.items() for org_id in orgs
+    )
     pairs = set()
     for app_id, orgs in orgs_of_app.items():
         for org_id in orgs:

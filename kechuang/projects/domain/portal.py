@@ -13,19 +13,18 @@ from . import workflow
 from .conflicts import expert_assignments
 
 
+def count_by_state(applications) -> dict[str, int]:
+    """How many of ``applications`` are in each state (the states they are in)."""
+    return dict(applications.values_list("state").annotate(n=Count("pk")).order_by())
+
+
 def queues(user) -> list[dict]:
     """The staff or town officer's queues: per state in which they may act, how many projects
     of their scope wait there."""
     states = workflow.queue_states(user)
     if not states:
         return []
-    counts = dict(
-        Application.objects.visible_to(user)
-        .filter(state__in=states)
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    counts = count_by_state(Application.objects.visible_to(user).filter(state__in=states))
     return [{"state": s, "label": S(s).label, "count": counts.get(s, 0)} for s in states]
 
 

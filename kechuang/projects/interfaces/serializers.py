@@ -38,6 +38,16 @@ def by_uscc(**kwargs):
     return SlugRelatedField(slug_field="uscc", **kwargs)
 
 
+def kept_in_place(serializer, attrs: dict, names: tuple[str, ...], message: str) -> dict:
+    """An edit may not move the record to another of ``names`` (``message`` says how to)."""
+    if serializer.instance is not None:
+        for name in names:
+            value = attrs.get(name)
+            if value is not None and value.pk != getattr(serializer.instance, f"{name}_id"):
+                raise serializers.ValidationError({name: message})
+    return attrs
+
+
 class VersionField(serializers.IntegerField):
     def __init__(self, **kwargs):
         super().__init__(required=False, help_text=VERSION_HELP, **kwargs)
@@ -515,14 +525,8 @@ class SessionProjectSerializer(serializers.ModelSerializer):
         read_only_fields = ["conclusion", "opinion"]
 
     def validate(self, attrs):
-        if self.instance is not None:
-            for name in ("session", "application"):
-                value = attrs.get(name)
-                if value is not None and value.pk != getattr(self.instance, f"{name}_id"):
-                    raise serializers.ValidationError(
-                        {name: _("Take the project off the agenda and schedule it again.")}
-                    )
-        return attrs
+        message = _("Take the project off the agenda and schedule it again.")
+        return kept_in_place(self, attrs, ("session", "application"), message)
 
 
 class ConcludeSerializer(serializers.Serializer):
@@ -555,14 +559,8 @@ class PanelMemberSerializer(serializers.ModelSerializer):
         fields = ["id", "meeting", "expert", "expert_name", "role"]
 
     def validate(self, attrs):
-        if self.instance is not None:
-            for name in ("meeting", "expert"):
-                value = attrs.get(name)
-                if value is not None and value.pk != getattr(self.instance, f"{name}_id"):
-                    raise serializers.ValidationError(
-                        {name: _("Remove the member and add the expert again.")}
-                    )
-        return attrs
+        message = _("Remove the member and add the expert again.")
+        return kept_in_place(self, attrs, ("meeting", "expert"), message)
 
 
 class MeetingSerializer(serializers.ModelSerializer):

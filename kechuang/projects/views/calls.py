@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from kechuang.core.domain.concurrency import ConcurrentEditError, save_versioned
+from kechuang.core.domain.concurrency import ConcurrentEditError
+from kechuang.core.domain.records import save_from_form
 from kechuang.core.views import ScopedDetailView, ScopedListView
 
+from ..domain.portal import count_by_state
 from ..enums import State
 from ..interfaces import exporters
 from ..interfaces.filters import CallFilter
@@ -94,13 +96,7 @@ class CallDetailView(ScopedDetailView):
         can_change = user.has_perm(CHANGE_CALL)
         counts = []
         if user.has_perm(VIEW) and not user.organisation_id:
-            by_state = dict(
-                Application.objects.visible_to(user)
-                .filter(call=call)
-                .values_list("state")
-                .annotate(n=Count("pk"))
-                .order_by()
-            )
+            by_state = count_by_state(Application.objects.visible_to(user).filter(call=call))
             counts = [
                 {"state": value, "label": label, "count": by_state[value]}
                 for value, label in State.choices
@@ -160,14 +156,8 @@ class CallEditView(LoginRequiredMixin, View):
 
 def save_call(editor: CallEditor, user) -> Call:
     """The call and its three lists in one transaction; a stale version writes nothing."""
-    form = editor.form
     with transaction.atomic():
-        call = form.save(commit=False)
-        if call.pk:
-            save_versioned(call, form.cleaned_data.get("version") or 0)
-        else:
-            call.created_by = user
-            call.save()
+        call = save_from_form(editor.form, user)
         for formset in editor.formsets:
             formset.instance = call
             formset.save()

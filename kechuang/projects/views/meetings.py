@@ -3,8 +3,6 @@ the forms, the conclusions recorded per project, and the sign-in and score sheet
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,8 +18,9 @@ from django.views.decorators.http import require_POST
 from kechuang.accounts.scope import restrict
 from kechuang.audit import chain
 from kechuang.audit.enums import AuditAction
-from kechuang.core.domain.concurrency import ConcurrentEditError, save_versioned
+from kechuang.core.domain.concurrency import ConcurrentEditError
 from kechuang.core.domain.errors import DomainError
+from kechuang.core.domain.records import save_from_form
 from kechuang.core.views import ScopedDetailView, ScopedListView
 
 from ..domain import meetings
@@ -187,13 +186,7 @@ def meeting_edit(request, pk=None):
     form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                saved = form.save(commit=False)
-                if saved.pk:
-                    save_versioned(saved, form.cleaned_data.get("version") or 0)
-                else:
-                    saved.created_by = request.user
-                    saved.save()
+            saved = save_from_form(form, request.user)
         except ConcurrentEditError as error:
             form.add_error(None, str(error))
         else:
@@ -270,17 +263,15 @@ def meeting_schedule(request, pk):
                 messages.error(request, error)
         return redirect(meeting.get_absolute_url())
     application, session = form.cleaned_data["application"], form.cleaned_data["session"]
-    try:
-        meetings.schedule(session, application, request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
+    return _step(
+        request,
+        meeting,
+        lambda: meetings.schedule(session, application, request.user),
+        lambda: (
             _("“%(project)s” is on the agenda of %(session)s.")
-            % {"project": application.name, "session": session.name},
-        )
-    return redirect(meeting.get_absolute_url())
+            % {"project": application.name, "session": session.name}
+        ),
+    )
 
 
 @login_required
@@ -290,15 +281,12 @@ def meeting_unschedule(request, pk, slot_pk):
     slot = get_object_or_404(
         SessionProject.objects.select_related("application"), pk=slot_pk, session__meeting=meeting
     )
-    try:
-        meetings.unschedule(slot, request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("“%(project)s” taken off the agenda.") % {"project": slot.application.name}
-        )
-    return redirect(meeting.get_absolute_url())
+    return _step(
+        request,
+        meeting,
+        lambda: meetings.unschedule(slot, request.user),
+        lambda: _("“%(project)s” taken off the agenda.") % {"project": slot.application.name},
+    )
 
 
 @login_required
@@ -309,14 +297,13 @@ def meeting_panel_add(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose an expert of the pool and the role."))
         return redirect(meeting.get_absolute_url())
-    expert = form.cleaned_data["expert"]
-    try:
-        meetings.add_panel_member(meeting, expert, request.user, role=form.cleaned_data["role"])
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("%(name)s joined the panel.") % {"name": expert.name})
-    return redirect(meeting.get_absolute_url())
+    expert, role = form.cleaned_data["expert"], form.cleaned_data["role"]
+    return _step(
+        request,
+        meeting,
+        lambda: meetings.add_panel_member(meeting, expert, request.user, role=role),
+        lambda: _("%(name)s joined the panel.") % {"name": expert.name},
+    )
 
 
 @login_required
@@ -326,13 +313,12 @@ def meeting_panel_remove(request, pk, member_pk):
     member = get_object_or_404(
         PanelMember.objects.select_related("expert"), pk=member_pk, meeting=meeting
     )
-    try:
-        meetings.remove_panel_member(member, request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("%(name)s left the panel.") % {"name": member.expert.name})
-    return redirect(meeting.get_absolute_url())
+    return _step(
+        request,
+        meeting,
+        lambda: meetings.remove_panel_member(member, request.user),
+        lambda: _("%(name)s left the panel.") % {"name": member.expert.name},
+    )
 
 
 @login_required
@@ -350,40 +336,47 @@ def meeting_conclude(request, pk, slot_pk):
     if not form.is_valid():
         messages.error(request, _("Choose a conclusion."))
         return redirect(meeting.get_absolute_url())
-    try:
-        meetings.conclude(
-            slot, form.cleaned_data["conclusion"], form.cleaned_data["opinion"], request.user
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
+    conclusion, opinion = form.cleaned_data["conclusion"], form.cleaned_data["opinion"]
+    return _step(
+        request,
+        meeting,
+        lambda: meetings.conclude(slot, conclusion, opinion, request.user),
+        lambda: (
             _("“%(project)s”: %(conclusion)s, recorded on %(date)s.")
             % {
                 "project": slot.application.name,
                 "conclusion": slot.get_conclusion_display(),
                 "date": meeting.held_on.isoformat(),
-            },
-        )
+            }
+        ),
+    )
+
+
+def _step(request, meeting, step, said):
+    """Take a step of the meeting (a domain function): its refusal, or what ``said()`` says
+    once it is taken, as a message on the meeting's page."""
+    try:
+        step()
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, said())
     return redirect(meeting.get_absolute_url())
 
 
 @login_required
 def meeting_sign_in(request, pk):
-    meeting = _meeting(request, pk)
-    content = sheets.sign_in_sheet(meeting)
-    chain.record(AuditAction.EXPORT, meeting, comment=_("Sign-in sheet"))
-    return xlsx(content, f"{meeting.code}-sign-in-{_date_stamp(meeting.held_on)}.xlsx")
+    return _sheet(request, pk, sheets.sign_in_sheet, "sign-in", _("Sign-in sheet"))
 
 
 @login_required
 def meeting_score_sheet(request, pk):
+    return _sheet(request, pk, sheets.score_sheet, "score-sheet", _("Score sheet"))
+
+
+def _sheet(request, pk, make, kind: str, comment: str):
+    """A printable sheet of the meeting (``make(meeting)``), audited as an export."""
     meeting = _meeting(request, pk)
-    content = sheets.score_sheet(meeting)
-    chain.record(AuditAction.EXPORT, meeting, comment=_("Score sheet"))
-    return xlsx(content, f"{meeting.code}-score-sheet-{_date_stamp(meeting.held_on)}.xlsx")
-
-
-def _date_stamp(day: dt.date) -> str:
-    return day.strftime("%Y%m%d")
+    content = make(meeting)
+    chain.record(AuditAction.EXPORT, meeting, comment=comment)
+    return xlsx(content, f"{meeting.code}-{kind}-{meeting.held_on.strftime('%Y%m%d')}.xlsx")
