@@ -7,6 +7,7 @@ from .record_types import DECLARED
 
 router = SimpleRouter()
 for declared in DECLARED:
-    router.register(*declared.instance.route())
+    if declared.api:
+        router.register(*declared.instance.route())
 
 urlpatterns = router.urls

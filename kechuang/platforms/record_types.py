@@ -25,7 +25,7 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -44,6 +44,7 @@ from kechuang.core.models import CodeItem
 from kechuang.core.record_views import (
     RecordDetailView,
     RecordEditView,
+    RecordExportView,
     Section,
     labelled,
     perm,
@@ -64,10 +65,12 @@ from kechuang.registry.record_types import (
 )
 
 from . import models
+from . import views_applications as applications
 from . import views_rd as rd_steps
-from .domain import rd
+from .domain import certification, rd
 from .domain.records import problems
-from .interfaces.application_forms import rd_levels
+from .enums import ApplicationState
+from .interfaces.application_forms import WAITING_FOR_ME, rd_levels
 from .interfaces.forms import RecordForm
 from .interfaces.rd_forms import check_year
 from .rules import EXPORT_INSTITUTES, EXPORT_PLATFORMS, IMPORT_INSTITUTES, IMPORT_PLATFORMS
@@ -118,6 +121,7 @@ class PlatformRecordType(RecordType):
     serializer = PlatformSerializer
     excel: ClassVar[bool] = True  # imported and exported with the platforms' permissions
     children_history: ClassVar[bool] = True  # the page shows its children's history too
+    api: ClassVar[bool] = True  # has an API of its own (api_urls.py)
 
     @cached_property
     def Detail(self):
@@ -474,6 +478,84 @@ class RDInstitutionEventType(PlatformRecordType):
     def urls(self):
         """Its list and pages; no form."""
         return [p for p in super().urls() if not p.name.endswith(("-create", "-edit"))]
+
+
+# Certification applications ----------------------------------------------------------------------
+
+
+class StateFilter(django_filters.ChoiceFilter):
+    """A state, or the states whose next step is the user's (``todo``: waiting for me)."""
+
+    def filter(self, queryset, value):
+        if value == WAITING_FOR_ME:
+            return queryset.filter(state__in=certification.queue_states(self.parent.request.user))
+        return super().filter(queryset, value)
+
+
+class CertificationApplicationType(PlatformRecordType):
+    """Enterprises' applications to have an R&D institution certified: their pages are the
+    workflow's (``views_applications.py``: the queues, the timeline and the steps, the draft
+    form); the declaration gives the list its filters and its Excel export (no import: an
+    application moves only by its steps)."""
+
+    model = models.CertificationApplication
+    menu_label = None  # the site's menu names it (base.html)
+    prefix = "applications"
+    api = False  # its state moves by its workflow's steps only
+    list_view = applications.ApplicationListView
+    sheet = "研发机构认定申请"
+    fields = {
+        "applicant": "申请单位",
+        "name": "拟认定名称",
+        "level": "申报级别",
+        "year": "年度",
+        "state": "状态",
+        "publicity_until": "公示截止日期",
+        "institution": "认定的研发机构",
+        "summary": "简介",
+    }
+    headers_en = {"name": "Proposed name", "level": "Kind and level applied for"}
+    select_related = ("applicant__town",)
+    columns = ("name", "applicant", "level", "year", "state", "updated_at")
+    default_sort = "-updated_at"
+    filters = ("year", "level")
+    more_filters = {
+        "state": StateFilter(
+            label=gettext_lazy("State"),
+            choices=[(WAITING_FOR_ME, gettext_lazy("Waiting for me")), *ApplicationState.choices],
+        )
+    }
+    search = ("name", "applicant__name")
+
+    def has_permission(self, action):
+        if action == "import":
+            return False
+        return super().has_permission(action)
+
+    def urls(self):
+        """The workflow's pages under their names (``platforms:application-list`` …), the list
+        with its export."""
+        export = RecordExportView.as_view(list_view=self.List)
+        return [
+            path("applications/", self.List.as_view(), name="application-list"),
+            path("applications/export.xlsx", export, name="application-export"),
+            path("applications/new/", applications.application_edit, name="application-create"),
+            path(
+                "applications/<int:pk>/",
+                applications.ApplicationDetailView.as_view(),
+                name="application-detail",
+            ),
+            path(
+                "applications/<int:pk>/edit/",
+                applications.application_edit,
+                name="application-edit",
+            ),
+            path(
+                "applications/<int:pk>/transitions/<slug:transition_id>/",
+                applications.ApplicationTransitionView.as_view(),
+                name="application-transition",
+            ),
+        ]
 
 
 # Zones, agriculture ----------------------------------------------------------------------------
@@ -1352,6 +1434,7 @@ class IncubatorTalentType(PlatformRecordType):
 DECLARED = (
     RDInstitutionType,
     RDInstitutionEventType,
+    CertificationApplicationType,
     ZoneEvaluationType,
     AgriPlatformType,
     AcademicianCooperationType,

@@ -1,19 +1,18 @@
 """Addresses of the platform pages: each declared record type's (``record_types.py``:
 ``platforms:<model>-list``, ``-create``, ``-detail``, ``-edit``, ``-export``), an R&D
 institution's lifecycle steps (``platforms:rdinstitution-upgrade``, ``-rename``, ``-merge``,
-``-revoke``) and the certification applications' workflow pages (``application_urls.py``)."""
+``-revoke``); the certification applications' pages are ``platforms:application-list``
+(``-export``, ``-create``, ``-detail``, ``-edit``, ``-transition``)."""
 
 from django.urls import path
 
 from . import views_rd
-from .application_urls import urlpatterns as application_patterns
 from .record_types import DECLARED
 
 app_name = "platforms"
 
 
 urlpatterns = [
-    *application_patterns,
     # An R&D institution's lifecycle steps; its events come from them only.
     *[
         path(

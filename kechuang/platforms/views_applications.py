@@ -1,5 +1,7 @@
 """Pages of the R&D institution certification workflow: the list (with a queue per state), an
-application with its timeline and the steps the user may take, and the applicant's draft form."""
+application with its timeline and the steps the user may take, and the applicant's draft form.
+Their addresses, the list's filters and its Excel export are the declaration's
+(``record_types.CertificationApplicationType``)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,12 +17,7 @@ from kechuang.core.views import ScopedDetailView, ScopedListView, scoped_object_
 
 from .domain import certification as workflow
 from .enums import ApplicationState
-from .interfaces.application_forms import (
-    WAITING_FOR_ME,
-    ApplicationFilter,
-    ApplicationForm,
-    TransitionForm,
-)
+from .interfaces.application_forms import WAITING_FOR_ME, ApplicationForm, TransitionForm
 from .models import CertificationApplication
 
 VIEW = "platforms.view_certificationapplication"
@@ -39,9 +36,12 @@ ROAD = (
 
 
 class ApplicationListView(ScopedListView):
+    """The list with a queue per state (the filters and the export are the declaration's)."""
+
     model = CertificationApplication
     permission = VIEW
-    filterset_class = ApplicationFilter
+    export = None
+    export_permission = ""
     template_name = "platforms/application_list.html"
     table_template_name = "platforms/application_list_table.html"
     sort_fields = {
@@ -91,6 +91,9 @@ class ApplicationListView(ScopedListView):
                 for value, label, count in queues
             ],
             can_add=self.request.user.has_perm(ADD),
+            export_url=reverse("platforms:application-export")
+            if self.export and self.request.user.has_perm(self.export_permission)
+            else "",
         )
         return context
 

@@ -514,3 +514,39 @@ def test_save_draft_refuses_an_application_no_longer_in_draft(w):
         workflow.save_draft(stale, w.ours, stale.version)
     application.refresh_from_db()
     assert application.name != "偷偷改名"
+
+
+def test_the_list_exports_exactly_the_filtered_applications(client, w):
+    """The list's Excel export: the applications in scope that the filters keep (the queue
+    "waiting for me" too), for whoever may export the platforms' lists; no import."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from kechuang.core.domain.imports import importer_for
+
+    applied = w.application(S.APPLIED)
+    recommended = w.application(S.RECOMMENDED, applicant=w.their_org, name="西方测试研发中心")
+    export = reverse("platforms:application-export")
+
+    def rows(query=""):
+        response = client.get(export + query)
+        assert response.status_code == 200
+        content = b"".join(response.streaming_content)
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
+        return sheet.to_python()
+
+    client.force_login(w.staff)
+    page = client.get(reverse("platforms:application-list")).content.decode()
+    every, todo = rows(), rows("?state=todo")
+
+    assert export in page
+    assert every[0][:4] == ["申请单位统一社会信用代码", "申请单位名称", "拟认定名称", "申报级别"]
+    assert sorted(row[2] for row in every[1:]) == sorted([applied.name, recommended.name])
+    assert [row[2] for row in todo[1:]] == [recommended.name]
+    assert [row[1] for row in rows(f"?q={w.our_org.name}")[1:]] == [w.our_org.name]
+    client.force_login(w.east_officer)  # sees the list, may not export it
+    assert export not in client.get(reverse("platforms:application-list")).content.decode()
+    assert client.get(export).status_code == 403
+    with pytest.raises(KeyError):
+        importer_for("platforms.certificationapplication")

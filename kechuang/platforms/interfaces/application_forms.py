@@ -1,22 +1,18 @@
-"""Forms and filters of the certification application pages."""
+"""Forms of the certification application pages."""
 
-import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scope import restrict
-from kechuang.core.domain.choices import code_list_choices
 from kechuang.core.enums import CodeList
-from kechuang.core.interfaces.filters import YearFilter
 from kechuang.core.interfaces.forms import StyledFormMixin
 from kechuang.core.models import CodeItem
 from kechuang.registry.domain.uscc import normalise_uscc
 from kechuang.registry.enums import OrganisationKind
 from kechuang.registry.models import Organisation
 
-from ..domain.certification import PUBLICITY_DAYS, Transition, queue_states
+from ..domain.certification import PUBLICITY_DAYS, Transition
 from ..enums import ApplicationState
 from ..models import CertificationApplication
 
@@ -120,30 +116,3 @@ class TransitionForm(StyledFormMixin, forms.Form):
     def perform_kwargs(self) -> dict:
         data = self.cleaned_data
         return {key: value for key, value in data.items() if value not in (None, "")}
-
-
-class ApplicationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    state = django_filters.ChoiceFilter(
-        label=_("State"),
-        choices=[(WAITING_FOR_ME, _("Waiting for me")), *ApplicationState.choices],
-        method="in_state",
-    )
-    year = YearFilter(label=_("Year"))
-    level = django_filters.ChoiceFilter(
-        label=_("Kind and level"),
-        choices=code_list_choices(CodeList.RD_LEVEL, top_level=False),
-        field_name="level__code",
-    )
-
-    class Meta:
-        model = CertificationApplication
-        fields = ["q", "state", "year", "level"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(applicant__name__icontains=value))
-
-    def in_state(self, queryset, name, value):
-        if value == WAITING_FOR_ME:
-            return queryset.filter(state__in=queue_states(self.request.user))
-        return queryset.filter(state=value)
