@@ -117,6 +117,12 @@ def workbook_response(write, sheet: str, comment: str, filters: dict) -> FileRes
     )
 
 
+# The ``export`` action of a viewset: its filtered list as a workbook (``filtered_workbook``).
+export_action = action(
+    detail=False, methods=["get"], renderer_classes=EXPORT_RENDERERS, pagination_class=None
+)
+
+
 def filtered_workbook(view, export, comment: str) -> FileResponse:
     """Exactly the filtered list of the viewset ``view``, written as ``export``."""
     queryset = view.filter_queryset(view.get_queryset())
@@ -457,12 +463,7 @@ class ApplicationViewSet(ProjectMixin, ScopedModelViewSet):
                 failed[str(pk)] = _("No such project within your reach.")
         return Response({"done": outcome["done"], "failed": failed})
 
-    @action(
-        detail=False,
-        methods=["get"],
-        renderer_classes=EXPORT_RENDERERS,
-        pagination_class=None,
-    )
+    @export_action
     def export(self, request):
         return filtered_workbook(self, exporters.APPLICATIONS, _("Plan projects export"))
 
@@ -502,12 +503,7 @@ class MyAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
             return s.AssignmentListSerializer
         return s.AssignmentSerializer
 
-    @action(
-        detail=False,
-        methods=["get"],
-        renderer_classes=EXPORT_RENDERERS,
-        pagination_class=None,
-    )
+    @export_action
     def export(self, request):
         return filtered_workbook(self, exporters.ASSIGNMENTS, _("Review assignments export"))
 

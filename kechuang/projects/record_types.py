@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
-from rest_framework.decorators import action
 
 from kechuang.accounts.enums import UserKind
 from kechuang.accounts.scope import restrict
@@ -55,10 +54,10 @@ from kechuang.registry.record_types import (
 
 from . import models
 from .api import (
-    EXPORT_RENDERERS,
     WORKBOOK,
     ActionRulesPermission,
     ProjectMixin,
+    export_action,
     filtered_workbook,
 )
 from .interfaces.review_forms import CreditCodeField, CreditCodesField, tech_field_items
@@ -275,7 +274,7 @@ class ExpertViewSetBase(ProjectMixin, VersionedMixin, ScopedModelViewSet):
     ordering_fields = ["name", "capacity", "created_at"]
     action_verbs = {"export": "export"}
 
-    @action(detail=False, methods=["get"], renderer_classes=EXPORT_RENDERERS, pagination_class=None)
+    @export_action
     def export(self, request):
         return filtered_workbook(self, ExpertType.instance.export, _("Expert pool export"))
 

@@ -7,36 +7,28 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.domain.choices import code_list_choices
-from kechuang.core.enums import CodeList
 from kechuang.core.interfaces.filters import YesNoFilter, search, year_filter
 from kechuang.registry.interfaces.filters import town_choices
 
 from .. import models
 from ..domain.workflow import queue_states
 from ..enums import Category, Field, State
+from . import api_filters
 
 WAITING_FOR_ME = "todo"
 
 
-class CallFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    year = year_filter()
-    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
-    field = django_filters.ChoiceFilter(label=_("Field"), choices=Field.choices)
-    programme = django_filters.ChoiceFilter(
-        label=_("Special programme"),
-        choices=code_list_choices(CodeList.PROJECT_PROGRAMME),
-        field_name="programme__code",
-    )
+class CallFilter(api_filters.CallFilter):
+    """The calls list: the API's filters, the guide searched too, and whether a call is open
+    now instead of at a given moment."""
+
+    search_fields = ("name", "code", "guide")
+    open_on = None
     open_now = YesNoFilter(label=_("Open now"), method="open_now_filter")
 
     class Meta:
         model = models.Call
         fields = ["q", "year", "category", "field", "programme", "open_now"]
-
-    def search(self, queryset, name, value):
-        return search(queryset, ("name", "code", "guide"), value)
 
     def open_now_filter(self, queryset, name, value):
         if value is None:

@@ -8,9 +8,7 @@ expert or an agency is never attached to an organisation typed by name.
 
 from __future__ import annotations
 
-import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.enums import CodeList
@@ -23,6 +21,7 @@ from kechuang.registry.models import Organisation
 from ..enums import Conclusion, PanelRole
 from ..enums import State as S
 from ..models import AcceptanceMeeting, Application, Expert, MeetingSession
+from . import api_filters
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -224,24 +223,16 @@ class AssignmentFilter(forms.Form):
 # Acceptance meetings ------------------------------------------------------------------------------
 
 
-class MeetingFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+class MeetingFilter(api_filters.MeetingFilter):
+    """The meetings list: the API's search (and the agency's name), by year."""
+
+    search_fields = ("name", "code", "place", "agency__name")
     year = YearFilter(label=_("Year"))
+    agency = delegated = None
 
     class Meta:
         model = AcceptanceMeeting
         fields = ["q", "year"]
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__ilike_contains=value)
-            | Q(place__ilike_contains=value)
-            | Q(code__ilike_contains=value)
-            | Q(agency__name__ilike_contains=value)
-        )
 
 
 class MeetingForm(StyledFormMixin, forms.ModelForm):

@@ -38,6 +38,16 @@ def by_uscc(**kwargs):
     return SlugRelatedField(slug_field="uscc", **kwargs)
 
 
+def in_order(serializer, attrs: dict, first: str, then: str, message: str) -> dict:
+    """``then`` (as given, or as the record has it) must come after ``first``."""
+    instance = serializer.instance
+    start = attrs.get(first, getattr(instance, first, None))
+    end = attrs.get(then, getattr(instance, then, None))
+    if start and end and end <= start:
+        raise serializers.ValidationError({then: message})
+    return attrs
+
+
 def kept_in_place(serializer, attrs: dict, names: tuple[str, ...], message: str) -> dict:
     """An edit may not move the record to another of ``names`` (``message`` says how to)."""
     if serializer.instance is not None:
@@ -114,13 +124,8 @@ class CallSerializer(serializers.ModelSerializer):
         return call.is_open()
 
     def validate(self, attrs):
-        opens = attrs.get("opens_at", getattr(self.instance, "opens_at", None))
-        closes = attrs.get("closes_at", getattr(self.instance, "closes_at", None))
-        if opens and closes and closes <= opens:
-            raise serializers.ValidationError(
-                {"closes_at": _("The call must close after it opens.")}
-            )
-        return attrs
+        message = _("The call must close after it opens.")
+        return in_order(self, attrs, "opens_at", "closes_at", message)
 
 
 # Applications ----------------------------------------------------------------------------------
@@ -542,13 +547,8 @@ class MeetingSessionSerializer(serializers.ModelSerializer):
         fields = ["id", "meeting", "name", "starts_at", "ends_at", "sort", "projects"]
 
     def validate(self, attrs):
-        starts = attrs.get("starts_at", getattr(self.instance, "starts_at", None))
-        ends = attrs.get("ends_at", getattr(self.instance, "ends_at", None))
-        if starts and ends and ends <= starts:
-            raise serializers.ValidationError(
-                {"ends_at": _("The session must end after it starts.")}
-            )
-        return attrs
+        message = _("The session must end after it starts.")
+        return in_order(self, attrs, "starts_at", "ends_at", message)
 
 
 class PanelMemberSerializer(serializers.ModelSerializer):

@@ -22,6 +22,7 @@ from ..domain import assign
 from ..interfaces.review_forms import AssignmentFilter
 from ..models import Application, Assignment, Call, Expert, ReviewPhase
 from ..reference import ASSIGN
+from .common import take_step
 
 CANDIDATES_SHOWN = 50  # per group (eligible / not) on an application's candidates page
 
@@ -202,16 +203,14 @@ def assignment_add(request, pk, application_pk):
     if expert is None:
         messages.error(request, _("Choose an expert of the pool."))
         return redirect(back)
-    try:
-        assign.assign_manually(phase, application, expert, request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
+    take_step(
+        request,
+        lambda: assign.assign_manually(phase, application, expert, request.user),
+        lambda: (
             _("%(expert)s assigned to “%(project)s”.")
-            % {"expert": expert.name, "project": application.name},
-        )
+            % {"expert": expert.name, "project": application.name}
+        ),
+    )
     return _back(request, back)
 
 
@@ -225,16 +224,14 @@ def assignment_remove(request, pk):
         pk=pk,
         application__in=restrict(Application.objects.all(), request.user),
     )
-    try:
-        assign.unassign(assignment, request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
+    take_step(
+        request,
+        lambda: assign.unassign(assignment, request.user),
+        lambda: (
             _("%(expert)s no longer reviews “%(project)s”.")
-            % {"expert": assignment.expert.name, "project": assignment.application.name},
-        )
+            % {"expert": assignment.expert.name, "project": assignment.application.name}
+        ),
+    )
     return _back(request, reverse("projects:assignment", args=[assignment.phase_id]))
 
 

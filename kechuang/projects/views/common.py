@@ -1,11 +1,14 @@
 """What the pages of plan projects share: the permission names they check (besides those of
-``reference.py``) and Excel downloads."""
+``reference.py``), the messages of a step and Excel downloads."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+
+from kechuang.core.domain.errors import DomainError
 
 from ..reference import EXPORT
 
@@ -22,6 +25,17 @@ VIEW_MEETING = "projects.view_acceptancemeeting"
 def export_url(user, name: str) -> str:
     """The Excel export of a list (``name``), for a user who may export plan projects."""
     return reverse(name) if user.has_perm(EXPORT) else ""
+
+
+def take_step(request, step, said) -> None:
+    """Take a step (a domain function): its refusal, or what ``said()`` says once it is taken,
+    as a message on the next page."""
+    try:
+        step()
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, said())
 
 
 def xlsx(content, filename: str):

@@ -10,13 +10,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kechuang.core.domain.errors import DomainError
 from kechuang.core.views import scoped_object_or_404
 
 from ..domain import extensions
 from ..interfaces.forms import ExtensionDecisionForm, ExtensionRequestForm
 from ..models import Application, ExtensionRequest
-from .common import VIEW
+from .common import VIEW, take_step
 
 
 @login_required
@@ -30,14 +29,12 @@ def extension_request(request, pk):
             for error in errors:
                 messages.error(request, f"{label}: {error}" if label else error)
         return redirect(application.get_absolute_url() + "#extensions")
-    try:
-        extensions.request_extension(
-            application, request.user, form.cleaned_data["until"], form.cleaned_data["reason"]
-        )
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The extension has been requested."))
+    until, reason = form.cleaned_data["until"], form.cleaned_data["reason"]
+    take_step(
+        request,
+        lambda: extensions.request_extension(application, request.user, until, reason),
+        lambda: _("The extension has been requested."),
+    )
     return redirect(application.get_absolute_url() + "#extensions")
 
 
@@ -55,15 +52,14 @@ def extension_decide(request, pk):
         messages.error(request, _("Choose whether to approve or refuse the extension."))
         return redirect(application.get_absolute_url() + "#extensions")
     approve = form.cleaned_data["decision"] == "approve"
-    try:
-        extensions.decide_extension(extension, request.user, approve, form.cleaned_data["comment"])
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
+    comment = form.cleaned_data["comment"]
+    take_step(
+        request,
+        lambda: extensions.decide_extension(extension, request.user, approve, comment),
+        lambda: (
             _("The extension has been approved.")
             if approve
-            else _("The extension has been refused."),
-        )
+            else _("The extension has been refused.")
+        ),
+    )
     return redirect(application.get_absolute_url() + "#extensions")

@@ -19,7 +19,6 @@ from kechuang.accounts.scope import restrict
 from kechuang.audit import chain
 from kechuang.audit.enums import AuditAction
 from kechuang.core.domain.concurrency import ConcurrentEditError
-from kechuang.core.domain.errors import DomainError
 from kechuang.core.domain.records import save_from_form
 from kechuang.core.views import ScopedDetailView, ScopedListView
 
@@ -45,7 +44,7 @@ from ..models import (
     SessionProject,
 )
 from ..reference import EXPORT, MANAGE
-from .common import VIEW_MEETING, export_url, xlsx
+from .common import VIEW_MEETING, export_url, take_step, xlsx
 
 
 class MeetingList(ScopedListView):
@@ -355,12 +354,7 @@ def meeting_conclude(request, pk, slot_pk):
 def _step(request, meeting, step, said):
     """Take a step of the meeting (a domain function): its refusal, or what ``said()`` says
     once it is taken, as a message on the meeting's page."""
-    try:
-        step()
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, said())
+    take_step(request, step, said)
     return redirect(meeting.get_absolute_url())
 
 
