@@ -31,11 +31,11 @@ from kechuang.accounts.scope import restrict
 from kechuang.core.api import ModelRulesPermission, ScopedModelViewSet, ScopedRelationsMixin
 from kechuang.core.domain.concurrency import ConcurrentEditError
 from kechuang.core.domain.errors import DomainError
-from kechuang.registry.api import Conflict, VersionedMixin, stale_version_message
+from kechuang.registry.api import Conflict, stale_version_message
 from kechuang.registry.models import Organisation
 
 from . import models
-from .domain import commissioners, policies
+from .domain import policies
 from .interfaces import filters
 from .interfaces import serializers as s
 
@@ -96,94 +96,6 @@ class ServicesMixin(ScopedRelationsMixin):
 
     permission_classes = [permissions.IsAuthenticated, ActionPermission]
     action_verbs: dict[str, str] = {}
-
-
-class RecordViewSet(ServicesMixin, VersionedMixin, ScopedModelViewSet):
-    """Creates record their creator; updates name the version they start from."""
-
-
-def viewset(model, serializer, *, filterset=None, fields=(), relations=(), related=()):
-    attributes = {
-        "queryset": model.objects.select_related(*related),
-        "serializer_class": serializer,
-        "scoped_relations": relations,
-    }
-    if filterset is not None:
-        attributes["filterset_class"] = filterset
-    else:
-        attributes["filterset_fields"] = list(fields)
-    return type(f"{model.__name__}ViewSet", (RecordViewSet,), attributes)
-
-
-# Tech commissioners --------------------------------------------------------------------------------
-
-
-class CommissionerFilter(filters.CommissionerFilter):
-    """The list's filters; the town a commissioner serves in is given by its code (a string,
-    which the schema cannot guess from the filter's method)."""
-
-    def serving_in(self, queryset, name, value: str):
-        return super().serving_in(queryset, name, value)
-
-
-CommissionerViewSet = viewset(
-    models.Commissioner,
-    s.CommissionerSerializer,
-    filterset=CommissionerFilter,
-    related=("field",),
-)
-CommissionerMemberViewSet = viewset(
-    models.CommissionerMember,
-    s.CommissionerMemberSerializer,
-    fields=("commissioner", "role"),
-    relations=("commissioner",),
-)
-ServiceAssignmentViewSet = viewset(
-    models.ServiceAssignment,
-    s.ServiceAssignmentSerializer,
-    filterset=filters.ServiceAssignmentFilter,
-    relations=("commissioner",),
-    related=("town",),
-)
-
-
-class ActivityViewSet(
-    viewset(
-        models.Activity,
-        s.ActivitySerializer,
-        filterset=filters.ActivityFilter,
-        relations=("commissioner", "assignment"),
-        related=("kind", "town"),
-    )
-):
-    """Logged and edited through the domain, which checks that the caller acts for the
-    commissioner (its login or a team member's) or may change the commissioner (staff)."""
-
-    def perform_create(self, serializer):
-        self.check_relations(serializer)
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
-        commissioner = data.pop("commissioner")
-        serializer.instance = domain_call(
-            commissioners.log_activity, self.request.user, commissioner, **data
-        )
-
-    def perform_update(self, serializer):
-        self.check_relations(serializer)
-        data = dict(serializer.validated_data)
-        expected = expected_version(data)
-        changes = {
-            name: value
-            for name, value in data.items()
-            if name in commissioners.EDITABLE or name == "commissioner"
-        }
-        domain_call(
-            commissioners.update_activity,
-            serializer.instance,
-            self.request.user,
-            expected,
-            **changes,
-        )
 
 
 # Policies ------------------------------------------------------------------------------------------

@@ -7,12 +7,6 @@ from . import api
 from .record_types import DECLARED
 
 router = SimpleRouter()
-router.register("commissioners", api.CommissionerViewSet, basename="services-commissioner")
-router.register(
-    "commissioner-members", api.CommissionerMemberViewSet, basename="services-commissioner-member"
-)
-router.register("assignments", api.ServiceAssignmentViewSet, basename="services-assignment")
-router.register("activities", api.ActivityViewSet, basename="services-activity")
 router.register("policies", api.PolicyViewSet, basename="services-policy")
 router.register("policy-versions", api.PolicyVersionViewSet, basename="services-policy-version")
 router.register(

@@ -14,4 +14,3 @@ class ServicesConfig(AppConfig):
 
     def ready(self):
         from . import record_types  # noqa: F401  (registers the declared record types)
-        from .interfaces import importers  # noqa: F401  (registers the services importers)

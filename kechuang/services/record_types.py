@@ -10,12 +10,13 @@ an API whose actions (closing a rectification or a follow-up) name the permissio
 
 from __future__ import annotations
 
+from collections import defaultdict
 from functools import cached_property
 
 import django_filters
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Exists, OuterRef, Q, TextField
+from django.db.models import Count, Exists, OuterRef, Q, Sum, TextField
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -29,19 +30,25 @@ from rest_framework.decorators import action as api_action
 from rest_framework.response import Response
 
 from kechuang.accounts.models import User
-from kechuang.core.domain.imports import RowError
+from kechuang.core.domain.imports import Column, RowError
 from kechuang.core.enums import CodeList
 from kechuang.core.interfaces import record_serializers
 from kechuang.core.interfaces.display import Shown
-from kechuang.core.interfaces.filters import IdFilter, YesNoFilter
-from kechuang.core.record_views import RecordListView, perm
+from kechuang.core.interfaces.filters import IdFilter, YearFilter, YesNoFilter, year_filter
+from kechuang.core.interfaces.serializers import SlugRelatedField
+from kechuang.core.record_views import RecordEditView, RecordListView, perm
 from kechuang.core.views import scoped_object_or_404
 from kechuang.registry.domain.uscc import normalise_uscc
 from kechuang.registry.interfaces.columns import organisation_columns
+from kechuang.registry.interfaces.exporters import organisation_cells
 from kechuang.registry.interfaces.filters import town as town_filter
-from kechuang.registry.models import Organisation
+from kechuang.registry.interfaces.filters import town_choices
+from kechuang.registry.interfaces.record_import import by_code_and_name, code_items
+from kechuang.registry.models import Organisation, Town
 from kechuang.registry.record_types import (
+    UNKNOWN_TOWN,
     Cell,
+    ChoiceCell,
     DeclaredImporter,
     DeclaredViewSet,
     RecordType,
@@ -50,14 +57,22 @@ from kechuang.registry.record_types import (
 )
 
 from . import models
-from .api import ServicesMixin, domain_call
+from .api import ServicesMixin, domain_call, expected_version
+from .domain import commissioners as commissioner_domain
 from .domain import institutions, visits
 from .domain.institutions import checklist, status_of
-from .enums import AdmissionStatus
+from .enums import AdmissionStatus, CommissionerKind
 from .interfaces import exporters
 from .interfaces import serializers as s
 from .interfaces.filters import code_choice, date_filter
-from .interfaces.forms import RecordForm, staff_logins
+from .interfaces.forms import (
+    ActivityFormBase,
+    CommissionerFormBase,
+    CommissionerMemberFormBase,
+    RecordForm,
+    staff_logins,
+    writable_commissioners,
+)
 from .interfaces.shown import Computed, Labelled
 from .views import DetailView, action, count_of
 from .views_export import may_export_contacts
@@ -72,14 +87,43 @@ class ServicesViewSet(ServicesMixin, DeclaredViewSet):
 
 class ServicesDetail(DetailView):
     """A services record's page. ``own_sections`` names the child kinds (by model name) this
-    page shows its own way instead of as a section (their history still shows here)."""
+    page shows its own way, or not at all, instead of as a section (their history still shows
+    here); ``attachments`` (``detail_options``), the title of the record's files (an activity's
+    photos) when it has them."""
 
+    template_name = "services/record_detail.html"
     own_sections: tuple[str, ...] = ()
+    attachments = ""
+
+    def hidden_sections(self) -> tuple[str, ...]:
+        return self.own_sections
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sections"] = [s for s in context["sections"] if s.key not in self.own_sections]
+        hidden = self.hidden_sections()
+        context["sections"] = [s for s in context["sections"] if s.key not in hidden]
+        context["attachments"] = self.attachments
         return context
+
+
+class NoColumn(Cell):
+    """A field without a column of its own: read and written by another field's cell (a
+    visit's host name, by its host), or entered on the page only (a commissioner's login)."""
+
+    def columns(self):
+        return []
+
+    def read(self, row, importer):
+        return {}
+
+    def write(self, record):
+        return {}
+
+
+class RequiredChoiceCell(ChoiceCell):
+    """A choice the template asks for, although the field has a default."""
+
+    required = True
 
 
 class LongTextCell(TextCell):
@@ -120,6 +164,566 @@ class ServicesRecordType(RecordType):
             if columns:
                 values[columns[-1].field] = cell.example()
         return values
+
+
+# Tech commissioners ----------------------------------------------------------------------------
+
+
+def commissioners_by_name(user) -> dict[str, list[int]]:
+    """Commissioner ids by name, of the commissioners ``user`` may write records for: those
+    they act for (their own login, or a team member's), and — for whoever may change
+    commissioners (bureau staff) — every commissioner within their data scope."""
+    found = set(models.Commissioner.objects.acting_for(user).values_list("pk", "name"))
+    if user.has_perm("services.change_commissioner"):
+        found |= set(models.Commissioner.objects.visible_to(user).values_list("pk", "name"))
+    by_name = defaultdict(list)
+    for pk, name in sorted(found):
+        by_name[name].append(pk)
+    return by_name
+
+
+class CommissionerCell(Cell):
+    """A commissioner by its name, among those the importer may write records for (a
+    commissioner's login: its own)."""
+
+    def prepare(self, importer, cells):
+        self.commissioners = commissioners_by_name(importer.user)
+
+    def read(self, row, importer):
+        name = row.text(self.name, required=True)
+        found = self.commissioners.get(name, [])
+        if not found:
+            raise RowError(
+                row.header(self.name),
+                _("No tech commissioner “%(value)s” whose records you may enter.")
+                % {"value": name},
+            )
+        if len(found) > 1:
+            raise RowError(
+                row.header(self.name),
+                _("Several tech commissioners are named “%(value)s”; enter this one on its page.")
+                % {"value": name},
+            )
+        return {self.field.attname: found[0]}
+
+    def write(self, record):
+        return {self.name: record.commissioner.name}
+
+    def example(self):
+        return "张三"
+
+
+class EmployerCell(Cell):
+    """A commissioner's employer: a registry organisation when the credit code (or the exact,
+    unique name) finds one among those the importer sees, else just the name (a university
+    elsewhere, ``employer_name``). A registry employer leaves the name kept for another as it
+    is."""
+
+    def columns(self):
+        return organisation_columns(self.header, "Employer", "employer")
+
+    def prepare(self, importer, cells):
+        visible = Organisation.objects.visible_to(importer.user)
+        self.index = importer.organisations(cells, "employer", visible)
+
+    def read(self, row, importer):
+        if row.values.get("employer_uscc"):
+            return {"employer_id": row.organisation("employer", self.index)}
+        name = row.text("employer_name")
+        named = self.index.by_name.get(name, []) if name else []
+        if len(named) == 1:
+            return {"employer_id": named[0]}
+        return {"employer_id": None, "employer_name": name}
+
+    def write(self, record):
+        # (with a registry employer, the name kept for one outside the registry is not
+        # exported: the import leaves it as it is)
+        return organisation_cells("employer", record.employer) or {
+            "employer_name": record.employer_name
+        }
+
+
+class CommissionerImporter(DeclaredImporter):
+    """Tech commissioners by name; logins and registry people are linked on the pages."""
+
+    def check_file(self, result):
+        """A commissioner linked to a registry person stays an individual (the person is
+        unlinked on its page first)."""
+        names = [row.values["fields"]["name"] for row in result.rows]
+        with_person = set(
+            self.model.objects.filter(name__in=names, person__isnull=False).values_list(
+                "name", flat=True
+            )
+        )
+        kept = []
+        for row in result.rows:
+            fields = row.values["fields"]
+            if fields["name"] in with_person and fields["kind"] != CommissionerKind.INDIVIDUAL:
+                result.add_error(
+                    row.number,
+                    self.headers["kind"],
+                    _("Only an individual commissioner is one person."),
+                )
+                continue
+            kept.append(row)
+        result.rows = kept
+        super().check_file(result)
+
+
+class CommissionerList(RecordListView):
+    """With each commissioner's assignments and activities, counted within the user's scope."""
+
+    def annotate(self, queryset):
+        user = self.request.user
+        assignments = models.ServiceAssignment.objects.visible_to(user)
+        activities = models.Activity.objects.visible_to(user)
+        return (
+            super()
+            .annotate(queryset)
+            .annotate(
+                assignment_count=count_of(assignments.filter(commissioner=OuterRef("pk"))),
+                activity_count=count_of(activities.filter(commissioner=OuterRef("pk"))),
+            )
+        )
+
+
+COMMISSIONER = Shown("commissioner", sort="commissioner__name")
+ACTIVITY_COLUMNS = [
+    Shown("held_on", sort="held_on", link=True),
+    Shown("kind", sort="kind__sort"),
+    Shown("town", sort="town__code"),
+    Shown("place"),
+    Shown("trainees", numeric=True, sort="trainees"),
+    Shown("materials", numeric=True, sort="materials"),
+]
+
+
+def activities_section(view, activities, commissioner, *, query: str, list_query: str):
+    """A commissioner's (or an assignment's) activities, with the form to log one for whoever
+    acts for the commissioner."""
+    user = view.request.user
+    writes = user.has_perm(commissioner_domain.ADD) and commissioner_domain.may_act_for(
+        user, commissioner
+    )
+    return view.linked(
+        capfirst(models.Activity._meta.verbose_name_plural),
+        activities.select_related("kind", "town"),
+        ACTIVITY_COLUMNS,
+        add_url=f"{reverse('services:activity-create')}{query}" if writes else "",
+        list_url=view.list_of(models.Activity, list_query),
+    )
+
+
+class CommissionerDetail(ServicesDetail):
+    """A commissioner's page: its activity totals, its team's members (a team only), its
+    assignments and its activities."""
+
+    def get_object(self, queryset=None):
+        record = super().get_object(queryset)
+        totals = self.visible(models.Activity).filter(commissioner=record)
+        totals = totals.aggregate(
+            n=Count("pk"), trainees=Sum("trainees"), materials=Sum("materials")
+        )
+        record.activity_total = totals["n"]
+        record.trainee_total = totals["trainees"] or 0
+        record.material_total = totals["materials"] or 0
+        return record
+
+    def hidden_sections(self):
+        return () if self.object.kind == CommissionerKind.TEAM else ("commissionermember",)
+
+    def sections(self):
+        record = self.object
+        activities = self.visible(models.Activity).filter(commissioner=record)
+        query = f"?commissioner={record.pk}"
+        section = activities_section(self, activities, record, query=query, list_query=query)
+        return [*super().sections(), section]
+
+
+def serving_in(queryset, name, value: str):
+    """Commissioners with an assignment in the town (by its code)."""
+    assignments = models.ServiceAssignment.objects.filter(
+        commissioner=OuterRef("pk"), town__code=value
+    )
+    return queryset.filter(Exists(assignments))
+
+
+def active_in(queryset, name, value):
+    return queryset.active_in(int(value))
+
+
+@register
+class CommissionerType(ServicesRecordType):
+    model = models.Commissioner
+    prefix = "commissioners"
+    api_basename = "services-commissioner"
+    sheet = "科技特派员"
+    list_view = CommissionerList
+    detail_view = CommissionerDetail
+    form = CommissionerFormBase
+    importer = CommissionerImporter
+    fields = {
+        "name": "名称",
+        "kind": "类型",
+        "person": "人才库人员",
+        "organisation": "法人单位",
+        "employer": "工作单位",
+        "employer_name": "工作单位名称",
+        "field": "专业领域",
+        "expertise": "专长",
+        "phone": "联系电话",
+        "user": "登录账号",
+        "appointed_on": "选派日期",
+        "year": "选派年度",
+        "dispatched_by": "派出单位",
+        "note": "备注",
+    }
+    # The login and the registry person are linked on the page; the employer's name is read
+    # with the employer.
+    cells = {
+        "kind": RequiredChoiceCell,
+        "person": NoColumn,
+        "employer": EmployerCell,
+        "employer_name": NoColumn,
+        "user": NoColumn,
+    }
+    select_related = ("user",)
+    columns = (
+        "name",
+        "kind",
+        "field",
+        "expertise",
+        Computed(
+            "employer_shown",
+            label=gettext_lazy("Employer"),
+            compute=lambda c: c.employer if c.employer_id else c.employer_name or "",
+        ),
+        "year",
+        Shown("assignment_count", label=gettext_lazy("Assignments"), numeric=True),
+        Shown("activity_count", label=gettext_lazy("Activities"), numeric=True),
+    )
+    facts = (
+        *(name for name in fields if name != "name"),
+        Shown("activity_total", label=gettext_lazy("Activities")),
+        Shown("trainee_total", label=gettext_lazy("Trainees")),
+        Shown("material_total", label=gettext_lazy("Materials handed out")),
+    )
+    filters = ("kind", "field")
+    more_filters = {
+        "town": django_filters.ChoiceFilter(
+            label=gettext_lazy("Town"), choices=town_choices, method=serving_in
+        ),
+        "active_in": YearFilter(label=gettext_lazy("Active in year"), method=active_in),
+        "appointed_year": year_filter(gettext_lazy("Year of appointment"), field_name="year"),
+    }
+    search = ("name", "expertise", "employer_name", "employer__name", "dispatched_by")
+    natural_key = ("name",)
+    preview = ("", "name")
+
+
+@register
+class CommissionerMemberType(ServicesRecordType):
+    model = models.CommissionerMember
+    prefix = "commissioner-members"
+    api_basename = "services-commissioner-member"
+    parent = "commissioner"
+    segment = "members"
+    menu_label = None  # entered on the team's page
+    form = CommissionerMemberFormBase
+    fields = {
+        "commissioner": "科技特派员",
+        "name": "姓名",
+        "person": "人才库人员",
+        "role": "团队角色",
+        "phone": "联系电话",
+        "user": "登录账号",
+    }
+    columns = ("name", "commissioner", "role", "person", "phone", "user")
+    filters = ("commissioner", "role")
+    search = ("name", "phone", "commissioner__name")
+
+
+class ServiceAssignmentDetail(ServicesDetail):
+    """An assignment's page: the activities logged in it."""
+
+    def sections(self):
+        record = self.object
+        activities = self.visible(models.Activity).filter(assignment=record)
+        query = f"?commissioner={record.commissioner_id}&assignment={record.pk}"
+        section = activities_section(
+            self,
+            activities,
+            record.commissioner,
+            query=query,
+            list_query=f"?assignment={record.pk}",
+        )
+        return [*super().sections(), section]
+
+
+def serving_in_year(queryset, name, value):
+    return queryset.in_year(int(value))
+
+
+def ongoing(queryset, name, value):
+    today = timezone.localdate()
+    current = queryset.overlapping(today, today)
+    return current if value else queryset.exclude(pk__in=current.values("pk"))
+
+
+@register
+class ServiceAssignmentType(ServicesRecordType):
+    model = models.ServiceAssignment
+    prefix = "assignments"
+    api_basename = "services-assignment"
+    parent = "commissioner"
+    segment = "assignments"
+    sheet = "科技特派员派驻"
+    menu_label = ""  # its own list in the menu
+    detail_view = ServiceAssignmentDetail
+    fields = {
+        "commissioner": "科技特派员",
+        "town": "服务镇街道",
+        "village": "服务村(社区)",
+        "enterprise": "服务企业",
+        "started_on": "开始日期",
+        "ended_on": "结束日期",
+        "tasks": "任务目标",
+    }
+    cells = {"commissioner": CommissionerCell}
+    headers_en = {"enterprise": "Enterprise"}
+    link = "town"
+    columns = (COMMISSIONER, "town", "village", "enterprise", "started_on", "ended_on")
+    filters = ("commissioner", "town")
+    more_filters = {
+        "year": YearFilter(label=gettext_lazy("Serving in year"), method=serving_in_year),
+        "current": YesNoFilter(label=gettext_lazy("Ongoing"), method=ongoing),
+    }
+    search = ("commissioner__name", "village", "enterprise__name", "tasks")
+    natural_key = ("commissioner", "town", "village", "enterprise", "started_on")
+    preview = ("commissioner", "village")
+
+
+class AssignmentCell(Cell):
+    """The assignment an activity belongs to, named by the day it started and its village (the
+    activity's importer reads it with the activity's commissioner and town)."""
+
+    def columns(self):
+        return [
+            Column("派驻开始日期", "assignment", "Assignment started on"),
+            Column("派驻村(社区)", "assignment_village", "Assignment village"),
+        ]
+
+    def write(self, record):
+        assignment = record.assignment
+        return {
+            "assignment": assignment.started_on if assignment else None,
+            "assignment_village": assignment.village if assignment else "",
+        }
+
+
+class ActivityImporter(DeclaredImporter):
+    """Activity logs, one per commissioner, date, kind, town and place. The assignment is
+    named by the day it started and its village; the town, when empty, is the assignment's."""
+
+    def prepare(self, cells):
+        super().prepare(cells)
+        self.commissioner_cell = next(
+            c for c in self.record_type.excel_cells if c.name == "commissioner"
+        )
+        self.towns = by_code_and_name(Town.objects.all())
+        self.kinds = code_items(CodeList.SERVICE_ACTIVITY_KIND)
+        self.assignments = defaultdict(list)
+        ids = {pk for pks in self.commissioner_cell.commissioners.values() for pk in pks}
+        for assignment in models.ServiceAssignment.objects.filter(commissioner__in=ids).only(
+            "pk", "commissioner_id", "town_id", "village", "started_on", "ended_on"
+        ):
+            self.assignments[assignment.commissioner_id].append(assignment)
+        self.today = timezone.localdate()
+
+    def read(self, row):
+        commissioner = self.commissioner_cell.read(row, self)["commissioner_id"]
+        held_on = row.date("held_on", required=True)
+        if held_on > self.today:
+            raise RowError(
+                row.header("held_on"),
+                _("The date cannot be in the future (%(date)s is after today, %(today)s).")
+                % {"date": held_on.isoformat(), "today": self.today.isoformat()},
+            )
+        town = row.pick("town", self.towns, unknown=str(UNKNOWN_TOWN))
+        assignment = self.assignment(row, commissioner, town)
+        if town is None:
+            if assignment is None:
+                raise RowError(
+                    row.header("town"), _("Give the town, or the assignment the activity is in.")
+                )
+            town = assignment.town_id
+        if assignment is not None and not assignment.covers(held_on):
+            raise RowError(
+                row.header("held_on"), _("The date lies outside the assignment's period.")
+            )
+        return {
+            "commissioner_id": commissioner,
+            "held_on": held_on,
+            "kind_id": row.pick(
+                "kind",
+                self.kinds,
+                required=True,
+                unknown=_("Unknown activity kind “%(value)s”."),
+            ),
+            "town_id": town,
+            "place": row.text("place"),
+            "assignment_id": assignment.pk if assignment else None,
+            "trainees": row.integer("trainees") or 0,
+            "materials": row.integer("materials") or 0,
+            "summary": row.text("summary", max_length=LONG_TEXT),
+        }
+
+    def assignment(self, row, commissioner: int, town: int | None):
+        """The commissioner's assignment that started on the day given, in the village given
+        (needed when several started that day), in the activity's town (when still several)."""
+        started_on = row.date("assignment")
+        village = row.text("assignment_village", max_length=100)
+        if started_on is None:
+            if village:
+                raise RowError(row.header("assignment"), _("Give the day the assignment started."))
+            return None
+        found = [a for a in self.assignments[commissioner] if a.started_on == started_on]
+        if village or len(found) > 1:
+            found = [a for a in found if a.village == village]
+        if len(found) > 1 and town is not None:
+            found = [a for a in found if a.town_id == town] or found
+        if not found:
+            raise RowError(
+                row.header("assignment"),
+                _("The commissioner has no assignment that started on %(date)s %(village)s.")
+                % {"date": started_on.isoformat(), "village": village},
+            )
+        if len(found) > 1:
+            raise RowError(
+                row.header("assignment"),
+                _(
+                    "The commissioner has several such assignments that started on %(date)s; "
+                    "enter this activity on its page."
+                )
+                % {"date": started_on.isoformat()},
+            )
+        return found[0]
+
+
+class ActivityList(RecordListView):
+    """No create button for whoever may log no commissioner's activity."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["create_url"] and not writable_commissioners(self.request.user).exists():
+            context["create_url"] = ""
+        return context
+
+
+class ActivityEdit(RecordEditView):
+    """A bureau user logs an activity on a commissioner's behalf, or a commissioner's login on
+    its own; through the domain (``log_activity``, ``update_activity``), which checks that the
+    user acts for the commissioner."""
+
+    def save(self, form):
+        data, user = form.cleaned_data, self.request.user
+        values = {
+            name: data.get(name) for name in commissioner_domain.EDITABLE if name in form.fields
+        }
+        values["place"] = values.get("place") or ""
+        values["summary"] = values.get("summary") or ""
+        commissioner = data.get("commissioner") or form.instance.commissioner
+        if form.instance.pk is None:
+            return commissioner_domain.log_activity(user, commissioner, **values)
+        # The stored record, not the form's instance (which already holds the new values).
+        stored = models.Activity.objects.get(pk=form.instance.pk)
+        if commissioner.pk != stored.commissioner_id:
+            values["commissioner"] = commissioner
+        return commissioner_domain.update_activity(stored, user, data.get("version") or 0, **values)
+
+
+class ActivityViewSet(ServicesViewSet):
+    """Logged and edited through the domain, which checks that the caller acts for the
+    commissioner (its login or a team member's) or may change the commissioner (staff)."""
+
+    def perform_create(self, serializer):
+        self.check_relations(serializer)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        commissioner = data.pop("commissioner")
+        serializer.instance = domain_call(
+            commissioner_domain.log_activity, self.request.user, commissioner, **data
+        )
+
+    def perform_update(self, serializer):
+        self.check_relations(serializer)
+        data = dict(serializer.validated_data)
+        expected = expected_version(data)
+        changes = {
+            name: value
+            for name, value in data.items()
+            if name in commissioner_domain.EDITABLE or name == "commissioner"
+        }
+        domain_call(
+            commissioner_domain.update_activity,
+            serializer.instance,
+            self.request.user,
+            expected,
+            **changes,
+        )
+
+
+@register
+class ActivityType(ServicesRecordType):
+    """A commissioner's service log (photos are the entry's attachments)."""
+
+    model = models.Activity
+    prefix = "activities"
+    api_basename = "services-activity"
+    sheet = "科技特派员服务活动"
+    list_view = ActivityList
+    edit_view = ActivityEdit
+    form = ActivityFormBase
+    importer = ActivityImporter
+    viewset = ActivityViewSet
+    detail_options = {"attachments": gettext_lazy("Photos")}
+    optional = ("town",)  # the assignment's town when left empty
+    fields = {
+        "commissioner": "科技特派员",
+        "held_on": "日期",
+        "kind": "活动类型",
+        "town": "镇街道",
+        "place": "地点",
+        "assignment": "派驻",
+        "trainees": "培训人数",
+        "materials": "发放资料(份)",
+        "summary": "活动内容",
+    }
+    cells = {"commissioner": CommissionerCell, "assignment": AssignmentCell}
+    select_related = ("assignment__town",)
+    link = "held_on"
+    columns = (ACTIVITY_COLUMNS[0], COMMISSIONER, *ACTIVITY_COLUMNS[1:])
+    facts = (
+        "commissioner",
+        "assignment",
+        "held_on",
+        "kind",
+        "place",
+        "town",
+        "trainees",
+        "materials",
+        "summary",
+    )
+    filters = ("commissioner", "assignment", "kind", "town", "held_on")
+    search = ("commissioner__name", "place", "summary")
+    natural_key = ("commissioner", "held_on", "kind", "town", "place")
+    preview = ("commissioner", "held_on")
+
+    @cached_property
+    def Serializer(self):
+        """The town may be left out: it is the assignment's then."""
+        town = SlugRelatedField(slug_field="code", queryset=Town.objects.all(), required=False)
+        return self.build("Serializer", (super().Serializer,), {"town": town})
 
 
 # Training institutions -------------------------------------------------------------------------
@@ -552,19 +1156,6 @@ class HostCell(Cell):
         return "平湖经济技术开发区科创园"
 
 
-class Within(Cell):
-    """A field read and written by another field's cell (a visit's host name, by its host)."""
-
-    def columns(self):
-        return []
-
-    def read(self, row, importer):
-        return {}
-
-    def write(self, record):
-        return {}
-
-
 class FieldVisitList(RecordListView):
     """With each visit's issues and open follow-ups, counted within the user's scope."""
 
@@ -645,7 +1236,7 @@ class FieldVisitType(ServicesRecordType):
         "purpose": "走访目的",
         "summary": "走访情况",
     }
-    cells = {"host_organisation": HostCell, "host_name": Within}
+    cells = {"host_organisation": HostCell, "host_name": NoColumn}
     link = "visited_on"
     columns = (
         "visited_on",
@@ -881,6 +1472,10 @@ class FollowUpType(ServicesRecordType):
 
 # The area's declared record types, in the order of its menu.
 DECLARED = (
+    CommissionerType,
+    CommissionerMemberType,
+    ServiceAssignmentType,
+    ActivityType,
     TrainingInstitutionType,
     InstitutionContactType,
     InstitutionVisitType,

@@ -9,7 +9,7 @@ a parent's page have ``-create``/``-edit`` under the parent's address). Steps:
 
 from django.urls import path
 
-from kechuang.core.record_urls import children, records
+from kechuang.core.record_urls import records
 
 from . import views, views_export, views_mine, views_steps
 from .interfaces import forms
@@ -30,24 +30,6 @@ urlpatterns = [
         "training-institutions/contacts.xlsx",
         views_export.InstitutionContactsExportView.as_view(),
         name="traininginstitution-contacts",
-    ),
-    # Tech commissioners
-    *records(
-        "commissioners",
-        views.CommissionerList,
-        views.CommissionerDetail,
-        forms.CommissionerForm,
-    ),
-    *children("commissioners", "members", forms.CommissionerMemberForm),
-    *children("commissioners", "assignments", forms.ServiceAssignmentForm),
-    *detail("commissioner-members", views.CommissionerMemberDetail),
-    *records("assignments", views.ServiceAssignmentList, views.ServiceAssignmentDetail),
-    *records(
-        "activities",
-        views.ActivityList,
-        views.ActivityDetail,
-        forms.ActivityForm,
-        views.ActivityEdit,
     ),
     path("my-activities/", views_mine.MyActivities.as_view(), name="my-activities"),
     # Training institutions

@@ -8,7 +8,7 @@ domain functions (``views_steps``, ``views_policies``, ``views_mine``)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import F, Func, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -22,9 +22,8 @@ from kechuang.core.interfaces.display import Shown
 from kechuang.core.record_views import RecordDetailView, RecordEditView, perm
 
 from . import models
-from .domain import commissioners as commissioner_domain
 from .domain import policies
-from .enums import CommissionerKind, VersionState
+from .enums import VersionState
 from .interfaces import exporters, filters, forms
 from .interfaces.shown import Labelled
 from .reference import EXPORTS, IMPORTS
@@ -74,266 +73,11 @@ def action(key: str, label, url: str) -> dict:
     return {"key": key, "label": label, "url": url}
 
 
-# Tech commissioners ----------------------------------------------------------------------------
-
-COMMISSIONER = Shown("commissioner", sort="commissioner__name")
-ACTIVITY_COLUMNS = [
-    Shown("held_on", sort="held_on", link=True),
-    Shown("kind", sort="kind__sort"),
-    Shown("town", sort="town__code"),
-    Shown("place"),
-    Shown("trainees", numeric=True, sort="trainees"),
-    Shown("materials", numeric=True, sort="materials"),
-]
-
-
-class CommissionerList(RecordListView):
-    model = models.Commissioner
-    filterset_class = filters.CommissionerFilter
-    related = ("field", "employer", "organisation")
-    columns = [
-        Shown("name", sort="name", link=True),
-        Shown("kind", sort="kind"),
-        Shown("field", sort="field__sort"),
-        Shown("expertise"),
-        Shown("employer_shown", label=gettext_lazy("Employer")),
-        Shown("year", sort="year"),
-        Shown("assignment_count", label=gettext_lazy("Assignments"), numeric=True),
-        Shown("activity_count", label=gettext_lazy("Activities"), numeric=True),
-    ]
-    default_sort = "name"
-
-    def get_queryset(self):
-        assignments = self.visible(models.ServiceAssignment).filter(commissioner=OuterRef("pk"))
-        activities = self.visible(models.Activity).filter(commissioner=OuterRef("pk"))
-        return (
-            super()
-            .get_queryset()
-            .annotate(
-                assignment_count=count_of(assignments),
-                activity_count=count_of(activities),
-            )
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        for record in context["object_list"]:
-            record.employer_shown = employer_of(record)
-        return context
-
-
 def count_of(queryset):
     """The number of rows of a correlated subquery (0 when none), without a join that would
     multiply the list's rows."""
     counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def employer_of(commissioner):
-    if commissioner.employer_id:
-        return commissioner.employer
-    return commissioner.employer_name or ""
-
-
-class CommissionerDetail(DetailView):
-    model = models.Commissioner
-    related = ("field", "employer", "organisation", "person", "user")
-    facts = [
-        Shown("kind"),
-        Shown("person"),
-        Shown("organisation"),
-        Shown("employer"),
-        Shown("employer_name"),
-        Shown("field"),
-        Shown("expertise"),
-        Shown("phone"),
-        Shown("user"),
-        Shown("appointed_on"),
-        Shown("year"),
-        Shown("dispatched_by"),
-        Shown("note"),
-        Shown("activity_total", label=gettext_lazy("Activities")),
-        Shown("trainee_total", label=gettext_lazy("Trainees")),
-        Shown("material_total", label=gettext_lazy("Materials handed out")),
-    ]
-
-    def get_object(self, queryset=None):
-        record = super().get_object(queryset)
-        totals = self.visible(models.Activity).filter(commissioner=record)
-        totals = totals.aggregate(
-            n=Count("pk"), trainees=Sum("trainees"), materials=Sum("materials")
-        )
-        record.activity_total = totals["n"]
-        record.trainee_total = totals["trainees"] or 0
-        record.material_total = totals["materials"] or 0
-        return record
-
-    def sections(self):
-        record, user = self.object, self.request.user
-        found = []
-        if record.kind == CommissionerKind.TEAM:
-            members = self.visible(models.CommissionerMember).filter(commissioner=record)
-            found.append(
-                self.children(
-                    members.select_related("person", "user"),
-                    [
-                        Shown("name", link=True),
-                        Shown("role"),
-                        Shown("person"),
-                        Shown("phone"),
-                        Shown("user"),
-                    ],
-                )
-            )
-        assignments = self.visible(models.ServiceAssignment).filter(commissioner=record)
-        found.append(
-            self.children(
-                assignments.select_related("town", "enterprise"),
-                [
-                    Shown("town", link=True),
-                    Shown("village"),
-                    Shown("enterprise"),
-                    Shown("started_on"),
-                    Shown("ended_on"),
-                ],
-            )
-        )
-        activities = self.visible(models.Activity).filter(commissioner=record)
-        writes = user.has_perm("services.add_activity") and commissioner_domain.may_act_for(
-            user, record
-        )
-        found.append(
-            self.linked(
-                capfirst(models.Activity._meta.verbose_name_plural),
-                activities.select_related("kind", "town"),
-                ACTIVITY_COLUMNS,
-                add_url=f"{reverse('services:activity-create')}?commissioner={record.pk}"
-                if writes
-                else "",
-                list_url=self.list_of(models.Activity, f"?commissioner={record.pk}"),
-            )
-        )
-        return found
-
-
-class CommissionerMemberDetail(DetailView):
-    model = models.CommissionerMember
-    parent = "commissioner"
-    related = ("commissioner", "person", "user")
-    facts = [
-        Shown("commissioner"),
-        Shown("name"),
-        Shown("role"),
-        Shown("person"),
-        Shown("phone"),
-        Shown("user"),
-    ]
-
-
-ASSIGNMENT_COLUMNS = [
-    COMMISSIONER,
-    Shown("town", sort="town__code", link=True),
-    Shown("village", sort="village"),
-    Shown("enterprise", sort="enterprise__name"),
-    Shown("started_on", sort="started_on"),
-    Shown("ended_on", sort="ended_on"),
-]
-
-
-class ServiceAssignmentList(RecordListView):
-    model = models.ServiceAssignment
-    filterset_class = filters.ServiceAssignmentFilter
-    related = ("commissioner", "town", "enterprise")
-    creatable = False  # entered on the commissioner's page
-    columns = ASSIGNMENT_COLUMNS
-    default_sort = "-started_on"
-
-
-class ServiceAssignmentDetail(DetailView):
-    model = models.ServiceAssignment
-    parent = "commissioner"
-    related = ("commissioner", "town", "enterprise")
-    facts = [
-        Shown("commissioner"),
-        Shown("town"),
-        Shown("village"),
-        Shown("enterprise"),
-        Shown("started_on"),
-        Shown("ended_on"),
-        Shown("tasks"),
-    ]
-
-    def sections(self):
-        record, user = self.object, self.request.user
-        activities = self.visible(models.Activity).filter(assignment=record)
-        writes = user.has_perm("services.add_activity") and commissioner_domain.may_act_for(
-            user, record.commissioner
-        )
-        query = f"?commissioner={record.commissioner_id}&assignment={record.pk}"
-        return [
-            self.linked(
-                capfirst(models.Activity._meta.verbose_name_plural),
-                activities.select_related("kind", "town"),
-                ACTIVITY_COLUMNS,
-                add_url=reverse("services:activity-create") + query if writes else "",
-                list_url=self.list_of(models.Activity, f"?assignment={record.pk}"),
-            )
-        ]
-
-
-class ActivityList(RecordListView):
-    model = models.Activity
-    filterset_class = filters.ActivityFilter
-    related = ("commissioner", "kind", "town")
-    columns = [Shown("held_on", sort="held_on", link=True), COMMISSIONER, *ACTIVITY_COLUMNS[1:]]
-    default_sort = "-held_on"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if context["create_url"] and not forms.writable_commissioners(self.request.user).exists():
-            context["create_url"] = ""
-        return context
-
-
-class ActivityDetail(DetailView):
-    model = models.Activity
-    related = ("commissioner", "assignment__town", "kind", "town")
-    template_name = "services/activity_detail.html"
-    facts = [
-        Shown("commissioner"),
-        Shown("assignment"),
-        Shown("held_on"),
-        Shown("kind"),
-        Shown("place"),
-        Shown("town"),
-        Shown("trainees"),
-        Shown("materials"),
-        Shown("summary"),
-    ]
-
-
-class ActivityEdit(RecordEditView):
-    """A bureau user logs an activity on a commissioner's behalf, or a commissioner's login on
-    its own; through the domain (``log_activity``, ``update_activity``), which checks that the
-    user acts for the commissioner."""
-
-    form_class = forms.ActivityForm
-
-    def save(self, form):
-        data, user = form.cleaned_data, self.request.user
-        values = {
-            name: data.get(name) for name in commissioner_domain.EDITABLE if name in form.fields
-        }
-        values["place"] = values.get("place") or ""
-        values["summary"] = values.get("summary") or ""
-        commissioner = data.get("commissioner") or form.instance.commissioner
-        if form.instance.pk is None:
-            return commissioner_domain.log_activity(user, commissioner, **values)
-        # The stored record, not the form's instance (which already holds the new values).
-        stored = models.Activity.objects.get(pk=form.instance.pk)
-        if commissioner.pk != stored.commissioner_id:
-            values["commissioner"] = commissioner
-        return commissioner_domain.update_activity(stored, user, data.get("version") or 0, **values)
 
 
 # Policies --------------------------------------------------------------------------------------

@@ -14,8 +14,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from .domain.commissioners import ADD, log_activity
-from .interfaces.forms import MyActivityForm
+from .interfaces.forms import MyActivityMixin
 from .models import Activity, Commissioner
+from .record_types import ActivityType
+
+MyActivityForm = type("MyActivityForm", (MyActivityMixin, ActivityType.instance.Form), {})
 
 PAGE_SIZE = 25
 

@@ -27,8 +27,6 @@ from kechuang.services.enums import (
     InstitutionStatus,
     LeaderKind,
 )
-from kechuang.services.interfaces import columns
-from kechuang.services.interfaces import importers as _registered  # noqa: F401
 from kechuang.services.interfaces.exporters import EXPORTS
 from kechuang.services.models import (
     Activity,
@@ -138,7 +136,7 @@ def test_commissioners_are_checked_then_imported_with_their_audit(client, w):
     before = Commissioner.objects.count()
 
     response, job = upload(
-        client, "services.commissioner", workbook(columns.COMMISSIONER_COLUMNS, rows)
+        client, "services.commissioner", workbook(columns_of("services.commissioner"), rows)
     )
 
     assert response.status_code == 302
@@ -181,7 +179,9 @@ def test_a_commissioner_row_breaking_the_models_rules_refuses_the_file(client, w
     w.a.save()
     before = Commissioner.objects.count()
 
-    _, job = upload(client, "services.commissioner", workbook(columns.COMMISSIONER_COLUMNS, rows))
+    _, job = upload(
+        client, "services.commissioner", workbook(columns_of("services.commissioner"), rows)
+    )
 
     assert job.status == ImportStatus.INVALID
     assert errors(job) == [
@@ -201,7 +201,7 @@ def test_a_commissioner_row_updates_the_commissioner_of_that_name(client, w):
     job = imported(
         client,
         "services.commissioner",
-        columns.COMMISSIONER_COLUMNS,
+        columns_of("services.commissioner"),
         [{"name": w.a.name, "kind": "individual", "phone": "13900000000"}],
     )
 
@@ -220,7 +220,7 @@ def test_activities_name_their_commissioner_and_assignment(client, w):
         activity_row(w.b, town=w.west.name, kind=ActivityKind.POLICY_OUTREACH, place=""),
     ]
 
-    job = imported(client, "services.activity", columns.ACTIVITY_COLUMNS, rows)
+    job = imported(client, "services.activity", columns_of("services.activity"), rows)
 
     assert job.created_count == 2
     mine = Activity.objects.get(commissioner=w.a, held_on=dt.date(2020, 8, 1))
@@ -251,7 +251,7 @@ def test_one_bad_activity_row_refuses_the_whole_file(client, w):
     ]
     before = Activity.objects.count()
 
-    _, job = upload(client, "services.activity", workbook(columns.ACTIVITY_COLUMNS, rows))
+    _, job = upload(client, "services.activity", workbook(columns_of("services.activity"), rows))
 
     assert job.status == ImportStatus.INVALID
     assert errors(job) == [
@@ -280,7 +280,7 @@ def test_a_commissioner_imports_only_its_own_activities(client, w):
         client,
         "services.activity",
         workbook(
-            columns.ACTIVITY_COLUMNS,
+            columns_of("services.activity"),
             [activity_row(w.a, town=w.east.name), activity_row(w.b, town=w.west.name)],
         ),
     )
@@ -292,7 +292,7 @@ def test_a_commissioner_imports_only_its_own_activities(client, w):
     job = imported(
         client,
         "services.activity",
-        columns.ACTIVITY_COLUMNS,
+        columns_of("services.activity"),
         [activity_row(w.a, town=w.east.name)],
     )
     assert job.created_count == 1
@@ -305,7 +305,7 @@ def test_a_team_members_login_imports_the_teams_activities(client, w):
     job = imported(
         client,
         "services.activity",
-        columns.ACTIVITY_COLUMNS,
+        columns_of("services.activity"),
         [activity_row(w.team, town=w.east.name)],
     )
 
@@ -326,7 +326,7 @@ def test_a_commissioner_cannot_update_another_commissioners_activity_by_import(c
         trainees=999,
     )
 
-    _, job = upload(client, "services.activity", workbook(columns.ACTIVITY_COLUMNS, [row]))
+    _, job = upload(client, "services.activity", workbook(columns_of("services.activity"), [row]))
 
     assert job.status == ImportStatus.INVALID
     theirs.refresh_from_db()
@@ -338,7 +338,7 @@ def test_imports_need_the_import_permission(client, w):
     response, job = upload(
         client,
         "services.serviceassignment",
-        workbook(columns.SERVICE_ASSIGNMENT_COLUMNS, []),
+        workbook(columns_of("services.serviceassignment"), []),
     )
     assert (response.status_code, job) == (403, None)
     client.force_login(w.east_officer)
@@ -371,12 +371,14 @@ def test_assignments_are_imported_and_checked(client, w):
     ]
 
     _, job = upload(
-        client, "services.serviceassignment", workbook(columns.SERVICE_ASSIGNMENT_COLUMNS, rows)
+        client,
+        "services.serviceassignment",
+        workbook(columns_of("services.serviceassignment"), rows),
     )
     assert errors(job) == [(3, "结束日期")]
 
     job = imported(
-        client, "services.serviceassignment", columns.SERVICE_ASSIGNMENT_COLUMNS, rows[:1]
+        client, "services.serviceassignment", columns_of("services.serviceassignment"), rows[:1]
     )
     created = ServiceAssignment.objects.get(commissioner=w.b, village="新埭村")
     assert (job.created_count, created.town, created.enterprise) == (1, w.east, farm)
@@ -550,7 +552,7 @@ def test_the_exports_write_the_import_templates_headers(w):
     from python_calamine import CalamineWorkbook
 
     for name, column_list in [
-        ("activity", columns.ACTIVITY_COLUMNS),
+        ("activity", columns_of("services.activity")),
         ("fieldvisit", columns_of("services.fieldvisit")),
     ]:
         model = {"activity": Activity, "fieldvisit": FieldVisit}[name]
@@ -587,7 +589,7 @@ def test_a_town_clerk_imports_for_the_commissioners_serving_in_the_town(client, 
         client,
         "services.activity",
         workbook(
-            columns.ACTIVITY_COLUMNS,
+            columns_of("services.activity"),
             [activity_row(w.a, town=w.east.name), activity_row(w.b, town=w.west.name)],
         ),
     )
@@ -598,9 +600,9 @@ def test_a_town_clerk_imports_for_the_commissioners_serving_in_the_town(client, 
 @pytest.mark.parametrize(
     ("key", "column_list"),
     [
-        ("services.commissioner", columns.COMMISSIONER_COLUMNS),
-        ("services.serviceassignment", columns.SERVICE_ASSIGNMENT_COLUMNS),
-        ("services.activity", columns.ACTIVITY_COLUMNS),
+        ("services.commissioner", columns_of("services.commissioner")),
+        ("services.serviceassignment", columns_of("services.serviceassignment")),
+        ("services.activity", columns_of("services.activity")),
         ("services.traininginstitution", columns_of("services.traininginstitution")),
         ("services.fieldvisit", columns_of("services.fieldvisit")),
     ],

@@ -119,3 +119,33 @@ def test_a_visits_page_shows_its_issues_with_their_follow_ups_count(client, w):
     (shown,) = sections["visitissue"].records
     assert shown.follow_up_count == 2
     assert len(sections["followup"].records) == 2
+
+
+def test_the_menu_lists_the_commissioners_records_in_the_areas_order(w):
+    keys = [entry["key"] for entry in menu("services", w.staff)]
+    assert keys == [
+        "commissioner",
+        "serviceassignment",
+        "activity",
+        "traininginstitution",
+        "institutionvisit",
+        "fieldvisit",
+        "followup",
+    ]
+    officer = [entry["key"] for entry in menu("services", w.east_officer)]
+    assert "commissioner" in officer and "policy" not in officer
+
+
+def test_an_individual_commissioners_page_has_no_members_section(client, w):
+    client.force_login(w.staff)
+    page = client.get(w.a.get_absolute_url())
+    assert [s.key for s in page.context["sections"]] == ["serviceassignment", "activity"]
+
+
+def test_my_activities_form_is_the_declared_activity_form(w):
+    from kechuang.services.record_types import ActivityType
+    from kechuang.services.views_mine import MyActivityForm
+
+    assert issubclass(MyActivityForm, ActivityType.instance.Form)
+    form = MyActivityForm(user=w.a_user, commissioners=w.a.__class__.objects.filter(pk=w.a.pk))
+    assert "commissioner" not in form.fields  # the login's own

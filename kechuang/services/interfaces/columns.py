@@ -11,46 +11,6 @@ templates to fill in).
 """
 
 from kechuang.core.domain.imports import Column
-from kechuang.registry.interfaces.columns import organisation_columns
-
-COMMISSIONER_COLUMNS = [
-    Column("名称", "name", "Name", required=True),
-    Column("类型", "kind", "Kind", required=True),
-    *organisation_columns("法人单位", "Legal entity", "organisation"),
-    *organisation_columns("工作单位", "Employer", "employer"),
-    Column("专业领域", "field", "Expertise field"),
-    Column("专长", "expertise", "Expertise"),
-    Column("联系电话", "phone", "Phone"),
-    Column("选派日期", "appointed_on", "Appointed on"),
-    Column("选派年度", "year", "Year of appointment"),
-    Column("派出单位", "dispatched_by", "Dispatching body"),
-    Column("备注", "note", "Note"),
-]
-
-SERVICE_ASSIGNMENT_COLUMNS = [
-    Column("科技特派员", "commissioner", "Tech commissioner", required=True),
-    Column("服务镇街道", "town", "Town", required=True),
-    Column("服务村(社区)", "village", "Village or community"),
-    *organisation_columns("服务企业", "Enterprise", "enterprise"),
-    Column("开始日期", "started_on", "Started on", required=True),
-    Column("结束日期", "ended_on", "Ended on"),
-    Column("任务目标", "tasks", "Tasks and goals"),
-]
-
-ACTIVITY_COLUMNS = [
-    Column("科技特派员", "commissioner", "Tech commissioner", required=True),
-    Column("日期", "held_on", "Date", required=True),
-    Column("活动类型", "kind", "Kind", required=True),
-    Column("镇街道", "town", "Town"),
-    Column("地点", "place", "Place"),
-    # The assignment the activity belongs to, named by the day it started and its village (and
-    # the activity's town when the commissioner has several such assignments).
-    Column("派驻开始日期", "assignment", "Assignment started on"),
-    Column("派驻村(社区)", "assignment_village", "Assignment village"),
-    Column("培训人数", "trainees", "Trainees"),
-    Column("发放资料(份)", "materials", "Materials handed out"),
-    Column("活动内容", "summary", "Summary"),
-]
 
 FOLLOW_UP_COLUMNS = [
     Column("走访日期", "visited_on", "Visited on"),

@@ -6,86 +6,18 @@ training institutions' contact list (one row per contact, with its institution).
 from django.utils import timezone
 
 from kechuang.core.interfaces.excel import Export, yes_no
-from kechuang.registry.interfaces.exporters import organisation_cells
 
 from .. import models
 from ..enums import VersionState
 from .columns import (
-    ACTIVITY_COLUMNS,
-    COMMISSIONER_COLUMNS,
     FOLLOW_UP_COLUMNS,
     POLICY_COLUMNS,
-    SERVICE_ASSIGNMENT_COLUMNS,
 )
 
 
 def name_of(item) -> str:
     """The name of a code-list item or town ("" for none)."""
     return item.name if item is not None else ""
-
-
-def commissioner_row(c) -> dict:
-    employer = organisation_cells("employer", c.employer) or {"employer_name": c.employer_name}
-    # (with a registry employer, the name kept for one outside the registry is not exported:
-    # the import leaves it as it is)
-    return {
-        "name": c.name,
-        "kind": c.get_kind_display(),
-        **organisation_cells("organisation", c.organisation),
-        **employer,
-        "field": name_of(c.field),
-        "expertise": c.expertise,
-        "phone": c.phone,
-        "appointed_on": c.appointed_on,
-        "year": c.year,
-        "dispatched_by": c.dispatched_by,
-        "note": c.note,
-    }
-
-
-COMMISSIONERS = Export(
-    sheet="科技特派员",
-    columns=COMMISSIONER_COLUMNS,
-    loader=lambda: models.Commissioner.objects.select_related("organisation", "employer", "field"),
-    row=commissioner_row,
-)
-
-SERVICE_ASSIGNMENTS = Export(
-    sheet="科技特派员派驻",
-    columns=SERVICE_ASSIGNMENT_COLUMNS,
-    loader=lambda: models.ServiceAssignment.objects.select_related(
-        "commissioner", "town", "enterprise"
-    ),
-    row=lambda a: {
-        "commissioner": a.commissioner.name,
-        "town": a.town.name,
-        "village": a.village,
-        **organisation_cells("enterprise", a.enterprise),
-        "started_on": a.started_on,
-        "ended_on": a.ended_on,
-        "tasks": a.tasks,
-    },
-)
-
-ACTIVITIES = Export(
-    sheet="科技特派员服务活动",
-    columns=ACTIVITY_COLUMNS,
-    loader=lambda: models.Activity.objects.select_related(
-        "commissioner", "kind", "town", "assignment"
-    ),
-    row=lambda a: {
-        "commissioner": a.commissioner.name,
-        "held_on": a.held_on,
-        "kind": a.kind.name,
-        "town": a.town.name,
-        "place": a.place,
-        "assignment": a.assignment.started_on if a.assignment else None,
-        "assignment_village": a.assignment.village if a.assignment else "",
-        "trainees": a.trainees,
-        "materials": a.materials,
-        "summary": a.summary,
-    },
-)
 
 
 def follow_up_row(f, today=None) -> dict:
@@ -152,9 +84,6 @@ POLICIES = Export(
 
 # The list exports by model name (the list views take theirs with ``EXPORTS.get(name)``).
 EXPORTS: dict[str, Export] = {
-    "commissioner": COMMISSIONERS,
-    "serviceassignment": SERVICE_ASSIGNMENTS,
-    "activity": ACTIVITIES,
     "followup": FOLLOW_UPS,
     "policy": POLICIES,
 }

@@ -6,23 +6,17 @@ over to-many relations go through subqueries, so a record never shows twice."""
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.domain.choices import code_list_choices
-from kechuang.core.enums import CodeList
 from kechuang.core.interfaces.filters import (
     SearchFilterSet,
     YearFilter,
     YesNoFilter,
-    parent,
-    year_filter,
 )
-from kechuang.registry.interfaces.filters import town, town_choices
 
 from .. import models
 from ..enums import (
-    CommissionerKind,
     PolicyDomain,
     VersionState,
 )
@@ -46,75 +40,6 @@ def date_filter(label, field_name: str, lookup_expr: str):
         lookup_expr=lookup_expr,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-
-
-# Tech commissioners ----------------------------------------------------------------------------
-
-
-class CommissionerFilter(SearchFilterSet):
-    search_fields = ("name", "expertise", "employer_name", "employer__name", "dispatched_by")
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=CommissionerKind.choices)
-    field = code_choice(_("Expertise field"), CodeList.TECH_FIELD, "field")
-    town = django_filters.ChoiceFilter(label=_("Town"), choices=town_choices, method="serving_in")
-    active_in = year_method(_("Active in year"), "active")
-    appointed_year = year_filter(_("Year of appointment"), field_name="year")
-
-    class Meta:
-        model = models.Commissioner
-        fields = ["q", "kind", "field", "town", "active_in", "appointed_year"]
-
-    def serving_in(self, queryset, name, value):
-        assignments = models.ServiceAssignment.objects.filter(
-            commissioner=OuterRef("pk"), town__code=value
-        )
-        return queryset.filter(Exists(assignments))
-
-    def active(self, queryset, name, value):
-        return queryset.active_in(int(value))
-
-
-class ServiceAssignmentFilter(SearchFilterSet):
-    search_fields = ("commissioner__name", "village", "enterprise__name", "tasks")
-    commissioner = parent()
-    town = town("town")
-    year = year_method(_("Serving in year"), "serving_in")
-    current = YesNoFilter(label=_("Ongoing"), method="ongoing")
-
-    class Meta:
-        model = models.ServiceAssignment
-        fields = ["q", "commissioner", "town", "year", "current"]
-
-    def serving_in(self, queryset, name, value):
-        return queryset.in_year(int(value))
-
-    def ongoing(self, queryset, name, value):
-        today = timezone.localdate()
-        current = queryset.overlapping(today, today)
-        return current if value else queryset.exclude(pk__in=current.values("pk"))
-
-
-class ActivityFilter(SearchFilterSet):
-    search_fields = ("commissioner__name", "place", "summary")
-    commissioner = parent()
-    assignment = parent()
-    kind = code_choice(_("Kind"), CodeList.SERVICE_ACTIVITY_KIND, "kind")
-    town = town("town")
-    year = year_filter(field_name="held_on__year")
-    held_from = date_filter(_("From"), "held_on", "gte")
-    held_to = date_filter(_("To"), "held_on", "lte")
-
-    class Meta:
-        model = models.Activity
-        fields = [
-            "q",
-            "commissioner",
-            "assignment",
-            "kind",
-            "town",
-            "year",
-            "held_from",
-            "held_to",
-        ]
 
 
 # Policies --------------------------------------------------------------------------------------

@@ -1,33 +1,19 @@
-"""API representations of the services records. Code-list items and towns are named by their
-stable codes, other records by id. Records carry their version: an edit names the version it
-started from (409 when someone saved in between). A record's values are checked together by the
-model's own rules (``clean()`` and its constraints), as the forms and imports check them.
-
-Some values change only through the domain's steps, so they are read-only here: a follow-up's
-closure (the ``close`` action), a rectification's closure, a policy version's state and dates
-(the workflow actions), a consultation's replies.
-"""
-
-import copy
+"""API representations of the services' policies (read here, changed through the workflow
+actions: a policy version's state and dates, a consultation's replies) and the inputs of the
+area's actions. The declared record types' serializers come from their declarations
+(``record_types.py``)."""
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from kechuang.core.enums import CodeList
-from kechuang.core.interfaces.serializers import IdField, SlugRelatedField
-from kechuang.registry.interfaces.serializers import CodeField
-from kechuang.registry.models import Town
+from kechuang.core.interfaces.serializers import IdField
 
 from .. import models
 from ..enums import OpinionPosition, PolicyDomain
 
 VERSION_HELP = "The version an edit starts from; a stale one answers 409."
-
-
-def town_field(**kwargs):
-    return SlugRelatedField(slug_field="code", queryset=Town.objects.all(), **kwargs)
 
 
 def model_errors(error: DjangoValidationError) -> dict | list:
@@ -40,54 +26,6 @@ def model_errors(error: DjangoValidationError) -> dict | list:
         found.setdefault(key, []).extend(messages)
     return found
 
-
-class RecordSerializer(serializers.ModelSerializer):
-    """A record with its version; its values checked by the model's ``clean()`` and
-    constraints."""
-
-    version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
-
-    class Meta:
-        fields = "__all__"
-        read_only_fields = ["created_by", "is_demo", "created_at", "updated_at"]
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        model = self.Meta.model
-        record = copy.copy(self.instance) if self.instance is not None else model()
-        for name, value in attrs.items():
-            field = model._meta.get_field(name) if name != "version" else None
-            if field is not None and not field.many_to_many:
-                setattr(record, name, value)
-        try:
-            record.clean()
-            record.validate_constraints()
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(model_errors(error)) from None
-        return attrs
-
-
-def serializer(model, *, read_only=(), **declared):
-    """The serializer of ``model`` with ``declared`` fields and more read-only ones."""
-    meta = type(
-        "Meta",
-        (RecordSerializer.Meta,),
-        {"model": model, "read_only_fields": [*RecordSerializer.Meta.read_only_fields, *read_only]},
-    )
-    return type(f"{model.__name__}Serializer", (RecordSerializer,), {"Meta": meta, **declared})
-
-
-CommissionerSerializer = serializer(
-    models.Commissioner, field=CodeField(CodeList.TECH_FIELD, allow_null=True, required=False)
-)
-CommissionerMemberSerializer = serializer(models.CommissionerMember)
-ServiceAssignmentSerializer = serializer(models.ServiceAssignment, town=town_field())
-ActivitySerializer = serializer(
-    models.Activity,
-    kind=CodeField(CodeList.SERVICE_ACTIVITY_KIND),
-    # Empty: the assignment's town.
-    town=town_field(required=False),
-)
 
 # Policies: read here, changed through the workflow actions ---------------------------------------
 
