@@ -10,7 +10,10 @@ What the area adds to a declaration (``PlatformRecordType``):
 - every platform list shares the platforms' import and export permissions (``excel``: a record
   type without an Excel import or export, such as a project's stages, says so);
 - the values of a record are checked together by ``domain.records.problems`` (form, API and
-  import), besides the model's own validation.
+  import), before the model's own validation;
+- ``children_history = False``: a page keeps its own history, not its children's (an
+  institute's records run to hundreds);
+- ``api = False``: no API (an application moves by its workflow's steps only).
 """
 
 from __future__ import annotations
@@ -463,6 +466,16 @@ class RDInstitutionEventType(PlatformRecordType):
         "document_number": "文号",
         "note": "备注",
     }
+    link = "happened_on"
+    facts = (
+        "institution",
+        "happened_on",
+        "kind",
+        "old_name",
+        "new_name",
+        "document_number",
+        "note",
+    )
     columns = (
         "happened_on",
         "institution",
@@ -1135,6 +1148,7 @@ class InstituteTalentType(InstituteChildType):
     }
     headers_en = {"person": "Name"}
     link = "person"
+    facts = ("institute", "person", "role", "joined_on", "left_on")
     columns = (
         Shown("person", sort="person__name", link=True),
         "institute",
@@ -1382,6 +1396,7 @@ class TenancyType(PlatformRecordType):
         "exited_on": "退出日期",
         "exit_reason": "退出原因",
     }
+    link = "enterprise"
     columns = (
         "enterprise",
         Shown("enterprise__uscc"),
@@ -1390,6 +1405,7 @@ class TenancyType(PlatformRecordType):
         "exited_on",
         "exit_reason",
     )
+    facts = ("incubator", "enterprise", "entered_on", "exited_on", "exit_reason")
     default_sort = "-entered_on"
     filters = ("incubator",)
     more_filters = {

@@ -536,3 +536,25 @@ def test_an_rd_institutions_events_have_a_list_and_pages_but_no_form(client, w):
     )
     with pytest.raises(NoReverseMatch):
         reverse("platforms:rdinstitutionevent-create", args=[rd.pk])
+
+
+def test_every_declared_list_and_record_page_answers(client, w):
+    """Each record type of the area's declarations (but the applications, whose pages are the
+    workflow's): its list, and the page of one of its records."""
+    from kechuang.platforms.models import InstituteReport
+    from kechuang.platforms.record_types import DECLARED, CertificationApplicationType
+
+    add_rows(w, 1)
+    InstituteReport.objects.create(
+        institute=w.ours["institute"], year=2023, submitted_on=dt.date(2024, 1, 20)
+    )
+    client.force_login(w.staff)
+    for declared in DECLARED:
+        if declared is CertificationApplicationType:
+            continue
+        name = declared.model._meta.model_name
+        listed = page(client, reverse(f"platforms:{name}-list"))
+        record = declared.model.objects.order_by("pk").first()
+        assert record is not None, name
+        assert detail(name, record) in listed, name
+        page(client, detail(name, record))

@@ -1,6 +1,7 @@
-"""Forms of the platform records. Organisations are named by credit code or exact name (a
-select of every enterprise would be too long); dates are date pickers; records that carry a
-version carry it in the form, so a stale edit is refused."""
+"""The base of the platform records' forms (``record_types.py`` builds each record type's form
+on it). Organisations are named by credit code or exact name (a select of every enterprise
+would be too long); dates are date pickers; records that carry a version carry it in the form,
+so a stale edit is refused."""
 
 from kechuang.registry.interfaces import record_forms
 from kechuang.registry.interfaces.record_forms import record_formfield
