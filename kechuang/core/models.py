@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,54 @@ def optional_fk(to, **options) -> models.ForeignKey:
     """A reference a record may leave empty (``null`` and ``blank``); ``on_delete`` and the rest
     as for any ``ForeignKey``."""
     return models.ForeignKey(to, null=True, blank=True, **options)
+
+
+class NotBefore(models.CheckConstraint):
+    """A date of a record that may not come before another of its dates (an end before its
+    start, a review before its report): one declaration for the database's check constraint
+    and for the message validation gives on the ``later`` field — forms, API and imports alike
+    (``Model.full_clean`` and ``validate_constraints`` call ``validate``). An empty ``later``
+    passes; so does an empty ``earlier`` where it may be empty (``earlier_optional``).
+
+    Migrations see a plain ``CheckConstraint`` with the same condition (``deconstruct``; it
+    compares equal to one): the message is not part of the database."""
+
+    def __init__(self, later: str, earlier: str, *, name: str, message, earlier_optional=False):
+        condition = Q(**{f"{later}__isnull": True})
+        if earlier_optional:
+            condition |= Q(**{f"{earlier}__isnull": True})
+        condition |= Q(**{f"{later}__gte": F(earlier)})
+        super().__init__(condition=condition, name=name)
+        self.later, self.earlier, self.message = later, earlier, message
+        self.earlier_optional = earlier_optional
+
+    def deconstruct(self):
+        _path, args, kwargs = super().deconstruct()
+        return "django.db.models.CheckConstraint", args, kwargs
+
+    def clone(self):
+        options = {"message": self.message, "earlier_optional": self.earlier_optional}
+        return type(self)(self.later, self.earlier, name=self.name, **options)
+
+    def validate(self, model, instance, exclude=None, using=None):
+        if exclude and (self.later in exclude or self.earlier in exclude):
+            return
+        later, earlier = getattr(instance, self.later), getattr(instance, self.earlier)
+        if later is not None and earlier is not None and later < earlier:
+            raise ValidationError({self.later: ValidationError(self.message, code="not_before")})
+
+
+def date_order_errors(record, exclude=()) -> dict[str, str]:
+    """What the record's :class:`NotBefore` constraints say of it, by field (no query): for an
+    import, which checks rows without the database's other constraints."""
+    found = {}
+    for constraint in record._meta.constraints:
+        if isinstance(constraint, NotBefore):
+            try:
+                constraint.validate(type(record), record, exclude=set(exclude) | set(found))
+            except ValidationError:
+                found[constraint.later] = str(constraint.message)
+    return found
 
 
 class CodeItemQuerySet(models.QuerySet):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
 from kechuang.audit.tracking import AuditedModel
 from kechuang.core.enums import CodeList
-from kechuang.core.models import CodeItem, TrackedModel, optional_fk
+from kechuang.core.models import CodeItem, NotBefore, TrackedModel, optional_fk
 
 from .domain.uscc import validate_uscc
 from .enums import OrganisationKind, QualificationStatus, TownLevel, ZoneKind
@@ -253,9 +253,11 @@ class Qualification(AuditedModel):
         verbose_name_plural = _("qualifications")
         ordering = ["organisation", "-valid_from"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+            NotBefore(
+                "valid_until",
+                "valid_from",
                 name="qualification_valid_period",
+                message=_("The end of validity comes before its start."),
             )
         ]
         indexes = [
@@ -271,8 +273,6 @@ class Qualification(AuditedModel):
         super().clean()
         errors = {}
         start = self.valid_from
-        if start and self.valid_until and self.valid_until < start:
-            errors["valid_until"] = gettext("The end of validity comes before its start.")
         if start and self.revoked_on and self.revoked_on < start:
             errors["revoked_on"] = gettext("A qualification cannot be revoked before it starts.")
         if errors:

@@ -69,7 +69,7 @@ from kechuang.core.interfaces.display import EMPTY, Shown, field_at
 from kechuang.core.interfaces.excel import Export, yes_no
 from kechuang.core.interfaces.filters import DATE_INPUT, SearchFilterSet, YearFilter, YesNoFilter
 from kechuang.core.interfaces.serializers import SlugRelatedField
-from kechuang.core.models import CodeItem, TrackedModel
+from kechuang.core.models import CodeItem, TrackedModel, date_order_errors
 from kechuang.core.record_views import (
     ChildEditView,
     RecordDetailView,
@@ -520,6 +520,7 @@ class DeclaredImporter(RecordImporter):
             found = {name: messages[0] for name, messages in error.message_dict.items()}
         else:
             found = {}
+        found.update(date_order_errors(record, exclude=found))
         for name in self.record_type.optional:
             if fields.get(name) in (None, ""):
                 found.pop(name, None)

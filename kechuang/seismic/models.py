@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
 from kechuang.core.enums import CodeList
-from kechuang.core.models import CodeItem, TrackedModel, optional_fk
+from kechuang.core.models import CodeItem, NotBefore, TrackedModel, optional_fk
 from kechuang.registry.models import YEAR_VALIDATORS, Organisation, Town
 
 from .domain import fortification as fx
@@ -445,14 +445,17 @@ class Inspection(TrackedModel):
                 condition=Q(rectified_on__isnull=True) | Q(rectification_required=True),
                 name="inspection_rectified_needs_required",
             ),
-            models.CheckConstraint(
-                condition=Q(rectified_on__isnull=True) | Q(rectified_on__gte=F("inspected_on")),
+            NotBefore(
+                "rectified_on",
+                "inspected_on",
                 name="inspection_rectified_after",
+                message=_("This date comes before the inspection."),
             ),
-            models.CheckConstraint(
-                condition=Q(rectification_due__isnull=True)
-                | Q(rectification_due__gte=F("inspected_on")),
+            NotBefore(
+                "rectification_due",
+                "inspected_on",
                 name="inspection_due_after",
+                message=_("This date comes before the inspection."),
             ),
         ]
         indexes = [models.Index(fields=["inspected_on"], name="seismic_inspection_date_idx")]
@@ -471,10 +474,6 @@ class Inspection(TrackedModel):
             errors["rectification_due"] = gettext(
                 "A due date is given only when a rectification is required."
             )
-        for name in ("rectification_due", "rectified_on"):
-            value = getattr(self, name)
-            if value and self.inspected_on and value < self.inspected_on:
-                errors.setdefault(name, gettext("This date comes before the inspection."))
         today = timezone.localdate()
         if self.inspected_on and self.inspected_on > today:
             errors["inspected_on"] = gettext("The inspection date is in the future.")
@@ -551,9 +550,11 @@ class SafetyEvaluation(TrackedModel):
                 condition=Q(pga__in=[value for value, _label in PGA_CHOICES]),
                 name="safetyevaluation_basic_pga",
             ),
-            models.CheckConstraint(
-                condition=Q(reviewed_on__isnull=True) | Q(reviewed_on__gte=F("reported_on")),
+            NotBefore(
+                "reviewed_on",
+                "reported_on",
                 name="safetyevaluation_reviewed_after",
+                message=_("The review comes before the report."),
             ),
         ]
 
@@ -566,11 +567,8 @@ class SafetyEvaluation(TrackedModel):
         today = timezone.localdate()
         if self.reported_on and self.reported_on > today:
             errors["reported_on"] = gettext("The report date is in the future.")
-        if self.reviewed_on:
-            if self.reported_on and self.reviewed_on < self.reported_on:
-                errors["reviewed_on"] = gettext("The review comes before the report.")
-            elif self.reviewed_on > today:
-                errors["reviewed_on"] = gettext("The review date is in the future.")
+        if self.reviewed_on and self.reviewed_on > today:
+            errors["reviewed_on"] = gettext("The review date is in the future.")
         if errors:
             raise ValidationError(errors)
 
@@ -657,11 +655,12 @@ class DemonstrationSite(TrackedModel):
         ordering = ["level", "kind", "name", "id"]
         permissions = io_permissions("demonstrationsite", _("demonstration sites"))
         constraints = [
-            models.CheckConstraint(
-                condition=Q(revoked_on__isnull=True)
-                | Q(designated_on__isnull=True)
-                | Q(revoked_on__gte=F("designated_on")),
+            NotBefore(
+                "revoked_on",
+                "designated_on",
                 name="demonstrationsite_period",
+                message=_("This date comes before the designation."),
+                earlier_optional=True,
             )
         ]
 
@@ -674,8 +673,6 @@ class DemonstrationSite(TrackedModel):
         designated = self.designated_on
         if designated and self.designated_year and designated.year != self.designated_year:
             errors["designated_year"] = gettext("The year differs from the date's year.")
-        if self.revoked_on and self.designated_on and self.revoked_on < self.designated_on:
-            errors["revoked_on"] = gettext("This date comes before the designation.")
         if errors:
             raise ValidationError(errors)
 
@@ -977,23 +974,17 @@ class PlanDocument(TrackedModel):
         ordering = ["-issued_on", "title", "id"]
         permissions = io_permissions("plandocument", _("plans and documents"))
         constraints = [
-            models.CheckConstraint(
-                condition=Q(effective_to__isnull=True)
-                | Q(effective_from__isnull=True)
-                | Q(effective_to__gte=F("effective_from")),
+            NotBefore(
+                "effective_to",
+                "effective_from",
                 name="plandocument_period",
+                message=_("This date comes before the effective date."),
+                earlier_optional=True,
             )
         ]
 
     def __str__(self):
         return self.title
-
-    def clean(self):
-        super().clean()
-        if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
-            raise ValidationError(
-                {"effective_to": gettext("This date comes before the effective date.")}
-            )
 
 
 class Assessment(TrackedModel):

@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
 from kechuang.core.enums import CodeList
-from kechuang.core.models import CodeItem, TrackedModel, code_item, optional_fk
+from kechuang.core.models import CodeItem, NotBefore, TrackedModel, code_item, optional_fk
 from kechuang.registry.domain.uscc import validate_uscc
 from kechuang.registry.models import YEAR_VALIDATORS, Organisation, Person, Town
 
@@ -293,9 +293,11 @@ class ServiceAssignment(TrackedModel):
             ("export_serviceassignment", _("Can export service assignments to Excel")),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+            NotBefore(
+                "ended_on",
+                "started_on",
                 name="serviceassignment_period",
+                message=_("The period cannot end before it starts."),
             ),
         ]
         indexes = [
@@ -305,11 +307,6 @@ class ServiceAssignment(TrackedModel):
     def __str__(self):
         place = " ".join(p for p in (str(self.town) if self.town_id else "", self.village) if p)
         return f"{self.commissioner} · {place}"
-
-    def clean(self):
-        super().clean()
-        if self.started_on and self.ended_on and self.ended_on < self.started_on:
-            raise ValidationError({"ended_on": _("The period cannot end before it starts.")})
 
     def covers(self, day: dt.date) -> bool:
         return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
@@ -529,9 +526,11 @@ class InstitutionVisit(TrackedModel):
                 | Q(rectification_due__isnull=True, rectified_on__isnull=True),
                 name="institutionvisit_rectification",
             ),
-            models.CheckConstraint(
-                condition=Q(rectified_on__isnull=True) | Q(rectified_on__gte=F("visited_on")),
+            NotBefore(
+                "rectified_on",
+                "visited_on",
                 name="institutionvisit_rectified_after_visit",
+                message=_("The rectification cannot be closed before the visit."),
             ),
         ]
 
@@ -548,8 +547,6 @@ class InstitutionVisit(TrackedModel):
                 errors["rectified_on"] = _("Only a required rectification can be closed.")
         if self.visited_on and self.rectification_due and self.rectification_due < self.visited_on:
             errors["rectification_due"] = _("The rectification cannot be due before the visit.")
-        if self.visited_on and self.rectified_on and self.rectified_on < self.visited_on:
-            errors["rectified_on"] = _("The rectification cannot be closed before the visit.")
         if errors:
             raise ValidationError(errors)
 
