@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from kechuang.core.domain.imports import RowError, register
 from kechuang.core.enums import CodeList
-from kechuang.registry.domain.lookups import NotFound, OrganisationIndex
+from kechuang.registry.domain.lookups import OrganisationIndex
 from kechuang.registry.interfaces.record_import import (
     RecordImporter,
     choice_values,
@@ -41,25 +41,6 @@ from ..enums import State as S
 from ..models import Application, Call
 from ..reference import IMPORT
 from .columns import APPLICATION_COLUMNS
-
-
-class ProjectImporter(RecordImporter):
-    def list_index(self, cells, field: str, queryset=None) -> OrganisationIndex:
-        """The organisations a column that lists several may name."""
-        texts = {part for text in self.texts(cells, field) for part in split_list(text)}
-        return OrganisationIndex(
-            Organisation.objects.all() if queryset is None else queryset, texts
-        )
-
-    def listed_organisations(self, row, field: str, index: OrganisationIndex) -> list[int]:
-        found = set()
-        for part in split_list(row.text(field, max_length=20000)):
-            try:
-                found.add(index.find(part))
-            except NotFound as error:
-                raise RowError(row.header(field), str(error)) from None
-        return sorted(found)
-
 
 # The history a project's state implies --------------------------------------------------------
 
@@ -162,7 +143,7 @@ def _empty(value) -> bool:
 
 
 @register
-class ApplicationImporter(ProjectImporter):
+class ApplicationImporter(RecordImporter):
     """Historical plan projects, by number."""
 
     key = "projects.application"
@@ -181,7 +162,8 @@ class ApplicationImporter(ProjectImporter):
         self.undertakers = self.organisations(
             cells, "undertaker", Organisation.objects.visible_to(self.user)
         )
-        self.partners = self.list_index(cells, "cooperators")
+        named = {part for text in self.texts(cells, "cooperators") for part in split_list(text)}
+        self.partners = OrganisationIndex(Organisation.objects.all(), named)
         self.tech_fields = code_items(CodeList.TECH_FIELD, parent__isnull=False)
         self.states = choice_values(S)
         self.midterm_results = choice_values(MidtermResult)
@@ -199,7 +181,7 @@ class ApplicationImporter(ProjectImporter):
             "number": row.text("number", required=True, max_length=30),
             "name": row.text("name", required=True),
             "undertaker_id": row.organisation("undertaker", self.undertakers, required=True),
-            "cooperators": self.listed_organisations(row, "cooperators", self.partners),
+            "cooperators": row.organisations("cooperators", self.partners),
             "leader_name": row.text("leader_name", required=True, max_length=50),
             "leader_phone": row.text("leader_phone", max_length=30),
             "tech_field_id": row.pick(
