@@ -439,7 +439,6 @@ class ConstructionProjectType(SeismicRecordType):
     prefix = "construction-projects"
     api_basename = "seismic-construction-project"
     sheet = "建设工程"
-    menu_label = None  # in the area's menu by hand (seismic/_nav.html), before the declared ones
     list_view = ProjectListView
     detail_view = ProjectDetailView
     form = ProjectForm
@@ -591,7 +590,6 @@ class InspectionType(SeismicRecordType):
     parent = "project"
     segment = "inspections"
     sheet = "地震安全检查"
-    menu_label = None  # in the area's menu by hand (seismic/_nav.html), before the declared ones
     list_view = InspectionListView
     detail_view = InspectionDetailView
     form = InspectionForm

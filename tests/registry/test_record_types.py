@@ -150,7 +150,10 @@ def test_the_menu_lists_what_the_user_may_see(make_user):
     staff = {e["key"] for e in menu("seismic", make_user(RoleCode.STAFF))}
     owner = {e["key"] for e in menu("seismic", make_user(RoleCode.ORGANISATION))}
     assert {"safetyevaluation", "training", "budgetline"} <= staff
-    assert owner == {"safetyevaluation"}
+    # An organisation's own projects, their inspections and the reports about them.
+    assert owner == {"constructionproject", "inspection", "safetyevaluation"}
+    first = [e["key"] for e in menu("seismic", make_user(RoleCode.STAFF))][:2]
+    assert first == ["constructionproject", "inspection"]  # the declaration order
 
 
 def test_the_export_writes_what_the_import_reads_back(make_user):
