@@ -48,6 +48,7 @@ from kechuang.core.record_views import (
     RecordDetailView,
     RecordEditView,
     RecordExportView,
+    RecordListView,
     Section,
     labelled,
     perm,
@@ -1288,6 +1289,24 @@ class IncubatorImporter(PlatformImporter):
         super().check_file(result)
 
 
+INCUBATED_TODAY = gettext_lazy("Incubated today")
+
+
+class IncubatorList(RecordListView):
+    """The incubators with the count of enterprises incubated today (counted as the list is
+    read: the day is the request's, which a queryset made once for the API would not know)."""
+
+    def annotate(self, queryset):
+        current = (
+            models.Tenancy.objects.current_on(timezone.localdate())
+            .filter(incubator=OuterRef("pk"))
+            .values("incubator")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return queryset.annotate(current_tenants=Coalesce(Subquery(current), 0))
+
+
 class IncubatorDetail(RecordDetailView):
     """An incubator's page: its tenants with who is incubated today, its talents, and the
     signings held at it."""
@@ -1316,9 +1335,6 @@ class IncubatorDetail(RecordDetailView):
         return [*super().sections(), signings]
 
 
-INCUBATED_TODAY = gettext_lazy("Incubated today")
-
-
 class IncubatorType(PlatformRecordType):
     model = models.Incubator
     menu_label = None  # the site's menu names it (base.html)
@@ -1326,6 +1342,7 @@ class IncubatorType(PlatformRecordType):
     api_basename = "incubator"
     sheet = "孵化器"
     importer = IncubatorImporter
+    list_view = IncubatorList
     detail_view = IncubatorDetail
     cells = {"code": SlugCell}
     optional = ("code",)  # the code of the incubator of that name, or a new one
@@ -1365,17 +1382,6 @@ class IncubatorType(PlatformRecordType):
     search = ("name", "operator__name", "off_site_city")
     natural_key = ("code",)
     preview = ("code", "name")
-
-    def queryset(self):
-        """With the count of enterprises incubated today."""
-        current = (
-            models.Tenancy.objects.current_on(timezone.localdate())
-            .filter(incubator=OuterRef("pk"))
-            .values("incubator")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return super().queryset().annotate(current_tenants=Coalesce(Subquery(current), 0))
 
 
 class TenancyType(PlatformRecordType):

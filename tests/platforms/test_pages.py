@@ -558,3 +558,21 @@ def test_every_declared_list_and_record_page_answers(client, w):
         assert record is not None, name
         assert detail(name, record) in listed, name
         page(client, detail(name, record))
+
+
+def test_the_incubator_list_counts_who_is_incubated_today(client, w):
+    incubator = w.ours["incubator"]
+    TenancyFactory(incubator=incubator, entered_on=dt.date(2019, 1, 1))
+    TenancyFactory(
+        incubator=incubator,
+        entered_on=dt.date(2019, 1, 1),
+        exited_on=dt.date(2020, 1, 1),
+        exit_reason=TenancyEnd.GRADUATED,
+    )
+    client.force_login(w.staff)
+
+    response = client.get(reverse("platforms:incubator-list") + "?q=东孵化器")
+    export = client.get(reverse("platforms:incubator-export") + "?q=东孵化器")
+
+    assert [i.current_tenants for i in response.context["object_list"]] == [2]
+    assert export.status_code == 200
