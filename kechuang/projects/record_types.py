@@ -11,7 +11,8 @@ come from the declaration; what is the pool's own is kept by its bases:
   area, for its fields); the declared related organisations are avoided in assignments
   (``domain/conflicts.py``), and an import leaves them as they are when its file has no such
   column;
-- the expert's page shows their load per call and their assignments.
+- the list is titled the expert pool, as the menu names it; the expert's page shows their load
+  per call and their assignments.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -35,7 +37,7 @@ from kechuang.core.domain.imports import RowError, parse_yes_no
 from kechuang.core.enums import CodeList
 from kechuang.core.interfaces.record_serializers import RecordSerializer
 from kechuang.core.models import CodeItem
-from kechuang.core.record_views import RecordDetailView
+from kechuang.core.record_views import RecordDetailView, RecordListView
 from kechuang.registry.api import VersionedMixin
 from kechuang.registry.domain.uscc import normalise_uscc
 from kechuang.registry.interfaces.record_forms import RecordForm
@@ -195,6 +197,15 @@ class ExpertFormBase(RecordForm):
         return super().save(commit)
 
 
+class ExpertListBase(RecordListView):
+    """The pool's list, titled as its menu entry names it."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = capfirst(self.record_type.menu_label)
+        return context
+
+
 class ExpertDetailBase(RecordDetailView):
     """An expert's page: their facts, their load per call and their assignments (within the
     applications the user sees)."""
@@ -341,6 +352,7 @@ class ExpertType(RecordType):
     natural_key = ("organisation", "name")
     preview = ("organisation_uscc", "name")
     select_related = ("user",)
+    list_view = ExpertListBase
     detail_view = ExpertDetailBase
     form = ExpertFormBase
     importer = ExpertImporter

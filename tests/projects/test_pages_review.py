@@ -84,6 +84,7 @@ def test_the_pool_lists_and_filters_experts(client, world):
     assert names({}) == {a.name, b.name, c.name, world.expert_record.name}
     page = html(client.get(url))
     assert reverse("projects:expert-create") in page and 'data-testid="export"' in page
+    assert '<h2 class="page-title" data-testid="list-title">Expert pool</h2>' in page
     assert reverse("core:import-upload", args=["projects.expert"]) in page
     assert names({"field": "software"}) == {b.name}
     assert names({"field": "information"}) == {b.name}  # the broad area takes its fields
