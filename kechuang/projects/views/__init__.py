@@ -10,6 +10,7 @@
 - ``reviews``: the expert portal — their assignments, the review form, conflicts of interest;
 - ``results``: the review results (scores) of a call;
 - ``meetings``: acceptance meetings with their sessions, agenda and panel;
-- ``common``: the permission names and the Excel download the pages share.
+- ``common``: what the pages share: permission names, a step's messages, a list's export
+  address and the Excel download.
 
 The addresses are in ``urls.py``; the expert pool's pages are declared in ``record_types.py``."""
