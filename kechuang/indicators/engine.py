@@ -430,6 +430,19 @@ class Indicator:
 _registry: dict[str, Indicator] = {}
 
 
+def of_area(area: str, **defaults) -> Callable[..., Indicator]:
+    """An area's way of declaring its indicators, the area (and what its indicators share, such
+    as the page a drilled record opens) said once: ``indicator(id, name, name_en, unit,
+    unit_en, definition, records, **options)``."""
+
+    def indicator(id, name, name_en, unit, unit_en, definition, records, **options):
+        return Indicator(
+            id, name, name_en, unit, unit_en, definition, area, records, **{**defaults, **options}
+        )
+
+    return indicator
+
+
 def register(*indicators: Indicator) -> None:
     for indicator in indicators:
         if indicator.id in _registry and _registry[indicator.id] is not indicator:

@@ -48,18 +48,9 @@ M2_PER_WAN_M2 = Decimal(10_000)
 INSTITUTE = [Dimension("institute__code", "institute__organisation__name", names_records=True)]
 
 
-def indicator(id, name, name_en, unit, unit_en, definition, area, records, **options):
-    return Indicator(
-        id=id,
-        name=name,
-        name_en=name_en,
-        unit=unit,
-        unit_en=unit_en,
-        definition=definition,
-        area=area,
-        records=records,
-        **options,
-    )
+# The indicators of three areas (R&D institutions, institutes, incubators …), each named:
+# indicator(id, name, name_en, unit, unit_en, definition, area, records, **options).
+indicator = Indicator
 
 
 # R&D institutions ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.indicators.engine import AsOf, Dimension, Indicator, Measure, Part, register
+from kechuang.indicators.engine import AsOf, Dimension, Measure, Part, of_area, register
 from kechuang.registry.enums import OrganisationKind
 from kechuang.registry.models import Organisation
 from kechuang.registry.reference import HIGH_TECH_ZONE
@@ -123,19 +123,7 @@ def meeting_parts(period=None) -> list[Part]:
     ]
 
 
-def indicator(id, name, name_en, unit, unit_en, definition, records, **options) -> Indicator:
-    options.setdefault("url_name", PAGE)
-    return Indicator(
-        id=id,
-        name=name,
-        name_en=name_en,
-        unit=unit,
-        unit_en=unit_en,
-        definition=definition,
-        area=AREA,
-        records=records,
-        **options,
-    )
+indicator = of_area(AREA, url_name=PAGE)
 
 
 register(

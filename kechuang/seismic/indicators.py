@@ -26,7 +26,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.indicators.engine import AsOf, Dimension, Indicator, Measure, Part, register
+from kechuang.indicators.engine import AsOf, Dimension, Measure, Part, of_area, register
 
 from .domain.assessments import consecutive_excellent
 from .enums import (
@@ -60,18 +60,7 @@ BASE_KINDS = (SiteKind.SCIENCE_BASE, SiteKind.COMMUNITY, SiteKind.SCHOOL, SiteKi
 BY_TOWN = Dimension("town__code", "town__name")
 
 
-def indicator(id, name, name_en, unit, unit_en, definition, records, **options) -> Indicator:
-    return Indicator(
-        id=id,
-        name=name,
-        name_en=name_en,
-        unit=unit,
-        unit_en=unit_en,
-        definition=definition,
-        area=AREA,
-        records=records,
-        **options,
-    )
+indicator = of_area(AREA)
 
 
 # Construction projects and inspections ---------------------------------------------------------

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.enums import CodeList
 from kechuang.core.models import CodeItem
-from kechuang.indicators.engine import AsOf, Dimension, Indicator, Measure, Part, register
+from kechuang.indicators.engine import AsOf, Dimension, Indicator, Measure, Part, of_area, register
 
 from .enums import (
     ActivityKind,
@@ -45,18 +45,7 @@ OUTREACH_TRAINING = (ActivityKind.POLICY_OUTREACH, ActivityKind.TECHNICAL_TRAINI
 BY_TOWN = Dimension("town__code", "town__name")
 
 
-def indicator(id, name, name_en, unit, unit_en, definition, records, **options) -> Indicator:
-    return Indicator(
-        id=id,
-        name=name,
-        name_en=name_en,
-        unit=unit,
-        unit_en=unit_en,
-        definition=definition,
-        area=AREA,
-        records=records,
-        **options,
-    )
+indicator = of_area(AREA)
 
 
 def _label(*parts) -> Concat:
