@@ -17,6 +17,9 @@ versioned edits (409 on a stale version), and references within the caller's sco
 
 A domain step refused answers 403 (may not), 409 (the record's state or version changed) or
 400 (bad input, with the message and, where there is one, the field).
+
+The viewsets of the declared record types (all but policy versions and consultation opinions)
+come from their declarations (``record_types.py``) on these shared pieces.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -36,7 +39,6 @@ from kechuang.registry.models import Organisation
 
 from . import models
 from .domain import policies
-from .interfaces import filters
 from .interfaces import serializers as s
 
 # Errors ------------------------------------------------------------------------------------------
@@ -99,38 +101,6 @@ class ServicesMixin(ScopedRelationsMixin):
 
 
 # Policies ------------------------------------------------------------------------------------------
-
-
-class PolicyViewSet(ServicesMixin, ScopedModelViewSet):
-    """Policies with their versions; a new one through ``create_policy`` (with its first
-    draft); a next version through ``new-version``. Not edited or deleted here."""
-
-    queryset = models.Policy.objects.prefetch_related("versions")
-    serializer_class = s.PolicySerializer
-    filterset_class = filters.PolicyFilter
-    http_method_names = ["get", "post", "head", "options"]
-    action_verbs = {"new_version": "view"}
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        serializer.instance = domain_call(
-            policies.create_policy,
-            self.request.user,
-            title=data.get("title", ""),
-            domain=data.get("domain"),
-            issuer=data.get("issuer", ""),
-            note=data.get("note", ""),
-            summary=data.get("summary", ""),
-            text=data.get("text", ""),
-        )
-
-    @extend_schema(request=None, responses={201: s.PolicyVersionSerializer})
-    @action(detail=True, methods=["post"], url_path="new-version")
-    def new_version(self, request, pk=None):
-        policy = self.get_object()
-        draft = domain_call(policies.new_version, policy, request.user)
-        data = s.PolicyVersionSerializer(draft, context=self.get_serializer_context()).data
-        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class PolicyVersionViewSet(ServicesMixin, ScopedModelViewSet):

@@ -7,7 +7,6 @@ from . import api
 from .record_types import DECLARED
 
 router = SimpleRouter()
-router.register("policies", api.PolicyViewSet, basename="services-policy")
 router.register("policy-versions", api.PolicyVersionViewSet, basename="services-policy-version")
 router.register(
     "consultation-opinions",

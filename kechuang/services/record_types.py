@@ -16,7 +16,7 @@ from functools import cached_property
 import django_filters
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Exists, OuterRef, Q, Sum, TextField
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, TextField
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -25,16 +25,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.decorators import action as api_action
 from rest_framework.response import Response
 
 from kechuang.accounts.models import User
+from kechuang.core.domain.choices import code_list_choices
+from kechuang.core.domain.errors import DomainError
 from kechuang.core.domain.imports import Column, RowError
 from kechuang.core.enums import CodeList
 from kechuang.core.interfaces import record_serializers
 from kechuang.core.interfaces.display import Shown
-from kechuang.core.interfaces.filters import IdFilter, YearFilter, YesNoFilter, year_filter
+from kechuang.core.interfaces.filters import (
+    DATE_INPUT,
+    IdFilter,
+    YearFilter,
+    YesNoFilter,
+    year_filter,
+)
 from kechuang.core.interfaces.serializers import SlugRelatedField
 from kechuang.core.record_views import RecordEditView, RecordListView, perm
 from kechuang.core.views import scoped_object_or_404
@@ -59,22 +67,29 @@ from kechuang.registry.record_types import (
 from . import models
 from .api import ServicesMixin, domain_call, expected_version
 from .domain import commissioners as commissioner_domain
-from .domain import institutions, visits
+from .domain import institutions, policies, visits
 from .domain.institutions import checklist, status_of
-from .enums import AdmissionStatus, CommissionerKind
+from .enums import OPEN_VERSION_STATES, AdmissionStatus, CommissionerKind, VersionState
 from .interfaces import exporters
 from .interfaces import serializers as s
-from .interfaces.filters import code_choice, date_filter
 from .interfaces.forms import (
     ActivityFormBase,
     CommissionerFormBase,
     CommissionerMemberFormBase,
+    PolicyFormBase,
     RecordForm,
     staff_logins,
     writable_commissioners,
 )
 from .interfaces.shown import Computed, Labelled
-from .views import DetailView, action, count_of
+from .views import (
+    VERSION_COLUMNS,
+    DetailView,
+    action,
+    as_validation_error,
+    count_of,
+    may_start_version,
+)
 from .views_export import may_export_contacts
 
 # The area's bases ------------------------------------------------------------------------------
@@ -1450,11 +1465,18 @@ class FollowUpType(ServicesRecordType):
             method=in_state,
         ),
         "town": town_filter("issue__visit__town"),
-        "category": code_choice(
-            gettext_lazy("Category"), CodeList.VISIT_ISSUE_CATEGORY, "issue__category"
+        "category": django_filters.ChoiceFilter(
+            label=gettext_lazy("Category"),
+            choices=code_list_choices(CodeList.VISIT_ISSUE_CATEGORY),
+            field_name="issue__category__code",
         ),
         "mine": MineFilter(label=gettext_lazy("Mine")),
-        "due_before": date_filter(gettext_lazy("Due before"), "due_on", "lt"),
+        "due_before": django_filters.DateFilter(
+            label=gettext_lazy("Due before"),
+            field_name="due_on",
+            lookup_expr="lt",
+            widget=DATE_INPUT,
+        ),
     }
     search = ("action", "owner_body", "result", "issue__description")
 
@@ -1470,6 +1492,178 @@ class FollowUpType(ServicesRecordType):
         return entry
 
 
+# Policies --------------------------------------------------------------------------------------
+
+
+class PolicyList(RecordListView):
+    """With each policy's versions (within the user's scope): how many, the one in force
+    today, the state of the one being revised."""
+
+    def annotate(self, queryset):
+        today = timezone.localdate()
+        versions = models.PolicyVersion.objects.visible_to(self.request.user)
+        versions = versions.filter(policy=OuterRef("pk"))
+        in_force = versions.in_force(today).order_by("-number").values("number")[:1]
+        open_state = versions.filter(state__in=OPEN_VERSION_STATES).values("state")[:1]
+        return (
+            super()
+            .annotate(queryset)
+            .annotate(
+                version_count=count_of(versions),
+                in_force=Subquery(in_force),
+                open_state=Subquery(open_state),
+            )
+        )
+
+
+class PolicyEdit(RecordEditView):
+    """A new policy is created with its first draft (``policies.create_policy``); an edit
+    changes the policy's own facts."""
+
+    def save(self, form):
+        if form.instance.pk:
+            return super().save(form)
+        data = form.cleaned_data
+        try:
+            return policies.create_policy(
+                self.request.user,
+                title=data["title"],
+                domain=data["domain"],
+                issuer=data.get("issuer") or "",
+                note=data.get("note") or "",
+                summary=data.get("summary") or "",
+                text=data.get("text") or "",
+            )
+        except DomainError as error:
+            raise as_validation_error(error, form) from None
+
+
+class PolicyDetail(ServicesDetail):
+    """A policy's page: its versions, the one in force today and the one being revised."""
+
+    def get_object(self, queryset=None):
+        record = super().get_object(queryset)
+        self.versions = list(
+            self.visible(models.PolicyVersion).filter(policy=record).order_by("-number")
+        )
+        today = timezone.localdate()
+        in_force = self.visible(models.PolicyVersion).in_force(today).filter(policy=record)
+        in_force = in_force.first()
+        record.in_force_today = in_force
+        record.open_version_shown = next((v for v in self.versions if v.is_open), None)
+        return record
+
+    def sections(self):
+        section = self.related_records(
+            capfirst(models.PolicyVersion._meta.verbose_name_plural),
+            self.versions,
+            VERSION_COLUMNS,
+            model=models.PolicyVersion,
+        )
+        section.key = "policyversion"
+        return [section]
+
+    def post_actions(self):
+        record = self.object
+        if record.open_version_shown is None and may_start_version(self.request.user, record):
+            url = reverse("services:policy-new-version", args=[record.pk])
+            return [action("new_version", _("Start a new version"), url)]
+        return []
+
+    def history_children(self):
+        return list(self.object.versions.all())
+
+
+def in_force(queryset, name, value):
+    versions = models.PolicyVersion.objects.in_force(value).filter(policy=OuterRef("pk"))
+    return queryset.filter(Exists(versions))
+
+
+def being_revised(queryset, name, value):
+    open_ones = models.PolicyVersion.objects.filter(
+        policy=OuterRef("pk"), state__in=OPEN_VERSION_STATES
+    )
+    return queryset.filter(Exists(open_ones)) if value else queryset.exclude(Exists(open_ones))
+
+
+class PolicyViewSet(ServicesViewSet):
+    """Policies with their versions; a new one through ``create_policy`` (with its first
+    draft); a next version through ``new-version``. Not edited or deleted here."""
+
+    http_method_names = ["get", "post", "head", "options"]
+    action_verbs = {"new_version": "view"}
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = domain_call(
+            policies.create_policy,
+            self.request.user,
+            title=data.get("title", ""),
+            domain=data.get("domain"),
+            issuer=data.get("issuer", ""),
+            note=data.get("note", ""),
+            summary=data.get("summary", ""),
+            text=data.get("text", ""),
+        )
+
+    @extend_schema(request=None, responses={201: s.PolicyVersionSerializer})
+    @api_action(detail=True, methods=["post"], url_path="new-version")
+    def new_version(self, request, pk=None):
+        policy = self.get_object()
+        draft = domain_call(policies.new_version, policy, request.user)
+        data = s.PolicyVersionSerializer(draft, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+@register
+class PolicyType(ServicesRecordType):
+    """Policies; their versions move through the revision workflow (``domain/policies.py``,
+    hand-wired in ``views.py``, ``views_steps.py`` and ``api.py``)."""
+
+    model = models.Policy
+    prefix = "policies"
+    api_basename = "services-policy"
+    list_view = PolicyList
+    detail_view = PolicyDetail
+    edit_view = PolicyEdit
+    form = PolicyFormBase
+    serializer = s.PolicySerializer
+    viewset = PolicyViewSet
+    fields = {"title": "政策名称", "domain": "领域", "issuer": "发布单位", "note": "备注"}
+    columns = (
+        "title",
+        "domain",
+        "issuer",
+        Shown("version_count", label=gettext_lazy("Versions"), numeric=True),
+        Shown("in_force", label=gettext_lazy("Version in force"), sort="in_force"),
+        Labelled("open_state", label=gettext_lazy("Being revised"), labels=VersionState),
+    )
+    facts = (
+        "domain",
+        "issuer",
+        "note",
+        Shown("in_force_today", label=gettext_lazy("Version in force today")),
+        Shown("open_version_shown", label=gettext_lazy("Being revised")),
+    )
+    filters = ("domain",)
+    more_filters = {
+        "in_force_on": django_filters.DateFilter(
+            label=gettext_lazy("In force on"), method=in_force, widget=DATE_INPUT
+        ),
+        "open_version": YesNoFilter(label=gettext_lazy("Being revised"), method=being_revised),
+    }
+    search = ("title", "issuer", "note")
+
+    def queryset(self):
+        return super().queryset().prefetch_related("versions")
+
+    @cached_property
+    def export(self):
+        """The policies' report (the version in force, the one being revised and the bodies
+        yet to reply)."""
+        return exporters.POLICIES
+
+
 # The area's declared record types, in the order of its menu.
 DECLARED = (
     CommissionerType,
@@ -1483,4 +1677,5 @@ DECLARED = (
     FieldVisitType,
     VisitIssueType,
     FollowUpType,
+    PolicyType,
 )

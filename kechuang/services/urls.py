@@ -9,10 +9,7 @@ a parent's page have ``-create``/``-edit`` under the parent's address). Steps:
 
 from django.urls import path
 
-from kechuang.core.record_urls import records
-
 from . import views, views_export, views_mine, views_steps
-from .interfaces import forms
 from .record_types import DECLARED
 
 app_name = "services"
@@ -46,7 +43,6 @@ urlpatterns = [
     # Field visits
     path("follow-ups/<int:pk>/close/", views_steps.CloseFollowUp.as_view(), name="followup-close"),
     # Policies
-    *records("policies", views.PolicyList, views.PolicyDetail, forms.PolicyForm, views.PolicyEdit),
     path(
         "policies/<int:pk>/new-version/",
         views_steps.NewVersion.as_view(),

@@ -1,52 +1,24 @@
-"""Pages of the services area: tech commissioners (members, assignments, activity logs with
-photos), training institutions (contacts, visits, the admission checklist), field visits
-(issues, follow-ups) and policies (versions and their consultation). Each kind of record
-declares its columns, facts and sections on the shared shapes of
-:mod:`kechuang.core.record_views`; writes that are steps of a process go through the area's
-domain functions (``views_steps``, ``views_policies``, ``views_mine``)."""
+"""The services' record page base, and the pages of a policy's versions and their consultation
+opinions (moved by the revision workflow, ``domain/policies.py``: their steps are
+``views_steps``). Every other record's pages come from its declaration (``record_types.py``)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Func, IntegerField, OuterRef, Subquery
+from django.db.models import F, Func, IntegerField, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from kechuang.core import record_views
 from kechuang.core.domain.errors import DomainError
 from kechuang.core.interfaces.display import Shown
-from kechuang.core.record_views import RecordDetailView, RecordEditView, perm
+from kechuang.core.record_views import RecordDetailView, perm
 
 from . import models
 from .domain import policies
 from .enums import VersionState
-from .interfaces import exporters, filters, forms
-from .interfaces.shown import Labelled
-from .reference import EXPORTS, IMPORTS
 
 # Shapes ----------------------------------------------------------------------------------------
-
-
-class RecordListView(record_views.RecordListView):
-    """A services list: its export (the IO helper's ``EXPORTS``), import and their
-    permissions follow from the model's name."""
-
-    def visible(self, model):
-        """Records of another kind within the user's scope (what the list's figures count)."""
-        return model.objects.visible_to(self.request.user)
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        name = cls.model._meta.model_name
-        cls.export = exporters.EXPORTS.get(name)
-        cls.export_permission = f"services.export_{name}" if name in EXPORTS else ""
-        if name in IMPORTS:
-            cls.importer = f"services.{name}"
-            cls.import_permission = f"services.import_{name}"
 
 
 def as_validation_error(error: DomainError, form) -> ValidationError:
@@ -83,57 +55,6 @@ def count_of(queryset):
 # Policies --------------------------------------------------------------------------------------
 
 
-class PolicyList(RecordListView):
-    model = models.Policy
-    filterset_class = filters.PolicyFilter
-    columns = [
-        Shown("title", sort="title", link=True),
-        Shown("domain", sort="domain"),
-        Shown("issuer", sort="issuer"),
-        Shown("version_count", label=gettext_lazy("Versions"), numeric=True),
-        Shown("in_force", label=gettext_lazy("Version in force"), sort="in_force"),
-        Labelled("open_state", label=gettext_lazy("Being revised"), labels=VersionState),
-    ]
-    default_sort = "title"
-
-    def annotate(self, queryset):
-        today = timezone.localdate()
-        versions = self.visible(models.PolicyVersion).filter(policy=OuterRef("pk"))
-        in_force = versions.in_force(today).order_by("-number").values("number")[:1]
-        open_state = versions.filter(
-            state__in=[VersionState.DRAFT, VersionState.CONSULTATION]
-        ).values("state")[:1]
-        return queryset.annotate(
-            version_count=count_of(versions),
-            in_force=Subquery(in_force),
-            open_state=Subquery(open_state),
-        )
-
-
-class PolicyEdit(RecordEditView):
-    """A new policy is created with its first draft (``policies.create_policy``); an edit
-    changes the policy's own facts."""
-
-    form_class = forms.PolicyForm
-
-    def save(self, form):
-        if form.instance.pk:
-            return super().save(form)
-        data = form.cleaned_data
-        try:
-            return policies.create_policy(
-                self.request.user,
-                title=data["title"],
-                domain=data["domain"],
-                issuer=data.get("issuer") or "",
-                note=data.get("note") or "",
-                summary=data.get("summary") or "",
-                text=data.get("text") or "",
-            )
-        except DomainError as error:
-            raise as_validation_error(error, form) from None
-
-
 VERSION_COLUMNS = [
     Shown("number", link=True),
     Shown("title"),
@@ -147,49 +68,6 @@ VERSION_COLUMNS = [
 
 def may_start_version(user, policy) -> bool:
     return user.has_perm(policies.ADD) and user.has_perm(policies.CHANGE_POLICY, policy)
-
-
-class PolicyDetail(DetailView):
-    model = models.Policy
-    facts = [
-        Shown("domain"),
-        Shown("issuer"),
-        Shown("note"),
-        Shown("in_force_today", label=gettext_lazy("Version in force today")),
-        Shown("open_version_shown", label=gettext_lazy("Being revised")),
-    ]
-
-    def get_object(self, queryset=None):
-        record = super().get_object(queryset)
-        self.versions = list(
-            self.visible(models.PolicyVersion).filter(policy=record).order_by("-number")
-        )
-        today = timezone.localdate()
-        in_force = self.visible(models.PolicyVersion).in_force(today).filter(policy=record)
-        in_force = in_force.first()
-        record.in_force_today = in_force
-        record.open_version_shown = next((v for v in self.versions if v.is_open), None)
-        return record
-
-    def sections(self):
-        section = self.related_records(
-            capfirst(models.PolicyVersion._meta.verbose_name_plural),
-            self.versions,
-            VERSION_COLUMNS,
-            model=models.PolicyVersion,
-        )
-        section.key = "policyversion"
-        return [section]
-
-    def post_actions(self):
-        record = self.object
-        if record.open_version_shown is None and may_start_version(self.request.user, record):
-            url = reverse("services:policy-new-version", args=[record.pk])
-            return [action("new_version", _("Start a new version"), url)]
-        return []
-
-    def history_children(self):
-        return list(self.object.versions.all())
 
 
 class PolicyVersionDetail(DetailView):

@@ -12,8 +12,7 @@ from python_calamine import CalamineWorkbook
 
 from kechuang.audit.models import AuditEvent
 from kechuang.services.enums import VersionState
-from kechuang.services.interfaces import columns
-from kechuang.services.interfaces.exporters import EXPORTS
+from kechuang.services.interfaces import columns, exporters
 from kechuang.services.models import FollowUp, Policy
 from kechuang.services.views_export import INSTITUTION_CONTACTS
 
@@ -137,7 +136,7 @@ def test_the_follow_up_export_says_which_are_overdue(w):
     )
     buffer = io.BytesIO()
 
-    EXPORTS["followup"].write(buffer, FollowUp.objects.order_by("pk"))
+    exporters.FOLLOW_UPS.write(buffer, FollowUp.objects.order_by("pk"))
 
     rows = sheet(buffer.getvalue())
     assert rows[0] == [c.header for c in columns.FOLLOW_UP_COLUMNS]
@@ -175,7 +174,7 @@ def test_the_policy_export_names_the_version_in_force_and_the_bodies_to_reply(w)
     PolicyFactory(title="无版本政策")
     buffer = io.BytesIO()
 
-    EXPORTS["policy"].write(buffer, Policy.objects.order_by("title"))
+    exporters.POLICIES.write(buffer, Policy.objects.order_by("title"))
 
     fields = [c.field for c in columns.POLICY_COLUMNS]
     rows = {row[0]: dict(zip(fields, row, strict=True)) for row in sheet(buffer.getvalue())[1:]}

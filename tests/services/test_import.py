@@ -27,7 +27,6 @@ from kechuang.services.enums import (
     InstitutionStatus,
     LeaderKind,
 )
-from kechuang.services.interfaces.exporters import EXPORTS
 from kechuang.services.models import (
     Activity,
     Commissioner,
@@ -486,10 +485,9 @@ def test_field_visit_hosts_are_registry_organisations_or_names(client, w):
 
 
 def exported(name: str, queryset) -> bytes:
-    """The list's export (a declared record type's from its declaration)."""
-    declared = RECORD_TYPES.get(queryset.model)
+    """The list's export (from its record type's declaration)."""
     buffer = io.BytesIO()
-    (declared.export if declared else EXPORTS[name]).write(buffer, queryset)
+    RECORD_TYPES[queryset.model].export.write(buffer, queryset)
     return buffer.getvalue()
 
 

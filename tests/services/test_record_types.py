@@ -121,7 +121,7 @@ def test_a_visits_page_shows_its_issues_with_their_follow_ups_count(client, w):
     assert len(sections["followup"].records) == 2
 
 
-def test_the_menu_lists_the_commissioners_records_in_the_areas_order(w):
+def test_the_menu_lists_the_declared_records_in_the_areas_order(w):
     keys = [entry["key"] for entry in menu("services", w.staff)]
     assert keys == [
         "commissioner",
@@ -131,6 +131,7 @@ def test_the_menu_lists_the_commissioners_records_in_the_areas_order(w):
         "institutionvisit",
         "fieldvisit",
         "followup",
+        "policy",
     ]
     officer = [entry["key"] for entry in menu("services", w.east_officer)]
     assert "commissioner" in officer and "policy" not in officer

@@ -1,14 +1,5 @@
-"""The Excel columns of the services imports and exports, defined once: the import template,
-the export and the import read the same list, so an exported file re-imports unchanged.
-
-An organisation is given by two columns, its credit code and its name (the import takes the
-code when there is one, else the exact name; the export writes both). Records are named as
-people name them: a commissioner by its name, a town by its name or code, a code-list item or a
-choice by its label.
-
-The follow-up, policy and institution-contact lists are exports only (reports to read, not
-templates to fill in).
-"""
+"""The columns of the services' report exports (the follow-ups, the policies): reports to read,
+not templates to fill in. The imports' columns come from the record types' declarations."""
 
 from kechuang.core.domain.imports import Column
 

@@ -1,7 +1,7 @@
-"""Excel exports of the services lists. ``EXPORTS`` holds the exports of the lists that import
-(in their import template's columns, so an export re-imports unchanged) and of the follow-ups
-and policies (reports), keyed by model name for the list views; ``INSTITUTION_CONTACTS`` is the
-training institutions' contact list (one row per contact, with its institution)."""
+"""The services' report exports: the follow-ups (with their visit and issue, and whether each is
+overdue) and the policies (the version in force, the one under revision, the bodies yet to
+reply). Their lists export them (``record_types.py``); every other list's export comes from its
+declaration, in its import template's columns."""
 
 from django.utils import timezone
 
@@ -9,10 +9,7 @@ from kechuang.core.interfaces.excel import Export, yes_no
 
 from .. import models
 from ..enums import VersionState
-from .columns import (
-    FOLLOW_UP_COLUMNS,
-    POLICY_COLUMNS,
-)
+from .columns import FOLLOW_UP_COLUMNS, POLICY_COLUMNS
 
 
 def name_of(item) -> str:
@@ -81,9 +78,3 @@ POLICIES = Export(
     loader=lambda: models.Policy.objects.prefetch_related("versions__opinions"),
     row=policy_row,
 )
-
-# The list exports by model name (the list views take theirs with ``EXPORTS.get(name)``).
-EXPORTS: dict[str, Export] = {
-    "followup": FOLLOW_UPS,
-    "policy": POLICIES,
-}

@@ -269,7 +269,7 @@ class CloseFollowUpForm(StyledFormMixin, forms.Form):
 # Policies --------------------------------------------------------------------------------------
 
 
-class PolicyForm(RecordForm):
+class PolicyFormBase(RecordForm):
     """A policy's facts; a new policy also gives its first draft's summary and text (created
     through ``domain.policies.create_policy``)."""
 
@@ -281,10 +281,6 @@ class PolicyForm(RecordForm):
     text = forms.CharField(
         label=_("Text of the first draft"), required=False, widget=forms.Textarea(attrs={"rows": 8})
     )
-
-    class Meta(RecordForm.Meta):
-        model = models.Policy
-        fields = ["title", "domain", "issuer", "note"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
