@@ -1,7 +1,8 @@
 """The services record types declared once (``kechuang.registry.record_types``): their list,
 detail page, form, filters, Excel template, export and import, API and menu entry all come from
-these declarations. Policies, their versions and consultation opinions move through their
-workflow (``domain/policies.py``) and stay hand-wired (``views.py``, ``api.py``).
+these declarations. A policy's versions and their consultation opinions move only through the
+revision workflow (``domain/policies.py``) and stay hand-wired (``views.py``, ``views_steps.py``,
+``api.py``); a policy itself is declared, created with its first draft through the workflow.
 
 What the area adds to a declaration (``ServicesRecordType``): the services' record form (every
 organisation field scoped, the active code-list items offered), the services' record page, and
