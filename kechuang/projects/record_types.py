@@ -33,7 +33,7 @@ from kechuang.accounts.enums import UserKind
 from kechuang.accounts.scope import restrict
 from kechuang.core.api import ScopedModelViewSet
 from kechuang.core.domain.choices import code_list_choices
-from kechuang.core.domain.imports import RowError, parse_yes_no
+from kechuang.core.domain.imports import RowError
 from kechuang.core.enums import CodeList
 from kechuang.core.interfaces.record_serializers import RecordSerializer
 from kechuang.core.models import CodeItem
@@ -50,7 +50,6 @@ from kechuang.registry.record_types import (
     DeclaredImporter,
     OrganisationCell,
     RecordType,
-    YesNoCell,
     register,
 )
 
@@ -92,13 +91,6 @@ class TechFieldsCell(CodeItemsCell):
     def write(self, record):
         names = sorted(item.name for item in getattr(record, self.name).all())
         return {self.name: LIST_SEPARATOR.join(names)}
-
-
-class DefaultYesNoCell(YesNoCell):
-    """是/否; an empty cell takes the field's default (an expert is available unless said)."""
-
-    def read(self, row, importer):
-        return {self.name: parse_yes_no(row.text(self.name), row.header(self.name))}
 
 
 class NamedOrganisationCell(OrganisationCell):
@@ -329,7 +321,6 @@ class ExpertType(RecordType):
     cells = {
         "organisation": NamedOrganisationCell,
         "fields": TechFieldsCell,
-        "available": DefaultYesNoCell,
     }
     optional = ("fields",)
     link = "name"

@@ -196,6 +196,10 @@ class YesNoCell(Cell):
         return ["是", "否"]
 
     def read(self, row, importer):
+        """是/否 (or their equivalents); an empty cell is the field's default (else 否)."""
+        if not row.text(self.name):
+            field = self.field
+            return {self.name: field.get_default() if field.has_default() else False}
         return {self.name: row.flag(self.name)}
 
     def write(self, record):

@@ -177,3 +177,15 @@ def test_a_menu_entry_has_its_own_words_and_a_child_record_none(make_user):
         entries = {e["key"]: str(e["label"]) for e in menu("platforms", make_user(RoleCode.STAFF))}
     assert entries["signingevent"] == "Investment signings"
     assert "signedproject" not in entries and "majorprojectstage" not in entries
+
+
+def test_an_empty_yes_no_cell_takes_the_fields_default(make_user):
+    from kechuang.projects.record_types import ExpertType
+
+    staff = make_user(RoleCode.STAFF)
+    _importer, empty = reader(HouseDesignType.instance, staff, {"selected": ""})
+    assert cell(HouseDesignType, "selected").read(empty, None) == {"selected": False}
+    _importer, empty = reader(ExpertType.instance, staff, {"available": ""})
+    assert cell(ExpertType, "available").read(empty, None) == {"available": True}  # default
+    _importer, said = reader(ExpertType.instance, staff, {"available": "否"})
+    assert cell(ExpertType, "available").read(said, None) == {"available": False}
