@@ -374,7 +374,7 @@ class RDInstitutionType(PlatformRecordType):
     """One certification of an enterprise R&D institution at one kind and level."""
 
     model = models.RDInstitution
-    menu_label = None  # the site's menu names it (base.html)
+    menu_label = gettext_lazy("R&D institutions")
     prefix = "rd-institutions"
     api_basename = "rd-institution"
     sheet = "研发机构"
@@ -513,7 +513,7 @@ class CertificationApplicationType(PlatformRecordType):
     application moves only by its steps)."""
 
     model = models.CertificationApplication
-    menu_label = None  # the site's menu names it (base.html)
+    menu_label = gettext_lazy("Certification applications")
     prefix = "applications"
     api = False  # its state moves by its workflow's steps only
     list_view = applications.ApplicationListView
@@ -540,6 +540,8 @@ class CertificationApplicationType(PlatformRecordType):
         )
     }
     search = ("name", "applicant__name")
+
+    list_url_name = "platforms:application-list"
 
     def has_permission(self, action):
         if action == "import":
@@ -954,7 +956,7 @@ class InstituteType(PlatformRecordType):
     """New-type R&D institutes, with their own import and export permissions."""
 
     model = models.Institute
-    menu_label = None  # the site's menu names it (base.html)
+    menu_label = gettext_lazy("New-type R&D institutes")
     prefix = "institutes"
     api_basename = "institute"
     sheet = "新型研发机构"
@@ -1168,6 +1170,7 @@ class InstituteReportType(InstituteChildType):
     """Self-reported KPI reports of the institutes (figures the institutes state)."""
 
     model = models.InstituteReport
+    menu_label = gettext_lazy("Institute KPI reports")
     prefix = "institute-reports"
     api_basename = "institute-report"
     segment = "reports"
@@ -1337,7 +1340,7 @@ class IncubatorDetail(RecordDetailView):
 
 class IncubatorType(PlatformRecordType):
     model = models.Incubator
-    menu_label = None  # the site's menu names it (base.html)
+    menu_label = gettext_lazy("Incubators")
     prefix = "incubators"
     api_basename = "incubator"
     sheet = "孵化器"
@@ -1388,7 +1391,7 @@ class TenancyType(PlatformRecordType):
     """Enterprises incubated in an incubator, entered on its page."""
 
     model = models.Tenancy
-    menu_label = None  # the site's menu names it (base.html)
+    menu_label = gettext_lazy("Incubated enterprises")
     prefix = "tenancies"
     api_basename = "tenancy"
     parent = "incubator"
@@ -1453,17 +1456,10 @@ class IncubatorTalentType(PlatformRecordType):
 
 
 # The area's declared record types, registered in the order of its menu.
-DECLARED = (
+DECLARED = (  # registered in the order of the menu
     RDInstitutionType,
     RDInstitutionEventType,
     CertificationApplicationType,
-    ZoneEvaluationType,
-    AgriPlatformType,
-    AcademicianCooperationType,
-    SigningEventType,
-    SignedProjectType,
-    MajorProjectType,
-    MajorProjectStageType,
     InstituteType,
     InstituteTalentType,
     IncubationProjectType,
@@ -1472,6 +1468,13 @@ DECLARED = (
     IncubatorType,
     TenancyType,
     IncubatorTalentType,
+    ZoneEvaluationType,
+    AgriPlatformType,
+    AcademicianCooperationType,
+    SigningEventType,
+    SignedProjectType,
+    MajorProjectType,
+    MajorProjectStageType,
 )
 for declared in DECLARED:
     register(declared)

@@ -956,12 +956,17 @@ class RecordType:
             path(f"{prefix}/<int:pk>/edit/", edit, name=f"{name}-edit"),
         ]
 
+    @property
+    def list_url_name(self) -> str:
+        """The list's address name (a record type whose pages are a workflow's names its own)."""
+        return f"{self.app}:{self.meta.model_name}-list"
+
     def menu_entry(self, user) -> dict | None:
         """The entry of the area's menu, for a user who may see the list."""
         if self.menu_label is None or not user.has_perm(self.permission("view")):
             return None
         return {
-            "url": reverse(f"{self.app}:{self.meta.model_name}-list"),
+            "url": reverse(self.list_url_name),
             "label": capfirst(self.menu_label or self.meta.verbose_name_plural),
             "key": self.meta.model_name,
         }
@@ -1010,7 +1015,7 @@ class RecordType:
             "many_to_many": self.many,
             "preview": self.preview or ("", first_text or self.link_field),
             "permission": self.permission("import"),
-            "list_url_name": f"{self.app}:{self.meta.model_name}-list",
+            "list_url_name": self.list_url_name,
         }
         return self.build("Importer", (self.importer,), attrs)
 

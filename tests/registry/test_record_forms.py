@@ -11,6 +11,7 @@ from kechuang.registry.interfaces import record_forms
 from kechuang.registry.models import Organisation, Person, Qualification
 from kechuang.seismic.interfaces import forms as seismic_forms
 from kechuang.services.interfaces import forms as services_forms
+from kechuang.services.record_types import CommissionerType
 from tests.factories import CodeItemFactory, OrganisationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -183,10 +184,10 @@ def test_a_platform_record_keeps_the_owner_outside_the_editors_sight(world):
 
 def test_services_code_lists_offer_the_active_items(world):
     field = CodeItemFactory(code_list=CodeList.TECH_FIELD, code="retired-field", active=False)
-    form = services_forms.CommissionerForm(user=world.staff)
+    form = CommissionerType.instance.Form(user=world.staff)
     assert field not in choices(form, "field")
     commissioner = form.Meta.model.objects.create(
         kind="individual", name="李四", person=PersonFactory(organisation=world.ours), field=field
     )
-    edit = services_forms.CommissionerForm(instance=commissioner, user=world.staff)
+    edit = CommissionerType.instance.Form(instance=commissioner, user=world.staff)
     assert field in choices(edit, "field")

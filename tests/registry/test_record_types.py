@@ -177,6 +177,13 @@ def test_a_menu_entry_has_its_own_words_and_a_child_record_none(make_user):
         entries = {e["key"]: str(e["label"]) for e in menu("platforms", make_user(RoleCode.STAFF))}
     assert entries["signingevent"] == "Investment signings"
     assert "signedproject" not in entries and "majorprojectstage" not in entries
+    assert list(entries)[:4] == [
+        "rdinstitution",
+        "certificationapplication",
+        "institute",
+        "institutereport",
+    ]
+    assert entries["institute"] == "New-type R&D institutes"
 
 
 def test_an_empty_yes_no_cell_takes_the_fields_default(make_user):

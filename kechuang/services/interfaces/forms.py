@@ -377,13 +377,3 @@ class WithdrawForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
-
-
-def __getattr__(name):
-    """``CommissionerForm``: the declared form (``record_types.CommissionerType``) by the name
-    tests/registry/test_record_forms.py still uses."""
-    if name == "CommissionerForm":
-        from kechuang.registry.record_types import of
-
-        return of(models.Commissioner).Form
-    raise AttributeError(name)
