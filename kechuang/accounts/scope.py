@@ -8,7 +8,7 @@ relate to departments, organisations and creators with a :class:`ScopePaths` dec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -20,6 +20,7 @@ from .enums import DataScope
 # One lookup, or several of which any one counts (e.g. a commissioner's own login and its team
 # members' logins).
 Path = str | tuple[str, ...] | None
+PARENTS = object()  # ``ScopePaths.through``: the record's creator is its parent's
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,24 @@ class ScopePaths:
     # limit them, whoever a role lets view (or change) the model reaches every one.
     public: bool = False
 
-    @classmethod
-    def of_organisation(cls, organisation: str, creator: Path = None) -> ScopePaths:
-        """A record of the organisation at ``organisation``: the office of the organisation's
-        town reaches it, so do the organisation's own users, and ``creator``."""
-        return cls(
-            department=f"{organisation}__town__office", organisation=organisation, creator=creator
+    def through(self, field: str, creator: Path | object = PARENTS) -> ScopePaths:
+        """The paths of a record reached through ``field``, a reference to a record with these
+        paths: whoever reaches the parent reaches the record (an inspection is its project's,
+        a contact its institution's). ``creator``: the record's own creator lookup(s) instead
+        of the parent's creator."""
+
+        def prefixed(path: Path) -> Path:
+            if path is None:
+                return None
+            if isinstance(path, str):
+                return field if path == "pk" else f"{field}{LOOKUP_SEP}{path}"
+            return tuple(prefixed(one) for one in path)
+
+        return replace(
+            self,
+            department=prefixed(self.department),
+            organisation=prefixed(self.organisation),
+            creator=prefixed(self.creator) if creator is PARENTS else creator,
         )
 
 

@@ -87,7 +87,7 @@ class RDInstitution(TrackedModel):
     )
 
     objects = RDInstitutionQuerySet.as_manager()
-    scope_paths = ScopePaths.of_organisation("host", creator="created_by")
+    scope_paths = Organisation.scope_paths.through("host", creator="created_by")
 
     class Meta:
         verbose_name = _("R&D institution")
@@ -139,7 +139,7 @@ class RDInstitutionEvent(TrackedModel):
     note = models.TextField(_("note"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths.of_organisation("institution__host", creator="institution__created_by")
+    scope_paths = RDInstitution.scope_paths.through("institution")
 
     class Meta:
         verbose_name = _("R&D institution event")
@@ -183,7 +183,7 @@ class CertificationApplication(TrackedModel):
     )
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths.of_organisation("applicant", creator="created_by")
+    scope_paths = Organisation.scope_paths.through("applicant", creator="created_by")
 
     class Meta:
         verbose_name = _("certification application")
@@ -242,7 +242,7 @@ class Institute(TrackedModel):
     council = models.TextField(_("council members"), blank=True, help_text=_("One per line."))
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths.of_organisation("organisation", creator="created_by")
+    scope_paths = Organisation.scope_paths.through("organisation", creator="created_by")
 
     class Meta:
         verbose_name = _("new-type R&D institute")
@@ -257,7 +257,7 @@ class Institute(TrackedModel):
         return self.organisation.name
 
 
-INSTITUTE_CHILD_SCOPE = ScopePaths.of_organisation("institute__organisation", creator="created_by")
+INSTITUTE_CHILD_SCOPE = Institute.scope_paths.through("institute", creator="created_by")
 
 
 class InstituteTalent(TrackedModel):
@@ -480,11 +480,7 @@ class Tenancy(TrackedModel):
     )
 
     objects = TenancyQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        department="incubator__town__office",
-        organisation="incubator__operator",
-        creator="incubator__created_by",
-    )
+    scope_paths = Incubator.scope_paths.through("incubator")
 
     class Meta:
         verbose_name = _("tenancy")
@@ -518,7 +514,7 @@ class IncubatorTalent(TrackedModel):
     introduced_on = models.DateField(_("introduced on"))
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = Tenancy.scope_paths
+    scope_paths = Incubator.scope_paths.through("incubator")
 
     class Meta:
         verbose_name = _("incubator talent")
@@ -582,7 +578,7 @@ class AgriPlatform(TrackedModel):
     focus = models.CharField(_("focus"), max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths.of_organisation("host", creator="created_by")
+    scope_paths = Organisation.scope_paths.through("host", creator="created_by")
 
     class Meta:
         verbose_name = _("agricultural platform")
@@ -719,7 +715,7 @@ class MajorProjectStage(TrackedModel):
     done_on = models.DateField(_("done"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths(department="project__town__office", creator="project__created_by")
+    scope_paths = MajorProject.scope_paths.through("project")
 
     class Meta:
         verbose_name = _("project stage")

@@ -242,7 +242,7 @@ class Application(TrackedModel):
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
-    scope_paths = ScopePaths.of_organisation("undertaker", creator="created_by")
+    scope_paths = Organisation.scope_paths.through("undertaker", creator="created_by")
 
     class Meta:
         verbose_name = _("plan project")
@@ -303,7 +303,7 @@ class ExtensionRequest(TrackedModel):
     decision_comment = models.TextField(_("decision comment"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths.of_organisation("application__undertaker", creator="created_by")
+    scope_paths = Application.scope_paths.through("application", creator="created_by")
 
     class Meta:
         verbose_name = _("extension request")
@@ -524,7 +524,7 @@ class SessionProject(AuditedModel):
     opinion = models.TextField(_("opinion"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths.of_organisation("application__undertaker")
+    scope_paths = Application.scope_paths.through("application", creator=None)
 
     class Meta:
         verbose_name = _("project of a session")

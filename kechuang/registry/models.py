@@ -186,7 +186,7 @@ class EnterpriseYear(AuditedModel):
     above_scale = models.BooleanField(_("above designated size"), default=False)
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths.of_organisation("organisation", creator="organisation__created_by")
+    scope_paths = Organisation.scope_paths.through("organisation")
 
     class Meta:
         verbose_name = _("yearly figures")
@@ -246,7 +246,7 @@ class Qualification(AuditedModel):
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
 
     objects = QualificationQuerySet.as_manager()
-    scope_paths = EnterpriseYear.scope_paths
+    scope_paths = Organisation.scope_paths.through("organisation")
 
     class Meta:
         verbose_name = _("qualification")
@@ -328,7 +328,7 @@ class Person(TrackedModel):
     field = models.CharField(_("field"), max_length=100, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths.of_organisation("organisation", creator="created_by")
+    scope_paths = Organisation.scope_paths.through("organisation", creator="created_by")
 
     class Meta:
         verbose_name = _("person")

@@ -424,9 +424,7 @@ class Inspection(TrackedModel):
     closure_note = models.TextField(_("closure note"), blank=True)
 
     objects = InspectionQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        department="project__town__office", organisation="project__owner", creator="created_by"
-    )
+    scope_paths = ConstructionProject.scope_paths.through("project", creator="created_by")
 
     class Meta:
         verbose_name = _("seismic-safety inspection")
@@ -536,9 +534,7 @@ class SafetyEvaluation(TrackedModel):
     note = models.TextField(_("note"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        department="project__town__office", organisation="project__owner", creator="created_by"
-    )
+    scope_paths = ConstructionProject.scope_paths.through("project", creator="created_by")
 
     class Meta:
         verbose_name = _("seismic safety evaluation report")
@@ -816,7 +812,7 @@ class StationUpgrade(TrackedModel):
     )
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths(department="station__town__office", creator="created_by")
+    scope_paths = MonitoringStation.scope_paths.through("station", creator="created_by")
 
     class Meta:
         verbose_name = _("station upgrade")

@@ -221,11 +221,7 @@ class CommissionerMember(TrackedModel):
     )
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        department="commissioner__assignments__town__office",
-        organisation="commissioner__organisation",
-        creator=_acting("commissioner"),
-    )
+    scope_paths = Commissioner.scope_paths.through("commissioner")
 
     class Meta:
         verbose_name = _("commissioner team member")
@@ -476,9 +472,7 @@ class InstitutionContact(TrackedModel):
     email = models.EmailField(_("e-mail"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        department="institution__town__office", creator="institution__created_by"
-    )
+    scope_paths = TrainingInstitution.scope_paths.through("institution")
 
     class Meta:
         verbose_name = _("institution contact")
@@ -512,9 +506,7 @@ class InstitutionVisit(TrackedModel):
     closure_note = models.TextField(_("closure note"), blank=True)
 
     objects = InstitutionVisitQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        department="institution__town__office", creator="institution__created_by"
-    )
+    scope_paths = TrainingInstitution.scope_paths.through("institution")
 
     class Meta:
         verbose_name = _("institution visit")
@@ -572,9 +564,7 @@ class InstitutionCheck(TrackedModel):
     )
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        department="institution__town__office", creator="institution__created_by"
-    )
+    scope_paths = TrainingInstitution.scope_paths.through("institution")
 
     class Meta:
         verbose_name = _("admission check")
@@ -675,11 +665,7 @@ class VisitIssue(TrackedModel):
     category = code_item(_("category"), CodeList.VISIT_ISSUE_CATEGORY)
 
     objects = ScopedQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        department="visit__town__office",
-        organisation="visit__host_organisation",
-        creator="visit__created_by",
-    )
+    scope_paths = FieldVisit.scope_paths.through("visit")
 
     class Meta:
         verbose_name = _("issue raised")
@@ -724,11 +710,7 @@ class FollowUp(TrackedModel):
     result = models.TextField(_("result"), blank=True)
 
     objects = FollowUpQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        department="issue__visit__town__office",
-        organisation="issue__visit__host_organisation",
-        creator=("created_by", "owner"),
-    )
+    scope_paths = VisitIssue.scope_paths.through("issue", creator=("created_by", "owner"))
 
     class Meta:
         verbose_name = _("follow-up")
