@@ -1,8 +1,8 @@
 """The pages every kind of record has: a list (filters, search, sort, pages, Excel export and
 import), a detail page (facts, the records entered on it, history) and a form.
 
-An area's views declare only what differs — columns, facts and sections — and its ``urls.py``
-makes the addresses with :mod:`kechuang.core.record_urls`. Addresses are named
+A record type's declaration (:mod:`kechuang.registry.record_types`) builds its pages on these
+shapes and makes their addresses (``RecordType.urls``). Addresses are named
 ``<app>:<model>-list`` (``-export``, ``-detail``, ``-create``, ``-edit``); records entered on a
 parent's page have forms under the parent's address, reachable by whoever may see the parent and
 add such records. An area sets ``export_permission`` / ``import_permission`` on its list views.

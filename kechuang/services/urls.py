@@ -1,4 +1,4 @@
-"""Addresses of the services pages, named as :mod:`kechuang.core.record_urls` names them
+"""Addresses of the services pages, named as the declarations name them
 (``services:<model>-list``, ``-export``, ``-detail``, ``-create``, ``-edit``; records entered on
 a parent's page have ``-create``/``-edit`` under the parent's address). Steps:
 ``services:traininginstitution-checklist``, ``institutionvisit-close``, ``followup-close``,
