@@ -43,7 +43,6 @@ from kechuang.core.enums import CodeList
 from kechuang.core.interfaces import record_serializers
 from kechuang.core.interfaces.display import Shown
 from kechuang.core.interfaces.filters import DATE_INPUT, YesNoFilter, year_filter
-from kechuang.core.models import CodeItem
 from kechuang.core.record_views import (
     RecordDetailView,
     RecordEditView,
@@ -55,11 +54,9 @@ from kechuang.core.record_views import (
     url_name,
 )
 from kechuang.registry.interfaces.filters import town
-from kechuang.registry.interfaces.record_import import code_items
 from kechuang.registry.models import Organisation, Person, Zone
 from kechuang.registry.record_types import (
     Cell,
-    CodeItemCell,
     DeclaredDetail,
     DeclaredImporter,
     DeclaredViewSet,
@@ -181,24 +178,6 @@ def lines(text: str) -> str:
 
 
 # R&D institutions and their lifecycle ------------------------------------------------------------
-
-
-class LevelCell(CodeItemCell):
-    """A code-list item among those the field offers (an R&D institution's kind and level, not
-    its tier), by code or name."""
-
-    @property
-    def limit(self) -> dict:
-        limit = dict(self.field.remote_field.limit_choices_to)
-        limit.pop("code_list")
-        return limit
-
-    def prepare(self, importer, cells):
-        self.items = code_items(self.code_list, **self.limit)
-
-    def options(self):
-        items = CodeItem.objects.of(self.code_list).filter(**self.limit)
-        return list(items.values_list("name", flat=True))
 
 
 class CertificationForm(RecordForm):
@@ -383,7 +362,6 @@ class RDInstitutionType(PlatformRecordType):
     detail_view = CertificationDetail
     serializer = CertificationSerializer
     viewset = CertificationViewSet
-    cells = {"level": LevelCell}
     fields = {
         "host": "依托单位",
         "name": "研发机构名称",

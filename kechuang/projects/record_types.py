@@ -41,11 +41,9 @@ from kechuang.core.record_views import RecordDetailView, RecordListView
 from kechuang.registry.api import VersionedMixin
 from kechuang.registry.domain.uscc import normalise_uscc
 from kechuang.registry.interfaces.record_forms import RecordForm
-from kechuang.registry.interfaces.record_import import code_items, split_list
 from kechuang.registry.interfaces.serializers import CodeField
 from kechuang.registry.record_types import (
     LIST_SEPARATOR,
-    TEXT_LIMIT,
     CodeItemsCell,
     DeclaredImporter,
     OrganisationCell,
@@ -71,22 +69,11 @@ from .views.assignments import with_review_state
 
 
 class TechFieldsCell(CodeItemsCell):
-    """An expert's technical fields: leaves of the code list by code or name, separated by 、 or
-    a comma; written as their names in order."""
+    """An expert's technical fields: leaves of the code list (not the broad areas) by code or
+    name, separated by 、 or a comma; written as their names in order."""
 
-    def prepare(self, importer, cells):
-        self.items = code_items(CodeList.TECH_FIELD, parent__isnull=False)
-
-    def read(self, row, importer):
-        found = set()
-        for part in split_list(row.text(self.name, max_length=TEXT_LIMIT)):
-            if part not in self.items:
-                raise RowError(
-                    row.header(self.name),
-                    _("Unknown technical field “%(value)s”.") % {"value": part},
-                )
-            found.add(self.items[part])
-        return {self.name: sorted(found)}
+    limit = {"parent__isnull": False}
+    unknown = gettext_lazy("Unknown technical field “%(value)s”.")
 
     def write(self, record):
         names = sorted(item.name for item in getattr(record, self.name).all())

@@ -293,21 +293,32 @@ TOWN_OUT_OF_SCOPE = gettext_lazy(
 
 
 class CodeItemCell(Cell):
-    """A code-list item by its code or its name in either language; written as its name."""
+    """A code-list item among those the field offers (its ``limit_choices_to``: an R&D
+    institution's level, not its tier) by its code or its name in either language; written as
+    its name."""
+
+    unknown = gettext_lazy("Unknown code-list item “%(value)s”.")
 
     @property
     def code_list(self) -> str:
         return self.field.remote_field.limit_choices_to["code_list"]
 
+    @property
+    def limit(self) -> dict:
+        """What the field offers of its code list."""
+        limit = dict(self.field.remote_field.limit_choices_to)
+        del limit["code_list"]
+        return limit
+
     def prepare(self, importer, cells):
-        self.items = code_items(self.code_list)
+        self.items = code_items(self.code_list, **self.limit)
 
     def options(self):
-        return list(CodeItem.objects.of(self.code_list).values_list("name", flat=True))
+        items = CodeItem.objects.of(self.code_list).filter(**self.limit)
+        return list(items.values_list("name", flat=True))
 
     def read(self, row, importer):
-        unknown = _("Unknown code-list item “%(value)s”.")
-        pk = row.pick(self.name, self.items, required=self.required, unknown=unknown)
+        pk = row.pick(self.name, self.items, required=self.required, unknown=str(self.unknown))
         return {self.field.attname: pk}
 
     def write(self, record):
@@ -326,10 +337,7 @@ class CodeItemsCell(CodeItemCell):
         found = set()
         for part in split_list(row.text(self.name, max_length=TEXT_LIMIT)):
             if part not in self.items:
-                raise RowError(
-                    row.header(self.name),
-                    _("Unknown code-list item “%(value)s”.") % {"value": part},
-                )
+                raise RowError(row.header(self.name), self.unknown % {"value": part})
             found.add(self.items[part])
         return {self.name: sorted(found)}
 
