@@ -1424,6 +1424,13 @@ class FollowUpType(ServicesRecordType):
     serializer = FollowUpSerializer
     viewset = FollowUpViewSet
     detail_view = FollowUpDetail
+
+    @cached_property
+    def ViewSet(self):
+        """The API, whose ``overdue`` answers a page of follow-ups (documented as the list is)."""
+        viewset = super().ViewSet
+        extend_schema(responses=self.Serializer(many=True))(viewset.overdue)
+        return viewset
     select_related = ("issue__visit__host_organisation", "issue__visit__town")
     fields = {
         "issue": "反映问题",
