@@ -103,10 +103,16 @@ class EnterpriseYearType(OrganisationChildType):
 
 @register
 class QualificationType(OrganisationChildType):
+    """Qualifications held for a period (高新技术企业 certificates …), to and from Excel: the
+    lists the province publishes are imported by credit code, one row per organisation, kind
+    and start of validity."""
+
     model = Qualification
     prefix = "qualifications"
     segment = "qualifications"
     api_basename = "qualification"
+    sheet = "资质"
+    preview = ("number", "organisation_name")
     fields = {
         "organisation": "单位",
         "kind": "资质类型",

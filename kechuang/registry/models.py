@@ -252,6 +252,10 @@ class Qualification(AuditedModel):
         verbose_name = _("qualification")
         verbose_name_plural = _("qualifications")
         ordering = ["organisation", "-valid_from"]
+        permissions = [
+            ("import_qualification", _("Can import qualifications from Excel")),
+            ("export_qualification", _("Can export qualifications to Excel")),
+        ]
         constraints = [
             NotBefore(
                 "valid_until",

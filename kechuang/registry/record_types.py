@@ -156,7 +156,9 @@ class Cell:
         return {self.name: getattr(record, self.name)}
 
     def example(self):
-        return ""
+        """What the guide sheet's example row shows: the first of the drop-down's options."""
+        options = self.options()
+        return options[0] if options else ""
 
 
 class TextCell(Cell):
@@ -363,6 +365,9 @@ class OrganisationCell(Cell):
 
     def write(self, record):
         return organisation_cells(self.name, getattr(record, self.name))
+
+    def example(self):
+        return pgettext("example", "Zhejiang Example Technology Co., Ltd.")
 
 
 class ZoneCell(Cell):

@@ -120,9 +120,14 @@ ZONES = [
 # it does organisations (the town officer exports, only staff import; the administrator has
 # every permission).
 ROLE_GRANTS = {
-    RoleCode.LEADER: ["registry.export_person"],
-    RoleCode.STAFF: ["registry.import_person", "registry.export_person"],
-    RoleCode.TOWN_OFFICER: ["registry.export_person"],
+    RoleCode.LEADER: ["registry.export_person", "registry.export_qualification"],
+    RoleCode.STAFF: [
+        "registry.import_person",
+        "registry.export_person",
+        "registry.import_qualification",
+        "registry.export_qualification",
+    ],
+    RoleCode.TOWN_OFFICER: ["registry.export_person", "registry.export_qualification"],
 }
 
 

@@ -19,3 +19,8 @@ IMPORT_PEOPLE = "registry.import_person"
 EXPORT_PEOPLE = "registry.export_person"
 rules.add_perm(IMPORT_PEOPLE, role_perm(IMPORT_PEOPLE))
 rules.add_perm(EXPORT_PEOPLE, role_perm(EXPORT_PEOPLE))
+
+# Qualifications (资质: 高新技术企业 certificates …) to and from Excel: the certificate lists
+# the province publishes are imported by staff; whoever exports organisations exports them.
+for perm in ("registry.import_qualification", "registry.export_qualification"):
+    rules.add_perm(perm, role_perm(perm))

@@ -230,6 +230,16 @@ PINNED = {
         ("职务", "Position", False),
         ("专业领域", "Field", False),
     ],
+    "registry.qualification": [
+        ("单位统一社会信用代码", "Organisation USCC", False),
+        ("单位名称", "Organisation name", False),
+        ("资质类型", "Kind", True),
+        ("证书编号", "Certificate or registration number", False),
+        ("认定年度", "Year", False),
+        ("有效期起", "Valid from", True),
+        ("有效期止", "Valid until", False),
+        ("撤销日期", "Revoked on", False),
+    ],
     "seismic.assessment": [
         ("年度", "Year", True),
         ("考核结果", "Result", True),
