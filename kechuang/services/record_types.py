@@ -1425,12 +1425,6 @@ class FollowUpType(ServicesRecordType):
     viewset = FollowUpViewSet
     detail_view = FollowUpDetail
 
-    @cached_property
-    def ViewSet(self):
-        """The API, whose ``overdue`` answers a page of follow-ups (documented as the list is)."""
-        viewset = super().ViewSet
-        extend_schema(responses=self.Serializer(many=True))(viewset.overdue)
-        return viewset
     select_related = ("issue__visit__host_organisation", "issue__visit__town")
     fields = {
         "issue": "反映问题",
@@ -1498,6 +1492,13 @@ class FollowUpType(ServicesRecordType):
         if entry:
             entry["url"] += f"?state={OPEN}"
         return entry
+
+    @cached_property
+    def ViewSet(self):
+        """The API, whose ``overdue`` answers a page of follow-ups (documented as the list is)."""
+        viewset = super().ViewSet
+        extend_schema(responses=self.Serializer(many=True))(viewset.overdue)
+        return viewset
 
 
 # Policies --------------------------------------------------------------------------------------
