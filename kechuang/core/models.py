@@ -116,6 +116,17 @@ def code_item(verbose, code_list, **extra):
     )
 
 
+def code_items(verbose, code_list, **extra):
+    """Several items of ``code_list`` (``blank=True`` where a record may have none)."""
+    return models.ManyToManyField(
+        CodeItem,
+        verbose_name=verbose,
+        related_name="+",
+        limit_choices_to={"code_list": code_list},
+        **extra,
+    )
+
+
 class TrackedModel(AuditedModel):
     """A record that knows its creator, times and version (for detecting concurrent edits)."""
 

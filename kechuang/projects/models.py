@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
 from kechuang.audit.tracking import AuditedModel
 from kechuang.core.enums import CodeList
-from kechuang.core.models import CodeItem, TrackedModel, code_item, optional_fk
+from kechuang.core.models import TrackedModel, code_item, code_items, optional_fk
 from kechuang.registry.models import YEAR_VALIDATORS, Organisation, Person
 
 from .enums import (
@@ -341,12 +341,7 @@ class Expert(TrackedModel):
         help_text=_("Found by its unified social credit code."),
     )
     title = code_item(_("professional title"), CodeList.TITLE, null=True, blank=True)
-    fields = models.ManyToManyField(
-        CodeItem,
-        verbose_name=_("technical fields"),
-        related_name="+",
-        limit_choices_to={"code_list": CodeList.TECH_FIELD},
-    )
+    fields = code_items(_("technical fields"), CodeList.TECH_FIELD)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     available = models.BooleanField(_("available"), default=True)

@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
 from kechuang.audit.tracking import AuditedModel
 from kechuang.core.enums import CodeList
-from kechuang.core.models import CodeItem, NotBefore, TrackedModel, optional_fk
+from kechuang.core.models import (
+    NotBefore,
+    TrackedModel,
+    code_item,
+    code_items,
+    optional_fk,
+)
 
 from .domain.uscc import validate_uscc
 from .enums import OrganisationKind, QualificationStatus, TownLevel, ZoneKind
@@ -110,20 +116,14 @@ class Organisation(TrackedModel):
     founded_on = models.DateField(_("founding date"), null=True, blank=True)
     town = optional_fk(Town, verbose_name=_("town"), on_delete=models.PROTECT)
     address = models.CharField(_("address"), max_length=255, blank=True)
-    industry = optional_fk(
-        CodeItem,
-        verbose_name=_("industry (GB/T 4754)"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"code_list": CodeList.INDUSTRY_CLASS, "parent__isnull": False},
-    )
-    chains = models.ManyToManyField(
-        CodeItem,
-        verbose_name=_("industry chains"),
+    industry = code_item(
+        _("industry (GB/T 4754)"),
+        CodeList.INDUSTRY_CLASS,
+        limit={"parent__isnull": False},  # a division, not a section
+        null=True,
         blank=True,
-        related_name="+",
-        limit_choices_to={"code_list": CodeList.INDUSTRY_CHAIN},
     )
+    chains = code_items(_("industry chains"), CodeList.INDUSTRY_CHAIN, blank=True)
     zones = models.ManyToManyField(
         Zone, verbose_name=_("zones"), blank=True, related_name="members"
     )
@@ -228,13 +228,7 @@ class Qualification(AuditedModel):
         on_delete=models.CASCADE,
         related_name="qualifications",
     )
-    kind = models.ForeignKey(
-        CodeItem,
-        verbose_name=_("kind"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"code_list": CodeList.QUALIFICATION_KIND},
-    )
+    kind = code_item(_("kind"), CodeList.QUALIFICATION_KIND)
     number = models.CharField(_("certificate or registration number"), max_length=60, blank=True)
     year = models.PositiveSmallIntegerField(
         _("year"), null=True, blank=True, validators=YEAR_VALIDATORS
@@ -307,27 +301,11 @@ class Person(TrackedModel):
         on_delete=models.PROTECT,
         related_name="people",
     )
-    title = optional_fk(
-        CodeItem,
-        verbose_name=pgettext_lazy("professional title", "title"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"code_list": CodeList.TITLE},
+    title = code_item(
+        pgettext_lazy("professional title", "title"), CodeList.TITLE, null=True, blank=True
     )
-    talent_level = optional_fk(
-        CodeItem,
-        verbose_name=_("talent level"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"code_list": CodeList.TALENT_LEVEL},
-    )
-    degree = optional_fk(
-        CodeItem,
-        verbose_name=_("degree"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"code_list": CodeList.DEGREE},
-    )
+    talent_level = code_item(_("talent level"), CodeList.TALENT_LEVEL, null=True, blank=True)
+    degree = code_item(_("degree"), CodeList.DEGREE, null=True, blank=True)
     position = models.CharField(_("position"), max_length=100, blank=True)
     field = models.CharField(_("field"), max_length=100, blank=True)
 

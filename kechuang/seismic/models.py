@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.accounts.scope import ScopedQuerySet, ScopePaths
 from kechuang.core.enums import CodeList
-from kechuang.core.models import CodeItem, NotBefore, TrackedModel, optional_fk
+from kechuang.core.models import NotBefore, TrackedModel, code_items, optional_fk
 from kechuang.registry.models import YEAR_VALIDATORS, Organisation, Town
 
 from .domain import fortification as fx
@@ -711,13 +711,7 @@ class Shelter(TrackedModel):
         decimal_places=2,
         help_text=_("Capacity is this area divided by 1.5 m² per person."),
     )
-    facilities = models.ManyToManyField(
-        CodeItem,
-        verbose_name=_("facilities"),
-        blank=True,
-        related_name="+",
-        limit_choices_to={"code_list": CodeList.SHELTER_FACILITY},
-    )
+    facilities = code_items(_("facilities"), CodeList.SHELTER_FACILITY, blank=True)
     opened_year = models.PositiveSmallIntegerField(
         _("year opened"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
