@@ -31,7 +31,9 @@ Named places, stations and documents of the article are real records (``is_demo=
 the article does not give, such as a shelter's area, is said to be demo data in the note);
 every other record is synthetic: ``is_demo=True`` and its name marked “(演示数据)”.
 
-Everything is planned from fixed tables and one seeded ``random.Random`` and written with
+Everything is planned from fixed tables — the data files ``data/demo_*.json`` (the names projects
+are made of, the raised registry, sites, shelters, stations, trainings, designs, events, budget,
+plans and documents) — and one seeded ``random.Random``, and written with
 :func:`kechuang.core.domain.sync.sync_rows` on natural keys, so loading again changes nothing.
 The towns' seismic zonation comes from ``seismic.reference.load()`` (run by ``load_demo`` first).
 """
@@ -67,7 +69,6 @@ from .enums import (
     ProjectKind,
     RaisedKind,
     ShelterClass,
-    ShelterFacility,
     SiteKind,
     SiteLevel,
     StationKind,
@@ -93,14 +94,26 @@ from .models import (
 
 DEMO = "(演示数据)"
 
+# The data of the demo (names, places, events, documents) is in data/demo_*.json; what is done
+# with it — the random draws and the arithmetic that makes the published figures — is here.
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def read(name: str) -> dict:
+    return json.loads((DATA / f"demo_{name}.json").read_text(encoding="utf-8"))
+
 
 def demo(text: str) -> str:
     """A synthetic record's name, marked as demo data."""
     return text + DEMO
 
 
-def d(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
+def d(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+PROJECTS, RAISED_DATA, PLACES = read("projects"), read("raised"), read("places")
+OUTREACH, DOCUMENTS = read("outreach"), read("documents")
 
 
 # -- the published figures (seed-facts.yaml) the records must give ------------------------------
@@ -128,18 +141,11 @@ FLAGGED_RECTIFIED = 3
 MINOR_ISSUES = 7  # 2020 inspections with minor issues to rectify
 MINOR_OPEN = 1
 RESURVEYED = 24  # projects inspected in 2020 that were inspected in 2019 as well
-# Projects inspected only in another year: (kind, start year, inspection year, how many).
+# Projects inspected only in another year (data/demo_projects.json): (kind, start year,
+# inspection year, how many); two schools started in 2020 were inspected only the year after.
 OTHER_YEARS = [
-    (ProjectKind.SCHOOL, 2018, 2019, 5),
-    (ProjectKind.KINDERGARTEN, 2019, 2019, 2),
-    (ProjectKind.HOSPITAL, 2018, 2019, 2),
-    (ProjectKind.RURAL_HOUSING, 2019, 2019, 3),
-    (ProjectKind.OTHER, 2019, 2019, 2),
-    (ProjectKind.SCHOOL, 2020, 2021, 2),  # started in 2020, inspected only the year after
-    (ProjectKind.SCHOOL, 2021, 2021, 4),
-    (ProjectKind.HOSPITAL, 2021, 2021, 1),
-    (ProjectKind.HIGH_RISE, 2021, 2021, 2),
-    (ProjectKind.RURAL_HOUSING, 2021, 2021, 2),
+    (ProjectKind(r["kind"]), r["started"], r["inspected"], r["count"])
+    for r in PROJECTS["other_years"]
 ]
 
 RAISED = {RaisedKind.SCHOOL: 38, RaisedKind.KINDERGARTEN: 43, RaisedKind.RURAL_COMMUNITY: 96}
@@ -160,23 +166,6 @@ def short(town: str) -> str:
     return town.removesuffix("街道").removesuffix("镇")
 
 
-DANGHU, ZHAPU, GUANGCHEN = "当湖街道", "乍浦镇", "广陈镇"
-XINGANG = "广陈新港花苑社区"
-MINGHU = "明湖公园"
-MEILANYUAN = "当湖街道梅兰苑社区"
-GANGZHONG = "广陈镇港中村"
-PINGHU_STATION = "平湖预警台"
-ZHAPU_STATION = "乍浦地震台"
-CITY_PLAN = "平湖市城市抗震防灾专项规划"
-FIVE_YEAR_PLAN = "平湖市防震减灾“十四五”规划"
-FUND_RULES = "平湖市科学技术局“地震工作经费”专项资金使用管理办法"
-DESIGN_ATLAS = "平湖市农房设计通用图集"
-BUREAU = "平湖市科学技术局"
-BUILDERS_ORGANISERS = "平湖市科学技术局、平湖市住房和城乡建设局"
-DESIGN_INSTITUTE = "平湖市建筑设计院"
-PROVINCE_BUREAU = "浙江省地震局"
-
-
 class Lookups:
     def __init__(self):
         self.towns = {t.name: t for t in Town.objects.filter(name__in=TOWN_NAMES)}
@@ -194,41 +183,15 @@ def person(rng: random.Random) -> str:
 
 # -- construction projects and inspections -------------------------------------------------------
 
-SCHOOLS = ("中心小学", "实验小学", "第二小学", "初级中学", "中学")
-KINDERGARTENS = ("中心幼儿园", "实验幼儿园", "第二幼儿园", "第三幼儿园", "幼儿园分园")
-SCHOOL_BUILDINGS = [
-    (BuildingUse.TEACHING, "教学楼"),
-    (BuildingUse.TEACHING, "实验楼"),
-    (BuildingUse.DORMITORY, "学生宿舍楼"),
-    (BuildingUse.CANTEEN, "食堂"),
-    (BuildingUse.OTHER, "体艺馆"),
-    (BuildingUse.OTHER, "综合楼"),
-]
-KINDERGARTEN_BUILDINGS = [
-    (BuildingUse.TEACHING, "教学活动楼"),
-    (BuildingUse.DORMITORY, "幼儿午休楼"),
-    (BuildingUse.CANTEEN, "厨房餐厅"),
-    (BuildingUse.OTHER, "综合用房"),
-]
-HOSPITALS = [
-    ("平湖市第一人民医院", HospitalGrade.GRADE_3, DANGHU),
-    ("平湖市中医院", HospitalGrade.GRADE_2, DANGHU),
-    ("平湖市第二人民医院", HospitalGrade.GRADE_2, ZHAPU),
-    ("平湖市妇幼保健院", HospitalGrade.GRADE_2, DANGHU),
-    *[(f"平湖市{short(t)}卫生院", HospitalGrade.GRADE_1, t) for t in TOWN_NAMES[1:]],
-]
-HOSPITAL_BUILDINGS = [
-    (BuildingUse.OUTPATIENT, "门诊楼"),
-    (BuildingUse.MEDICAL_TECHNOLOGY, "医技楼"),
-    (BuildingUse.INPATIENT, "住院楼"),
-    (BuildingUse.OTHER, "行政后勤楼"),
-]
-WORKS = ("新建工程", "改扩建工程", "加固改造工程")
-ESTATES = ("锦绣", "御景", "东湖", "滨江", "翠苑", "金色", "阳光", "嘉禾")
-MAJOR = ("文体中心", "综合交通枢纽", "应急指挥中心", "公共管廊", "污水处理厂扩建", "会展中心")
-VILLAGES = (
-    "新华", "东方", "民主", "红星", "金桥", "前进", "新民", "光明", "联合", "永丰", "胜利", "友好",
-)  # fmt: skip
+SCHOOLS, KINDERGARTENS = PROJECTS["schools"], PROJECTS["kindergartens"]
+SCHOOL_BUILDINGS, KINDERGARTEN_BUILDINGS, HOSPITAL_BUILDINGS = (
+    [(BuildingUse(b["use"]), b["name"]) for b in PROJECTS["buildings"][kind]]
+    for kind in ("school", "kindergarten", "hospital")
+)
+HOSPITALS = [(h["name"], HospitalGrade(h["grade"]), h["town"]) for h in PROJECTS["hospitals"]]
+WORKS, ESTATES = PROJECTS["works"], PROJECTS["estates"]
+MAJOR, VILLAGES = PROJECTS["major"], PROJECTS["villages"]
+FINDINGS = PROJECTS["findings"]
 INSPECTOR_POOL = 8
 
 
@@ -417,22 +380,20 @@ class ProjectPlanner:
             visit.designed_class = FortificationClass.C
             visit.designed_intensity = 6
             visit.finding = Finding.BELOW_REQUIREMENT
-            visit.findings = (
-                "设计按丙类标准设防、抗震措施按6度,低于乙类重点设防应按7度采取抗震措施的要求。"
-            )
+            visit.findings = FINDINGS["below_requirement"]["findings"]
             visit.rectification_due = visit.on + dt.timedelta(days=90)
             if index < FLAGGED_RECTIFIED:
                 visit.rectified_on = visit.on + dt.timedelta(days=45 + 10 * index)
-                visit.closure_note = "已按乙类重新出具加固设计并完成施工,复查符合要求。"
+                visit.closure_note = FINDINGS["below_requirement"]["closure"]
         rest = [p for p in projects if p not in flagged]
         for index, project in enumerate(self.rng.sample(rest, MINOR_ISSUES)):
             visit = project.inspections[-1]
             visit.finding = Finding.MINOR_ISSUES
-            visit.findings = "构造柱与圈梁节点做法、填充墙拉结筋设置与图纸不符。"
+            visit.findings = FINDINGS["minor_issues"]["findings"]
             visit.rectification_due = visit.on + dt.timedelta(days=60)
             if index >= MINOR_OPEN:
                 visit.rectified_on = visit.on + dt.timedelta(days=20 + index)
-                visit.closure_note = "已整改到位。"
+                visit.closure_note = FINDINGS["minor_issues"]["closure"]
 
 
 def save_projects(lookups: Lookups, plans: list[ProjectPlan]) -> tuple[int, int]:
@@ -490,25 +451,22 @@ def save_projects(lookups: Lookups, plans: list[ProjectPlan]) -> tuple[int, int]
 
 # -- raised fortification ------------------------------------------------------------------------
 
-RAISED_TO = {
-    RaisedKind.SCHOOL: "按乙类重点设防,抗震措施按7度(高于当地6度一档)",
-    RaisedKind.KINDERGARTEN: "按乙类重点设防,抗震措施按7度(高于当地6度一档)",
-    RaisedKind.RURAL_COMMUNITY: "按7度采取抗震措施(高于当地6度一档)",
-}
+RAISED_TO = {RaisedKind(kind): text for kind, text in RAISED_DATA["raised_to"].items()}
 
 
 def raised_rows(lookups: Lookups, rng: random.Random) -> list[dict]:
     rows = [
         {
-            "name": XINGANG,
-            "kind": RaisedKind.RURAL_COMMUNITY,
-            "town_id": lookups.town(GUANGCHEN),
-            "year_completed": None,
+            "name": r["name"],
+            "kind": RaisedKind(r["kind"]),
+            "town_id": lookups.town(r["town"]),
+            "year_completed": r.get("year_completed"),
             "basic_class": FortificationClass.C,
-            "raised_to": RAISED_TO[RaisedKind.RURAL_COMMUNITY],
-            "note": "列入省地震局试点工程和省科技厅重大科技项目。",
+            "raised_to": RAISED_TO[RaisedKind(r["kind"])],
+            "note": r["note"],
             "is_demo": False,
         }
+        for r in RAISED_DATA["real"]
     ]
     names = {
         RaisedKind.SCHOOL: [f"平湖市{short(t)}{s}" for s in SCHOOLS for t in TOWN_NAMES],
@@ -562,46 +520,18 @@ class SitePlan:
     real: bool = False
 
 
-L, K = SiteLevel, SiteKind
 SITES = [
-    # 国家级地震安全示范社区 (4)
-    SitePlan("当湖街道东湖社区国家地震安全示范社区", L.NATIONAL, K.COMMUNITY, DANGHU, d("2013-11-20")),
-    SitePlan("钟埭街道钟溪社区国家地震安全示范社区", L.NATIONAL, K.COMMUNITY, "钟埭街道", d("2015-12-08")),
-    SitePlan("乍浦镇雅山社区国家地震安全示范社区", L.NATIONAL, K.COMMUNITY, ZHAPU, d("2017-11-15")),
-    SitePlan("新埭镇鑫埭社区国家地震安全示范社区", L.NATIONAL, K.COMMUNITY, "新埭镇", d("2019-12-10")),
-    # Demonstration communities of the other levels
-    SitePlan("曹桥街道百寿社区省级防震减灾示范社区", L.PROVINCIAL, K.COMMUNITY, "曹桥街道", d("2016-10-12")),
-    SitePlan("独山港镇海港社区省级防震减灾示范社区", L.PROVINCIAL, K.COMMUNITY, "独山港镇", d("2018-10-25")),
-    SitePlan("新仓镇仓庆社区嘉兴市防震减灾示范社区", L.JIAXING, K.COMMUNITY, "新仓镇", d("2014-09-18")),
-    SitePlan("林埭镇林埭社区嘉兴市防震减灾示范社区", L.JIAXING, K.COMMUNITY, "林埭镇", d("2016-09-22")),
-    SitePlan("广陈镇广陈社区嘉兴市防震减灾示范社区", L.JIAXING, K.COMMUNITY, GUANGCHEN, d("2019-09-26")),
-    SitePlan("当湖街道西园社区平湖市防震减灾示范社区", L.PINGHU, K.COMMUNITY, DANGHU, d("2017-05-10")),
-    SitePlan("钟埭街道沈家弄社区平湖市防震减灾示范社区", L.PINGHU, K.COMMUNITY, "钟埭街道", d("2020-05-12")),
-    # Demonstration schools
-    SitePlan("平湖市当湖实验小学省级防震减灾科普示范学校", L.PROVINCIAL, K.SCHOOL, DANGHU, d("2015-06-01")),
-    SitePlan("平湖市乍浦中学嘉兴市防震减灾科普示范学校", L.JIAXING, K.SCHOOL, ZHAPU, d("2016-05-12")),
-    SitePlan("平湖市新埭中心小学嘉兴市防震减灾科普示范学校", L.JIAXING, K.SCHOOL, "新埭镇", d("2018-05-11")),
-    SitePlan("平湖市林埭中学平湖市防震减灾科普示范学校", L.PINGHU, K.SCHOOL, "林埭镇", d("2017-05-12")),
-    SitePlan("平湖市曹桥中心小学平湖市防震减灾科普示范学校", L.PINGHU, K.SCHOOL, "曹桥街道", d("2019-05-10")),
-    SitePlan("平湖市独山港中学平湖市防震减灾科普示范学校", L.PINGHU, K.SCHOOL, "独山港镇", d("2020-05-12")),
-    SitePlan("平湖市新仓中心小学平湖市防震减灾科普示范学校", L.PINGHU, K.SCHOOL, "新仓镇", d("2012-05-12"), revoked=d("2019-03-01"), note="学校撤并,示范学校称号撤销。"),
-    # Demonstration enterprises
-    SitePlan("平湖经济技术开发区某精密制造企业防震减灾示范企业", L.JIAXING, K.ENTERPRISE, "钟埭街道", d("2017-10-18")),
-    SitePlan("独山港区某化工企业防震减灾示范企业", L.PINGHU, K.ENTERPRISE, "独山港镇", d("2018-11-06")),
-    SitePlan("乍浦镇某港口物流企业防震减灾示范企业", L.PINGHU, K.ENTERPRISE, ZHAPU, d("2019-11-12")),
-    SitePlan("新埭镇某电子企业防震减灾示范企业", L.PINGHU, K.ENTERPRISE, "新埭镇", d("2020-10-28")),
-    SitePlan("曹桥街道某机械企业防震减灾示范企业", L.PINGHU, K.ENTERPRISE, "曹桥街道", d("2022-10-20")),
-    # Science-education bases
-    SitePlan(f"{MINGHU}防震减灾主题公园", L.PINGHU, K.SCIENCE_BASE, DANGHU, d("2020-05-12"), note="省内首个防震减灾主题公园:明湖公园地震应急避险场所改造、防灾主题公园文化景观建设;认定日期与级别为演示数据。", real=True),
-    SitePlan("平湖市防震减灾科普馆", L.JIAXING, K.SCIENCE_BASE, DANGHU, d("2014-05-12")),
-    SitePlan("平湖市地震台防震减灾科普教育基地", L.PROVINCIAL, K.SCIENCE_BASE, ZHAPU, d("2016-07-20")),
-    # Pinghu demonstration villages (2)
-    SitePlan("新仓镇三叉河村平湖市防震减灾示范乡村", L.PINGHU, K.VILLAGE, "新仓镇", d("2019-11-20")),
-    SitePlan("林埭镇徐家埭村平湖市防震减灾示范乡村", L.PINGHU, K.VILLAGE, "林埭镇", d("2020-11-18")),
-    # The first activity centres of Jiaxing with earthquake science as their theme
-    SitePlan(f"{MEILANYUAN}地震科普活动中心", L.JIAXING, K.ACTIVITY_CENTRE, DANGHU, d("2020-10-15"), note="嘉兴市首批以地震科普为主的科普活动中心,完成防震减灾VR体验室改造;认定日期为演示数据。", real=True),
-    SitePlan(f"{GANGZHONG}地震科普活动中心", L.JIAXING, K.ACTIVITY_CENTRE, GUANGCHEN, d("2020-10-15"), note="嘉兴市首批以地震科普为主的科普活动中心;认定日期为演示数据。", real=True),
-]  # fmt: skip
+    SitePlan(
+        **{
+            **row,
+            "level": SiteLevel(row["level"]),
+            "kind": SiteKind(row["kind"]),
+            "designated": d(row["designated"]),
+            "revoked": d(row.get("revoked")),
+        }
+    )
+    for row in PLACES["sites"]
+]
 
 
 def save_sites(lookups: Lookups) -> int:
@@ -627,39 +557,29 @@ def save_sites(lookups: Lookups) -> int:
 
 # -- shelters ------------------------------------------------------------------------------------
 
-F = ShelterFacility
-SHELTERS = [
-    # name, real, town, class, effective area m², year opened, facilities, address
-    (f"{MINGHU}应急避难场所", True, DANGHU, ShelterClass.CLASS_II, Decimal("36500"), 2020, (F.WATER, F.POWER, F.TOILETS, F.MEDICAL, F.BROADCAST, F.COMMAND), "当湖街道明湖景区"),
-    ("乍浦镇文体中心广场应急避难场所", False, ZHAPU, ShelterClass.CLASS_III, Decimal("12800"), 2016, (F.WATER, F.TOILETS, F.BROADCAST), "乍浦镇"),
-    ("钟埭街道体育公园应急避难场所", False, "钟埭街道", ShelterClass.CLASS_II, Decimal("21600.50"), 2017, (F.WATER, F.POWER, F.TOILETS, F.MEDICAL), "钟埭街道"),
-    ("新埭镇中心公园应急避难场所", False, "新埭镇", ShelterClass.CLASS_III, Decimal("8450"), 2018, (F.WATER, F.TOILETS), "新埭镇"),
-    ("独山港镇市民广场应急避难场所", False, "独山港镇", ShelterClass.CLASS_I, Decimal("45200"), 2019, (F.WATER, F.POWER, F.TOILETS, F.MEDICAL, F.SUPPLIES, F.COMMAND, F.FIRE), "独山港镇"),
-    ("广陈镇文化公园应急避难场所", False, GUANGCHEN, ShelterClass.CLASS_III, Decimal("6300"), 2022, (F.WATER, F.TOILETS, F.BROADCAST), "广陈镇"),
-]  # fmt: skip
+SHELTERS = PLACES["shelters"]
 
 
 def save_shelters(lookups: Lookups) -> int:
-    rows = []
-    for name, real, town, cls, area, opened, _facilities, address in SHELTERS:
-        rows.append(
-            {
-                "name": name if real else demo(name),
-                "town_id": lookups.town(town),
-                "address": address,
-                "shelter_class": cls,
-                "effective_area": area,
-                "opened_year": opened,
-                "note": "对明湖公园进行地震应急避险场所改造建设;类别、有效面积与设施为演示数据。"
-                if real
-                else "",
-                "is_demo": not real,
-            }
-        )
+    rows = [
+        {
+            "name": s["name"] if s["real"] else demo(s["name"]),
+            "town_id": lookups.town(s["town"]),
+            "address": s["address"],
+            "shelter_class": ShelterClass(s["class"]),
+            "effective_area": Decimal(s["effective_area"]),
+            "opened_year": s["opened"],
+            "note": s.get("note", ""),
+            "is_demo": not s["real"],
+        }
+        for s in SHELTERS
+    ]
     saved = sync_rows(Shelter, ("name",), rows, owned=Shelter.objects.filter(is_demo=True)).objects
     for row, plan in zip(rows, SHELTERS, strict=True):
         shelter = saved[(row["name"],)]
-        wanted = {lookups.facilities[code].pk for code in plan[6] if code in lookups.facilities}
+        wanted = {
+            lookups.facilities[code].pk for code in plan["facilities"] if code in lookups.facilities
+        }
         if set(shelter.facilities.values_list("pk", flat=True)) != wanted:
             shelter.facilities.set(wanted)
     return len(rows)
@@ -667,39 +587,33 @@ def save_shelters(lookups: Lookups) -> int:
 
 # -- monitoring stations -------------------------------------------------------------------------
 
-STATIONS = [
-    # name, real, kind, town, status, established, note, upgrades (date, description)
-    (PINGHU_STATION, True, StationKind.STRONG_MOTION, DANGHU, StationStatus.OPERATING, None, "全省6个国家强震台之一。", [(d("2020-10-20"), "信息化改造提升(日期为演示数据)。")]),
-    (ZHAPU_STATION, True, StationKind.SEISMIC, ZHAPU, StationStatus.OPERATING, None, "", [(d("2020-11-10"), "信息化改造提升(日期为演示数据)。")]),
-    ("独山港GNSS观测站", False, StationKind.GNSS, "独山港镇", StationStatus.OPERATING, d("2016-08-01"), "", []),
-    ("新仓强震动观测点", False, StationKind.STRONG_MOTION, "新仓镇", StationStatus.SUSPENDED, d("2012-04-01"), "观测场地征迁,暂停观测。", [(d("2018-06-15"), "更换强震仪。")]),
-]  # fmt: skip
+STATIONS = PLACES["stations"]
 
 
 def save_stations(lookups: Lookups) -> int:
     rows = [
         {
-            "name": name if real else demo(name),
-            "kind": kind,
-            "town_id": lookups.town(town),
-            "status": status,
-            "established_on": established,
-            "note": note,
-            "is_demo": not real,
+            "name": s["name"] if s["real"] else demo(s["name"]),
+            "kind": StationKind(s["kind"]),
+            "town_id": lookups.town(s["town"]),
+            "status": StationStatus(s["status"]),
+            "established_on": d(s["established"]),
+            "note": s["note"],
+            "is_demo": not s["real"],
         }
-        for name, real, kind, town, status, established, note, _upgrades in STATIONS
+        for s in STATIONS
     ]
     saved = sync_rows(
         MonitoringStation, ("name",), rows, owned=MonitoringStation.objects.filter(is_demo=True)
     ).objects
     upgrades = []
     for row, plan in zip(rows, STATIONS, strict=True):
-        for on, description in plan[7]:
+        for upgrade in plan["upgrades"]:
             upgrades.append(
                 {
                     "station_id": saved[(row["name"],)].pk,
-                    "upgraded_on": on,
-                    "description": description,
+                    "upgraded_on": d(upgrade["on"]),
+                    "description": upgrade["description"],
                     "is_demo": True,
                 }
             )
@@ -714,207 +628,137 @@ def save_stations(lookups: Lookups) -> int:
 
 # -- trainings and house designs -----------------------------------------------------------------
 
-# Rural builders trained in 2020, one session per town (838 in all).
-BUILDERS_2020 = dict(zip(TOWN_NAMES, (96, 88, 91, 104, 97, 89, 93, 95, 85), strict=True))
-BUILDERS_2019 = {DANGHU: 72, ZHAPU: 66, "新埭镇": 58, "林埭镇": 61, "独山港镇": 70}
+# Rural builders trained per year, one session per town (838 in 2020).
+TRAININGS = OUTREACH["trainings"]
 
 
 def training_rows(lookups: Lookups) -> list[dict]:
     rows = []
-    for year, sessions in ((2019, BUILDERS_2019), (YEAR, BUILDERS_2020)):
+    for year, sessions in TRAININGS["builders"].items():
         for index, (town, attendees) in enumerate(sessions.items()):
             rows.append(
                 {
                     "title": demo(f"{year}年{town}农村建筑工匠培训班"),
-                    "held_on": dt.date(year, 6, 2) + dt.timedelta(days=9 * index),
+                    "held_on": dt.date(int(year), 6, 2) + dt.timedelta(days=9 * index),
                     "town_id": lookups.town(town),
                     "kind": TrainingKind.RURAL_BUILDERS,
                     "attendees": attendees,
-                    "organiser": BUILDERS_ORGANISERS,
+                    "organiser": TRAININGS["organiser"],
                 }
             )
-    rows.append(
-        {
-            "title": demo("2020年镇街道地震应急救援志愿者培训"),
-            "held_on": d("2020-11-12"),
-            "town_id": lookups.town(DANGHU),
-            "kind": TrainingKind.OTHER,
-            "attendees": 64,
-            "organiser": BUREAU,
-        }
-    )
+    for other in TRAININGS["other"]:
+        rows.append(
+            {
+                "title": demo(other["title"]),
+                "held_on": d(other["held_on"]),
+                "town_id": lookups.town(other["town"]),
+                "kind": TrainingKind(other["kind"]),
+                "attendees": other["attendees"],
+                "organiser": other["organiser"],
+            }
+        )
     for row in rows:
         row.update(note="", is_demo=True)
     return rows
 
 
-DESIGNS = [
-    # code, description, selected
-    ("A1", "一层半独立式 建筑面积约180平方米", False),
-    ("A2", "两层独立式 三开间 建筑面积约220平方米", True),
-    ("A3", "两层独立式 带院落 建筑面积约240平方米", True),
-    ("A4", "两层半独立式 建筑面积约260平方米", False),
-    ("A5", "三层独立式 建筑面积约300平方米", False),
-    ("B1", "两层双拼式 建筑面积约200平方米", True),
-    ("B2", "两层双拼式 带车库 建筑面积约230平方米", False),
-    ("B3", "三层双拼式 建筑面积约280平方米", True),
-    ("C1", "两层联排式 建筑面积约190平方米", True),
-    ("C2", "两层联排式 带天井 建筑面积约210平方米", False),
-    ("C3", "三层联排式 建筑面积约260平方米", False),
-    ("D1", "两层独立式 江南民居风貌 建筑面积约230平方米", True),
-    ("D2", "两层独立式 水乡风貌 建筑面积约250平方米", False),
-    ("D3", "两层半独立式 坡屋顶 建筑面积约270平方米", False),
-]
+DESIGNS = OUTREACH["designs"]
 
 
 def design_rows() -> list[dict]:
     return [
         {
             "year": YEAR,
-            "title": demo(f"《{DESIGN_ATLAS}》户型{code} {text}"),
-            "designer": DESIGN_INSTITUTE,
-            "selected": selected,
-            "note": "抗震结构按7度采取抗震措施。",
+            "title": demo(f"《{DESIGNS['atlas']}》户型{design['code']} {design['text']}"),
+            "designer": DESIGNS["designer"],
+            "selected": design["selected"],
+            "note": DESIGNS["note"],
             "is_demo": True,
         }
-        for code, text, selected in DESIGNS
+        for design in DESIGNS["designs"]
     ]
 
 
 # -- outreach events -----------------------------------------------------------------------------
 
-EK = OutreachKind
-EVENTS = [
-    # year, title, kind, date, town (None: city-wide), participants, organiser
-    (2019, "2019年“5·12”防震减灾宣传周系列活动", EK.PREVENTION_WEEK, d("2019-05-12"), None, 5200, BUREAU),
-    (2019, "2019年青少年地震科普夏令营", EK.SCIENCE_CAMP, d("2019-07-16"), DANGHU, 150, BUREAU),
-    (2019, "2019年中小学地震应急疏散演练", EK.DRILL, d("2019-11-08"), None, 9800, "平湖市教育局"),
-    (2019, "2019年防震减灾进社区科普讲座", EK.LECTURE, d("2019-09-20"), ZHAPU, 430, BUREAU),
-    (2020, "2020年“5·12”防震减灾宣传周系列科普活动", EK.PREVENTION_WEEK, d("2020-05-12"), None, 3860, BUREAU),
-    (2020, "2020年地震科普夏令营", EK.SCIENCE_CAMP, d("2020-08-04"), DANGHU, 86, BUREAU),
-    (2020, "2020年防震减灾线上科普知识竞赛", EK.ONLINE_QUIZ, d("2020-05-18"), None, 6420, BUREAU),
-    (2020, "明湖景区防灾景观二维码更新及“防灾景观扫一扫”", EK.OTHER, d("2020-06-01"), DANGHU, 0, BUREAU),
-    (2020, "全市公交车站防震减灾科普海报", EK.OTHER, d("2020-06-10"), None, 0, BUREAU),
-    (2020, "防震减灾专栏发布", EK.OTHER, d("2020-07-01"), None, 0, BUREAU),
-    (2020, "平安中国防灾减灾宣传活动", EK.LECTURE, d("2020-10-13"), None, 1250, BUREAU),
-    *[
-        (2020, f"2020年{town}中小学地震应急演练", EK.DRILL, dt.date(2020, 10, 9) + dt.timedelta(days=3 * i), town, n, "平湖市教育局")
-        for i, (town, n) in enumerate(
-            zip(TOWN_NAMES, (1680, 820, 760, 1140, 690, 710, 640, 590, 870), strict=True)
-        )
-    ],
-    *[
-        (2020, f"2020年防震减灾进社区“六进”科普活动({town})", EK.LECTURE, dt.date(2020, 9, 1) + dt.timedelta(days=7 * i), town, n, BUREAU)
-        for i, (town, n) in enumerate(zip(TOWN_NAMES[:6], (420, 360, 310, 390, 280, 335), strict=True))
-    ],
-    (2021, "2021年“5·12”防震减灾宣传周系列科普活动", EK.PREVENTION_WEEK, d("2021-05-12"), None, 6100, BUREAU),
-    (2021, "2021年中小学地震应急演练", EK.DRILL, d("2021-10-12"), None, 10350, "平湖市教育局"),
-]  # fmt: skip
+EVENTS = OUTREACH["events"]
 
 
 def event_rows(lookups: Lookups) -> list[dict]:
     return [
         {
-            "title": demo(title),
-            "kind": kind,
-            "held_on": on,
-            "town_id": lookups.town(town) if town else None,
-            "participants": participants,
-            "organiser": organiser,
+            "title": demo(e["title"]),
+            "kind": OutreachKind(e["kind"]),
+            "held_on": d(e["held_on"]),
+            "town_id": lookups.town(e["town"]) if e["town"] else None,
+            "participants": e["participants"],
+            "organiser": e["organiser"],
             "note": "",
             "is_demo": True,
         }
-        for _year, title, kind, on, town, participants, organiser in EVENTS
+        for e in EVENTS
     ]
 
 
 # -- budget, plans, assessments ------------------------------------------------------------------
 
-FISCAL, OTHER_SOURCE = BudgetSource.FISCAL_BUDGET, BudgetSource.OTHER
-BUDGET = [
-    # year, item, amount (万元), source
-    (2019, "地震监测台站运行维护", Decimal("8"), FISCAL),
-    (2019, "防震减灾科普宣传", Decimal("7"), FISCAL),
-    (2019, "地震应急演练与培训", Decimal("5"), FISCAL),
-    (2019, "示范创建与避难场所维护", Decimal("6"), FISCAL),
-    (2020, "地震监测台站运行维护及信息化改造", Decimal("8.5"), FISCAL),
-    (2020, "防震减灾科普宣传", Decimal("7.5"), FISCAL),
-    (2020, "地震应急演练与培训", Decimal("4"), FISCAL),
-    (2020, "示范创建与避难场所维护", Decimal("6"), FISCAL),
-    (2020, "农村建筑工匠培训", Decimal("2"), FISCAL),
-    (2020, "城市抗震防灾专项规划编制", Decimal("2"), FISCAL),
-    (2020, "防震减灾创新工作(市科技资金列支)", Decimal("5"), OTHER_SOURCE),
-    (2021, "地震监测台站运行维护", Decimal("9"), FISCAL),
-    (2021, "防震减灾科普宣传", Decimal("8"), FISCAL),
-    (2021, "地震应急演练与培训", Decimal("5"), FISCAL),
-    (2021, "示范创建与避难场所维护", Decimal("7"), FISCAL),
-    (2021, "防震减灾“十四五”规划编制", Decimal("3"), FISCAL),
-]
+BUDGET = DOCUMENTS["budget"]
 
 
 def budget_rows() -> list[dict]:
     return [
         {
-            "year": year,
-            "item": demo(item),
-            "amount": amount,
-            "source": source,
+            "year": b["year"],
+            "item": demo(b["item"]),
+            "amount": Decimal(b["amount"]),
+            "source": BudgetSource(b["source"]),
             "note": "",
             "is_demo": True,
         }
-        for year, item, amount, source in BUDGET
+        for b in BUDGET
     ]
 
 
-PLANS = [
-    # title, real, kind, number, issuer, issued on, effective from, status, note
-    (CITY_PLAN, True, PlanKind.PLAN, "", "平湖市人民政府", None, None, PlanStatus.ISSUED, "2020年出台。"),
-    (FIVE_YEAR_PLAN, True, PlanKind.PLAN, "", "平湖市人民政府", None, None, PlanStatus.DRAFT, "2020年启动编制。"),
-    (FUND_RULES, True, PlanKind.NORMATIVE, "", BUREAU, None, None, PlanStatus.ISSUED, "规范地震工作经费使用。"),
-    ("平湖市地震应急预案", False, PlanKind.EMERGENCY_PLAN, "平政办发〔2019〕18号", "平湖市人民政府办公室", d("2019-06-20"), d("2019-06-20"), PlanStatus.ISSUED, ""),
-]  # fmt: skip
+PLANS = DOCUMENTS["plans"]
 
 
 def plan_rows() -> list[dict]:
     return [
         {
-            "title": title if real else demo(title),
-            "kind": kind,
-            "document_number": number,
-            "issuer": issuer,
-            "issued_on": issued,
-            "effective_from": effective,
-            "status": status,
-            "note": note,
-            "is_demo": not real,
+            "title": p["title"] if p["real"] else demo(p["title"]),
+            "kind": PlanKind(p["kind"]),
+            "document_number": p["number"],
+            "issuer": p["issuer"],
+            "issued_on": d(p["issued_on"]),
+            "effective_from": d(p["effective_from"]),
+            "status": PlanStatus(p["status"]),
+            "note": p["note"],
+            "is_demo": not p["real"],
         }
-        for title, real, kind, number, issuer, issued, effective, status, note in PLANS
+        for p in PLANS
     ]
 
 
 def assessment_rows() -> list[dict]:
     """2006–2020 excellent (“连续15年”); 2005 good and 2004 excellent are demo data that show
     where the run starts."""
+    texts = DOCUMENTS["assessments"]
     first = YEAR - CONSECUTIVE_EXCELLENT + 1
     rows = [
         {"year": 2004, "result": AssessmentResult.EXCELLENT, "note": DEMO, "is_demo": True},
         {"year": first - 1, "result": AssessmentResult.GOOD, "note": DEMO, "is_demo": True},
     ]
     for year in range(first, YEAR + 1):
-        note = "浙江省市县防震减灾工作考核优秀单位"
-        if year == YEAR:
-            note += ",嘉兴市唯一获此殊荣的县市。"
+        note = texts["note"] + (texts["note_last"] if year == YEAR else "")
         rows.append(
             {"year": year, "result": AssessmentResult.EXCELLENT, "note": note, "is_demo": False}
         )
     for row in rows:
-        row["assessor"] = PROVINCE_BUREAU
+        row["assessor"] = texts["assessor"]
     return rows
 
 
 # -- seismic safety evaluation reports (a data file) ------------------------------------------------
-
-DATA = Path(__file__).parent / "data"
 
 
 def save_safety_evaluations() -> int:
