@@ -8,7 +8,9 @@ are never stored: the indicators (kechuang/platforms/indicators.py) compute them
 records, and tests/platforms/test_demo_facts.py checks them against seed-facts.yaml through
 docs/seed-facts-map.yaml. The targets are the constants below.
 
-Everything is planned from fixed tables and one seeded ``random.Random`` and written with
+Everything is planned from fixed tables — the data files ``data/demo_*.json`` (the synthetic
+enterprises' names, R&D institutions, institutes, incubators, zone evaluations, agricultural
+platforms, the signing event, major projects) — and one seeded ``random.Random``, and written with
 :func:`kechuang.core.domain.sync.sync_rows` on natural keys, so a second run changes nothing.
 Runs after ``kechuang.registry.demo`` (INSTALLED_APPS order): hosts, partners and the
 institutes' organisations are registry organisations.
@@ -17,34 +19,30 @@ institutes' organisations are registry organisations.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import count
+from pathlib import Path
 
 from kechuang.core.domain.sync import sync_rows
 from kechuang.core.enums import CodeList
 from kechuang.core.models import CodeItem
 from kechuang.registry.demo import GIVEN_NAMES, SURNAMES, References
 from kechuang.registry.domain.uscc import make_uscc
-from kechuang.registry.enums import Degree, IndustryChain, OrganisationKind, TalentLevel, Title
+from kechuang.registry.enums import IndustryChain, OrganisationKind, TalentLevel
 from kechuang.registry.models import Organisation, Person
-from kechuang.registry.reference import ETDZ, HIGH_TECH_ZONE
+from kechuang.registry.reference import HIGH_TECH_ZONE
 
 from .enums import (
     AgriPlatformKind,
-    DatePrecision,
     IncubationStatus,
-    IncubatorKind,
     InstituteRecordKind,
-    PlatformLevel,
-    ProjectLevel,
     RDEnd,
     RDEventKind,
     RDLevel,
     ReportPeriod,
-    SigningField,
-    SigningOrigin,
     TalentRole,
     TenancyEnd,
 )
@@ -107,7 +105,18 @@ INCUBATORS_AS_OF = dt.date(2021, 12, 31)
 ZONE_TENANTS = 207
 ZONE_TALENTS = 412  # “400余名”
 
-WAN = Decimal(10_000)
+# The data of the demo (names, dates, areas, the records the seeds name) is in data/demo_*.json;
+# what is done with it — which host holds what, the random draws, the synthetic records — is here.
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def read(name: str) -> dict:
+    return json.loads((DATA / f"demo_{name}.json").read_text(encoding="utf-8"))
+
+
+def d(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
 
 # -- names and places ------------------------------------------------------------------------
 
@@ -118,16 +127,10 @@ HUAFU = "浙江华福医疗器械有限公司"
 # provincial R&D centres; the seeds name none of their hosts, so synthetic enterprises hold them.
 NM_HOSTS = 9
 
-ZJUT, SJTU, CASIC = (
-    "浙工大平湖新材料研究院",
-    "上海交大平湖智能光电研究院",
-    "航天科工二院二十三所平湖实验室",
-)
-
 SYNTHETIC_SEED = 31_000_000  # USCC seeds of this loader's synthetic enterprises
-_TRADE = "云启拓维联创卓越智汇翔远嘉和蓝天"
-_WORDS = ("智能科技", "精密制造", "电子科技", "环保科技", "生物技术", "自动化设备", "信息技术")
-_TOWNS = ("当湖街道", "钟埭街道", "曹桥街道", "乍浦镇", "新埭镇", "新仓镇", "广陈镇", "林埭镇")
+ENTERPRISE_NAMES = read("enterprises")
+_TRADE = ENTERPRISE_NAMES["trade"]
+_WORDS, _TOWNS = tuple(ENTERPRISE_NAMES["words"]), tuple(ENTERPRISE_NAMES["towns"])
 
 
 def synthetic_enterprise_name(index: int) -> str:
@@ -181,24 +184,11 @@ def ensure_enterprises(lookups: Lookups, how_many: int) -> list[Organisation]:
 
 # -- R&D institutions ---------------------------------------------------------------------------
 
-SUFFIX = {
-    RDLevel.NATIONAL: "国家级企业技术中心",
-    RDLevel.PROVINCIAL_KEY_RESEARCH_INSTITUTE: "省重点企业研究院",
-    RDLevel.PROVINCIAL_RESEARCH_INSTITUTE: "企业研究院",
-    RDLevel.PROVINCIAL_KEY_AGRI_RESEARCH_INSTITUTE: "省重点农业企业研究院",
-    RDLevel.PROVINCIAL_RD_CENTRE: "省级高新技术企业研究开发中心",
-    RDLevel.JIAXING_RD_CENTRE: "嘉兴市级研发中心",
-    RDLevel.PINGHU_RD_CENTRE: "平湖市级研发中心",
-}
-DOCUMENT = {
-    RDLevel.JIAXING_RD_CENTRE: "嘉科高〔{year}〕{n}号",
-    RDLevel.PINGHU_RD_CENTRE: "平科〔{year}〕{n}号",
-}
-NAMED_INSTITUTIONS = {
-    (HONGLI, RDLevel.PROVINCIAL_RESEARCH_INSTITUTE): "浙江省宏利高性能汽车橡胶件企业研究院",
-    (KANGDAZHI, RDLevel.PROVINCIAL_RD_CENTRE): "康达智多功能镜头省级高新技术企业研究开发中心",
-    (HUAFU, RDLevel.PROVINCIAL_RESEARCH_INSTITUTE): "浙江省华福医疗器械企业研究院",
-}
+RD_DATA = read("rd")
+SUFFIX = RD_DATA["suffix"]  # by level
+DOCUMENT = RD_DATA["document"]  # by level; "provincial" for every provincial-or-higher level
+NAMED_INSTITUTIONS = {(row["host"], row["level"]): row["name"] for row in RD_DATA["named"]}
+END_NOTE = RD_DATA["end_notes"]  # by RDEnd
 
 
 def institution_name(host: Organisation, level: str) -> str:
@@ -347,7 +337,8 @@ def save_rd(lookups: Lookups, certifications: list[Certification]) -> int:
     rows = []
     for c in certifications:
         n = next(numbers.setdefault((c.level, c.year), count(1)))
-        document = DOCUMENT.get(c.level, "浙科发高〔{year}〕{n}号").format(year=c.year, n=100 + n)
+        pattern = DOCUMENT.get(c.level, DOCUMENT["provincial"])
+        document = pattern.format(year=c.year, n=100 + n)
         rows.append(
             {
                 "host_id": c.host.pk,
@@ -400,9 +391,7 @@ def save_rd(lookups: Lookups, certifications: list[Certification]) -> int:
                     "happened_on": c.ended_on,
                     "document_number": "",
                     "is_demo": institution.is_demo,
-                    "note": "升级为更高级别研发机构"
-                    if c.end_reason == RDEnd.UPGRADED
-                    else "复核不合格,撤销认定",
+                    "note": END_NOTE[c.end_reason],
                 }
             )
     sync_rows(
@@ -426,28 +415,6 @@ class TalentPlan:
     role: str = TalentRole.INTRODUCED
 
 
-# Synthetic talents beyond the named people of the registry (see registry.demo.PEOPLE).
-ZJUT_TALENTS = [
-    TalentPlan(1, Title.PROFESSOR, TalentLevel.PROVINCIAL, Degree.DOCTORATE),
-    TalentPlan(3, Title.PROFESSOR, None, Degree.DOCTORATE),
-    TalentPlan(6, Title.ASSOCIATE_PROFESSOR, None, Degree.DOCTORATE),
-    TalentPlan(9, Title.SENIOR_ENGINEER, None, Degree.MASTER),
-    TalentPlan(12, Title.ENGINEER, None, Degree.MASTER),
-]
-ZJUT_NAMED = ("陈立新", "周建平", "沈文婷", "吴浩")  # 2 professors (national, provincial), 2 assoc.
-SJTU_TALENTS = [
-    TalentPlan(3, Title.PROFESSOR_LEVEL, TalentLevel.NATIONAL, Degree.DOCTORATE),
-    TalentPlan(1, Title.PROFESSOR_LEVEL, TalentLevel.PROVINCIAL, Degree.DOCTORATE),
-    TalentPlan(12, Title.PROFESSOR_LEVEL, None, Degree.DOCTORATE),
-    TalentPlan(6, Title.SENIOR_ENGINEER, None, Degree.DOCTORATE),
-    TalentPlan(14, Title.SENIOR_ENGINEER, None, Degree.MASTER),
-    TalentPlan(10, Title.ENGINEER, None, Degree.MASTER),
-    TalentPlan(3, Title.PROFESSOR, TalentLevel.NATIONAL, Degree.DOCTORATE, TalentRole.ENGAGED),
-    TalentPlan(SJTU_STAFF, None, None, Degree.BACHELOR, TalentRole.OFFICE_STAFF),
-]
-SJTU_NAMED = ("刘晓东", "孙悦", "赵一鸣")  # professor (national), assoc. (provincial), prof.-level
-
-
 @dataclass(frozen=True)
 class InstitutePlan:
     code: str
@@ -465,75 +432,27 @@ class InstitutePlan:
     talents: list[TalentPlan]
 
 
-INSTITUTES = [
-    InstitutePlan(
-        "zjut", ZJUT, "浙江工业大学", dt.date(2018, 1, 1), DatePrecision.YEAR,
-        dt.date(2019, 9, 1), DatePrecision.MONTH, IndustryChain.NEW_MATERIALS,
-        "新材料技术攻关、新产品开发与成果转化", None, "", ZJUT_NAMED, ZJUT_TALENTS,
-    ),
-    InstitutePlan(
-        "sjtu", SJTU, "上海交通大学", dt.date(2019, 3, 1), DatePrecision.MONTH,
-        None, DatePrecision.DAY, IndustryChain.ELECTRONIC_INFO,
-        "智能光电(光电子器件、封装测试)", Decimal("10500"), "", SJTU_NAMED, SJTU_TALENTS,
-    ),
-    InstitutePlan(
-        "casic23", CASIC, "航天科工二院二十三所", dt.date(2020, 6, 1), DatePrecision.MONTH,
-        None, DatePrecision.DAY, IndustryChain.AEROSPACE,
-        "空间目标探测、空间碎片与商业航天", None, "胡庆荣", (), [],
-    ),
-]  # fmt: skip
+# The institutes as the seeds describe them; the named talents are people of the registry (see
+# registry.demo.PEOPLE), synthetic talents come on top. Each institute's row also gives what it
+# reports (kind → how many, in that order), its approved projects, milestones, incubation projects
+# by status and its own KPI reports.
+INSTITUTE_DATA = read("institutes")
 
-# What each institute reports (kind → how many), and the incubation projects by status.
-INSTITUTE_RECORDS = {
-    "zjut": {
-        InstituteRecordKind.RESEARCH_TEAM: 3,
-        InstituteRecordKind.SUB_INSTITUTE: 2,
-        InstituteRecordKind.JOINT_LAB: 5,
-        InstituteRecordKind.SERVICE: ZJUT_SERVICES,
-        InstituteRecordKind.CONTRACT: ZJUT_CONTRACTS,
-        InstituteRecordKind.GRADUATE_STUDENT: 9,
-        InstituteRecordKind.TRAINING_BASE: 1,
-    },
-    "sjtu": {
-        InstituteRecordKind.SERVICE: SJTU_SERVICES,
-        InstituteRecordKind.CONTRACT: 15,
-    },
-}
-APPROVED_PROJECTS = {
-    "zjut": [("新型高分子材料关键技术研究", ProjectLevel.PROVINCIAL_KEY_RD, False)],
-    "sjtu": [
-        ("硅基光电子集成芯片关键技术", ProjectLevel.NATIONAL_KEY_RD, False),
-        ("高速光模块封装测试技术", ProjectLevel.NATIONAL_KEY_RD, False),
-        ("智能光电传感器件研发及产业化", ProjectLevel.PROVINCIAL_KEY_RD, True),
-    ],
-}
-MILESTONES = {
-    "sjtu": [
-        ("行政办公区、超净实验室、产业孵化区装修完成", dt.date(2019, 12, 20)),
-        ("实验室设备采购和安装完成", dt.date(2020, 9, 30)),
-        ("封测平台建成,对外提供服务", dt.date(2020, 10, 15)),
-    ],
-    "zjut": [("研究院揭牌", dt.date(2019, 9, 1))],
-    "casic23": [("合作签约,成立理事会", dt.date(2020, 6, 1))],
-}
-INCUBATION = {
-    "zjut": {IncubationStatus.SIGNED: 5},
-    "sjtu": {IncubationStatus.LANDED: 6, IncubationStatus.NEGOTIATING: 11},
-}
-STAGE = {
-    IncubationStatus.NEGOTIATING: "在谈",
-    IncubationStatus.SIGNED: "签约",
-    IncubationStatus.LANDED: "落户",
-}
-RECORD_NAMES = {
-    InstituteRecordKind.RESEARCH_TEAM: (
-        "高分子材料研究团队",
-        "功能膜材料研究团队",
-        "复合材料研究团队",
-    ),
-    InstituteRecordKind.SUB_INSTITUTE: ("先进高分子材料研究所", "绿色化工材料研究所"),
-    InstituteRecordKind.TRAINING_BASE: ("浙江省研究生联合培养基地",),
-}
+
+def institute_plan(row: dict) -> InstitutePlan:
+    return InstitutePlan(
+        row["code"], row["name"], row["partner"], d(row["signed_on"]), row["signed_precision"],
+        d(row["unveiled_on"]), row["unveiled_precision"], row["chain"], row["focus"],
+        Decimal(row["area_m2"]) if row["area_m2"] else None, row["council_chair"],
+        tuple(row["named_talents"]), [TalentPlan(**talent) for talent in row["talents"]],
+    )  # fmt: skip
+
+
+INSTITUTES = [institute_plan(row) for row in INSTITUTE_DATA["institutes"]]
+INSTITUTE_ROWS = {row["code"]: row for row in INSTITUTE_DATA["institutes"]}
+RECORD_NAMES = INSTITUTE_DATA["record_names"]  # the first records of a kind
+RECORD_LABELS = INSTITUTE_DATA["record_labels"]  # the numbered ones
+STAGE = INSTITUTE_DATA["stage"]  # an incubation project's status in its name
 
 
 def save_institutes(lookups: Lookups, rng: random.Random) -> dict[str, Institute]:
@@ -623,7 +542,9 @@ def save_institute_records(lookups, rng, institute: Institute) -> None:
     start = institute.unveiled_on or institute.signed_on
     days = max((dt.date(2020, 12, 31) - start).days, 1)
     rows = []
-    for kind, how_many in INSTITUTE_RECORDS.get(institute.code, {}).items():
+    data = INSTITUTE_ROWS[institute.code]
+    for code, how_many in data["records"].items():
+        kind = InstituteRecordKind(code)
         names = RECORD_NAMES.get(kind, ())
         for index in range(how_many):
             partner = clients[index % len(clients)] if clients else None
@@ -636,25 +557,23 @@ def save_institute_records(lookups, rng, institute: Institute) -> None:
             elif kind == InstituteRecordKind.JOINT_LAB and partner:
                 name = f"{partner.name.replace('(演示)', '')}联合实验室"
             else:
-                label = {
-                    InstituteRecordKind.SERVICE: "技术服务",
-                    InstituteRecordKind.CONTRACT: "产学研合作合同",
-                }.get(kind, kind.label)
+                label = RECORD_LABELS.get(kind, kind.label)
                 name = f"{label} {index + 1:03d}(演示)"
             rows.append(record_row(institute, kind, name, on, partner=partner))
-    for name, level, joint in APPROVED_PROJECTS.get(institute.code, []):
+    for project in data["approved_projects"]:
         rows.append(
             record_row(
                 institute,
                 InstituteRecordKind.APPROVED_PROJECT,
-                name,
+                project["name"],
                 dt.date(2020, 7, 1),
-                level=level,
-                joint_application=joint,
+                level=project["level"],
+                joint_application=project["joint_application"],
             )
         )
-    for name, on in MILESTONES.get(institute.code, []):
-        rows.append(record_row(institute, InstituteRecordKind.MILESTONE, name, on))
+    for milestone in data["milestones"]:
+        on = d(milestone["on"])
+        rows.append(record_row(institute, InstituteRecordKind.MILESTONE, milestone["name"], on))
     sync_rows(
         InstituteRecord,
         ("institute_id", "kind", "name"),
@@ -662,7 +581,7 @@ def save_institute_records(lookups, rng, institute: Institute) -> None:
         owned=InstituteRecord.objects.filter(institute=institute, is_demo=True),
     )
     projects = []
-    for status, how_many in INCUBATION.get(institute.code, {}).items():
+    for status, how_many in data["incubation"].items():
         for index in range(how_many):
             first = start + dt.timedelta(days=30 + index * 20)
             signed = (
@@ -689,34 +608,22 @@ def save_institute_records(lookups, rng, institute: Institute) -> None:
     )
 
 
-# The institutes' own KPI reports (illustrative, self-reported figures; 万元 and counts).
-REPORTS = {
-    "zjut": [
-        (2020, ReportPeriod.YEAR, "1860", "1240", "520", 34, 12, 96),
-        (2021, ReportPeriod.FIRST_HALF, "1150", "760", "310", 21, 9, 61),
-    ],
-    "sjtu": [
-        (2020, ReportPeriod.YEAR, "2480", "1630", "890", 27, 8, 58),
-        (2021, ReportPeriod.FIRST_HALF, "1720", "1090", "560", 19, 6, 44),
-    ],
-}
-
-
 def save_reports(institutes: dict[str, Institute]) -> None:
     rows = []
-    for code, reports in REPORTS.items():
-        for year, period, revenue, tech, rd, filed, granted, served in reports:
+    for code, data in INSTITUTE_ROWS.items():
+        for report in data["reports"]:
+            year, period = report["year"], report["period"]
             rows.append(
                 {
                     "institute_id": institutes[code].pk,
                     "year": year,
                     "period": period,
-                    "revenue": Decimal(revenue),
-                    "tech_income": Decimal(tech),
-                    "rd_spending": Decimal(rd),
-                    "patents_filed": filed,
-                    "patents_granted": granted,
-                    "enterprises_served": served,
+                    "revenue": Decimal(report["revenue"]),
+                    "tech_income": Decimal(report["tech_income"]),
+                    "rd_spending": Decimal(report["rd_spending"]),
+                    "patents_filed": report["patents_filed"],
+                    "patents_granted": report["patents_granted"],
+                    "enterprises_served": report["enterprises_served"],
                     "submitted_on": (
                         dt.date(year + 1, 1, 20)
                         if period == ReportPeriod.YEAR
@@ -765,19 +672,17 @@ class IncubatorPlan:
     investment: Decimal | None = None
 
 
-INCUBATORS = [
-    # The high-tech zone's incubators: 14.97万 m², 207 enterprises, 412 talents (seed 003).
-    IncubatorPlan("zhangjiang", "张江长三角科技城人才创新园", IncubatorKind.INCUBATOR, PlatformLevel.PROVINCIAL, "钟埭街道", HIGH_TECH_ZONE, Decimal("62000"), 88, 12, 176, dt.date(2017, 5, 1), is_demo=False),
-    IncubatorPlan("hitech_a", "高新区科创孵化器A(演示)", IncubatorKind.INCUBATOR, PlatformLevel.JIAXING, "曹桥街道", HIGH_TECH_ZONE, Decimal("48500"), 64, 8, 131, dt.date(2018, 3, 1)),
-    IncubatorPlan("hitech_b", "高新区科创孵化器B(演示)", IncubatorKind.INCUBATOR, PlatformLevel.PINGHU, "曹桥街道", HIGH_TECH_ZONE, Decimal("35200"), 45, 5, 89, dt.date(2019, 6, 1)),
-    IncubatorPlan("hitech_space", "高新区众创空间(演示)", IncubatorKind.MAKER_SPACE, PlatformLevel.PROVINCIAL, "钟埭街道", HIGH_TECH_ZONE, Decimal("4000"), 10, 4, 16, dt.date(2019, 9, 1)),
-    # Elsewhere (seed 003: visited by the bureau's director; seed 000: 平湖智创园).
-    IncubatorPlan("xincang_valley", "平湖新仓智慧谷创业园", IncubatorKind.STARTUP_PARK, PlatformLevel.PINGHU, "新仓镇", None, Decimal("18000"), 21, 3, 12, dt.date(2019, 10, 1), is_demo=False),
-    IncubatorPlan("xincang_yuanjing", "嘉创智谷新仓远景产业园", IncubatorKind.STARTUP_PARK, PlatformLevel.NONE, "新仓镇", None, Decimal("25000"), 14, 0, 6, dt.date(2020, 11, 1), is_demo=False),
-    IncubatorPlan("zhichuang", "平湖智创园", IncubatorKind.INCUBATOR, PlatformLevel.JIAXING, "当湖街道", ETDZ, Decimal("30000"), 17, 2, 20, dt.date(2019, 12, 1), is_demo=False),
-    # The off-site incubator of the development zone in Shanghai (seed 000).
-    IncubatorPlan("shanghai", "平湖右先锋国际创新中心", IncubatorKind.OFF_SITE, PlatformLevel.NONE, None, ETDZ, Decimal("3500"), 8, 0, 5, dt.date(2021, 1, 8), is_demo=False, off_site_city="上海", address="上海市虹桥协信中心10号楼B座", floors=4, building_area=Decimal("4300"), investment=Decimal("30000")),
-]  # fmt: skip
+def incubator_plan(row: dict) -> IncubatorPlan:
+    values = {**row, "opened_on": d(row["opened_on"])}
+    for key in ("incubation_area", "building_area", "investment"):
+        if key in row:
+            values[key] = Decimal(row[key])
+    return IncubatorPlan(**values)
+
+
+# The high-tech zone's incubators (14.97万 m², 207 enterprises, 412 talents: seed 003), those
+# elsewhere the seeds name, and the development zone's off-site incubator in Shanghai (seed 000).
+INCUBATORS = [incubator_plan(row) for row in read("incubators")["incubators"]]
 
 
 def save_incubators(lookups: Lookups, tenants: list[Organisation], rng: random.Random) -> int:
@@ -863,15 +768,15 @@ def tenants_needed() -> int:
 
 # -- zones, agriculture, signings, major projects --------------------------------------------
 
-ZONE_AWARD = "突出贡献集体"
+ZONES = read("zones")
+ZONE_AWARD = ZONES["award"]
 OTHER_AWARDED_ZONES = 14  # “15家高新区荣获” — ours and fourteen elsewhere in the province
 
 
 def save_zone_evaluations(lookups: Lookups) -> None:
     ours = lookups.zones[HIGH_TECH_ZONE]
     rows = [
-        evaluation_row(2019, ours, ours.name, "良好", ""),
-        evaluation_row(2020, ours, ours.name, "优秀", ZONE_AWARD),
+        evaluation_row(r["year"], ours, ours.name, r["grade"], r["award"]) for r in ZONES["ours"]
     ]
     for index in range(OTHER_AWARDED_ZONES):
         rows.append(
@@ -889,20 +794,13 @@ def evaluation_row(year, zone, name, grade, award):
         "zone_name": name,
         "grade": grade,
         "award": award,
-        "document_number": f"浙科发高〔{year + 1}〕12号",
+        "document_number": ZONES["document"].format(year=year + 1),
         "is_demo": zone is None,
     }
 
 
-HIGH_LEVEL_PARTNERS = ("中国农业科学院", "浙江大学", "浙江农林大学", "浙江省农业科学院")
-NEW_AGRI_PLATFORMS_2021 = [
-    ("平湖市蔬菜种业创新平台(演示)", AgriPlatformKind.PLATFORM),
-    ("平湖市西瓜产业科技创新服务平台(演示)", AgriPlatformKind.PLATFORM),
-    ("平湖市农产品精深加工创新平台(演示)", AgriPlatformKind.PLATFORM),
-    ("平湖市智慧农业装备创新平台(演示)", AgriPlatformKind.PLATFORM),
-    ("平湖市农业生物制造创新平台(演示)", AgriPlatformKind.PLATFORM),
-    ("平湖市食用菌产业创新平台(演示)", AgriPlatformKind.KEY_AGRI_INSTITUTE),
-]
+AGRICULTURE = read("agriculture")
+HIGH_LEVEL_PARTNERS = tuple(AGRICULTURE["high_level_partners"])
 
 
 def save_agriculture(lookups: Lookups) -> None:
@@ -911,36 +809,27 @@ def save_agriculture(lookups: Lookups) -> None:
         name = f"平湖—{partner}现代农业技术创新开发平台(演示)"
         rows.append(agri_row(name, AgriPlatformKind.HIGH_LEVEL, dt.date(2019 + index // 2, 5, 1)))
         partners[name] = lookups.org(partner)
-    for index, (name, kind) in enumerate(NEW_AGRI_PLATFORMS_2021):
-        rows.append(agri_row(name, kind, dt.date(2021, 3 + index, 10)))
+    for index, platform in enumerate(AGRICULTURE["platforms_2021"]):
+        rows.append(agri_row(platform["name"], platform["kind"], dt.date(2021, 3 + index, 10)))
     saved = sync_rows(AgriPlatform, ("name",), rows).objects
     for name, partner in partners.items():
         platform = saved[(name,)]
         if list(platform.partners.all()) != [partner]:
             platform.partners.set([partner])
-    first = saved[(rows[0]["name"],)]
     sync_rows(
         AcademicianCooperation,
         ("academician",),
         [
             {
-                "academician": "院士甲(演示)",
-                "academy": "中国工程院",
-                "institution_id": lookups.org("浙江大学").pk,
-                "platform_id": first.pk,
-                "signed_on": dt.date(2020, 10, 16),
-                "topic": "蔬菜种质资源创新",
+                "academician": row["academician"],
+                "academy": row["academy"],
+                "institution_id": lookups.org(row["institution"]).pk,
+                "platform_id": saved[(row["platform"],)].pk if row["platform"] else None,
+                "signed_on": d(row["signed_on"]),
+                "topic": row["topic"],
                 "is_demo": True,
-            },
-            {
-                "academician": "院士乙(演示)",
-                "academy": "中国科学院",
-                "institution_id": lookups.org("中国农业科学院").pk,
-                "platform_id": None,
-                "signed_on": dt.date(2021, 4, 22),
-                "topic": "农业生物制造",
-                "is_demo": True,
-            },
+            }
+            for row in AGRICULTURE["academicians"]
         ],
     )
 
@@ -949,96 +838,102 @@ def agri_row(name, kind, established_on):
     return {"name": name, "kind": kind, "established_on": established_on, "is_demo": True}
 
 
-SIGNING_EVENT = "平湖右先锋国际创新中心启用暨项目集中签约仪式"
-SIGNED_PROJECTS = [
-    ("车规级芯片研发项目(演示)", SigningField.DIGITAL_ECONOMY, SigningOrigin.YANGTZE_DELTA, 25000),
-    (
-        "第三代半导体功率器件项目(演示)",
-        SigningField.DIGITAL_ECONOMY,
-        SigningOrigin.YANGTZE_DELTA,
-        22000,
-    ),
-    (
-        "汽车电子控制单元项目(演示)",
-        SigningField.DIGITAL_ECONOMY,
-        SigningOrigin.YANGTZE_DELTA,
-        19000,
-    ),
-    ("智能传感器芯片项目(演示)", SigningField.DIGITAL_ECONOMY, SigningOrigin.YANGTZE_DELTA, 17000),
-    ("工业互联网平台项目(演示)", SigningField.DIGITAL_ECONOMY, SigningOrigin.YANGTZE_DELTA, 14000),
-    ("半导体封装材料项目(演示)", SigningField.DIGITAL_ECONOMY, SigningOrigin.YANGTZE_DELTA, 11000),
-    ("智能装备制造项目(演示)", SigningField.SMART_EQUIPMENT, SigningOrigin.EUROPE_AMERICA, 4000),
-    ("国际商会合作项目(演示)", SigningField.OTHER, SigningOrigin.CHAMBER_OF_COMMERCE, 2000),
-]  # investment in 万元: 11.4亿 in all, 10.8亿 digital economy
+SIGNING = read("signing")  # the event and its projects (investment in 万元)
+SIGNING_EVENT = SIGNING["event"]["name"]
 
 
 def save_signing(lookups: Lookups) -> None:
+    plan = SIGNING["event"]
     event = sync_rows(
         SigningEvent,
         ("name",),
         [
             {
-                "name": SIGNING_EVENT,
-                "held_on": dt.date(2021, 1, 8),
-                "city": "上海",
-                "place": "虹桥协信中心",
-                "incubator_id": Incubator.objects.get(code="shanghai").pk,
+                "name": plan["name"],
+                "held_on": d(plan["held_on"]),
+                "city": plan["city"],
+                "place": plan["place"],
+                "incubator_id": Incubator.objects.get(code=plan["incubator"]).pk,
             }
         ],
     ).objects[(SIGNING_EVENT,)]
     rows = [
         {
             "event_id": event.pk,
-            "name": name,
-            "field_id": lookups.fields[field].pk,
-            "origin_id": lookups.origins[origin].pk,
-            "investment": Decimal(investment),
+            "name": project["name"],
+            "field_id": lookups.fields[project["field"]].pk,
+            "origin_id": lookups.origins[project["origin"]].pk,
+            "investment": Decimal(project["investment"]),
             "is_demo": True,
         }
-        for name, field, origin, investment in SIGNED_PROJECTS
+        for project in SIGNING["projects"]
     ]
     sync_rows(SignedProject, ("event_id", "name"), rows, owned=event.projects.filter(is_demo=True))
 
 
+MAJOR_PROJECTS = read("major_projects")["projects"]  # investment and output in 万元
+
+
 def save_major_projects(lookups: Lookups) -> None:
-    project = sync_rows(
-        MajorProject,
-        ("code",),
-        [
-            {
-                "code": "aw139",
-                "name": "平湖中意直升机生产项目",
-                "chain_id": lookups.chains[IndustryChain.AEROSPACE].pk,
-                "town_id": lookups.towns["独山港镇"].pk,
-                "landed_on": dt.date(2019, 12, 20),
-                "investment": 128 * WAN,
-                "capacity": Decimal(150),
-                "capacity_unit": "架",
-                "output_at_capacity": 160 * WAN,
-            }
-        ],
-    ).objects[("aw139",)]
-    stages = [
-        ("签约落户", dt.date(2019, 12, 20), dt.date(2019, 12, 20)),
-        ("开工建设", dt.date(2020, 3, 1), dt.date(2020, 3, 18)),
-        ("首架试生产组装直升机亮相第三届进博会", dt.date(2020, 11, 5), dt.date(2020, 11, 5)),
-        ("达产(年产150架)", dt.date(2025, 12, 31), None),
-    ]
-    sync_rows(
-        MajorProjectStage,
-        ("project_id", "name"),
-        [
-            {"project_id": project.pk, "name": n, "planned_on": p, "done_on": d}
-            for n, p, d in stages
-        ],
-        owned=project.stages.filter(created_by__isnull=True),
-    )
+    for plan in MAJOR_PROJECTS:
+        project = sync_rows(
+            MajorProject,
+            ("code",),
+            [
+                {
+                    "code": plan["code"],
+                    "name": plan["name"],
+                    "chain_id": lookups.chains[plan["chain"]].pk,
+                    "town_id": lookups.towns[plan["town"]].pk,
+                    "landed_on": d(plan["landed_on"]),
+                    "investment": Decimal(plan["investment"]),
+                    "capacity": Decimal(plan["capacity"]),
+                    "capacity_unit": plan["capacity_unit"],
+                    "output_at_capacity": Decimal(plan["output_at_capacity"]),
+                }
+            ],
+        ).objects[(plan["code"],)]
+        sync_rows(
+            MajorProjectStage,
+            ("project_id", "name"),
+            [
+                {
+                    "project_id": project.pk,
+                    "name": stage["name"],
+                    "planned_on": d(stage["planned_on"]),
+                    "done_on": d(stage["done_on"]),
+                }
+                for stage in plan["stages"]
+            ],
+            owned=project.stages.filter(created_by__isnull=True),
+        )
 
 
 # -- entry point ----------------------------------------------------------------------------
 
 
+def check_targets() -> None:
+    """The data files give the published figures that the targets at the top state."""
+    zjut, sjtu = INSTITUTE_ROWS["zjut"], INSTITUTE_ROWS["sjtu"]
+    staff = [t for t in sjtu["talents"] if t["role"] == TalentRole.OFFICE_STAFF]
+    zone = [plan for plan in INCUBATORS if plan.zone == HIGH_TECH_ZONE]
+    given = {
+        "ZJUT_SERVICES": (zjut["records"][InstituteRecordKind.SERVICE], ZJUT_SERVICES),
+        "ZJUT_CONTRACTS": (zjut["records"][InstituteRecordKind.CONTRACT], ZJUT_CONTRACTS),
+        "SJTU_SERVICES": (sjtu["records"][InstituteRecordKind.SERVICE], SJTU_SERVICES),
+        "SJTU_STAFF": (sum(t["count"] for t in staff), SJTU_STAFF),
+        "ZONE_TENANTS": (sum(plan.tenants for plan in zone), ZONE_TENANTS),
+        "ZONE_TALENTS": (sum(plan.talents for plan in zone), ZONE_TALENTS),
+    }
+    wrong = {name: pair for name, pair in given.items() if pair[0] != pair[1]}
+    if wrong:
+        raise ValueError(
+            f"data/demo_*.json give other figures than the targets (data, target): {wrong}"
+        )
+
+
 def load(stdout) -> None:
+    check_targets()
     lookups = Lookups()
     rng = random.Random(2021)
     tenants = tenants_needed()
