@@ -30,19 +30,23 @@ Everything the seeds do not name is synthetic: ``is_demo=True`` and invented nam
 :data:`DEMO_TODAY` (the projects' demo uses the same day). The demo login ``tepaiyuan``
 (kechuang/accounts/demo.py) is the login of the commissioner :data:`LOGIN_COMMISSIONER`.
 
-Commissioners, assignments, activities, institutions and visits are written with
-:func:`kechuang.core.domain.sync.sync_rows` on natural keys; a follow-up or a rectification the
-plan leaves open is planned without its closing fields, so closing it in the demo survives a
-reload. The policy is walked through the real workflow (``domain/policies.py``) once: when it
-exists, it is left alone. Loading again changes nothing.
+Everything is planned from fixed tables — the data files ``data/demo_*.json`` (commissioners,
+activity topics and places, institutions, field visits, the policy's texts and replies) — and
+seeded ``random.Random`` draws. Commissioners, assignments, activities, institutions and visits
+are written with :func:`kechuang.core.domain.sync.sync_rows` on natural keys; a follow-up or a
+rectification the plan leaves open is planned without its closing fields, so closing it in the
+demo survives a reload. The policy is walked through the real workflow (``domain/policies.py``)
+once: when it exists, it is left alone. Loading again changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 
@@ -58,13 +62,6 @@ from .enums import (
     ActivityKind,
     CheckResult,
     CommissionerKind,
-    Criterion,
-    HostKind,
-    InstitutionStatus,
-    IssueCategory,
-    LeaderKind,
-    MemberRole,
-    OpinionPosition,
     PolicyDomain,
 )
 from .models import (
@@ -102,22 +99,18 @@ STAFF, LEADER, DANGHU_OFFICER, COMMISSIONER_LOGIN = (
     "tepaiyuan",
 )
 
-BUREAU = "平湖市科学技术局"
-JIAXING_BUREAU = "嘉兴市科学技术局"
-RURAL_SECTION = "平湖市科学技术局农村科技科"
-PROVINCE_DEPT = "浙江省科学技术厅"
+# Named by the seeds (the tests refer to them); the records are in the data files.
 GRAIN_TEAM = "省粮油作物特派员团队"
-LOGIN_COMMISSIONER = "顾春华(演示)"
+DANGHU = "当湖街道"
 
-DANGHU, ZHONGDAI, CAOQIAO = "当湖街道", "钟埭街道", "曹桥街道"
-ZHAPU, XINDAI, XINCANG, GUANGCHEN, LINDAI, DUSHANGANG = (
-    "乍浦镇",
-    "新埭镇",
-    "新仓镇",
-    "广陈镇",
-    "林埭镇",
-    "独山港镇",
-)
+# The data of the demo (commissioners, activity topics, institutions, field visits, the policy)
+# is in data/demo_*.json; what is done with it — the seeded draws, the apportioning of the
+# published figures, the writing — is here.
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def read(name: str) -> dict:
+    return json.loads((DATA / f"demo_{name}.json").read_text(encoding="utf-8"))
 
 
 def d(text: str) -> dt.date:
@@ -174,74 +167,29 @@ class CommissionerPlan:
         )
 
 
-ONE, T, L = CommissionerKind.INDIVIDUAL, CommissionerKind.TEAM, CommissionerKind.LEGAL_ENTITY
-A = AssignmentPlan
-AGRI_BUREAU = "平湖市农业农村局"
-EXTENSION = "平湖市农业技术推广中心"
-JIAXING_ACADEMY = "嘉兴市农业科学研究院"
+def commissioner(row: dict) -> CommissionerPlan:
+    """A commissioner of data/demo_commissioners.json."""
+    assignments = tuple(
+        AssignmentPlan(
+            a["town"],
+            a["village"],
+            d(a["started_on"]),
+            d(a["ended_on"]) if a["ended_on"] else None,
+            a["tasks"],
+        )
+        for a in row["assignments"]
+    )
+    members = tuple((m["name"], m["role"]) for m in row.get("members", ()))
+    appointed_on = d(row["appointed_on"])
+    return CommissionerPlan(
+        **{**row, "appointed_on": appointed_on, "assignments": assignments, "members": members}
+    )
 
-COMMISSIONERS = [
-    # Active in 2020 (13) ----------------------------------------------------------------------
-    CommissionerPlan("钱国良", ONE, "crops", "蔬菜育种与设施栽培", d("2018-03-15"), PROVINCE_DEPT, (
-        A(GUANGCHEN, "港中村", d("2018-04-01"), None, "设施蔬菜新品种引进与示范,带动农户增收"),
-    ), person="钱国良", employer="浙江省农业科学院"),
-    CommissionerPlan("许晴", ONE, "food", "林特产品加工", d("2019-03-01"), PROVINCE_DEPT, (
-        A(LINDAI, "徐家埭村", d("2019-03-15"), d("2021-12-31"), "农产品初加工与品牌打造"),
-    ), person="许晴", employer="浙江农林大学"),
-    CommissionerPlan("王立军", ONE, "crops", "农业生物技术", d("2020-02-20"), PROVINCE_DEPT, (
-        A(XINDAI, "鱼圻塘村", d("2020-03-01"), d("2022-02-28"), "水稻绿色生产与生物防控示范"),
-    ), person="王立军", employer="浙江大学"),
-    CommissionerPlan(LOGIN_COMMISSIONER, ONE, "crops", "西甜瓜栽培与病虫害防治", d("2019-02-25"), BUREAU, (
-        A(XINCANG, "三叉河村", d("2019-03-01"), d("2021-12-31"), "西甜瓜嫁接育苗与绿色防控"),
-        A(XINCANG, "芦湾村", d("2022-01-01"), None, "设施瓜果提质增效与数字农业应用"),
-    ), employer_name=EXTENSION, login=True),
-    CommissionerPlan("沈美玲(演示)", ONE, "aquaculture", "水产健康养殖", d("2018-03-10"), BUREAU, (
-        A(DUSHANGANG, "黄姑村", d("2018-03-20"), d("2020-12-31"), "南美白对虾健康养殖技术推广"),
-    ), employer_name=AGRI_BUREAU),
-    CommissionerPlan("陆建华(演示)", ONE, "crops", "粮油作物高产栽培", d("2017-03-01"), BUREAU, (
-        A(LINDAI, "东方村", d("2017-03-15"), d("2020-06-30"), "粮油作物高产创建"),
-    ), employer_name=EXTENSION),
-    CommissionerPlan("金晓东(演示)", ONE, "food", "农产品电商与品牌营销", d("2020-04-01"), BUREAU, (
-        A(ZHONGDAI, "南桥村", d("2020-04-10"), d("2023-04-09"), "农产品电商直播与品牌推广"),
-    ), employer_name=JIAXING_ACADEMY),
-    CommissionerPlan("顾志明(演示)", ONE, "aquaculture", "生猪养殖与废弃物资源化", d("2019-04-01"), BUREAU, (
-        A(ZHAPU, "汤山村", d("2019-04-15"), d("2022-04-14"), "养殖废弃物资源化利用"),
-    ), employer_name=JIAXING_ACADEMY),
-    CommissionerPlan("朱丽娟(演示)", ONE, "crops", "食用菌栽培", d("2020-05-01"), BUREAU, (
-        A(CAOQIAO, "百寿村", d("2020-05-10"), d("2021-05-09"), "食用菌工厂化栽培指导"),
-    ), employer_name=EXTENSION),
-    CommissionerPlan("高立新(演示)", ONE, "environment", "农业面源污染治理", d("2018-05-01"), BUREAU, (
-        A(DANGHU, "通界村", d("2018-05-10"), d("2021-05-09"), "农业面源污染治理与美丽乡村建设"),
-    ), employer_name=AGRI_BUREAU),
-    CommissionerPlan(GRAIN_TEAM, T, "crops", "水稻、小麦、油菜绿色高效生产", d("2019-05-01"), "浙江省农业农村厅", (
-        A(LINDAI, "林埭村", d("2019-05-15"), None, "粮油作物新品种新技术示范推广"),
-    ), employer="浙江省农业科学院", members=(
-        ("何建平(演示)", MemberRole.LEADER),
-        ("罗春华(演示)", MemberRole.MEMBER),
-        ("马佳琪(演示)", MemberRole.MEMBER),
-        ("孙忠良(演示)", MemberRole.MEMBER),
-    ), is_demo=False),
-    CommissionerPlan("平湖市西甜瓜产业技术服务团队(演示)", T, "crops", "西甜瓜全产业链技术服务", d("2020-03-01"), BUREAU, (
-        A(GUANGCHEN, "山塘村", d("2020-03-10"), d("2022-12-31"), "西甜瓜产业技术集成与示范"),
-    ), employer_name=EXTENSION, members=(
-        ("周海峰(演示)", MemberRole.LEADER),
-        ("吴秀英(演示)", MemberRole.MEMBER),
-        ("林卫东(演示)", MemberRole.MEMBER),
-    )),
-    CommissionerPlan("浙江省农业科学院", L, "crops", "蔬菜、瓜果与植保技术", d("2020-01-06"), PROVINCE_DEPT, (
-        A(GUANGCHEN, "大齐塘村", d("2020-01-10"), d("2022-12-31"), "法人科技特派员:农业科技成果转化与产业技术服务"),
-    ), organisation="浙江省农业科学院"),
-    # Not active in 2020 -----------------------------------------------------------------------
-    CommissionerPlan("张国强(演示)", ONE, "crops", "葡萄栽培", d("2016-03-01"), BUREAU, (
-        A(XINCANG, "新仓村", d("2016-03-10"), d("2019-12-31"), "葡萄避雨栽培技术推广"),
-    ), employer_name=EXTENSION),
-    CommissionerPlan("杨宇航(演示)", ONE, "equipment", "农业机械与智能装备", d("2021-03-01"), BUREAU, (
-        A(ZHONGDAI, "东湖村", d("2021-03-15"), None, "农机装备智能化改造"),
-    ), employer_name=JIAXING_ACADEMY),
-    CommissionerPlan("浙江农林大学", L, "food", "农产品精深加工", d("2023-02-20"), PROVINCE_DEPT, (
-        A(DUSHANGANG, "白沙湾村", d("2023-03-01"), d("2025-12-31"), "法人科技特派员:农产品精深加工技术服务"),
-    ), organisation="浙江农林大学"),
-]  # fmt: skip
+
+COMMISSIONER_DATA = read("commissioners")
+COMMISSIONERS = [commissioner(row) for row in COMMISSIONER_DATA["commissioners"]]
+LOGIN_COMMISSIONER = next(plan.name for plan in COMMISSIONERS if plan.login)
+L = CommissionerKind.LEGAL_ENTITY
 
 
 class Lookups(References):
@@ -306,7 +254,7 @@ def save_commissioners(lookups: Lookups, rng: random.Random) -> dict[str, Commis
                 "appointed_on": plan.appointed_on,
                 "year": plan.appointed_on.year,
                 "dispatched_by": plan.dispatched_by,
-                "note": f"联系科室:{RURAL_SECTION}" + ("(演示数据)" if plan.is_demo else ""),
+                "note": COMMISSIONER_DATA["note"] + ("(演示数据)" if plan.is_demo else ""),
                 "is_demo": plan.is_demo,
             }
         )
@@ -358,53 +306,12 @@ def save_commissioners(lookups: Lookups, rng: random.Random) -> dict[str, Commis
 
 # -- activity logs ------------------------------------------------------------------------------
 
-TOPICS = {
-    ActivityKind.POLICY_OUTREACH: (
-        "科技特派员惠农政策宣传",
-        "农业科技项目申报政策解读",
-        "乡村振兴科技政策宣讲",
-        "农业保险与科技金融政策宣传",
-        "高素质农民培育政策宣传",
-    ),
-    ActivityKind.TECHNICAL_TRAINING: (
-        "水稻绿色高产栽培技术培训",
-        "设施蔬菜病虫害绿色防控培训",
-        "西甜瓜嫁接育苗技术培训",
-        "食用菌栽培管理技术培训",
-        "农产品电商营销培训",
-        "水产健康养殖技术培训",
-        "测土配方施肥技术培训",
-        "农机安全使用与维护培训",
-    ),
-    ActivityKind.ON_SITE_GUIDANCE: (
-        "田间病虫害诊断现场指导",
-        "大棚温湿度管理现场指导",
-        "养殖池塘水质调控现场指导",
-    ),
-    ActivityKind.TECHNICAL_CONSULTATION: (
-        "种植结构调整技术咨询",
-        "农产品加工设备选型咨询",
-    ),
-}
-PLACES = ("村文化礼堂", "村委会会议室", "农民培训学校", "示范基地", "农业合作社")
-
+ACTIVITY_DATA = read("activities")
+TOPICS = {kind: tuple(topics) for kind, topics in ACTIVITY_DATA["topics"].items()}
+PLACES = tuple(ACTIVITY_DATA["places"])
 # Entries per year besides 2020's outreach and training (kind → how many), spread over the
 # commissioners serving that year.
-OTHER_ENTRIES = {
-    2019: {ActivityKind.POLICY_OUTREACH: 8, ActivityKind.TECHNICAL_TRAINING: 14},
-    2020: {ActivityKind.ON_SITE_GUIDANCE: 14, ActivityKind.TECHNICAL_CONSULTATION: 6},
-    2021: {
-        ActivityKind.POLICY_OUTREACH: 12,
-        ActivityKind.TECHNICAL_TRAINING: 20,
-        ActivityKind.ON_SITE_GUIDANCE: 8,
-    },
-    2025: {ActivityKind.TECHNICAL_TRAINING: 6, ActivityKind.ON_SITE_GUIDANCE: 4},
-    2026: {
-        ActivityKind.POLICY_OUTREACH: 3,
-        ActivityKind.TECHNICAL_TRAINING: 5,
-        ActivityKind.ON_SITE_GUIDANCE: 4,
-    },
-}
+OTHER_ENTRIES = {int(year): kinds for year, kinds in ACTIVITY_DATA["other_entries"].items()}
 
 
 @dataclass
@@ -547,16 +454,7 @@ def save_activities(lookups: Lookups, commissioners, rng: random.Random) -> int:
 
 # -- training institutions --------------------------------------------------------------------
 
-MET, NOT_MET, NA = CheckResult.MET, CheckResult.NOT_MET, CheckResult.NOT_APPLICABLE
-ALL_MET = {
-    Criterion.LEGAL_REGISTRATION: MET,
-    Criterion.SITE_SAFETY: MET,
-    Criterion.FIRE_ACCEPTANCE: MET,
-    Criterion.TEACHER_QUALIFICATION: MET,
-    Criterion.COURSE_FILING: MET,
-    Criterion.FEE_DISCLOSURE: MET,
-    Criterion.PREPAYMENT_SUPERVISION: MET,
-}
+NOT_MET = CheckResult.NOT_MET
 
 
 @dataclass(frozen=True)
@@ -582,36 +480,31 @@ class InstitutionPlan:
     contacts: tuple[tuple[str, str], ...]  # (name, role)
 
 
-V = VisitPlan
-DOUBLE_REDUCTION_VISIT = "双减”后科技类校外培训机构走访调研:实地查看办学条件,了解办学内容与课程设置"
+def optional_date(text: str | None) -> dt.date | None:
+    return d(text) if text else None
 
-INSTITUTIONS = [
-    InstitutionPlan("平湖市启智少儿编程培训中心(演示)", "平湖市启智教育咨询有限公司(演示)", DANGHU, "当湖街道东湖大道1号(演示)", "少儿编程、信息学奥赛基础", InstitutionStatus.OPERATING, ALL_MET, d("2021-11-08"), (
-        V(d("2021-10-19"), f"“{DOUBLE_REDUCTION_VISIT}。场地、消防、师资资料齐全(演示)"),
-        V(d("2026-09-15"), "年度回访:课程内容与备案一致,收费公示到位(演示)"),
-    ), (("王建华(演示)", "负责人"), ("李佳琪(演示)", "联络员"))),
-    InstitutionPlan("平湖市小牛顿科学实验培训学校(演示)", "平湖市小牛顿培训学校(演示)", DANGHU, "当湖街道新华路18号(演示)", "科学实验、STEAM 课程", InstitutionStatus.OPERATING, {**ALL_MET, Criterion.PREPAYMENT_SUPERVISION: NA}, d("2021-11-08"), (
-        V(d("2021-10-19"), f"“{DOUBLE_REDUCTION_VISIT}。不收取预付费,预收费监管不适用(演示)"),
-    ), (("陈美玲(演示)", "校长"), ("赵磊(演示)", "联络员"))),
-    InstitutionPlan("平湖市创客机器人教育培训有限公司(演示)", "平湖市创客机器人教育培训有限公司(演示)", ZHONGDAI, "钟埭街道兴平一路66号(演示)", "机器人搭建、创客制作", InstitutionStatus.OPERATING, ALL_MET, d("2021-11-10"), (
-        V(d("2021-10-21"), f"“{DOUBLE_REDUCTION_VISIT}。部分教室疏散指示标志缺失(演示)", d("2021-11-30"), d("2021-11-25"), "已补设疏散指示标志并复查(演示)"),
-    ), (("刘卫东(演示)", "法定代表人"), ("周静(演示)", "联络员"))),
-    InstitutionPlan("平湖市星空天文科普培训中心(演示)", "平湖市星空科普文化有限公司(演示)", ZHAPU, "乍浦镇雅山路9号(演示)", "天文观测、科普讲座", InstitutionStatus.OPERATING, {
-        Criterion.LEGAL_REGISTRATION: MET,
-        Criterion.SITE_SAFETY: MET,
-        Criterion.TEACHER_QUALIFICATION: MET,
-        Criterion.FEE_DISCLOSURE: MET,
-    }, d("2026-11-10"), (
-        V(d("2026-11-10"), "新登记机构首次走访:消防验收、课程备案与预收费监管材料待补充(演示)"),
-    ), (("黄晓东(演示)", "负责人"),)),
-    InstitutionPlan("平湖市乐高积木科技培训部(演示)", "平湖市乐高积木科技培训部(演示)", XINDAI, "新埭镇创业路28号(演示)", "积木搭建、科学启蒙", InstitutionStatus.RECTIFYING, {**ALL_MET, Criterion.FIRE_ACCEPTANCE: NOT_MET}, d("2026-09-22"), (
-        V(d("2021-10-26"), f"“{DOUBLE_REDUCTION_VISIT}。办学场地尚可(演示)"),
-        V(d("2026-09-22"), "新址未通过消防验收,责令限期整改(演示)", d("2026-10-31")),
-    ), (("孙建平(演示)", "负责人"), ("马敏(演示)", "联络员"))),
-    InstitutionPlan("平湖市航模科技培训中心(演示)", "平湖市航模科技培训中心(演示)", CAOQIAO, "曹桥街道百寿路5号(演示)", "航空模型制作", InstitutionStatus.CLOSED, ALL_MET, d("2021-11-12"), (
-        V(d("2021-10-26"), f"“{DOUBLE_REDUCTION_VISIT}(演示)"),
-    ), (("胡立新(演示)", "原负责人"),)),
-]  # fmt: skip
+
+def institution(row: dict) -> InstitutionPlan:
+    """An institution of data/demo_institutions.json."""
+    visits = tuple(
+        VisitPlan(
+            d(v["visited_on"]),
+            v["findings"],
+            optional_date(v.get("rectification_due")),
+            optional_date(v.get("rectified_on")),
+            v.get("closure_note", ""),
+        )
+        for v in row["visits"]
+    )
+    contacts = tuple((c["name"], c["role"]) for c in row["contacts"])
+    checked_on = d(row["checked_on"])
+    return InstitutionPlan(
+        **{**row, "checked_on": checked_on, "visits": visits, "contacts": contacts}
+    )
+
+
+INSTITUTION_DATA = read("institutions")
+INSTITUTIONS = [institution(row) for row in INSTITUTION_DATA["institutions"]]
 
 
 def save_institutions(lookups: Lookups, rng: random.Random) -> list[TrainingInstitution]:
@@ -650,7 +543,7 @@ def save_institutions(lookups: Lookups, rng: random.Random) -> list[TrainingInst
             row = {
                 "institution_id": institution.pk,
                 "visited_on": visit.visited_on,
-                "visitors": "戴亮等(市科技局)",
+                "visitors": INSTITUTION_DATA["visitors"],
                 "findings": visit.findings,
                 "rectification_required": visit.rectification_due is not None,
                 "rectification_due": visit.rectification_due,
@@ -666,7 +559,7 @@ def save_institutions(lookups: Lookups, rng: random.Random) -> list[TrainingInst
                     "institution_id": institution.pk,
                     "criterion_id": lookups.criteria[code].pk,
                     "result": result,
-                    "note": "消防验收意见书未取得(演示)" if result == NOT_MET else "",
+                    "note": INSTITUTION_DATA["not_met_note"] if result == NOT_MET else "",
                     "checked_on": plan.checked_on,
                     "checked_by_id": staff,
                     "is_demo": True,
@@ -711,7 +604,7 @@ class IssuePlan:
 
 @dataclass(frozen=True)
 class FieldVisitPlan:
-    key: str  # the purpose, unique among the plan's visits of a day
+    purpose: str  # unique among the plan's visits of a day
     visited_on: dt.date
     leader_name: str
     leader_kind: str
@@ -725,60 +618,29 @@ class FieldVisitPlan:
     is_demo: bool = True
 
 
-F, Iss = FollowUpPlan, IssuePlan
-NI = "倪建锋(市科技局党组书记、局长)"
-INCUBATOR_VISIT = "科技企业孵化平台走访调研"
-CAT = IssueCategory
+def field_visit(row: dict) -> FieldVisitPlan:
+    """A visit of data/demo_field_visits.json with its issues and their follow-ups."""
+    issues = tuple(
+        IssuePlan(
+            issue["description"],
+            issue["category"],
+            tuple(
+                FollowUpPlan(
+                    **{
+                        **f,
+                        "due_on": d(f["due_on"]),
+                        "closed_on": optional_date(f.get("closed_on")),
+                    }
+                )
+                for f in issue["follow_ups"]
+            ),
+        )
+        for issue in row["issues"]
+    )
+    return FieldVisitPlan(**{**row, "visited_on": d(row["visited_on"]), "issues": issues})
 
-FIELD_VISITS = [
-    # Seed 003: the director visits three incubation parks.
-    FieldVisitPlan(f"{INCUBATOR_VISIT}·新仓智慧谷", d("2021-10-12"), NI, LeaderKind.INTERNAL, HostKind.INCUBATOR, XINCANG, (
-        Iss("孵化场地配套不足,入驻企业希望增加中试空间(演示)", CAT.LAND_AND_PREMISES, (
-            F("协调新仓镇盘活闲置厂房作为中试场地(演示)", STAFF, "新仓镇人民政府", d("2021-12-31"), d("2021-12-20"), "已协调闲置厂房2000平方米(演示)"),
-        )),
-    ), host_name="平湖新仓智慧谷创业园", summary="各镇街道要抓好孵化器建设,充分发挥其在科技创新领域的带动作用,着力提升服务水平。", is_demo=False),
-    FieldVisitPlan(f"{INCUBATOR_VISIT}·新仓远景", d("2021-10-12"), NI, LeaderKind.INTERNAL, HostKind.PARK, XINCANG, (
-        Iss("园区企业对科技型中小企业评价政策不熟悉(演示)", CAT.POLICY, (
-            F("组织园区企业开展科技政策专场培训(演示)", STAFF, BUREAU, d("2021-11-30"), d("2021-11-18"), "已开展专场培训1场,32家企业参加(演示)"),
-        )),
-    ), host_name="嘉创智谷新仓远景产业园", is_demo=False),
-    FieldVisitPlan(f"{INCUBATOR_VISIT}·张江", d("2021-10-12"), NI, LeaderKind.INTERNAL, HostKind.INCUBATOR, ZHONGDAI, (
-        Iss("在孵企业融资渠道单一(演示)", CAT.FINANCING, (
-            F("对接科技金融产品,举办银企对接会(演示)", STAFF, "平湖市金融发展中心", d("2021-12-31"), d("2021-12-15"), "举办银企对接会,授信1.2亿元(演示)"),
-        )),
-    ), host_name="张江长三角科技城人才创新园", is_demo=False),
-    # Seed 003: the Jiaxing bureau's evaluation team.
-    FieldVisitPlan("科技工作实地考察考评", d("2021-11-16"), "陈天英(嘉兴市科技局党组成员、副局长)", LeaderKind.VISITING, HostKind.OTHER, DANGHU, (
-        Iss("科技创新工作指标完成中存在的困难:研发投入增长放缓(演示)", CAT.OTHER, (
-            F("梳理研发投入重点企业名单并逐家走访(演示)", STAFF, "平湖市科学技术局综合计划科", d("2022-03-31"), d("2022-03-25"), "走访重点企业45家(演示)"),
-        )),
-    ), host_name=BUREAU, leader_body=JIAXING_BUREAU, summary="市科技局党组书记、局长倪建锋汇报科技创新工作指标完成情况、存在的困难和问题及特色亮点工作。", is_demo=False),
-    # 三服务 visits of 2026 (synthetic).
-    FieldVisitPlan("“三服务”企业走访(演示)", d("2026-08-18"), NI, LeaderKind.INTERNAL, HostKind.ENTERPRISE, DANGHU, (
-        Iss("企业研发投入大,流动资金紧张,希望获得科技贷款支持(演示)", CAT.FINANCING, (
-            F("推荐企业申请科技金融“科技贷”并跟踪放款(演示)", STAFF, "平湖市金融发展中心", d("2026-10-15")),
-        )),
-        Iss("急需引进高分子材料方向的研发人才(演示)", CAT.TALENT, (
-            F("推送人才政策并对接高校人才资源(演示)", DANGHU_OFFICER, "市人才办", d("2026-11-15")),
-        )),
-    ), host_enterprise=0),
-    FieldVisitPlan("“三服务”企业走访(演示)", d("2026-09-09"), "戴亮(高新技术科)", LeaderKind.INTERNAL, HostKind.ENTERPRISE, DANGHU, (
-        Iss("省级企业研发中心申报材料准备不足(演示)", CAT.POLICY, (
-            F("上门辅导研发中心申报材料(演示)", STAFF, "平湖市科学技术局高新技术科", d("2026-10-10"), d("2026-09-28"), "已完成申报材料辅导,企业按期申报(演示)"),
-        )),
-    ), host_enterprise=1),
-    FieldVisitPlan("“三服务”企业走访(演示)", d("2026-10-20"), "戴亮(高新技术科)", LeaderKind.INTERNAL, HostKind.ENTERPRISE, ZHONGDAI, (
-        Iss("关键工艺存在技术瓶颈,希望对接高校科研团队(演示)", CAT.TECHNOLOGY, (
-            F("对接浙工大平湖新材料研究院开展联合攻关(演示)", STAFF, "浙工大平湖新材料研究院", d("2027-01-31")),
-            F("组织专家上门诊断(演示)", STAFF, "平湖市科学技术局高新技术科", d("2026-11-20")),
-        )),
-    ), host_enterprise=0),
-    FieldVisitPlan("园区“三服务”调研(演示)", d("2026-11-12"), "钱卫东(嘉兴市人大常委会调研组)(演示)", LeaderKind.VISITING, HostKind.PARK, CAOQIAO, (
-        Iss("园区扩区用地指标紧张(演示)", CAT.LAND_AND_PREMISES, (
-            F("会同自然资源部门研究用地保障方案(演示)", LEADER, "平湖市自然资源和规划局", d("2027-03-31")),
-        )),
-    ), host_name="平湖市科创产业园(演示)", leader_body="嘉兴市人大常委会"),
-]  # fmt: skip
+
+FIELD_VISITS = [field_visit(row) for row in read("field_visits")["field_visits"]]
 
 
 def host_enterprises(town: str) -> list[Organisation]:
@@ -800,7 +662,7 @@ def save_field_visits(lookups: Lookups) -> tuple[int, int]:
         rows.append(
             {
                 "visited_on": plan.visited_on,
-                "purpose": plan.key,
+                "purpose": plan.purpose,
                 "leader_name": plan.leader_name,
                 "leader_kind": plan.leader_kind,
                 "leader_body": plan.leader_body,
@@ -850,18 +712,25 @@ def save_field_visits(lookups: Lookups) -> tuple[int, int]:
 
 # -- the science-finance policy -----------------------------------------------------------------
 
-POLICY_TITLE = "平湖市科技金融办法"
-POLICY_ISSUER = "平湖市科学技术局"
-FIRST_BODIES = ("平湖市财政局", "平湖市金融发展中心")
-REVISION_BODIES = ("平湖市金融发展中心", "平湖市财政局", "中国人民银行平湖市支行")
-V1_TEXT = (
-    "第一条 为加快科技与金融深度融合,支持科技型企业创新发展,制定本办法。(演示文本)\n"
-    "第二条 对科技型中小企业获得的科技贷款给予贴息支持。(演示文本)\n"
-    "第三条 设立科技风险补偿资金池,对合作银行的科技贷款损失给予补偿。(演示文本)"
-)
-V2_TEXT = (
-    V1_TEXT + "\n第四条 支持科技保险、知识产权质押融资,对相关费用给予补助。(演示文本,修订新增)"
-)
+POLICY = read("policy")
+POLICY_TITLE = POLICY["title"]
+V1_TEXT = "\n".join(POLICY["articles"])
+V2_TEXT = "\n".join((*POLICY["articles"], *POLICY["revision"]["added_articles"]))
+
+
+def record_replies(version, staff, replies: list[dict], opinions) -> None:
+    """The bodies' replies (data/demo_policy.json) to the consultation of ``version``."""
+    by_body = {reply["body"]: reply for reply in replies}
+    for opinion in opinions:
+        reply = by_body.get(opinion.body)
+        if reply:
+            policies.record_opinion(
+                opinion,
+                staff,
+                position=reply["position"],
+                text=reply["text"],
+                replied_on=d(reply["replied_on"]),
+            )
 
 
 def save_policy(lookups: Lookups) -> str:
@@ -873,57 +742,42 @@ def save_policy(lookups: Lookups) -> str:
         staff,
         title=POLICY_TITLE,
         domain=PolicyDomain.SCIENCE_FINANCE,
-        issuer=POLICY_ISSUER,
-        note="由市科技局综合计划科牵头修订。",
-        summary="科技贷款贴息、风险补偿资金池(演示)",
+        issuer=POLICY["issuer"],
+        note=POLICY["note"],
+        summary=POLICY["summary"],
         text=V1_TEXT,
     )
+    plan = POLICY["first"]
     first = policy.versions.get(number=1)
-    policies.start_consultation(first, FIRST_BODIES, staff, on=d("2019-02-18"))
-    for opinion, replied_on in zip(
-        first.opinions.order_by("pk"), (d("2019-02-26"), d("2019-03-01")), strict=True
-    ):
-        policies.record_opinion(
-            opinion, staff, position=OpinionPosition.AGREE, text="无意见。", replied_on=replied_on
-        )
+    bodies = [reply["body"] for reply in plan["replies"]]
+    policies.start_consultation(first, bodies, staff, on=d(plan["consulted_on"]))
+    record_replies(first, staff, plan["replies"], first.opinions.order_by("pk"))
     policies.adopt(
         first,
         staff,
-        d("2019-04-01"),
-        on=d("2019-03-20"),
-        document_number="平科〔2019〕12号(演示)",
+        d(plan["effective_from"]),
+        on=d(plan["decided_on"]),
+        document_number=plan["document_number"],
     )
+    plan = POLICY["revision"]
     second = policies.new_version(policy, staff)
     policies.save_draft(
         second,
         staff,
         second.version,
-        title=f"{POLICY_TITLE}(修订稿)",
-        summary="新增科技保险、知识产权质押融资支持(演示)",
+        title=plan["title"],
+        summary=plan["summary"],
         text=V2_TEXT,
     )
     # 科技金融办法修订座谈会 (seed 003): the revision goes to the bodies for their opinions.
     policies.start_consultation(
         second,
-        REVISION_BODIES,
+        plan["bodies"],
         staff,
-        on=d("2021-11-05"),
-        comment="科技金融办法修订座谈会",
+        on=d(plan["consulted_on"]),
+        comment=plan["comment"],
     )
-    replies = {
-        "平湖市金融发展中心": (
-            OpinionPosition.AGREE_WITH_CHANGES,
-            "建议明确风险补偿比例上限。(演示)",
-            d("2021-11-16"),
-        ),
-        "平湖市财政局": (OpinionPosition.AGREE, "同意。(演示)", d("2021-11-19")),
-    }
-    for opinion in second.opinions.all():
-        if opinion.body in replies:
-            position, text, replied_on = replies[opinion.body]
-            policies.record_opinion(
-                opinion, staff, position=position, text=text, replied_on=replied_on
-            )
+    record_replies(second, staff, plan["replies"], second.opinions.all())
     # The texts and opinions are synthetic (the policy itself is the seeds').
     policy.versions.update(is_demo=True)
     ConsultationOpinion.objects.filter(policy_version__policy=policy).update(is_demo=True)
