@@ -45,11 +45,16 @@ class NotBefore(models.CheckConstraint):
         return type(self)(self.later, self.earlier, name=self.name, **options)
 
     def validate(self, model, instance, exclude=None, using=None):
-        if exclude and (self.later in exclude or self.earlier in exclude):
+        """The message stands on the later date, or on the earlier one where only that one is
+        being validated (a form without the later date: a closed rectification's visit moved
+        past its closing is refused on the visit's date, not by the database)."""
+        exclude = exclude or ()
+        on = self.earlier if self.later in exclude else self.later
+        if on in exclude:
             return
         later, earlier = getattr(instance, self.later), getattr(instance, self.earlier)
         if later is not None and earlier is not None and later < earlier:
-            raise ValidationError({self.later: ValidationError(self.message, code="not_before")})
+            raise ValidationError({on: ValidationError(self.message, code="not_before")})
 
 
 def date_order_errors(record, exclude=()) -> dict[str, str]:
@@ -57,11 +62,14 @@ def date_order_errors(record, exclude=()) -> dict[str, str]:
     import, which checks rows without the database's other constraints."""
     found = {}
     for constraint in record._meta.constraints:
-        if isinstance(constraint, NotBefore):
-            try:
-                constraint.validate(type(record), record, exclude=set(exclude) | set(found))
-            except ValidationError:
-                found[constraint.later] = str(constraint.message)
+        if not isinstance(constraint, NotBefore):
+            continue
+        if {constraint.later, constraint.earlier} & (set(exclude) | set(found)):
+            continue  # a date already refused is not refused twice
+        try:
+            constraint.validate(type(record), record)
+        except ValidationError as error:
+            found.update((name, messages[0]) for name, messages in error.message_dict.items())
     return found
 
 

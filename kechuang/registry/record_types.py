@@ -872,7 +872,7 @@ class RecordType:
     # -- the pages ------------------------------------------------------------------------------
     @cached_property
     def List(self) -> type[RecordListView]:
-        io = self.has_permission("export")
+        exports, imports = self.has_permission("export"), self.has_permission("import")
         attrs = {
             "record_type": self,
             "model": self.model,
@@ -882,9 +882,9 @@ class RecordType:
             "columns": self.list_columns,
             "default_sort": self.default_sort,
             "export": self.export,
-            "importer": self.key if io else "",
-            "export_permission": self.permission("export") if io else "",
-            "import_permission": self.permission("import") if io else "",
+            "importer": self.key if imports else "",
+            "export_permission": self.permission("export") if exports else "",
+            "import_permission": self.permission("import") if imports else "",
         }
         return self.build("List", (DeclaredList, self.list_view), attrs)
 
@@ -1070,7 +1070,7 @@ class RecordType:
         scoped = tuple(
             name
             for name in self.fields
-            if self.model_field(name).many_to_one
+            if (self.model_field(name).many_to_one or self.model_field(name).one_to_one)
             and hasattr(self.model_field(name).related_model, "scope_paths")
         )
         attrs = {

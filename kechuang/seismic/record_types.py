@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -506,6 +507,8 @@ class ConstructionProjectType(SeismicRecordType):
     more_filters = {
         "below_requirement": BelowRequirementFilter(annotate=lambda qs: qs.with_latest_design()),
         "inspected": YesNoFilter(label=gettext_lazy("Inspected"), method=inspected),
+        # The API's name before the declaration (clients that still send it keep their filter).
+        "start_year": YearFilter(field_name="start_year", widget=forms.HiddenInput),
     }
     search = ("name", "owner_name", "owner__name", "address")
     natural_key = ("town", "name")
@@ -664,6 +667,8 @@ class InspectionType(SeismicRecordType):
         "open_rectification": YesNoFilter(
             label=gettext_lazy("Rectification open"), method=rectification_open
         ),
+        # The API's name before the declaration (clients that still send it keep their filter).
+        "rectification_open": YesNoFilter(method=rectification_open, widget=forms.HiddenInput),
     }
     search = ("project__name", "project__owner_name", "inspectors", "findings")
     natural_key = ("project", "inspected_on")

@@ -65,3 +65,15 @@ def test_the_database_refuses_what_validation_refuses():
 
     with pytest.raises(IntegrityError), transaction.atomic():
         record.save()
+
+
+def test_a_form_without_the_later_date_hears_it_on_the_earlier_one():
+    """Validation of the earlier date alone (a form without the later one) refuses on it."""
+    constraint = next(c for c in Qualification._meta.constraints if isinstance(c, NotBefore))
+    record = period(valid_from=dt.date(2020, 1, 1), valid_until=dt.date(2019, 12, 31))
+
+    with pytest.raises(ValidationError) as caught:
+        constraint.validate(Qualification, record, exclude={"valid_until"})
+
+    assert caught.value.message_dict == {"valid_from": ["有效期止早于有效期起。"]}
+    constraint.validate(Qualification, record, exclude={"valid_until", "valid_from"})  # neither

@@ -510,3 +510,27 @@ def test_a_town_officer_cannot_leave_a_records_town_empty(client, w):
 
     client.force_login(w.staff)  # reaches every town: a city-wide training
     assert post(client, f"{API}/trainings/", training).status_code == 201
+
+
+def test_the_api_keeps_the_filter_names_clients_used_before_the_declarations(client, w):
+    """?start_year= (construction projects) and ?rectification_open= (inspections) filter as
+    ?year= and ?open_rectification= do: an old client gets its filtered list, not all rows."""
+    from .factories import ConstructionProjectFactory, InspectionFactory
+
+    old = ConstructionProjectFactory(start_year=2011, started_on=None)
+    new = ConstructionProjectFactory(start_year=2012, started_on=None)
+    still_open = InspectionFactory(project=old, rectification_required=True)
+    closed = InspectionFactory(project=new, rectification_required=False)
+    client.force_login(w.staff)
+
+    def ids(path):
+        response = client.get(path)
+        assert response.status_code == 200, response.content
+        return {row["id"] for row in response.json()["results"]}
+
+    base = "/api/v1/seismic/"
+    assert ids(base + "construction-projects/?start_year=2011") == {old.pk}
+    assert ids(base + "construction-projects/?year=2011") == {old.pk}
+    opened = ids(base + "inspections/?rectification_open=true")
+    assert opened == ids(base + "inspections/?open_rectification=true")
+    assert still_open.pk in opened and closed.pk not in opened

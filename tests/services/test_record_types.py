@@ -150,3 +150,29 @@ def test_my_activities_form_is_the_declared_activity_form(w):
     assert issubclass(MyActivityForm, ActivityType.instance.Form)
     form = MyActivityForm(user=w.a_user, commissioners=w.a.__class__.objects.filter(pk=w.a.pk))
     assert "commissioner" not in form.fields  # the login's own
+
+
+def test_a_closed_visit_cannot_be_moved_past_its_closing(client, w):
+    """The form has the visit's date but not the closing date (a step of its own): moving the
+    visit after the closing is refused on the visit's date, with the rule's words, not by the
+    database."""
+    institution = TrainingInstitutionFactory(town=w.east)
+    visit = InstitutionVisitFactory(
+        institution=institution,
+        visited_on=dt.date(2024, 3, 1),
+        rectification_required=True,
+        rectification_due=dt.date(2024, 3, 31),
+        rectified_on=dt.date(2024, 3, 10),
+    )
+    client.force_login(w.staff)
+    edit = url("institutionvisit-edit", institution.pk, visit.pk)
+    form = client.get(edit).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data.update(visited_on="2024-04-01", rectification_due="2024-04-30", version=visit.version)
+
+    response = client.post(edit, {k: v for k, v in data.items() if v != ""})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["visited_on"] == ["整改关闭日期不能早于走访日期。"]
+    visit.refresh_from_db()
+    assert visit.visited_on == dt.date(2024, 3, 1)

@@ -75,7 +75,7 @@ def formatted(value):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return f"{value:,.2f}"
-    if isinstance(value, models.Model) and hasattr(value, "get_absolute_url"):
+    if isinstance(value, models.Model) and record_url(value):
         return value  # the template links it
     return str(value)
 
