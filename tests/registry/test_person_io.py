@@ -3,22 +3,19 @@ person import's columns and re-imports unchanged; a row edited in Excel updates 
 bad cell is named by row and column and nothing is written. Personal data: only the roles that
 export organisations export people (the town officer within their town), only staff import."""
 
-import io
-
 import pytest
-import xlsxwriter
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from python_calamine import CalamineWorkbook
 
 from kechuang.accounts.enums import RoleCode
 from kechuang.audit.chain import verify
 from kechuang.audit.models import AuditEvent
 from kechuang.core.enums import CodeList, ImportStatus
-from kechuang.core.models import CodeItem, ImportJob
+from kechuang.core.models import CodeItem
 from kechuang.registry.declarations import PersonType
 from kechuang.registry.enums import Degree, TalentLevel, Title
 from kechuang.registry.models import Person
+from tests import excel
+from tests.excel import confirm, download, workbook
 from tests.factories import OrganisationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,21 +58,7 @@ def staff(client, make_user):
 
 
 def exported(client, query="") -> tuple[bytes, list[list]]:
-    response = client.get(reverse("registry:person-export") + query)
-    assert response.status_code == 200
-    content = b"".join(response.streaming_content)
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
-    return content, rows
-
-
-def workbook(rows: list[list]) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer)
-    sheet = book.add_worksheet()
-    for n, row in enumerate(rows):
-        sheet.write_row(n, 0, row)
-    book.close()
-    return buffer.getvalue()
+    return download(client, reverse("registry:person-export") + query)
 
 
 def row(**values) -> list:
@@ -83,15 +66,7 @@ def row(**values) -> list:
 
 
 def upload(client, content: bytes):
-    url = reverse("core:import-upload", args=[KEY])
-    response = client.post(url, {"file": SimpleUploadedFile("人才.xlsx", content)})
-    return response, ImportJob.objects.filter(importer=KEY).order_by("-id").first()
-
-
-def confirm(client, job) -> ImportJob:
-    client.post(reverse("core:import-confirm", args=[job.pk]))
-    job.refresh_from_db()
-    return job
+    return excel.upload(client, KEY, content, "人才.xlsx")
 
 
 def test_an_export_reimports_unchanged(client, world, people, staff):

@@ -4,13 +4,9 @@ a province's certificate list is imported by credit code; a bad row is named by 
 and nothing is written; who may export and import."""
 
 import datetime as dt
-import io
 
 import pytest
-import xlsxwriter
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from python_calamine import CalamineWorkbook
 
 from kechuang.accounts.enums import RoleCode
 from kechuang.audit.models import AuditEvent
@@ -19,6 +15,8 @@ from kechuang.core.models import CodeItem, ImportJob
 from kechuang.registry.declarations import QualificationType
 from kechuang.registry.enums import QualificationKind
 from kechuang.registry.models import Qualification
+from tests import excel
+from tests.excel import confirm, download, workbook
 from tests.factories import QualificationFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,21 +70,7 @@ def staff(client, make_user):
 
 
 def exported(client, query="") -> tuple[bytes, list[list]]:
-    response = client.get(reverse("registry:qualification-export") + query)
-    assert response.status_code == 200
-    content = b"".join(response.streaming_content)
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
-    return content, rows
-
-
-def workbook(rows: list[list]) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer)
-    sheet = book.add_worksheet()
-    for n, values in enumerate(rows):
-        sheet.write_row(n, 0, values)
-    book.close()
-    return buffer.getvalue()
+    return download(client, reverse("registry:qualification-export") + query)
 
 
 def row(**values) -> list:
@@ -94,15 +78,7 @@ def row(**values) -> list:
 
 
 def upload(client, content: bytes) -> ImportJob:
-    url = reverse("core:import-upload", args=[KEY])
-    client.post(url, {"file": SimpleUploadedFile("资质.xlsx", content)})
-    return ImportJob.objects.filter(importer=KEY).order_by("-id").first()
-
-
-def confirm(client, job) -> ImportJob:
-    client.post(reverse("core:import-confirm", args=[job.pk]))
-    job.refresh_from_db()
-    return job
+    return excel.upload(client, KEY, content, "资质.xlsx")[1]
 
 
 def test_the_export_is_a_towns_holders_on_a_date_and_reimports_unchanged(
