@@ -34,10 +34,18 @@ def workbook(rows: list[list]) -> bytes:
     return buffer.getvalue()
 
 
-def upload(client, key: str, content: bytes, name: str = "导入.xlsx"):
-    """The upload's response and the import job it made (checked, not yet committed)."""
+def workbook_of(columns, rows: list[dict]) -> bytes:
+    """A workbook in an import's columns (their headers first), a row per dict of values by
+    column field (a missing one left empty)."""
+    header = [c.header for c in columns]
+    return workbook([header, *([row.get(c.field, "") for c in columns] for row in rows)])
+
+
+def upload(client, key: str, content: bytes, name: str = "导入.xlsx", **extra):
+    """The upload's response and the import job it made (checked, not yet committed);
+    ``extra`` goes with the request (headers)."""
     url = reverse("core:import-upload", args=[key])
-    response = client.post(url, {"file": SimpleUploadedFile(name, content)})
+    response = client.post(url, {"file": SimpleUploadedFile(name, content)}, **extra)
     return response, ImportJob.objects.filter(importer=key).order_by("-id").first()
 
 

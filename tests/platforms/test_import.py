@@ -3,19 +3,14 @@ with row errors naming row and column; an export is exactly the filtered list in
 template's columns and re-imports unchanged; both need the area's permissions."""
 
 import datetime as dt
-import io
 
 import pytest
-import xlsxwriter
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from python_calamine import CalamineWorkbook
 
 from kechuang.accounts.enums import DataScope, UserKind
 from kechuang.audit.chain import verify
 from kechuang.audit.models import AuditEvent
 from kechuang.core.enums import ImportStatus
-from kechuang.core.models import ImportJob
 from kechuang.platforms.enums import RDLevel, TalentRole, TenancyEnd
 from kechuang.platforms.models import (
     Incubator,
@@ -35,6 +30,9 @@ from kechuang.platforms.record_types import (
 )
 from kechuang.platforms.reference import ROLE_GRANTS
 from kechuang.registry.models import Person
+from tests.excel import confirm, upload
+from tests.excel import download as exported
+from tests.excel import workbook_of as workbook
 from tests.factories import OrganisationFactory, role, user
 
 from .factories import World
@@ -45,37 +43,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def w(make_user):
     return World(make_user)
-
-
-def workbook(column_list, rows: list[dict]) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer)
-    sheet = book.add_worksheet()
-    sheet.write_row(0, 0, [c.header for c in column_list])
-    for n, row in enumerate(rows, start=1):
-        sheet.write_row(n, 0, [row.get(c.field, "") for c in column_list])
-    book.close()
-    return buffer.getvalue()
-
-
-def upload(client, key: str, content: bytes):
-    url = reverse("core:import-upload", args=[key])
-    response = client.post(url, {"file": SimpleUploadedFile("平台.xlsx", content)})
-    return response, ImportJob.objects.filter(importer=key).order_by("-id").first()
-
-
-def confirm(client, job) -> ImportJob:
-    client.post(reverse("core:import-confirm", args=[job.pk]))
-    job.refresh_from_db()
-    return job
-
-
-def exported(client, url: str) -> tuple[bytes, list[list]]:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    content = b"".join(response.streaming_content)
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
-    return content, rows
 
 
 def east_importer(w):

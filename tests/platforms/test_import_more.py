@@ -36,6 +36,9 @@ from kechuang.platforms.record_types import (
 from kechuang.registry.enums import IndustryChain, OrganisationKind, TalentLevel
 from kechuang.registry.models import Zone
 from kechuang.registry.reference import ETDZ, HIGH_TECH_ZONE
+from tests.excel import confirm, upload
+from tests.excel import download as exported
+from tests.excel import workbook_of as workbook
 from tests.factories import OrganisationFactory
 
 from .factories import (
@@ -45,7 +48,7 @@ from .factories import (
     World,
     ZoneEvaluationFactory,
 )
-from .test_import import confirm, east_importer, exported, upload, workbook
+from .test_import import east_importer
 
 pytestmark = pytest.mark.django_db
 

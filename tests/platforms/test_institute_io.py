@@ -17,10 +17,13 @@ from kechuang.platforms.enums import DatePrecision
 from kechuang.platforms.models import Institute
 from kechuang.platforms.record_types import InstituteType
 from kechuang.registry.enums import IndustryChain, OrganisationKind
+from tests.excel import confirm, upload
+from tests.excel import download as exported
+from tests.excel import workbook_of as workbook
 from tests.factories import OrganisationFactory
 
 from .factories import World
-from .test_import import confirm, east_importer, exported, upload, workbook
+from .test_import import east_importer
 
 pytestmark = pytest.mark.django_db
 KEY = "platforms.institute"

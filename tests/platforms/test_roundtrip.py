@@ -14,10 +14,11 @@ from kechuang.platforms.enums import IncubatorKind, PlatformLevel, TenancyEnd
 from kechuang.platforms.models import Incubator, Institute, InstituteTalent, RDInstitution, Tenancy
 from kechuang.registry.models import Zone
 from kechuang.registry.reference import HIGH_TECH_ZONE
+from tests.excel import confirm, upload
+from tests.excel import download as exported
 from tests.factories import OrganisationFactory
 
 from .factories import IncubatorFactory, TenancyFactory, World
-from .test_import import confirm, exported, upload
 
 pytestmark = pytest.mark.django_db
 

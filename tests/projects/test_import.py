@@ -8,19 +8,17 @@ import io
 from decimal import Decimal
 
 import pytest
-import xlsxwriter
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from kechuang.audit.chain import verify
 from kechuang.audit.models import AuditEvent
 from kechuang.core.enums import CodeList, ImportStatus
-from kechuang.core.models import ImportJob
 from kechuang.projects.enums import Conclusion, State
 from kechuang.projects.interfaces import columns
 from kechuang.projects.models import Application, Expert
 from kechuang.projects.record_types import ExpertType
+from tests.excel import confirm, upload
+from tests.excel import workbook_of as workbook
 from tests.factories import CodeItemFactory, OrganisationFactory
 
 from .factories import ProjectWorld, tech_field
@@ -39,29 +37,6 @@ def world(make_user):
     world.ai = tech_field("ai", "人工智能与机器人")
     world.professor = CodeItemFactory(code_list=CodeList.TITLE, code="professor", name="教授")
     return world
-
-
-def workbook(column_list, rows: list[dict]) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer)
-    sheet = book.add_worksheet()
-    sheet.write_row(0, 0, [c.header for c in column_list])
-    for n, row in enumerate(rows, start=1):
-        sheet.write_row(n, 0, [row.get(c.field, "") for c in column_list])
-    book.close()
-    return buffer.getvalue()
-
-
-def upload(client, key: str, content: bytes, **headers):
-    url = reverse("core:import-upload", args=[key])
-    response = client.post(url, {"file": SimpleUploadedFile("导入.xlsx", content)}, **headers)
-    return response, ImportJob.objects.filter(importer=key).order_by("-id").first()
-
-
-def confirm(client, job) -> ImportJob:
-    client.post(reverse("core:import-confirm", args=[job.pk]))
-    job.refresh_from_db()
-    return job
 
 
 def exported(client, url: str) -> bytes:

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 import xlsxwriter
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
@@ -18,7 +17,6 @@ from kechuang.audit.chain import verify
 from kechuang.audit.models import AuditEvent
 from kechuang.core.domain.imports import stale_message
 from kechuang.core.enums import ImportStatus
-from kechuang.core.models import ImportJob
 from kechuang.registry.record_types import RECORD_TYPES
 from kechuang.seismic.domain import shelters
 from kechuang.seismic.enums import (
@@ -38,6 +36,8 @@ from kechuang.seismic.record_types import (
     TrainingType,
 )
 from kechuang.seismic.reference import ROLE_GRANTS
+from tests.excel import confirm, upload
+from tests.excel import workbook_of as workbook
 from tests.factories import OrganisationFactory, role, user
 
 from .factories import (
@@ -93,29 +93,6 @@ class World:
 @pytest.fixture
 def w(make_user):
     return World(make_user)
-
-
-def workbook(column_list, rows: list[dict]) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer)
-    sheet = book.add_worksheet()
-    sheet.write_row(0, 0, [c.header for c in column_list])
-    for n, row in enumerate(rows, start=1):
-        sheet.write_row(n, 0, [row.get(c.field, "") for c in column_list])
-    book.close()
-    return buffer.getvalue()
-
-
-def upload(client, key: str, content: bytes):
-    url = reverse("core:import-upload", args=[key])
-    response = client.post(url, {"file": SimpleUploadedFile("防震减灾.xlsx", content)})
-    return response, ImportJob.objects.filter(importer=key).order_by("-id").first()
-
-
-def confirm(client, job) -> ImportJob:
-    client.post(reverse("core:import-confirm", args=[job.pk]))
-    job.refresh_from_db()
-    return job
 
 
 def raw_workbook(rows: list[list]) -> bytes:

@@ -17,10 +17,11 @@ from kechuang.seismic.enums import EvaluationConclusion
 from kechuang.seismic.models import SafetyEvaluation
 from kechuang.seismic.record_types import SafetyEvaluationType
 from kechuang.seismic.reference import ROLE_GRANTS
+from tests.excel import confirm, upload
+from tests.excel import workbook_of as workbook
 from tests.factories import OrganisationFactory, role, user
 
 from .factories import ConstructionProjectFactory, SafetyEvaluationFactory, zoned_town
-from .test_import import confirm, upload, workbook
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,6 @@ import datetime as dt
 import io
 
 import pytest
-import xlsxwriter
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kechuang.accounts.enums import DataScope, RoleCode, UserKind
@@ -35,6 +33,8 @@ from kechuang.services.models import (
     TrainingInstitution,
 )
 from kechuang.services.reference import ROLE_GRANTS
+from tests.excel import confirm, upload
+from tests.excel import workbook_of as workbook
 from tests.factories import OrganisationFactory, PersonFactory, role, user
 
 from .factories import (
@@ -51,29 +51,6 @@ pytestmark = pytest.mark.django_db
 def columns_of(key: str):
     """The columns of an import (a declared record type's come from its declaration)."""
     return importer_for(key).columns
-
-
-def workbook(column_list, rows: list[dict]) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer)
-    sheet = book.add_worksheet()
-    sheet.write_row(0, 0, [c.header for c in column_list])
-    for n, row in enumerate(rows, start=1):
-        sheet.write_row(n, 0, [row.get(c.field, "") for c in column_list])
-    book.close()
-    return buffer.getvalue()
-
-
-def upload(client, key: str, content: bytes):
-    url = reverse("core:import-upload", args=[key])
-    response = client.post(url, {"file": SimpleUploadedFile("服务.xlsx", content)})
-    return response, ImportJob.objects.filter(importer=key).order_by("-id").first()
-
-
-def confirm(client, job) -> ImportJob:
-    client.post(reverse("core:import-confirm", args=[job.pk]))
-    job.refresh_from_db()
-    return job
 
 
 def imported(client, key, column_list, rows) -> ImportJob:
