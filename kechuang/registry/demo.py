@@ -9,9 +9,11 @@ Two kinds of records:
   ``seed-facts.yaml`` for ``industry.new_materials`` and ``industry.electronic_info``
   (see ``docs/seed-facts-map.yaml``).
 
-Everything comes from fixed tables and one seeded ``random.Random``, so every run plans the
-same records; they are saved with ``update_or_create`` on natural keys (USCC, organisation and
-year, organisation/kind/number, person name and organisation), so a second run changes nothing.
+Everything comes from fixed tables — the data files ``data/demo_*.json``: the named
+enterprises and institutions, the chains' name words and towns, the certificates' issue dates,
+the people — and one seeded ``random.Random``, so every run plans the same records; they are
+saved with ``update_or_create`` on natural keys (USCC, organisation and year,
+organisation/kind/number, person name and organisation), so a second run changes nothing.
 Amounts are ``Decimal`` 万元 with two decimals; where a published sum must come out exactly,
 the last amount takes the remainder.
 """
@@ -19,19 +21,33 @@ the last amount takes the remainder.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import count
+from pathlib import Path
 
 from kechuang.accounts import demo as accounts_demo
 from kechuang.core.enums import CodeList
 from kechuang.core.models import CodeItem
 
 from .domain.uscc import make_uscc
-from .enums import Degree, IndustryChain, OrganisationKind, QualificationKind, TalentLevel, Title
+from .enums import IndustryChain, OrganisationKind, QualificationKind
 from .models import EnterpriseYear, Organisation, Person, Qualification, Town, Zone
 from .reference import ETDZ, HIGH_TECH_ZONE
+
+# The tables of the demo are in data/demo_*.json; what is done with them is here.
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def read(name: str) -> dict:
+    return json.loads((DATA / f"demo_{name}.json").read_text(encoding="utf-8"))
+
+
+def d(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
 
 CENT = Decimal("0.01")
 YEAR = 2020  # the year the figures of seed 000 describe (“去年”, published early 2021)
@@ -54,15 +70,8 @@ ELECTRONIC_ABOVE_SCALE_OUTPUT = Decimal("1246600.00")  # 124.66 亿元, above-sc
 ELECTRONIC_SMALL = 12  # synthetic non-above-scale electronic-information enterprises
 
 PINGHU = "330482"
-PROVINCE = "330000"
-CENTRAL = "100000"  # bodies registered by central government departments
-BEIJING = "110000"
-
-# Towns by name (see registry.reference.TOWNS).
-DANGHU, ZHONGDAI, CAOQIAO = "当湖街道", "钟埭街道", "曹桥街道"
-ZHAPU, XINDAI, XINCANG = "乍浦镇", "新埭镇", "新仓镇"
-GUANGCHEN, LINDAI, DUSHANGANG = "广陈镇", "林埭镇", "独山港镇"
-ETDZ_TOWNS = (ZHONGDAI, CAOQIAO, DANGHU)
+# The towns of the economic and technological development zone (see registry.reference.TOWNS).
+ETDZ_TOWNS = ("钟埭街道", "曹桥街道", "当湖街道")
 # Chains whose synthetic enterprises in those towns may also sit in the provincial high-tech zone.
 HIGH_TECH_ZONE_CHAINS = (
     IndustryChain.ADVANCED_EQUIPMENT,
@@ -142,32 +151,29 @@ class Named:
 
 
 NM, EI = IndustryChain.NEW_MATERIALS, IndustryChain.ELECTRONIC_INFO
+ORGANISATION_DATA = read("organisations")
 
-NAMED_ENTERPRISES = [
-    # 新材料 (seed 000: “独山能源、平湖石化、卫星能源、传化天松、高正新材料等成长性新材料企业”)
-    Named(10_000_001, "浙江独山能源有限公司", "26", NM, DUSHANGANG, Decimal("618450.00"), True, high_tech_year=2019),
-    Named(10_000_002, "平湖石化有限责任公司", "28", NM, DUSHANGANG, Decimal("382160.00"), True, high_tech_year=2018),
-    Named(10_000_003, "浙江卫星能源有限公司", "26", NM, DUSHANGANG, Decimal("263740.00"), True, high_tech_year=2020),
-    Named(10_000_004, "浙江传化天松新材料有限公司", "26", NM, ZHAPU, Decimal("47980.00"), True, high_tech_year=2018),
-    Named(10_000_005, "浙江高正新材料科技股份有限公司", "29", NM, ZHONGDAI, Decimal("35620.00"), True, high_tech_year=2019),
-    # 电子信息 (seed 000: 微电机集群, 汽车电子, 物联网与光电智能; seed 000 news: 芯越 in the ETDZ)
-    Named(10_000_011, "日本电产芝浦(浙江)有限公司", "38", EI, ZHONGDAI, Decimal("213560.00"), True, (ETDZ,), 2019),
-    Named(10_000_012, "日本电产汽车马达(浙江)有限公司", "38", EI, CAOQIAO, Decimal("158240.00"), True, (ETDZ,), 2020),
-    Named(10_000_013, "日本电产三协(浙江)有限公司", "38", EI, ZHONGDAI, Decimal("96380.00"), True, (ETDZ,), 2018),
-    Named(10_000_014, "科世科汽车部件(平湖)有限公司", "39", EI, DANGHU, Decimal("121470.00"), True, (ETDZ,), 2019),
-    Named(10_000_015, "宜兰汽车配件制造(平湖)有限公司", "39", EI, CAOQIAO, Decimal("67850.00"), True, (ETDZ,), 2020),
-    Named(10_000_016, "浙江汉脑数码科技有限公司", "39", EI, DANGHU, Decimal("21930.00"), True, high_tech_year=2018),
-    Named(10_000_017, "平湖波江通信科技有限公司", "39", EI, XINCANG, Decimal("14620.00"), True, high_tech_year=2020),
-    Named(10_000_018, "芯越微电子材料(嘉兴)有限公司", "39", EI, ZHONGDAI, Decimal("1480.00"), False, (ETDZ,), new_in_2020=True),
-    # 康达智多功能镜头省级高新技术企业研究开发中心 (seed 000): lenses, an electronic-information
-    # enterprise, so it counts among the 28 above-scale ones.
-    Named(10_000_019, "平湖康达智精密光学有限公司", "40", EI, LINDAI, Decimal("25760.00"), True, high_tech_year=2020),
-    # Others: 宏利 (汽车橡胶件), 华福医疗器械 (in the high-tech zone, seed 003), 润泽国际信息港
-    # (data centres completed, operating from 2021: no 2020 figures).
-    Named(10_000_021, "浙江宏利汽车橡胶件有限公司", "29", IndustryChain.AUTO_PARTS, XINDAI, Decimal("44830.00"), True, high_tech_year=2019),
-    Named(10_000_022, "浙江华福医疗器械有限公司", "35", IndustryChain.BIOMEDICINE, CAOQIAO, Decimal("18260.00"), True, (HIGH_TECH_ZONE,), 2018),
-    Named(10_000_023, "平湖润泽国际信息港有限公司", "64", IndustryChain.DIGITAL_ECONOMY, ZHONGDAI, None, False, (HIGH_TECH_ZONE,)),
-]  # fmt: skip
+
+def named(row: dict) -> Named:
+    """A row of data/demo_organisations.json's named_enterprises.
+
+    The seeds name them: new materials (seed 000: “独山能源、平湖石化、卫星能源、传化天松、
+    高正新材料等成长性新材料企业”); electronic information (seed 000: 微电机集群, 汽车电子,
+    物联网与光电智能; 芯越 in the ETDZ; 康达智's lens R&D centre, so it counts among the 28
+    above-scale ones); others: 宏利 (汽车橡胶件), 华福医疗器械 (in the high-tech zone, seed
+    003), 润泽国际信息港 (data centres operating from 2021: ``output`` null, no 2020 figures).
+    """
+    output = row["output"]
+    return Named(
+        **{
+            **row,
+            "output": Decimal(output) if output is not None else None,
+            "zones": tuple(row["zones"]),
+        }
+    )
+
+
+NAMED_ENTERPRISES = [named(row) for row in ORGANISATION_DATA["named_enterprises"]]
 
 
 @dataclass(frozen=True)
@@ -181,29 +187,11 @@ class Institution:
     former_names: str = ""
 
 
-U, R = OrganisationKind.UNIVERSITY, OrganisationKind.RESEARCH_ORG
-A, S = OrganisationKind.AGENCY, OrganisationKind.SCHOOL
-
-INSTITUTIONS = [
-    Institution(10_100_001, "浙江工业大学", U, "83", PROVINCE),
-    Institution(10_100_002, "上海交通大学", U, "83", CENTRAL),
-    Institution(10_100_003, "航天科工二院二十三所", R, "73", BEIJING),
-    Institution(10_100_004, "中国农业科学院", R, "73", CENTRAL),
-    Institution(10_100_005, "浙江大学", U, "83", CENTRAL),
-    Institution(10_100_006, "浙江农林大学", U, "83", PROVINCE),
-    Institution(10_100_007, "浙江省农业科学院", R, "73", PROVINCE, former_names="浙江省农科院"),
-    Institution(10_100_008, "杭州电子科技大学", U, "83", PROVINCE),
-    Institution(10_100_009, "清华大学", U, "83", CENTRAL),
-    Institution(10_100_011, "浙江省科技评估和成果转化中心", A, "75", PROVINCE),
-    Institution(10_100_012, "平湖市建筑设计院", A, "74", PINGHU, DANGHU),
-    Institution(10_100_021, "平湖市职业中等专业学校", S, "83", PINGHU, DANGHU, "平湖市职业中专"),
-    Institution(10_100_022, "平湖市交通运输学校", S, "83", PINGHU, CAOQIAO, "平湖市交通学校"),
-    Institution(10_100_023, "平湖技师学院", S, "83", PINGHU, ZHONGDAI),
-    # The new-type R&D institutes (seed 000); their records are kept by kechuang.platforms.
-    Institution(10_100_031, "浙工大平湖新材料研究院", R, "73", PINGHU, DUSHANGANG),
-    Institution(10_100_032, "上海交大平湖智能光电研究院", R, "73", PINGHU, ZHONGDAI),
-    Institution(10_100_033, "航天科工二院二十三所平湖实验室", R, "73", PINGHU, DANGHU),
-]
+# Universities, research organisations, agencies and schools, and the new-type R&D institutes of
+# seed 000 (10_100_031..033, their records kept by kechuang.platforms); ``region`` is the
+# registering region (330482 Pinghu, 330000 the province, 110000 Beijing, 100000 bodies of
+# central government departments).
+INSTITUTIONS = [Institution(**row) for row in ORGANISATION_DATA["institutions"]]
 
 
 # Synthetic enterprises ----------------------------------------------------------------------
@@ -222,64 +210,31 @@ class Profile:
     small: int = 0
 
 
-PROFILES = {
-    NM: Profile(
-        NM,
-        21_000_000,
-        ("新材料科技", "高分子材料", "化纤", "精细化工", "复合材料", "塑业", "涂层材料"),
-        ("26", "29", "28", "26", "30", "29", "32"),
-        # The chemical parks are at the port: 独山港 and 乍浦 take most.
-        (DUSHANGANG, ZHAPU, DUSHANGANG, XINDAI, ZHAPU, LINDAI, GUANGCHEN, XINCANG, DANGHU, ZHONGDAI, CAOQIAO, DUSHANGANG),
-    ),
-    EI: Profile(
-        EI,
-        22_000_000,
-        ("电子科技", "微电机", "光电科技", "通信技术", "电子元件", "智能科技"),
-        ("39", "38", "39", "40", "39", "38"),
-        (ZHONGDAI, CAOQIAO, DANGHU, ZHONGDAI, XINDAI, CAOQIAO, XINCANG, DANGHU, LINDAI, ZHAPU),
-    ),
-    IndustryChain.AEROSPACE: Profile(
-        IndustryChain.AEROSPACE, 23_000_000, ("航空科技", "航天技术", "卫星应用"),
-        ("37", "39", "34"), (CAOQIAO, ZHONGDAI, DANGHU), above=3, small=3,
-    ),
-    IndustryChain.DIGITAL_ECONOMY: Profile(
-        IndustryChain.DIGITAL_ECONOMY, 24_000_000, ("数字科技", "信息技术", "软件", "网络科技"),
-        ("65", "64", "65"), (DANGHU, ZHONGDAI, XINCANG, CAOQIAO), above=4, small=4,
-    ),
-    IndustryChain.ADVANCED_EQUIPMENT: Profile(
-        IndustryChain.ADVANCED_EQUIPMENT, 25_000_000, ("智能装备", "机械", "精密机械", "自动化设备"),
-        ("34", "35", "38", "34"), (ZHONGDAI, CAOQIAO, DANGHU, XINDAI, LINDAI, ZHAPU), above=9, small=5,
-    ),
-    IndustryChain.BIOMEDICINE: Profile(
-        IndustryChain.BIOMEDICINE, 26_000_000, ("生物科技", "医疗器械", "药业"),
-        ("27", "35", "27"), (CAOQIAO, DANGHU, ZHONGDAI), above=4, small=2,
-    ),
-    IndustryChain.MODERN_AGRICULTURE: Profile(
-        IndustryChain.MODERN_AGRICULTURE, 27_000_000, ("农业科技", "生态农业", "食品", "种业"),
-        ("01", "13", "14", "05"), (GUANGCHEN, XINCANG, LINDAI, XINDAI), above=3, small=5,
-    ),
-    IndustryChain.AUTO_PARTS: Profile(
-        IndustryChain.AUTO_PARTS, 28_000_000, ("汽车部件", "汽配", "车业"),
-        ("36", "29", "36"), (XINDAI, ZHONGDAI, LINDAI), above=4, small=2,
-    ),
-    # Pinghu's traditional clothing and luggage makers belong to no chain.
-    None: Profile(
-        None, 29_000_000, ("服饰", "箱包", "制衣"), ("18", "19", "18"),
-        (DANGHU, XINCANG, GUANGCHEN, XINDAI), above=3, small=3,
-    ),
-}  # fmt: skip
+def profile(row: dict) -> Profile:
+    """A row of data/demo_organisations.json's profiles (in the new-materials towns the port's
+    chemical parks, 独山港 and 乍浦, take most; chain null: Pinghu's traditional clothing and
+    luggage makers, which belong to no chain)."""
+    return Profile(
+        **{
+            **row,
+            "words": tuple(row["words"]),
+            "divisions": tuple(row["divisions"]),
+            "towns": tuple(row["towns"]),
+        }
+    )
+
+
+PROFILES = {row["chain"]: profile(row) for row in ORGANISATION_DATA["profiles"]}
 
 # Trade names (字号) of synthetic enterprises: pairs of characters, walked with a stride coprime
 # to the number of pairs so neighbours differ; each is used once.
-_FIRST = "恒瑞鼎盛德信诚泰丰博鑫永昌邦凯欣宇星辰海"
-_SECOND = "晟达通源祥泽锦科睿华"
-_NAME_PREFIXES = ("平湖", "浙江", "平湖市", "嘉兴")
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗沈顾钱陆金"
-GIVEN_NAMES = (
-    "建华", "国强", "志明", "海峰", "秀英", "丽娟", "伟", "敏", "军", "磊",
-    "静", "晓东", "卫东", "春华", "美玲", "建平", "忠良", "佳琪", "宇航", "立新",
-)  # fmt: skip
-ROADS = ("兴业路", "创业路", "科技大道", "工业大道", "新兴一路", "新兴二路", "环湖路", "东方路")
+_FIRST = ORGANISATION_DATA["trade_name_first"]
+_SECOND = ORGANISATION_DATA["trade_name_second"]
+_NAME_PREFIXES = tuple(ORGANISATION_DATA["name_prefixes"])
+PEOPLE_DATA = read("people")
+SURNAMES = PEOPLE_DATA["surnames"]
+GIVEN_NAMES = tuple(PEOPLE_DATA["given_names"])
+ROADS = tuple(ORGANISATION_DATA["roads"])
 
 
 def trade_names():
@@ -292,22 +247,12 @@ def trade_names():
 
 # Issue dates of the national high-tech enterprise certificates of Zhejiang's batches; a
 # certificate is valid for three years from its issue date.
-HIGH_TECH_ISSUED = {
-    2016: dt.date(2016, 11, 21),
-    2017: dt.date(2017, 11, 13),
-    2018: dt.date(2018, 11, 30),
-    2019: dt.date(2019, 12, 4),
-    2020: dt.date(2020, 12, 1),
-    2021: dt.date(2021, 12, 16),
-}
-HIGH_TECH_REVOKED_ON = dt.date(2020, 6, 30)
+QUALIFICATION_DATA = read("qualifications")
+HIGH_TECH_ISSUED = {int(y): d(v) for y, v in QUALIFICATION_DATA["high_tech_issued"].items()}
+HIGH_TECH_REVOKED_ON = d(QUALIFICATION_DATA["high_tech_revoked_on"])
 # Recognition dates of the provincial science and technology enterprises (no expiry).
 PROVINCIAL_TECH_RECOGNISED = {
-    2017: dt.date(2017, 7, 20),
-    2018: dt.date(2018, 8, 10),
-    2019: dt.date(2019, 7, 30),
-    2020: dt.date(2020, 8, 28),
-    2021: dt.date(2021, 8, 20),
+    int(y): d(v) for y, v in QUALIFICATION_DATA["provincial_tech_recognised"].items()
 }
 
 # Which of the 86 new-materials enterprises (named first, then synthetic above-scale, then
@@ -618,31 +563,21 @@ def plan_organisations() -> list[OrganisationPlan]:
 
 # People -------------------------------------------------------------------------------------
 
-# (name, organisation, title, talent level, degree, position, field, is_demo)
+# (name, organisation, title, talent level, degree, position, field, is_demo); seed 000 names
+# 胡庆荣 (“由航天科工二院二十三所所长胡庆荣担任理事长”), the others are synthetic (is_demo).
 PEOPLE = [
-    # seed 000: “由航天科工二院二十三所所长胡庆荣担任理事长”
-    ("胡庆荣", "航天科工二院二十三所", Title.PROFESSOR_LEVEL, None, None, "所长", "", False),
-    ("郭振华", "航天科工二院二十三所", Title.PROFESSOR_LEVEL, None, Degree.DOCTORATE, "研究室主任", "空间目标探测", True),
-    ("陈立新", "浙江工业大学", Title.PROFESSOR, TalentLevel.NATIONAL, Degree.DOCTORATE, "教授", "高分子材料", True),
-    ("周建平", "浙江工业大学", Title.PROFESSOR, TalentLevel.PROVINCIAL, Degree.DOCTORATE, "教授", "催化材料", True),
-    ("沈文婷", "浙江工业大学", Title.ASSOCIATE_PROFESSOR, None, Degree.DOCTORATE, "副教授", "膜材料", True),
-    ("吴浩", "浙江工业大学", Title.ASSOCIATE_PROFESSOR, TalentLevel.PINGHU, Degree.DOCTORATE, "副教授", "复合材料", True),
-    ("刘晓东", "上海交通大学", Title.PROFESSOR, TalentLevel.NATIONAL, Degree.DOCTORATE, "教授", "光电子器件", True),
-    ("孙悦", "上海交通大学", Title.ASSOCIATE_PROFESSOR, TalentLevel.PROVINCIAL, Degree.DOCTORATE, "副教授", "集成光子学", True),
-    ("赵一鸣", "上海交通大学", Title.PROFESSOR_LEVEL, None, Degree.DOCTORATE, "研究员", "光电封装测试", True),
-    ("王立军", "浙江大学", Title.PROFESSOR, TalentLevel.NATIONAL, Degree.DOCTORATE, "教授", "农业生物技术", True),
-    ("许晴", "浙江农林大学", Title.PROFESSOR, TalentLevel.PROVINCIAL, Degree.DOCTORATE, "教授", "林特产品加工", True),
-    ("钱国良", "浙江省农业科学院", Title.PROFESSOR_LEVEL, TalentLevel.JIAXING, Degree.DOCTORATE, "研究员", "蔬菜育种", True),
-    ("何志强", "杭州电子科技大学", Title.PROFESSOR, TalentLevel.PROVINCIAL, Degree.DOCTORATE, "教授", "数字孪生", True),
-    ("林舟", "清华大学", Title.ASSOCIATE_PROFESSOR, None, Degree.DOCTORATE, "副教授", "集成电路", True),
-    ("马建国", "浙江独山能源有限公司", Title.SENIOR_ENGINEER, TalentLevel.PINGHU, Degree.MASTER, "技术中心主任", "聚酯工艺", True),
-    ("蒋丽", "浙江卫星能源有限公司", Title.SENIOR_ENGINEER, TalentLevel.JIAXING, Degree.DOCTORATE, "研发总监", "丙烯酸及酯", True),
-    ("顾晨", "芯越微电子材料(嘉兴)有限公司", Title.SENIOR_ENGINEER, TalentLevel.JIAXING, Degree.DOCTORATE, "技术总监", "电子化学品", True),
-    ("朱海峰", "日本电产芝浦(浙江)有限公司", Title.ENGINEER, None, Degree.BACHELOR, "研发部部长", "微电机", True),
-    ("曹敏", "浙江华福医疗器械有限公司", Title.SENIOR_ENGINEER, TalentLevel.PINGHU, Degree.MASTER, "质量负责人", "医用耗材", True),
-    ("潘志勇", "浙江宏利汽车橡胶件有限公司", Title.SENIOR_ENGINEER, TalentLevel.PINGHU, Degree.BACHELOR, "研究院院长", "汽车橡胶件", True),
-    ("杨帆", "平湖康达智精密光学有限公司", Title.ENGINEER, None, Degree.MASTER, "光学设计工程师", "光学镜头", True),
-]  # fmt: skip
+    (
+        row["name"],
+        row["organisation"],
+        row["title"],
+        row["talent_level"],
+        row["degree"],
+        row["position"],
+        row["field"],
+        row["is_demo"],
+    )
+    for row in PEOPLE_DATA["people"]
+]
 
 
 # Saving -------------------------------------------------------------------------------------
