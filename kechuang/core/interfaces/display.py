@@ -75,8 +75,8 @@ def formatted(value):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return f"{value:,.2f}"
-    if isinstance(value, models.Model) and record_url(value):
-        return value  # the template links it
+    if isinstance(value, models.Model):
+        return value  # the template links it where it has a page (``record_url``)
     return str(value)
 
 
