@@ -34,30 +34,26 @@ def certificates(world, reference_data):
     """The east enterprise's current and expired 高企 certificates, the west one's current."""
     Qualification.objects.all().delete()
     high_tech = kind(QualificationKind.NATIONAL_HIGH_TECH)
+
+    def certificate(organisation, number, start, end):
+        return QualificationFactory(
+            organisation=organisation,
+            kind=high_tech,
+            number=number,
+            year=start.year,
+            valid_from=start,
+            valid_until=end,
+        )
+
     return {
-        "current": QualificationFactory(
-            organisation=world.ours,
-            kind=high_tech,
-            number="GR202033000001",
-            year=2020,
-            valid_from=dt.date(2020, 12, 1),
-            valid_until=dt.date(2023, 11, 30),
+        "current": certificate(
+            world.ours, "GR202033000001", dt.date(2020, 12, 1), dt.date(2023, 11, 30)
         ),
-        "expired": QualificationFactory(
-            organisation=world.ours,
-            kind=high_tech,
-            number="GR201733000001",
-            year=2017,
-            valid_from=dt.date(2017, 11, 13),
-            valid_until=dt.date(2020, 11, 12),
+        "expired": certificate(
+            world.ours, "GR201733000001", dt.date(2017, 11, 13), dt.date(2020, 11, 12)
         ),
-        "west": QualificationFactory(
-            organisation=world.theirs,
-            kind=high_tech,
-            number="GR202033000002",
-            year=2020,
-            valid_from=dt.date(2020, 12, 1),
-            valid_until=dt.date(2023, 11, 30),
+        "west": certificate(
+            world.theirs, "GR202033000002", dt.date(2020, 12, 1), dt.date(2023, 11, 30)
         ),
     }
 
